@@ -1,0 +1,43 @@
+import type { ExitCode } from "../core/exit-code.ts";
+
+export interface OptionSpec {
+  readonly type: "string" | "boolean";
+  readonly description: string;
+  /** Shown in help after the flag, e.g. `--env E`. */
+  readonly valueName?: string;
+  readonly short?: string;
+  readonly multiple?: boolean;
+}
+
+export type OptionValues = Readonly<Record<string, string | boolean | string[] | undefined>>;
+
+/** Where a command writes. Colour is decided once, at the edge. */
+export interface Output {
+  readonly color: boolean;
+  readonly json: boolean;
+  readonly stdoutIsTTY: boolean;
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+export interface CommandContext {
+  readonly options: OptionValues;
+  readonly positionals: readonly string[];
+  readonly out: Output;
+  /** The repository root the command works in. */
+  readonly cwd: string;
+  /** A snapshot of the process environment, passed in so commands stay testable. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+export interface Command {
+  /** One or two words: `render`, `alerts build`. */
+  readonly name: string;
+  readonly summary: string;
+  /** The synopsis after `flyby`, e.g. `render --env E [--out DIR]`. */
+  readonly synopsis: string;
+  /** Longer help: what it does, exit codes worth knowing, an example. */
+  readonly details?: string;
+  readonly options: Readonly<Record<string, OptionSpec>>;
+  run(ctx: CommandContext): Promise<ExitCode>;
+}

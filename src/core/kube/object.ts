@@ -1,0 +1,60 @@
+import type { SourceLocation } from "../location.ts";
+
+/** A Kubernetes object as plain data (what YAML or JSON decodes to). */
+export interface KubeObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: {
+    readonly name: string;
+    readonly namespace?: string;
+    readonly labels?: Readonly<Record<string, string>>;
+    readonly annotations?: Readonly<Record<string, string>>;
+    readonly [key: string]: unknown;
+  };
+  readonly [key: string]: unknown;
+}
+
+/** Identity of an object: group, kind, namespace and name (the API's own key). */
+export interface ObjectRef {
+  readonly group: string;
+  readonly version: string;
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly name: string;
+}
+
+/** A rendered object and where it came from (template file and line of its first key). */
+export interface RenderedObject {
+  readonly object: KubeObject;
+  readonly source: SourceLocation;
+}
+
+export function groupOf(apiVersion: string): string {
+  const slash = apiVersion.indexOf("/");
+  return slash < 0 ? "" : apiVersion.slice(0, slash);
+}
+
+export function versionOf(apiVersion: string): string {
+  const slash = apiVersion.indexOf("/");
+  return slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
+}
+
+export function refOf(o: KubeObject): ObjectRef {
+  const ref = {
+    group: groupOf(o.apiVersion),
+    version: versionOf(o.apiVersion),
+    kind: o.kind,
+    name: o.metadata.name,
+  };
+  return o.metadata.namespace === undefined ? ref : { ...ref, namespace: o.metadata.namespace };
+}
+
+/** `group/Kind/namespace/name`, stable across API versions of the same group. */
+export function refKey(r: ObjectRef): string {
+  return `${r.group}/${r.kind}/${r.namespace ?? ""}/${r.name}`;
+}
+
+/** `Kind namespace/name` for people, e.g. `Deployment production/overflying-api`. */
+export function describeRef(r: ObjectRef): string {
+  return `${r.kind} ${r.namespace ? `${r.namespace}/` : ""}${r.name}`;
+}
