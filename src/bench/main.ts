@@ -2,14 +2,16 @@
  * `bun run bench <name>`: benchmarks print their figures and the ratio to a baseline
  * measured in the same run. They are not tests: nothing here asserts a time.
  */
-const benches: Record<string, () => Promise<{ run(args: string[]): Promise<void> }>> = {
-  render: () => import("./render.ts"),
-};
+export interface Bench {
+  run(args: string[]): Promise<void>;
+}
 
-const [name, ...args] = process.argv.slice(2);
-const load = name ? benches[name] : undefined;
+const benches: Record<string, () => Promise<Bench>> = {};
+
+const [benchName, ...benchArgs] = process.argv.slice(2);
+const load = benchName ? benches[benchName] : undefined;
 if (!load) {
   process.stderr.write(`usage: bun run bench <${Object.keys(benches).join("|")}>\n`);
   process.exit(2);
 }
-await (await load()).run(args);
+await (await load()).run(benchArgs);

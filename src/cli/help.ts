@@ -6,7 +6,8 @@ const globalOptions = [
   ["-h, --help", "this help"],
 ] as const;
 
-const exitCodes = "Exit codes: 0 ok/no changes · 1 not clean (changes, findings, failed checks) · 2 bad input or usage · 3 environment failed";
+const exitCodes =
+  "Exit codes: 0 ok/no changes · 1 not clean (changes, findings, failed checks) · 2 bad input or usage · 3 environment failed";
 
 export function commandHelp(cmd: Command): string {
   const lines = [`Usage: flyby ${cmd.synopsis}`, "", cmd.summary];

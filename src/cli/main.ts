@@ -36,7 +36,10 @@ function parseCommandArgs(cmd: Command, rest: string[]) {
   try {
     return parseArgs({ args: rest, options, strict: true, allowPositionals: true });
   } catch (e) {
-    throw new UsageError((e as Error).message.replace(/\. To specify a positional.*$/s, ""), commandHelp(cmd));
+    throw new UsageError(
+      (e as Error).message.replace(/\. To specify a positional.*$/s, ""),
+      commandHelp(cmd),
+    );
   }
 }
 
@@ -74,7 +77,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     });
   } catch (e) {
     if (e instanceof UsageError) {
-      io.stderr(`flyby ${command.name}: ${e.message}\n${e.usage ? `\n${e.usage}` : `Run \`flyby ${command.name} --help\`.\n`}`);
+      io.stderr(
+        `flyby ${command.name}: ${e.message}\n${e.usage ? `\n${e.usage}` : `Run \`flyby ${command.name} --help\`.\n`}`,
+      );
       return e.exitCode;
     }
     if (e instanceof FlybyError) {

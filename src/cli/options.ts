@@ -28,7 +28,9 @@ export function parseTarget<S extends string>(
   const colon = value.indexOf(":");
   const scheme = (colon < 0 ? value : value.slice(0, colon)) as S;
   if (!schemes.includes(scheme)) {
-    throw new UsageError(`--${flagName} "${value}" is not one of: ${schemes.map((s) => `${s}:…`).join(", ")}`);
+    throw new UsageError(
+      `--${flagName} "${value}" is not one of: ${schemes.map((s) => `${s}:…`).join(", ")}`,
+    );
   }
   return { scheme, rest: colon < 0 ? "" : value.slice(colon + 1) };
 }

@@ -5,7 +5,8 @@ export class Duration {
   private constructor(readonly milliseconds: number) {}
 
   static ofMilliseconds(ms: number): Duration {
-    if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`a duration must be a finite, non-negative number: ${ms}`);
+    if (!Number.isFinite(ms) || ms < 0)
+      throw new RangeError(`a duration must be a finite, non-negative number: ${ms}`);
     return new Duration(ms);
   }
 
@@ -14,7 +15,14 @@ export class Duration {
   }
 
   static parse(text: string, what = "duration"): Duration {
-    const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+    const units: Record<string, number> = {
+      ms: 1,
+      s: 1000,
+      m: 60_000,
+      h: 3_600_000,
+      d: 86_400_000,
+      w: 604_800_000,
+    };
     const re = /(\d+)(ms|s|m|h|d|w)/y;
     let total = 0;
     let pos = 0;

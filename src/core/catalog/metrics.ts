@@ -12,7 +12,12 @@
 export const MetricType = { Counter: "counter", Gauge: "gauge", Histogram: "histogram" } as const;
 export type MetricType = (typeof MetricType)[keyof typeof MetricType];
 
-export const Service = { Api: "api", Worker: "worker", Prometheus: "prometheus", Grafana: "grafana" } as const;
+export const Service = {
+  Api: "api",
+  Worker: "worker",
+  Prometheus: "prometheus",
+  Grafana: "grafana",
+} as const;
 export type Service = (typeof Service)[keyof typeof Service];
 
 export interface MetricDefinition {
@@ -231,7 +236,14 @@ export type TargetLabel = (typeof targetLabels)[number];
 export const syntheticSeries = ["up", "scrape_duration_seconds", "scrape_samples_scraped"] as const;
 
 /** Labels that must never be kept: the seed calls out `user_id` as high-cardinality. */
-export const highCardinalityLabels = ["user_id", "session_id", "request_id", "trace_id", "email", "ip"] as const;
+export const highCardinalityLabels = [
+  "user_id",
+  "session_id",
+  "request_id",
+  "trace_id",
+  "email",
+  "ip",
+] as const;
 
 const histogramSuffixes = ["_bucket", "_sum", "_count"] as const;
 
@@ -239,7 +251,9 @@ const histogramSuffixes = ["_bucket", "_sum", "_count"] as const;
  * Resolves a series name as written in PromQL to its catalog metric: the name itself, or a
  * histogram's `_bucket`/`_sum`/`_count` series. Returns undefined for unknown names.
  */
-export function resolveSeries(series: string): { metric: MetricName; definition: MetricDefinition } | undefined {
+export function resolveSeries(
+  series: string,
+): { metric: MetricName; definition: MetricDefinition } | undefined {
   if (Object.hasOwn(metrics, series)) {
     const definition: MetricDefinition = metrics[series as MetricName];
     // A histogram has no series under its bare name.

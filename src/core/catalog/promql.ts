@@ -60,5 +60,7 @@ export function analyzePromql(expr: string): PromqlAnalysis {
       if (name !== undefined) selectors.push({ name, from: node.from, to: node.to, matcherLabels });
     },
   });
-  return syntaxErrorAt === undefined ? { selectors, groupingLabels } : { selectors, groupingLabels, syntaxErrorAt };
+  return syntaxErrorAt === undefined
+    ? { selectors, groupingLabels }
+    : { selectors, groupingLabels, syntaxErrorAt };
 }
