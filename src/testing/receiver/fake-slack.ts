@@ -47,6 +47,10 @@ export class FakeSlack {
     for (let i = 0; i < count; i++) this.failures.push({ status, delayMs });
   }
 
+  clearFailures(): void {
+    this.failures = [];
+  }
+
   async stop(): Promise<void> {
     await this.server?.stop(true);
   }
