@@ -1,3 +1,5 @@
+import { hex } from "./idempotency.ts";
+
 /**
  * What the receiver remembers between requests: which deliveries are done (so a retried or
  * duplicated notification sends nothing twice) and small values such as the GitHub issue of
@@ -19,6 +21,16 @@ export interface DeliveryStore {
   release(id: string): Promise<void>;
   getValue(key: string, nowMs: number): Promise<string | undefined>;
   setValue(key: string, value: string, nowMs: number, ttlMs: number): Promise<void>;
+}
+
+/**
+ * Keys as given, or hashed when long (group keys can be): Workers KV allows 512 bytes and
+ * Deno KV 2 KiB per key.
+ */
+export async function storageKey(id: string): Promise<string> {
+  if (id.length <= 256) return id;
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(id));
+  return `h:${hex(digest)}`;
 }
 
 /** The shape every store keeps per delivery. */

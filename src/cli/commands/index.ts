@@ -1,1 +1,3 @@
-export const commands: import("../command.ts").Command[] = [];
+import { receiverServe } from "./receiver.ts";
+
+export const commands: import("../command.ts").Command[] = [receiverServe];
