@@ -47,7 +47,8 @@ export async function attemptFromResponse(res: Response, what: string): Promise<
   const detail = (await res.text().catch(() => "")).slice(0, 200).replace(/\s+/g, " ").trim();
   const reason = `${what} answered ${res.status}${detail ? ` ${detail}` : ""}`;
   if (res.status === 429 || res.status >= 500) {
-    const retryAfter = Number(res.headers.get("retry-after"));
+    const header = res.headers.get("retry-after");
+    const retryAfter = header === null ? Number.NaN : Number(header);
     return Number.isFinite(retryAfter) && retryAfter >= 0
       ? { ok: false, retryable: true, reason, retryAfterMs: retryAfter * 1000 }
       : { ok: false, retryable: true, reason };
