@@ -235,10 +235,14 @@ export function createReceiver(deps: ReceiverDeps): Receiver {
     );
   }
 
+  function environments(): string[] {
+    return [...new Set([...(config.deployments?.environments ?? []), ...board.environments()])].sort();
+  }
+
   async function status(): Promise<Response> {
     const source = deps.deployments;
     const deployments = source
-      ? (await Promise.all(board.environments().map((e) => source.latest(e).catch(() => undefined)))).filter(
+      ? (await Promise.all(environments().map((e) => source.latest(e).catch(() => undefined)))).filter(
           (d): d is Deployment => d !== undefined,
         )
       : [];
