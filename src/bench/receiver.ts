@@ -43,11 +43,14 @@ function load(port: number, seconds: number, maxRequests: number, connections: n
 }
 
 async function measure(mode: Mode, seconds: number, maxRequests: number, connections: number) {
-  const child = Bun.spawn(["bun", new URL("./receiver-target.ts", import.meta.url).pathname, mode, token], {
-    stdin: "ignore",
-    stdout: "pipe",
-    stderr: "pipe",
-  });
+  const child = Bun.spawn(
+    [process.execPath, new URL("./receiver-target.ts", import.meta.url).pathname, mode, token],
+    {
+      stdin: "ignore",
+      stdout: "pipe",
+      stderr: "pipe",
+    },
+  );
   try {
     const [, port] = await waitForLine(child, /listening (\d+)/);
     await load(Number(port), 1, 5_000, connections);
