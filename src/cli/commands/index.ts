@@ -1,1 +1,4 @@
-export const commands: import("../command.ts").Command[] = [];
+import type { Command } from "../command.ts";
+import { renderCommand } from "./render.ts";
+
+export const commands: readonly Command[] = [renderCommand];
