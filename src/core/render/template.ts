@@ -8,9 +8,12 @@ import type { SourceLocation } from "../location.ts";
  * markers are read and stripped after rendering. Loops and partials keep exact lines.
  */
 
-// \u0001<file index>:<line>\u0002 — control characters never found in templates.
-const markerPattern = /\u0001(\d+):(\d+)\u0002/g;
-const trailingMarker = /\u0001\d+:\d+\u0002$/;
+// START<file index>:<line>END, with control characters never found in templates.
+const START = "\u0001";
+const END = "\u0002";
+const marker = (file: number, line: number) => `${START}${file}:${line}${END}`;
+const markerPattern = new RegExp(`${START}(\\d+):(\\d+)${END}`, "g");
+const trailingMarker = new RegExp(`${START}\\d+:\\d+${END}$`);
 
 export interface TemplateOutput {
   /** The rendered lines, markers removed. */
@@ -51,12 +54,12 @@ function addLineMarkers(ast: hbs.AST.Program, fileIndex: number): void {
     for (let i = 0; i < offset; i++) if (c.original.charCodeAt(i) === 10) line++;
     // Text that starts a line (e.g. right after a standalone partial) names its line too.
     const startsLine = offset > 0 ? c.original.charCodeAt(offset - 1) === 10 : c.loc.start.column === 0;
-    let out = startsLine ? `\u0001${fileIndex}:${line}\u0002` : "";
+    let out = startsLine ? marker(fileIndex, line) : "";
     for (const ch of c.value) {
       out += ch;
       if (ch === "\n") {
         line++;
-        out += `\u0001${fileIndex}:${line}\u0002`;
+        out += marker(fileIndex, line);
       }
     }
     c.value = out;
@@ -184,7 +187,7 @@ export function createTemplateSet(helpers: Record<string, Handlebars.HelperDeleg
         let current: SourceLocation = { file, line: 1 };
         for (const raw of text.split("\n")) {
           let line = raw;
-          if (raw.includes("\u0001")) {
+          if (raw.includes(START)) {
             // The last marker wins: a partial's own lines follow its caller's marker.
             line = raw.replace(markerPattern, (_m, f: string, l: string) => {
               current = { file: files[Number(f)] as string, line: Number(l) };
