@@ -1,4 +1,5 @@
 import type { Command } from "../command.ts";
 import { renderCommand } from "./render.ts";
+import { validateCommand } from "./validate.ts";
 
-export const commands: readonly Command[] = [renderCommand];
+export const commands: readonly Command[] = [renderCommand, validateCommand];

@@ -7,6 +7,7 @@ import { type Environment, type Environments, loadEnvironments } from "../manife
 import { displayPath, filesUnder, ManifestPaths, type ManifestTree } from "../manifests/tree.ts";
 import { loadValues, type Values } from "../manifests/values.ts";
 import { findDuplicateKey } from "../yaml/duplicate-keys.ts";
+import { parseUserYaml, type UserYaml } from "../yaml/user-yaml.ts";
 import { templateHelpers } from "./helpers.ts";
 import { createTemplateSet, type TemplateOutput } from "./template.ts";
 
@@ -37,6 +38,19 @@ function yamlErrorAt(docText: string): { line: number; message: string } | undef
   return {
     line,
     message: (err.message.split("\n")[0] ?? err.message).replace(/ at line \d+, column \d+:?$/, ""),
+  };
+}
+
+/** Finds a field's rendered line (parsed again with positions, only when asked) and maps it to its template. */
+function fieldLocator(
+  docLines: readonly string[],
+  where: (i: number) => SourceLocation,
+): (path: readonly (string | number)[]) => SourceLocation {
+  let parsed: UserYaml | undefined;
+  return (path) => {
+    parsed ??= parseUserYaml("rendered", docLines.join("\n"));
+    const line = parsed.locate(path).line ?? 1;
+    return where(line - 1);
   };
 }
 
@@ -100,7 +114,7 @@ function decodeDocuments(out: TemplateOutput): RenderedObject[] {
         "metadata.namespace",
       );
     }
-    objects.push({ object: data as unknown as KubeObject, source });
+    objects.push({ object: data as unknown as KubeObject, source, locate: fieldLocator(docLines, where) });
   };
   out.lines.forEach((line, i) => {
     if (/^---(\s|$)/.test(line)) {

@@ -62,8 +62,8 @@ export function parseUserYaml(file: string, text: string): UserYaml {
         const keyNode = pair.key as Node;
         if (keyNode.range) best = at(keyNode.range[0]);
         node = pair.value as Node | null;
-      } else if (isSeq(node) && typeof seg === "number") {
-        const item = node.items[seg] as Node | undefined;
+      } else if (isSeq(node) && /^\d+$/.test(String(seg))) {
+        const item = node.items[Number(seg)] as Node | undefined;
         if (!item) break;
         if (item.range) best = at(item.range[0]);
         node = item;
