@@ -96,8 +96,9 @@ function unknownFields(value: unknown, type: string, path: string[], out: string
   if (value === null || value === undefined) return;
   const list = /^Array<(.+)>$/.exec(type);
   if (list) {
-    if (Array.isArray(value))
-      value.forEach((v, i) => unknownFields(v, list[1] as string, [...path, String(i)], out));
+    if (Array.isArray(value)) {
+      for (const [i, v] of value.entries()) unknownFields(v, list[1] as string, [...path, String(i)], out);
+    }
     return;
   }
   const map = /^\{ \[key: string\]: (.+); \}$/.exec(type);

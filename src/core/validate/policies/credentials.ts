@@ -9,8 +9,9 @@ const secretName = /pass(word)?|secret|token|credential|api[-_]?key|private[-_]?
 
 function walkStrings(value: unknown, path: string[], visit: (s: string, path: string[]) => void): void {
   if (typeof value === "string") visit(value, path);
-  else if (Array.isArray(value)) value.forEach((v, i) => walkStrings(v, [...path, String(i)], visit));
-  else if (value && typeof value === "object") {
+  else if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) walkStrings(v, [...path, String(i)], visit);
+  } else if (value && typeof value === "object") {
     for (const [k, v] of Object.entries(value)) walkStrings(v, [...path, k], visit);
   }
 }
