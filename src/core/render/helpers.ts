@@ -29,8 +29,9 @@ export function templateHelpers(
       const text = readFile(path);
       if (text === undefined) {
         const loc = (options as unknown as { loc?: { start: { line: number } } }).loc;
+        // The template set fills in which template this is.
         throw new InputError(`file "${path}" (asked for by the "file" helper) does not exist`, {
-          file: "template",
+          file: "",
           ...(loc ? { line: loc.start.line } : {}),
         });
       }

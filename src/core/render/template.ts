@@ -67,12 +67,20 @@ function addLineMarkers(ast: hbs.AST.Program, fileIndex: number): void {
 }
 
 /** Full dotted paths of every variable reference, by "line:column", for error messages. */
-function pathsByPosition(ast: hbs.AST.Program): Map<string, string> {
-  const paths = new Map<string, string>();
+function pathsByPosition(ast: hbs.AST.Program): Map<string, { path: string; call: boolean }> {
+  const paths = new Map<string, { path: string; call: boolean }>();
+  const calls = new Set<string>();
+  const at = (loc: hbs.AST.SourceLocation) => `${loc.start.line}:${loc.start.column}`;
+  walk(ast, (n) => {
+    if (n.type === "MustacheStatement" || n.type === "SubExpression" || n.type === "BlockStatement") {
+      const m = n as unknown as hbs.AST.MustacheStatement;
+      if (m.params.length > 0) calls.add(at(m.path.loc));
+    }
+  });
   walk(ast, (n) => {
     if (n.type !== "PathExpression") return;
     const p = n as unknown as hbs.AST.PathExpression;
-    paths.set(`${p.loc.start.line}:${p.loc.start.column}`, p.original);
+    paths.set(at(p.loc), { path: p.original, call: calls.has(at(p.loc)) });
   });
   return paths;
 }
@@ -128,7 +136,7 @@ export function createTemplateSet(helpers: Record<string, Handlebars.HelperDeleg
   const hb: HandlebarsEnv = Handlebars.create();
   for (const [name, fn] of Object.entries(helpers)) hb.registerHelper(name, fn);
   const files: string[] = [];
-  const paths = new Map<string, Map<string, string>>();
+  const paths = new Map<string, Map<string, { path: string; call: boolean }>>();
 
   function prepare(file: string, source: string): Template {
     const fileIndex = files.push(file) - 1;
@@ -147,22 +155,26 @@ export function createTemplateSet(helpers: Record<string, Handlebars.HelperDeleg
   }
 
   function runtimeError(e: unknown, file: string): InputError {
-    if (e instanceof InputError) return e;
+    if (e instanceof InputError) {
+      return e.location?.file === "" ? new InputError(e.reason, { ...e.location, file }, e.fieldPath) : e;
+    }
     const err = e as Error & { lineNumber?: number; column?: number };
     // Handlebars reports the innermost template; its message ends with "- line:column".
     const loc =
       err.lineNumber !== undefined ? { file, line: err.lineNumber, column: (err.column ?? 0) + 1 } : { file };
     const missing = /^"([^"]+)" not defined in/.exec(err.message);
     if (missing) {
-      let full = missing[1] as string;
-      for (const [f, byPos] of paths) {
-        const p = byPos.get(`${err.lineNumber}:${err.column}`);
-        if (p?.endsWith(full)) {
-          full = p;
-          return new InputError(`missing variable "${full}": no such value is defined`, { ...loc, file: f });
-        }
+      const name = missing[1] as string;
+      // The innermost template may be a partial: prefer the rendered file, then the others.
+      const candidates = [file, ...[...paths.keys()].filter((f) => f !== file)];
+      for (const f of candidates) {
+        const p = paths.get(f)?.get(`${err.lineNumber}:${err.column}`);
+        if (!p?.path.endsWith(name)) continue;
+        const where = { ...loc, file: f };
+        if (p.call) return new InputError(`unknown helper "${p.path}"`, where);
+        return new InputError(`missing variable "${p.path}": no such value is defined`, where);
       }
-      return new InputError(`missing variable "${full}": no such value is defined`, loc);
+      return new InputError(`missing variable "${name}": no such value is defined`, loc);
     }
     const helper = /^Missing helper: "?([^"]+)"?/.exec(err.message);
     if (helper) return new InputError(`unknown helper "${helper[1]}"`, loc);
