@@ -10,7 +10,11 @@ export interface CliRun {
 }
 
 /** Runs the CLI in-process, as `bun run flyby …` would, and captures what it prints. */
-export async function runFlyby(argv: readonly string[], cwd: string, env: Record<string, string> = {}): Promise<CliRun> {
+export async function runFlyby(
+  argv: readonly string[],
+  cwd: string,
+  env: Record<string, string> = {},
+): Promise<CliRun> {
   let stdout = "";
   let stderr = "";
   const code = await runCli(argv, {

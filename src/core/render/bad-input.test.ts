@@ -36,7 +36,10 @@ describe("bad input", () => {
       scratch.push(repo);
       for (const [path, text] of Object.entries(c.files)) writeFileSync(join(repo, "manifests", path), text);
       const run = await runFlyby(["render", "--env", c.env ?? "staging", "--out", "out"], repo);
-      expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 2, stderr: expect.stringContaining(c.expect.says) });
+      expect({ code: run.code, stderr: run.stderr }).toEqual({
+        code: 2,
+        stderr: expect.stringContaining(c.expect.says),
+      });
       expect(run.stderr).toContain(c.expect.where);
       expect(run.stderr).not.toContain("internal error");
       expect(run.stdout).toBe("");
