@@ -202,7 +202,8 @@ describe("fake API server replays the kube-apiserver v1.26 recordings", () => {
   }
 
   test("an unchanged apply writes nothing (08 → 09 → 10)", () => {
-    const rv = (id: string) => ((answers.get(id)?.body as Obj | undefined)?.metadata as Obj).resourceVersion;
+    const rv = (id: string) =>
+      (((answers.get(id)?.body ?? {}) as Obj).metadata as Obj | undefined)?.resourceVersion;
     expect(rv("09")).toBe(rv("08"));
     expect(rv("10")).toBe(rv("08"));
   });
