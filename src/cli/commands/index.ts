@@ -1,1 +1,5 @@
-export const commands: import("../command.ts").Command[] = [];
+import type { Command } from "../command.ts";
+import { renderCommand } from "./render.ts";
+import { validateCommand } from "./validate.ts";
+
+export const commands: readonly Command[] = [renderCommand, validateCommand];
