@@ -1,14 +1,9 @@
 import { isClusterScoped, Stage, stageOf } from "../core/kube/kinds.ts";
-import {
-  type KubeObject,
-  type ObjectRef,
-  type RenderedObject,
-  refKey,
-  refOf,
-} from "../core/kube/object.ts";
+import { type KubeObject, type ObjectRef, type RenderedObject, refKey, refOf } from "../core/kube/object.ts";
 import { isUnchanged, withAppliedHash } from "./compare.ts";
 import { classifyFailure } from "./failure.ts";
 import {
+  ApplySetKeys,
   type ApplySetParent,
   applySetParent,
   groupKindOf,
@@ -19,7 +14,6 @@ import {
   readInventory,
   unionInventory,
   withMembership,
-  ApplySetKeys,
 } from "./inventory.ts";
 import { forEachBounded } from "./pool.ts";
 import type { ApplyTarget, KindRef } from "./port.ts";
@@ -96,7 +90,10 @@ export async function applyEnvironment(
   const counter = { retries: 0 };
   const call = <T>(f: () => Promise<T>) => withRetry(f, policy, deps, counter);
   const parent = applySetParent(req.environment, req.appNamespace);
-  const desired = req.objects.map((r) => ({ rendered: r, object: withAppliedHash(withMembership(r.object, parent)) }));
+  const desired = req.objects.map((r) => ({
+    rendered: r,
+    object: withAppliedHash(withMembership(r.object, parent)),
+  }));
   const desiredObjects = desired.map((d) => d.object);
   const outcomes = new Map<string, ObjectOutcome>();
   const problems: string[] = [];
@@ -126,7 +123,9 @@ export async function applyEnvironment(
     for (const gk of scope.groupKinds) {
       const kind = kindRefOf(gk, desiredObjects);
       if (!kind) {
-        problems.push(`the inventory records ${gk}, whose API version is unknown: its members were not checked`);
+        problems.push(
+          `the inventory records ${gk}, whose API version is unknown: its members were not checked`,
+        );
         continue;
       }
       const namespaces = isClusterScoped(kind.kind) ? [undefined] : scope.namespaces;
@@ -137,7 +136,8 @@ export async function applyEnvironment(
         if (e instanceof ApiFailure && e.status === 404) return [];
         throw e;
       });
-      for (const o of items) live.set(refKey(refOf({ ...o, apiVersion: o.apiVersion ?? kind.apiVersion })), o);
+      for (const o of items)
+        live.set(refKey(refOf({ ...o, apiVersion: o.apiVersion ?? kind.apiVersion })), o);
     });
   } catch (e) {
     const f = classifyFailure(e);
@@ -154,7 +154,9 @@ export async function applyEnvironment(
     return report();
   }
 
-  const parentNamespaceExists = parentLive !== undefined || live.has(refKey({ group: "", version: "v1", kind: "Namespace", name: req.appNamespace }));
+  const parentNamespaceExists =
+    parentLive !== undefined ||
+    live.has(refKey({ group: "", version: "v1", kind: "Namespace", name: req.appNamespace }));
   let parentWritten = false;
   const writeParent = async (record: InventoryRecord): Promise<void> => {
     const next = parentObject(parent, record);
@@ -175,7 +177,9 @@ export async function applyEnvironment(
         await writeParent(recordBeforeWrites);
         parentWritten = true;
       } catch (e) {
-        problems.push(`could not record the inventory in ConfigMap ${parent.namespace}/${parent.name}: ${classifyFailure(e).message}`);
+        problems.push(
+          `could not record the inventory in ConfigMap ${parent.namespace}/${parent.name}: ${classifyFailure(e).message}`,
+        );
         stopped = true;
       }
     }
@@ -229,7 +233,13 @@ export async function applyEnvironment(
       for (const [key, v] of results) {
         if (v.state !== "ready") {
           const o = outcomes.get(key);
-          if (o) outcomes.set(key, { ...o, action: Action.Failed, failure: FailureKind.Environment, message: v.message ?? "not Established" });
+          if (o)
+            outcomes.set(key, {
+              ...o,
+              action: Action.Failed,
+              failure: FailureKind.Environment,
+              message: v.message ?? "not Established",
+            });
           stopped = true;
         }
       }
@@ -258,7 +268,12 @@ export async function applyEnvironment(
             outcomes.set(refKey(ref), { ref, action: Action.Pruned });
           } catch (e) {
             const f = classifyFailure(e);
-            outcomes.set(refKey(ref), { ref, action: Action.Failed, failure: f.kind, message: `delete: ${f.message}` });
+            outcomes.set(refKey(ref), {
+              ref,
+              action: Action.Failed,
+              failure: f.kind,
+              message: `delete: ${f.message}`,
+            });
             deletionFailed = true;
           }
         },
@@ -279,7 +294,9 @@ export async function applyEnvironment(
   }
 
   if (req.wait && !req.dryRun && target.watch) {
-    const waited = desiredObjects.filter((o) => waitedKinds.has(o.kind) && o.kind !== "CustomResourceDefinition");
+    const waited = desiredObjects.filter(
+      (o) => waitedKinds.has(o.kind) && o.kind !== "CustomResourceDefinition",
+    );
     const results = await waitForRollouts(target, waited, deps.now() + req.timeoutMs, deps);
     for (const [key, v] of results) {
       const o = outcomes.get(key);
@@ -291,11 +308,12 @@ export async function applyEnvironment(
           ...o,
           action: Action.Failed,
           failure: timedOut ? FailureKind.Environment : FailureKind.Rollout,
-          message: timedOut ? `not ready before the timeout (${v.progress}): ${v.message ?? ""}` : (v.message ?? "rollout failed"),
+          message: timedOut
+            ? `not ready before the timeout (${v.progress}): ${v.message ?? ""}`
+            : (v.message ?? "rollout failed"),
         });
       }
     }
   }
   return report();
 }
-

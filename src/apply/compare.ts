@@ -17,7 +17,9 @@ function canonical(v: unknown): Json {
 }
 
 export function sha256Of(value: unknown): string {
-  return createHash("sha256").update(JSON.stringify(canonical(value))).digest("hex");
+  return createHash("sha256")
+    .update(JSON.stringify(canonical(value)))
+    .digest("hex");
 }
 
 /** The object as flyby sends it: with the hash of its own content recorded. */

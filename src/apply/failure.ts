@@ -21,13 +21,16 @@ export function fieldPathOf(field: string): (string | number)[] {
 function conflictMessage(e: ApiFailure): string {
   const causes = e.details.causes ?? [];
   if (causes.length === 0) return `conflict: ${e.message}`;
-  const parts = causes.map((c) => `${c.field ?? "?"} (${(c.message ?? "").replace(/^conflict with /, "owned by ")})`);
+  const parts = causes.map(
+    (c) => `${c.field ?? "?"} (${(c.message ?? "").replace(/^conflict with /, "owned by ")})`,
+  );
   return `conflict on ${parts.join(", ")}; --force-conflicts takes these fields over`;
 }
 
 function invalidMessage(e: ApiFailure, rendered: RenderedObject | undefined): ClassifiedFailure {
   const cause = e.details.causes?.[0];
-  const where = cause?.field && rendered?.locate ? rendered.locate(fieldPathOf(cause.field)) : rendered?.source;
+  const where =
+    cause?.field && rendered?.locate ? rendered.locate(fieldPathOf(cause.field)) : rendered?.source;
   return { kind: FailureKind.Input, message: e.message, ...(where ? { source: where } : {}) };
 }
 

@@ -82,7 +82,9 @@ export function parentObject(parent: ApplySetParent, record: InventoryRecord): K
       annotations: {
         [ApplySetKeys.tooling]: tooling,
         [ApplySetKeys.containsGroupKinds]: record.groupKinds.join(","),
-        [ApplySetKeys.additionalNamespaces]: record.namespaces.filter((n) => n !== parent.namespace).join(","),
+        [ApplySetKeys.additionalNamespaces]: record.namespaces
+          .filter((n) => n !== parent.namespace)
+          .join(","),
       },
     },
   };

@@ -47,7 +47,11 @@ export class ApiFailure extends Error {
     readonly reason: string,
     message: string,
     readonly details: {
-      readonly causes?: readonly { readonly field?: string; readonly message?: string; readonly reason?: string }[];
+      readonly causes?: readonly {
+        readonly field?: string;
+        readonly message?: string;
+        readonly reason?: string;
+      }[];
       readonly retryAfterSeconds?: number;
     } = {},
   ) {

@@ -1,5 +1,5 @@
-import { formatLocation, type SourceLocation } from "../core/location.ts";
 import { describeRef, type ObjectRef } from "../core/kube/object.ts";
+import { formatLocation, type SourceLocation } from "../core/location.ts";
 
 export const Action = {
   Created: "created",
@@ -12,7 +12,12 @@ export const Action = {
 export type Action = (typeof Action)[keyof typeof Action];
 
 /** Why an object failed, which decides the exit code: bad input, a conflict or rollout, or the environment. */
-export const FailureKind = { Input: "input", Conflict: "conflict", Rollout: "rollout", Environment: "environment" } as const;
+export const FailureKind = {
+  Input: "input",
+  Conflict: "conflict",
+  Rollout: "rollout",
+  Environment: "environment",
+} as const;
 export type FailureKind = (typeof FailureKind)[keyof typeof FailureKind];
 
 export interface ObjectOutcome {
@@ -77,7 +82,9 @@ export function formatReportMarkdown(reports: readonly ApplyReport[]): string {
       .filter((o) => o.action === Action.Failed || o.action === Action.Pruned)
       .map((o) => `- \`${r.target}\` ${outcomeLine(o)}`),
   );
-  return [head, ...rows, "", ...details, ...reports.flatMap((r) => r.problems.map((p) => `- ${p}`))].join("\n");
+  return [head, ...rows, "", ...details, ...reports.flatMap((r) => r.problems.map((p) => `- ${p}`))].join(
+    "\n",
+  );
 }
 
 export function reportJson(o: ObjectOutcome) {

@@ -34,7 +34,8 @@ export async function waitForRollouts(
   const verdicts = new Map<string, Verdict>();
   if (objects.length === 0 || !target.watch) return verdicts;
   const wanted = new Set(objects.map((o) => refKey(refOf(o))));
-  for (const key of wanted) verdicts.set(key, { state: Readiness.Progressing, progress: "…", message: "not seen yet" });
+  for (const key of wanted)
+    verdicts.set(key, { state: Readiness.Progressing, progress: "…", message: "not seen yet" });
   let line = "";
   const settled = () => {
     const all = [...verdicts.values()];
@@ -47,7 +48,9 @@ export async function waitForRollouts(
     for (const o of groups.values()) {
       stops.push(
         await target.watch({ apiVersion: o.apiVersion, kind: o.kind }, o.metadata.namespace, (e) => {
-          const key = refKey(refOf({ ...e.object, apiVersion: e.object.apiVersion ?? o.apiVersion, kind: o.kind }));
+          const key = refKey(
+            refOf({ ...e.object, apiVersion: e.object.apiVersion ?? o.apiVersion, kind: o.kind }),
+          );
           if (!wanted.has(key) || e.type === "DELETED") return;
           verdicts.set(key, verdictOf({ ...e.object, kind: o.kind }));
           const next = progressLine(objects, verdicts);

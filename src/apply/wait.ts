@@ -68,7 +68,8 @@ function statefulSet(o: KubeObject): Verdict {
   const progress = `${ready}/${want}`;
   if (observed < generation) return waiting(progress, "waiting for the controller to observe the change");
   if (num(status.updatedReplicas) < want) return waiting(progress, "replicas being updated");
-  if (status.currentRevision !== status.updateRevision) return waiting(progress, "rolling update in progress");
+  if (status.currentRevision !== status.updateRevision)
+    return waiting(progress, "rolling update in progress");
   if (ready < want) return waiting(progress, `${ready} of ${want} replicas ready`);
   return { state: Readiness.Ready, progress };
 }
@@ -87,7 +88,8 @@ function daemonSet(o: KubeObject): Verdict {
 function claim(o: KubeObject): Verdict {
   const phase = String(fields(o).status.phase ?? "Pending");
   if (phase === "Bound") return { state: Readiness.Ready, progress: "Bound" };
-  if (phase === "Lost") return { state: Readiness.Failed, progress: phase, message: "the claim lost its volume" };
+  if (phase === "Lost")
+    return { state: Readiness.Failed, progress: phase, message: "the claim lost its volume" };
   return waiting(phase, "waiting for the claim to be bound");
 }
 
