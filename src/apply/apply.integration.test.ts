@@ -74,7 +74,9 @@ describe("apply against the fake API server", () => {
       fastDeps(),
     );
     const refused = await applyEnvironment(target, request(stack, { prune: true }), fastDeps());
-    expect(refused.problems.join("\n")).toContain("--allow-destructive Namespace//extra");
+    expect(refused.problems.map((p) => p.message).join("\n")).toContain(
+      "--allow-destructive Namespace//extra",
+    );
     expect(summarize(refused.objects).pruned).toBe(0);
     expect(await target.get({ group: "", version: "v1", kind: "Namespace", name: "extra" })).toBeDefined();
     const allowed = await applyEnvironment(

@@ -19,7 +19,7 @@ import { forEachBounded } from "./pool.ts";
 import type { ApplyTarget, KindRef } from "./port.ts";
 import { ApiFailure } from "./port.ts";
 import { formatRefusal, planPrune } from "./prune.ts";
-import { Action, type ApplyReport, FailureKind, type ObjectOutcome } from "./report.ts";
+import { Action, type ApplyReport, FailureKind, type ObjectOutcome, type Problem } from "./report.ts";
 import { defaultRetryPolicy, type RetryEnv, type RetryPolicy, withRetry } from "./retry.ts";
 import { waitForRollouts } from "./rollout.ts";
 import { waitedKinds } from "./wait.ts";
@@ -96,7 +96,7 @@ export async function applyEnvironment(
   }));
   const desiredObjects = desired.map((d) => d.object);
   const outcomes = new Map<string, ObjectOutcome>();
-  const problems: string[] = [];
+  const problems: Problem[] = [];
   const report = (): ApplyReport => ({
     target: target.name,
     dryRun: req.dryRun,
@@ -123,9 +123,10 @@ export async function applyEnvironment(
     for (const gk of scope.groupKinds) {
       const kind = kindRefOf(gk, desiredObjects);
       if (!kind) {
-        problems.push(
-          `the inventory records ${gk}, whose API version is unknown: its members were not checked`,
-        );
+        problems.push({
+          kind: "note",
+          message: `the inventory records ${gk}, whose API version is unknown: its members were not checked`,
+        });
         continue;
       }
       const namespaces = isClusterScoped(kind.kind) ? [undefined] : scope.namespaces;
@@ -141,15 +142,15 @@ export async function applyEnvironment(
     });
   } catch (e) {
     const f = classifyFailure(e);
-    problems.push(`could not read the current state: ${f.message}`);
+    problems.push({ kind: f.kind, message: `could not read the current state: ${f.message}` });
     notAttempted(desiredObjects.map(refOf));
-    return { ...report(), objects: [...outcomes.values()].map((o) => ({ ...o, failure: f.kind })) };
+    return report();
   }
 
   const members = [...live.values()].filter((o) => isMember(o, parent));
   const prune = req.prune ? planPrune(desiredObjects, members, req.allowDestructive) : undefined;
   if (prune && prune.refusals.length > 0) {
-    for (const r of prune.refusals) problems.push(formatRefusal(r));
+    for (const r of prune.refusals) problems.push({ kind: "refused", message: formatRefusal(r) });
     notAttempted(desiredObjects.map(refOf));
     return report();
   }
@@ -177,9 +178,11 @@ export async function applyEnvironment(
         await writeParent(recordBeforeWrites);
         parentWritten = true;
       } catch (e) {
-        problems.push(
-          `could not record the inventory in ConfigMap ${parent.namespace}/${parent.name}: ${classifyFailure(e).message}`,
-        );
+        const f = classifyFailure(e);
+        problems.push({
+          kind: f.kind,
+          message: `could not record the inventory in ConfigMap ${parent.namespace}/${parent.name}: ${f.message}`,
+        });
         stopped = true;
       }
     }
@@ -289,7 +292,8 @@ export async function applyEnvironment(
     if (req.prune) await writeParent(rendered);
     await target.commit?.();
   } catch (e) {
-    problems.push(`could not record the inventory: ${classifyFailure(e).message}`);
+    const f = classifyFailure(e);
+    problems.push({ kind: f.kind, message: `could not record the inventory: ${f.message}` });
     return report();
   }
 

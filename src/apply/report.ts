@@ -1,3 +1,4 @@
+import { ExitCode } from "../core/exit-code.ts";
 import { describeRef, type ObjectRef } from "../core/kube/object.ts";
 import { formatLocation, type SourceLocation } from "../core/location.ts";
 
@@ -31,12 +32,19 @@ export interface ObjectOutcome {
   readonly rollout?: string;
 }
 
+/** A problem of the run as a whole (not of one object): a refused prune, an unreadable inventory. */
+export interface Problem {
+  /** `note` informs and fails nothing. */
+  readonly kind: FailureKind | "refused" | "note";
+  readonly message: string;
+}
+
 export interface ApplyReport {
   readonly target: string;
   readonly dryRun: boolean;
   readonly objects: readonly ObjectOutcome[];
   /** Why the run stopped early or pruning was refused, in order. */
-  readonly problems: readonly string[];
+  readonly problems: readonly Problem[];
   readonly requests: { readonly retries: number };
 }
 
@@ -65,7 +73,7 @@ export function formatReport(r: ApplyReport): string {
   lines.push(
     `  ${summaryKeys.map((k) => `${s[k]} ${k}`).join(", ")}${skipped ? `, ${skipped} not attempted` : ""}`,
   );
-  for (const p of r.problems) lines.push(`  ${p}`);
+  for (const p of r.problems) lines.push(`  ${p.message}`);
   return `${lines.join("\n")}\n`;
 }
 
@@ -82,9 +90,13 @@ export function formatReportMarkdown(reports: readonly ApplyReport[]): string {
       .filter((o) => o.action === Action.Failed || o.action === Action.Pruned)
       .map((o) => `- \`${r.target}\` ${outcomeLine(o)}`),
   );
-  return [head, ...rows, "", ...details, ...reports.flatMap((r) => r.problems.map((p) => `- ${p}`))].join(
-    "\n",
-  );
+  return [
+    head,
+    ...rows,
+    "",
+    ...details,
+    ...reports.flatMap((r) => r.problems.map((p) => `- \`${r.target}\` ${p.message}`)),
+  ].join("\n");
 }
 
 export function reportJson(o: ObjectOutcome) {
@@ -95,4 +107,22 @@ export function reportJson(o: ObjectOutcome) {
     ...(o.source ? { source: formatLocation(o.source) } : {}),
     ...(o.rollout ? { rollout: o.rollout } : {}),
   };
+}
+
+const exitRank: Record<Problem["kind"], ExitCode> = {
+  note: ExitCode.Ok,
+  environment: ExitCode.EnvironmentFailed,
+  input: ExitCode.BadInput,
+  refused: ExitCode.BadInput,
+  conflict: ExitCode.NotClean,
+  rollout: ExitCode.NotClean,
+};
+
+/** The contract's exit code for a set of runs: the worst of their failures. */
+export function exitCodeOf(reports: readonly ApplyReport[]): ExitCode {
+  const kinds = reports.flatMap((r) => [
+    ...r.problems.map((p) => p.kind),
+    ...r.objects.flatMap((o) => (o.failure && o.action === Action.Failed ? [o.failure] : [])),
+  ]);
+  return kinds.reduce<ExitCode>((worst, k) => Math.max(worst, exitRank[k]) as ExitCode, ExitCode.Ok);
 }

@@ -1,6 +1,7 @@
 import type { Command } from "../command.ts";
+import { applyCommand } from "./apply.ts";
 import { diffCommand } from "./diff.ts";
 import { renderCommand } from "./render.ts";
 import { validateCommand } from "./validate.ts";
 
-export const commands: readonly Command[] = [renderCommand, validateCommand, diffCommand];
+export const commands: readonly Command[] = [renderCommand, validateCommand, diffCommand, applyCommand];
