@@ -24,6 +24,9 @@ import { defaultRetryPolicy, type RetryEnv, type RetryPolicy, withRetry } from "
 import { waitForRollouts } from "./rollout.ts";
 import { waitedKinds } from "./wait.ts";
 
+/** Requests in flight within a stage unless --concurrency says otherwise. */
+export const defaultConcurrency = 32;
+
 export interface ApplyRequest {
   readonly environment: string;
   /** Where the ApplySet parent lives. */

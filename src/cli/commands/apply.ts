@@ -5,7 +5,7 @@ import { writeDirectoryAtomically } from "../../adapters/atomic-dir.ts";
 import { DirApplyTarget } from "../../adapters/dir-target.ts";
 import { KubeApplyTarget } from "../../adapters/kube-target.ts";
 import { loadManifestTree } from "../../adapters/manifest-files.ts";
-import { type ApplyDeps, applyEnvironment } from "../../apply/apply.ts";
+import { type ApplyDeps, applyEnvironment, defaultConcurrency } from "../../apply/apply.ts";
 import type { ApplyTarget } from "../../apply/port.ts";
 import { parseAllowDestructive } from "../../apply/prune.ts";
 import {
@@ -187,7 +187,7 @@ export function deployJson(result: DeployResult): string {
 }
 
 function optionsOf(ctx: CommandContext): DeployOptions {
-  const concurrencyText = stringOption(ctx, "concurrency") ?? "16";
+  const concurrencyText = stringOption(ctx, "concurrency") ?? String(defaultConcurrency);
   const concurrency = Number(concurrencyText);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
     throw new UsageError(`--concurrency "${concurrencyText}" must be a whole number from 1 to 256`);
@@ -230,7 +230,7 @@ export const applyCommand: Command = {
   details: `
 Applies the rendered environment with server-side apply (field manager flyby), stage by stage:
 CRDs (waited until Established), Namespaces, RBAC, ServiceAccounts/ConfigMaps/Secrets/PVCs,
-Services, workloads; up to --concurrency requests in flight within a stage (default 16).
+Services, workloads; up to --concurrency requests in flight within a stage (default 32).
 Objects whose live state already matches are not written: a second apply of the same render
 makes no writes. Every object carries the ApplySet label applyset.kubernetes.io/part-of, and
 the ConfigMap flyby-applyset-<env> in the app namespace records the inventory.
@@ -270,7 +270,7 @@ Exit codes: 0 applied, 1 a conflict or failed rollout, 2 bad input or a refused 
     concurrency: {
       type: "string",
       valueName: "N",
-      description: "requests in flight within a stage (default 16)",
+      description: "requests in flight within a stage (default 32)",
     },
     "force-conflicts": { type: "boolean", description: "take over fields another field manager owns" },
     "allow-destructive": {
