@@ -12,7 +12,6 @@ import type { SourceLocation } from "../location.ts";
 const START = "\u0001";
 const END = "\u0002";
 const marker = (file: number, line: number) => `${START}${file}:${line}${END}`;
-const markerPattern = new RegExp(`${START}(\\d+):(\\d+)${END}`, "g");
 const trailingMarker = new RegExp(`${START}\\d+:\\d+${END}$`);
 
 export interface TemplateOutput {
@@ -194,23 +193,46 @@ export function createTemplateSet(helpers: Record<string, Handlebars.HelperDeleg
         } catch (e) {
           throw runtimeError(e, file);
         }
-        const lines: string[] = [];
-        const sources: SourceLocation[] = [];
-        let current: SourceLocation = { file, line: 1 };
-        for (const raw of text.split("\n")) {
-          let line = raw;
-          if (raw.includes(START)) {
-            // The last marker wins: a partial's own lines follow its caller's marker.
-            line = raw.replace(markerPattern, (_m, f: string, l: string) => {
-              current = { file: files[Number(f)] as string, line: Number(l) };
-              return "";
-            });
-          }
-          lines.push(line);
-          sources.push(current);
-        }
-        return { lines, sources };
+        return readMarkers(text, files, file);
       };
     },
   };
+}
+
+/** Splits rendered text into lines, reading and removing the markers in one pass. */
+function readMarkers(text: string, files: readonly string[], file: string): TemplateOutput {
+  const lines: string[] = [];
+  const sources: SourceLocation[] = [];
+  const locations = new Map<string, SourceLocation>();
+  let current: SourceLocation = { file, line: 1 };
+  let lineStart = 0;
+  let pending = "";
+  let pos = 0;
+  while (pos <= text.length) {
+    const nl = text.indexOf("\n", pos);
+    const mk = text.indexOf(START, pos);
+    const end = nl < 0 ? text.length : nl;
+    if (mk >= 0 && mk < end) {
+      // The last marker on a line wins: a partial's own lines follow its caller's marker.
+      const close = text.indexOf(END, mk);
+      const id = text.slice(mk + 1, close);
+      let loc = locations.get(id);
+      if (!loc) {
+        const colon = id.indexOf(":");
+        loc = { file: files[Number(id.slice(0, colon))] as string, line: Number(id.slice(colon + 1)) };
+        locations.set(id, loc);
+      }
+      current = loc;
+      pending += text.slice(lineStart, mk);
+      lineStart = close + 1;
+      pos = close + 1;
+      continue;
+    }
+    lines.push(pending + text.slice(lineStart, end));
+    sources.push(current);
+    pending = "";
+    lineStart = end + 1;
+    pos = end + 1;
+  }
+  return { lines, sources };
 }
