@@ -1,1 +1,3 @@
-export const commands: import("../command.ts").Command[] = [];
+import { smokeCommand } from "./smoke.ts";
+
+export const commands: import("../command.ts").Command[] = [smokeCommand];
