@@ -2,6 +2,7 @@ import type { Command } from "../command.ts";
 import { diffCommand } from "./diff.ts";
 import { planCommand } from "./plan.ts";
 import { renderCommand } from "./render.ts";
+import { smokeCommand } from "./smoke.ts";
 import { validateCommand } from "./validate.ts";
 
-export const commands: readonly Command[] = [renderCommand, validateCommand, diffCommand, planCommand];
+export const commands: readonly Command[] = [renderCommand, validateCommand, diffCommand, planCommand, smokeCommand];
