@@ -26,7 +26,12 @@ export type SeriesLabel<M extends MetricName> = LabelOf<M> | TargetLabel;
 
 type KindOf<M extends PlainMetricName> = (typeof metrics)[M]["type"] extends "counter" ? "counter" : "gauge";
 
-export type DurationLike = Duration | `${number}${"ms" | "s" | "m" | "h" | "d" | "w"}`;
+type DurationUnit = "ms" | "s" | "m" | "h" | "d" | "w";
+/** A Duration, or its text such as `5m` or `1h30m`. */
+export type DurationLike =
+  | Duration
+  | `${number}${DurationUnit}`
+  | `${number}${DurationUnit}${number}${DurationUnit}`;
 
 export function duration(d: DurationLike): Duration {
   return d instanceof Duration ? d : Duration.parse(d);

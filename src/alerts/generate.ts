@@ -20,6 +20,11 @@ export const prometheusAlertingFile = "prometheus-alerting.yaml";
 /** Where the Prometheus Deployment mounts the rules ConfigMap. */
 export const rulesMountPath = "/etc/prometheus/rules";
 
+/** YAML text of a value, ending with a newline. */
+export function toYaml(value: unknown): string {
+  return `${Bun.YAML.stringify(value, null, 2)}\n`;
+}
+
 export function ruleFileName(file: RuleFile): string {
   return `${file.name}.rules.yaml`;
 }
@@ -51,7 +56,7 @@ function ruleGroupYaml(def: AlertsDefinition, group: RuleGroup) {
 }
 
 export function prometheusRuleFile(def: AlertsDefinition, file: RuleFile): string {
-  return Bun.YAML.stringify({ groups: file.groups.map((g) => ruleGroupYaml(def, g)) }, null, 2);
+  return toYaml({ groups: file.groups.map((g) => ruleGroupYaml(def, g)) });
 }
 
 function renderAnnotations(
@@ -103,15 +108,11 @@ export function promtoolTestFile(def: AlertsDefinition, file: RuleFile): string 
     g.rules.flatMap((r) => (r.type === "alert" ? r.tests.map((t) => promtoolCase(def, r, t)) : [])),
   );
   if (tests.length === 0) return undefined;
-  return Bun.YAML.stringify(
-    {
-      rule_files: [`../${rulesDir}/${ruleFileName(file)}`],
-      evaluation_interval: def.evaluationInterval.toString(),
-      tests,
-    },
-    null,
-    2,
-  );
+  return toYaml({
+    rule_files: [`../${rulesDir}/${ruleFileName(file)}`],
+    evaluation_interval: def.evaluationInterval.toString(),
+    tests,
+  });
 }
 
 /** Prometheus's side of the wiring: where the rules are and where Alertmanager listens. */
@@ -138,16 +139,13 @@ export function generate(def: AlertsDefinition): Map<string, string> {
     const tests = promtoolTestFile(def, file);
     if (tests) files.set(`${testsDir}/${file.name}.test.yaml`, tests);
   }
-  const amYaml = Bun.YAML.stringify(alertmanagerConfig(def.alertmanager), null, 2);
+  const amYaml = toYaml(alertmanagerConfig(def.alertmanager));
   files.set(alertmanagerFile, amYaml);
   const alerts = allRules(def).flatMap(({ rule }) => (rule.type === "alert" ? [rule] : []));
   files.set(amtoolCasesFile, `${JSON.stringify(amtoolCases(def.alertmanager, alerts), null, 2)}\n`);
-  files.set(prometheusAlertingFile, Bun.YAML.stringify(prometheusAlertingSection(def), null, 2));
+  files.set(prometheusAlertingFile, toYaml(prometheusAlertingSection(def)));
   for (const object of alertsManifests(def, ruleFiles, amYaml)) {
-    files.set(
-      `${manifestsDir}/${object.kind.toLowerCase()}-${object.metadata.name}.yaml`,
-      Bun.YAML.stringify(object, null, 2),
-    );
+    files.set(`${manifestsDir}/${object.kind.toLowerCase()}-${object.metadata.name}.yaml`, toYaml(object));
   }
   return files;
 }
