@@ -9,6 +9,8 @@ export default defineAlerts({
   runbookBase: "https://github.com/overflying/runbooks/blob/main",
   scrapeInterval: "15s",
   evaluationInterval: "15s",
+  // Unit tests step through time once a minute: four times fewer evaluations, same verdicts.
+  testEvaluationInterval: "1m",
   ruleFiles: [api, workerRules, platform],
   alertmanager: { route: root, inhibitions, environments: ["staging", "production"] },
   deployment: {

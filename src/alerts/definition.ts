@@ -23,6 +23,8 @@ export interface AlertsDefinition {
   readonly runbookBase: string;
   readonly scrapeInterval: Duration;
   readonly evaluationInterval: Duration;
+  /** How often promtool evaluates rules in unit tests; coarser than production keeps them fast. */
+  readonly testEvaluationInterval: Duration;
   readonly ruleFiles: readonly RuleFile[];
   readonly alertmanager: AlertmanagerSpec;
   readonly deployment: AlertmanagerDeployment;
@@ -32,6 +34,7 @@ export function defineAlerts(spec: {
   runbookBase: string;
   scrapeInterval: DurationLike;
   evaluationInterval: DurationLike;
+  testEvaluationInterval?: DurationLike;
   ruleFiles: readonly RuleFile[];
   alertmanager: AlertmanagerSpec;
   deployment: AlertmanagerDeployment;
@@ -41,6 +44,7 @@ export function defineAlerts(spec: {
     runbookBase: spec.runbookBase.replace(/\/+$/, ""),
     scrapeInterval: duration(spec.scrapeInterval),
     evaluationInterval: duration(spec.evaluationInterval),
+    testEvaluationInterval: duration(spec.testEvaluationInterval ?? spec.evaluationInterval),
   };
 }
 

@@ -110,7 +110,7 @@ export function promtoolTestFile(def: AlertsDefinition, file: RuleFile): string 
   if (tests.length === 0) return undefined;
   return toYaml({
     rule_files: [`../${rulesDir}/${ruleFileName(file)}`],
-    evaluation_interval: def.evaluationInterval.toString(),
+    evaluation_interval: def.testEvaluationInterval.toString(),
     tests,
   });
 }
