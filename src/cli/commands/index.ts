@@ -1,8 +1,18 @@
 import type { Command } from "../command.ts";
+import { alertsBuild, alertsCheck, alertsTest } from "./alerts.ts";
 import { diffCommand } from "./diff.ts";
 import { planCommand } from "./plan.ts";
 import { renderCommand } from "./render.ts";
 import { smokeCommand } from "./smoke.ts";
 import { validateCommand } from "./validate.ts";
 
-export const commands: readonly Command[] = [renderCommand, validateCommand, diffCommand, planCommand, smokeCommand];
+export const commands: readonly Command[] = [
+  renderCommand,
+  validateCommand,
+  diffCommand,
+  planCommand,
+  smokeCommand,
+  alertsBuild,
+  alertsCheck,
+  alertsTest,
+];
