@@ -2,6 +2,7 @@ import type { Command } from "../command.ts";
 import { alertsBuild, alertsCheck, alertsTest } from "./alerts.ts";
 import { diffCommand } from "./diff.ts";
 import { planCommand } from "./plan.ts";
+import { receiverServe } from "./receiver.ts";
 import { renderCommand } from "./render.ts";
 import { smokeCommand } from "./smoke.ts";
 import { validateCommand } from "./validate.ts";
@@ -15,4 +16,5 @@ export const commands: readonly Command[] = [
   alertsBuild,
   alertsCheck,
   alertsTest,
+  receiverServe,
 ];
