@@ -52,6 +52,7 @@ const actionsDir = join(repoRoot, "actions");
 describe("actionlint", () => {
   test("the linter runs and catches a broken workflow", () => {
     const broken =
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JS template
       "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope }}\n";
     expect(findings(broken, "broken.yml").length).toBe(1);
   });

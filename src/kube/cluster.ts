@@ -54,7 +54,7 @@ export function tokenKubeConfig(server: string, token: string): KubeConfig {
 }
 
 interface StatusBody {
-  readonly message?: string;
+  message?: string;
   readonly reason?: string;
   readonly details?: { readonly kind?: string };
 }
@@ -153,6 +153,8 @@ export class KubeCluster implements LiveCluster {
         if (e.code === 403) {
           throw new ForbiddenError(verb, status.details?.kind ?? kind, status.message ?? "forbidden");
         }
+        // An error about a Secret may quote the value it rejected: keep only the reason.
+        if (kind === "Secret") status.message = status.reason ?? "rejected";
         if (e.code === 401)
           throw new EnvironmentError(
             `the Kubernetes API at ${this.server} refused the credentials (401 Unauthorized)`,
