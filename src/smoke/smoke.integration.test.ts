@@ -253,7 +253,9 @@ describe("smoke against a real Prometheus", () => {
       );
       expect(
         apiserver.requests.some((p) =>
-          /^GET \/api\/v1\/namespaces\/staging\/pods\/overflying-worker-staging-\d+:\d+\/proxy\/metrics$/.test(p),
+          /^GET \/api\/v1\/namespaces\/staging\/pods\/overflying-worker-staging-\d+:\d+\/proxy\/metrics$/.test(
+            p,
+          ),
         ),
       ).toBe(true);
 
