@@ -1,6 +1,7 @@
+import { join } from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
-import type { Duration } from "../core/duration.ts";
-import { InputError } from "../core/errors.ts";
+import { Duration } from "../core/duration.ts";
+import { InputError, UsageError } from "../core/errors.ts";
 import { grafanaOverHttp } from "./adapters/grafana-http.ts";
 import { countingFetch, type Fetch } from "./adapters/http.ts";
 import { kubeProxy, podProxyScraper, prometheusProxyBase } from "./adapters/kube-proxy.ts";
@@ -45,6 +46,55 @@ export function parseHttpUrl(value: string, field: string): string {
   if (url.protocol !== "http:" && url.protocol !== "https:")
     throw new InputError(`${url.protocol} is not http: or https:`, undefined, field);
   return value;
+}
+
+/**
+ * Exactly one of a Prometheus URL or the cluster route. The kubeconfig defaults to the
+ * first path in $KUBECONFIG, then ~/.kube/config.
+ */
+export function accessFrom(input: {
+  readonly prometheusUrl?: string;
+  readonly viaCluster: boolean;
+  readonly kubeconfig?: string;
+  readonly context?: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}): PrometheusAccess {
+  if ((input.prometheusUrl === undefined) === !input.viaCluster)
+    throw new UsageError("give exactly one of --prometheus URL or --via-cluster");
+  if (input.prometheusUrl !== undefined)
+    return { kind: "url", url: parseHttpUrl(input.prometheusUrl, "--prometheus") };
+  const kubeconfig =
+    input.kubeconfig ?? input.env.KUBECONFIG?.split(":")[0] ?? join(input.env.HOME ?? ".", ".kube", "config");
+  return { kind: "cluster", kubeconfig, ...(input.context ? { context: input.context } : {}) };
+}
+
+export function parseCount(text: string, field: string): number {
+  if (!/^\d+$/.test(text)) throw new InputError(`"${text}" is not a whole number`, undefined, field);
+  return Number(text);
+}
+
+/** A smoke request from named text inputs, as a GitHub Action receives them ("" when unset). */
+export function requestFromInputs(
+  input: (name: string) => string,
+  env: Readonly<Record<string, string | undefined>>,
+): Omit<SmokeRequest, "fetch" | "clock"> {
+  const given = (name: string) => (input(name) === "" ? {} : { [name]: input(name) });
+  const grafana = input("grafana-url");
+  return {
+    environment: input("environment"),
+    access: accessFrom({
+      ...(input("prometheus-url") ? { prometheusUrl: input("prometheus-url") } : {}),
+      viaCluster: input("via-cluster") === "true",
+      ...given("kubeconfig"),
+      ...given("context"),
+      env,
+    }),
+    ...(grafana ? { grafanaUrl: parseHttpUrl(grafana, "grafana-url") } : {}),
+    timeout: Duration.parse(input("timeout") || "3m", "timeout"),
+    scrapeInterval: Duration.parse(input("scrape-interval") || "15s", "scrape-interval"),
+    gpusPerWorker: parseCount(input("gpus") || "1", "gpus"),
+    env,
+  };
 }
 
 function loadKubeConfig(path: string, context: string | undefined): KubeConfig {

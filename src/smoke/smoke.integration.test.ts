@@ -272,6 +272,36 @@ describe("smoke against a real Prometheus", () => {
     }
   });
 
+  test("actions/smoke reads its inputs, sets the outputs and writes a ✅ job summary", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "flyby-action-"));
+    const vars: Record<string, string> = {
+      INPUT_ENVIRONMENT: "staging",
+      "INPUT_PROMETHEUS-URL": stack.prometheus.url,
+      "INPUT_VIA-CLUSTER": "false",
+      "INPUT_SCRAPE-INTERVAL": "1s",
+      INPUT_GPUS: "2",
+      INPUT_TIMEOUT: "10s",
+      GITHUB_STEP_SUMMARY: join(dir, "summary.md"),
+      GITHUB_OUTPUT: join(dir, "output"),
+    };
+    Object.assign(process.env, vars);
+    try {
+      await writeFile(vars.GITHUB_STEP_SUMMARY as string, "");
+      await writeFile(vars.GITHUB_OUTPUT as string, "");
+      const { run } = await import("../../actions/smoke/main.ts");
+      await run();
+      expect(process.exitCode ?? 0).toBe(0);
+      const summary = await Bun.file(vars.GITHUB_STEP_SUMMARY as string).text();
+      expect(summary).toStartWith("### ✅ Smoke checks: staging");
+      expect(summary).toContain("| `gpu-values` | ✅ pass |");
+      const output = await Bun.file(vars.GITHUB_OUTPUT as string).text();
+      expect(output).toMatch(/^passed<<.*\ntrue\n/m);
+    } finally {
+      for (const name of Object.keys(vars)) delete process.env[name];
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   test("a killed exporter shows as a target down", async () => {
     await stack.exporters.get("api-staging")?.stop();
     const v = await verdictWhen(hasFinding("targets-up", "is down"));
