@@ -142,7 +142,13 @@ export async function smoke(request: SmokeRequest): Promise<SmokeOutcome> {
     ...(request.scrapeInterval ? { scrapeInterval: request.scrapeInterval } : {}),
     ...(request.gpusPerWorker !== undefined ? { gpusPerWorker: request.gpusPerWorker } : {}),
   });
-  const counter = countingFetch(request.fetch);
+  // No single request may outlive the whole run.
+  const counter = countingFetch((url, init) =>
+    request.fetch(url, {
+      ...init,
+      signal: init?.signal ?? AbortSignal.timeout(request.timeout.milliseconds),
+    }),
+  );
   const sources = await sourcesFor(request, counter.fetch);
   const run = await pollUntilPassed({
     sources,

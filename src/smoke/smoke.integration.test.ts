@@ -259,6 +259,15 @@ describe("smoke against a real Prometheus", () => {
         ),
       ).toBe(true);
 
+      // A token the API server does not accept: exit 3, the Status message, no token in the output.
+      await writeFile(kubeconfig, apiserver.kubeconfig().replace("kube-t0ken", "expired-t0ken"));
+      const err: string[] = [];
+      const refused = await runCli(args, { ...io, stderr: (t: string) => err.push(t) });
+      expect(refused).toBe(ExitCode.EnvironmentFailed);
+      expect(err.join("")).toContain("refused the request (401): Unauthorized");
+      expect(err.join("")).not.toContain("t0ken");
+      await writeFile(kubeconfig, apiserver.kubeconfig());
+
       // Prometheus has no endpoints: the API server answers 503 with a Status.
       services["observability/prometheus:9090"] = null;
       out.length = 0;
