@@ -7,7 +7,7 @@ import { countingFetch, type Fetch } from "./adapters/http.ts";
 import { kubeProxy, podProxyScraper, prometheusProxyBase } from "./adapters/kube-proxy.ts";
 import { prometheusOverHttp } from "./adapters/prometheus-http.ts";
 import { directScraper } from "./adapters/scrape-http.ts";
-import { defaultExpectations } from "./expectations.ts";
+import { defaultExpectations, type SmokeExpectations } from "./expectations.ts";
 import type { Sources } from "./observe.ts";
 import { type Clock, pollUntilPassed, type SmokeRun } from "./poller.ts";
 
@@ -17,12 +17,11 @@ export type PrometheusAccess =
   | { readonly kind: "cluster"; readonly kubeconfig: string; readonly context?: string };
 
 export interface SmokeRequest {
-  readonly environment: string;
+  /** What the environment must look like; defaultExpectations() gives the seed's. */
+  readonly expectations: SmokeExpectations;
   readonly access: PrometheusAccess;
   readonly grafanaUrl?: string;
   readonly timeout: Duration;
-  readonly scrapeInterval?: Duration;
-  readonly gpusPerWorker?: number;
   /** GRAFANA_TOKEN, or GRAFANA_USER and GRAFANA_PASSWORD, are read from here. */
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly fetch: Fetch;
@@ -81,7 +80,10 @@ export function requestFromInputs(
   const given = (name: string) => (input(name) === "" ? {} : { [name]: input(name) });
   const grafana = input("grafana-url");
   return {
-    environment: input("environment"),
+    expectations: defaultExpectations(input("environment"), {
+      scrapeInterval: Duration.parse(input("scrape-interval") || "15s", "scrape-interval"),
+      gpusPerWorker: parseCount(input("gpus") || "1", "gpus"),
+    }),
     access: accessFrom({
       ...(input("prometheus-url") ? { prometheusUrl: input("prometheus-url") } : {}),
       viaCluster: input("via-cluster") === "true",
@@ -91,8 +93,6 @@ export function requestFromInputs(
     }),
     ...(grafana ? { grafanaUrl: parseHttpUrl(grafana, "grafana-url") } : {}),
     timeout: Duration.parse(input("timeout") || "3m", "timeout"),
-    scrapeInterval: Duration.parse(input("scrape-interval") || "15s", "scrape-interval"),
-    gpusPerWorker: parseCount(input("gpus") || "1", "gpus"),
     env,
   };
 }
@@ -138,10 +138,7 @@ async function sourcesFor(request: SmokeRequest, fetch: Fetch): Promise<Sources>
 
 /** The whole smoke run behind `flyby smoke` and actions/smoke: build sources, poll, count requests. */
 export async function smoke(request: SmokeRequest): Promise<SmokeOutcome> {
-  const expectations = defaultExpectations(request.environment, {
-    ...(request.scrapeInterval ? { scrapeInterval: request.scrapeInterval } : {}),
-    ...(request.gpusPerWorker !== undefined ? { gpusPerWorker: request.gpusPerWorker } : {}),
-  });
+  const { expectations } = request;
   // No single request may outlive the whole run.
   const counter = countingFetch((url, init) =>
     request.fetch(url, {

@@ -1,6 +1,7 @@
 import { Duration } from "../../core/duration.ts";
 import { ExitCode } from "../../core/exit-code.ts";
 import type { Fetch } from "../../smoke/adapters/http.ts";
+import { defaultExpectations } from "../../smoke/expectations.ts";
 import { type Clock, systemClock } from "../../smoke/poller.ts";
 import { formatReport } from "../../smoke/report.ts";
 import { accessFrom, type PrometheusAccess, parseCount, parseHttpUrl, smoke } from "../../smoke/run.ts";
@@ -67,12 +68,13 @@ Example: flyby smoke --env staging --prometheus http://127.0.0.1:9090 --timeout 
       const interval = stringOption(ctx, "scrape-interval");
       const gpusPerWorker = gpus(ctx);
       const { run, requests } = await smoke({
-        environment,
+        expectations: defaultExpectations(environment, {
+          ...(interval ? { scrapeInterval: Duration.parse(interval, "--scrape-interval") } : {}),
+          ...(gpusPerWorker !== undefined ? { gpusPerWorker } : {}),
+        }),
         access: access(ctx),
         ...(grafana ? { grafanaUrl: parseHttpUrl(grafana, "--grafana") } : {}),
         timeout: Duration.parse(stringOption(ctx, "timeout") ?? "3m", "--timeout"),
-        ...(interval ? { scrapeInterval: Duration.parse(interval, "--scrape-interval") } : {}),
-        ...(gpusPerWorker !== undefined ? { gpusPerWorker } : {}),
         env: ctx.env,
         fetch: deps.fetch,
         clock: deps.clock,
