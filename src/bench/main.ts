@@ -9,6 +9,7 @@ export interface Bench {
 const benches: Record<string, () => Promise<Bench>> = {
   diff: () => import("./diff.ts"),
   render: () => import("./render.ts"),
+  smoke: () => import("./smoke.ts"),
 };
 
 const [benchName, ...benchArgs] = process.argv.slice(2);

@@ -9,7 +9,6 @@ import type {
   DsQueryResult,
   GrafanaApi,
   GrafanaHealth,
-  MatrixSeries,
   PodScraper,
   PrometheusApi,
   QueryOutcome,
@@ -189,5 +188,3 @@ export function substituteVariables(expr: string, environment: string): string {
     return name === "environment" || name === "env" ? environment : ".*";
   });
 }
-
-export type { MatrixSeries };

@@ -259,6 +259,15 @@ describe("smoke against a real Prometheus", () => {
         ),
       ).toBe(true);
 
+      // A token the API server does not accept: exit 3, the Status message, no token in the output.
+      await writeFile(kubeconfig, apiserver.kubeconfig().replace("kube-t0ken", "expired-t0ken"));
+      const err: string[] = [];
+      const refused = await runCli(args, { ...io, stderr: (t: string) => err.push(t) });
+      expect(refused).toBe(ExitCode.EnvironmentFailed);
+      expect(err.join("")).toContain("refused the request (401): Unauthorized");
+      expect(err.join("")).not.toContain("t0ken");
+      await writeFile(kubeconfig, apiserver.kubeconfig());
+
       // Prometheus has no endpoints: the API server answers 503 with a Status.
       services["observability/prometheus:9090"] = null;
       out.length = 0;
@@ -268,6 +277,36 @@ describe("smoke against a real Prometheus", () => {
       );
     } finally {
       await apiserver.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("actions/smoke reads its inputs, sets the outputs and writes a ✅ job summary", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "flyby-action-"));
+    const vars: Record<string, string> = {
+      INPUT_ENVIRONMENT: "staging",
+      "INPUT_PROMETHEUS-URL": stack.prometheus.url,
+      "INPUT_VIA-CLUSTER": "false",
+      "INPUT_SCRAPE-INTERVAL": "1s",
+      INPUT_GPUS: "2",
+      INPUT_TIMEOUT: "10s",
+      GITHUB_STEP_SUMMARY: join(dir, "summary.md"),
+      GITHUB_OUTPUT: join(dir, "output"),
+    };
+    Object.assign(process.env, vars);
+    try {
+      await writeFile(vars.GITHUB_STEP_SUMMARY as string, "");
+      await writeFile(vars.GITHUB_OUTPUT as string, "");
+      const { run } = await import("../../actions/smoke/main.ts");
+      await run();
+      expect(process.exitCode ?? 0).toBe(0);
+      const summary = await Bun.file(vars.GITHUB_STEP_SUMMARY as string).text();
+      expect(summary).toStartWith("### ✅ Smoke checks: staging");
+      expect(summary).toContain("| `gpu-values` | ✅ pass |");
+      const output = await Bun.file(vars.GITHUB_OUTPUT as string).text();
+      expect(output).toMatch(/^passed<<.*\ntrue\n/m);
+    } finally {
+      for (const name of Object.keys(vars)) delete process.env[name];
       await rm(dir, { recursive: true, force: true });
     }
   });
