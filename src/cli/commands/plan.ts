@@ -19,7 +19,11 @@ Renders and validates every environment in manifests/environments.yaml and write
 that would be posted on a pull request to ${planReportPath}. Needs no cluster and no secrets.
 Exit 1 when any environment has error findings.`,
   options: {
-    base: { type: "string", valueName: "REF", description: "the git base to compare with (default: merge base with main, or HEAD~1)" },
+    base: {
+      type: "string",
+      valueName: "REF",
+      description: "the git base to compare with (default: merge base with main, or HEAD~1)",
+    },
   },
   async run(ctx) {
     const tree = loadManifestTree(join(ctx.cwd, "manifests"));
@@ -36,7 +40,9 @@ Exit 1 when any environment has error findings.`,
       ctx.out.stdout(`${JSON.stringify({ report: planReportPath, environments: summaries })}\n`);
     } else {
       for (const s of summaries) {
-        ctx.out.stdout(`${s.environment}: ${s.objects} objects, ${s.errors} errors, ${s.warnings} warnings\n`);
+        ctx.out.stdout(
+          `${s.environment}: ${s.objects} objects, ${s.errors} errors, ${s.warnings} warnings\n`,
+        );
       }
       ctx.out.stdout(`report: ${planReportPath}\n`);
     }

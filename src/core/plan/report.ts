@@ -40,7 +40,12 @@ export function planReport(plans: readonly EnvironmentPlan[]): string {
   }
   for (const p of plans) {
     const env = p.render.environment;
-    lines.push("", `## ${env.name}`, "", `Owns namespaces ${env.namespaces.map((n) => `\`${n}\``).join(", ")}: ${countsByKind(p)}.`);
+    lines.push(
+      "",
+      `## ${env.name}`,
+      "",
+      `Owns namespaces ${env.namespaces.map((n) => `\`${n}\``).join(", ")}: ${countsByKind(p)}.`,
+    );
     if (p.findings.length === 0) {
       lines.push("", "No findings.");
       continue;

@@ -74,6 +74,11 @@ function pathsByPosition(ast: hbs.AST.Program): Map<string, { path: string; call
     if (n.type === "MustacheStatement" || n.type === "SubExpression" || n.type === "BlockStatement") {
       const m = n as unknown as hbs.AST.MustacheStatement;
       if (m.params.length > 0) calls.add(at(m.path.loc));
+      // Helper arguments, by the call's own position, to name one that is missing.
+      m.params.forEach((param, i) => {
+        const original = (param as hbs.AST.PathExpression).original;
+        if (typeof original === "string") paths.set(`${at(m.loc)}#${i}`, { path: original, call: false });
+      });
     }
   });
   walk(ast, (n) => {
@@ -125,6 +130,28 @@ function parseError(e: Error, file: string, source: string): InputError {
   );
 }
 
+/** Thrown when a helper gets an undefined argument: strict mode does not check those. */
+class MissingArgument extends Error {
+  constructor(
+    readonly index: number,
+    readonly line: number,
+    readonly column: number,
+  ) {
+    super("missing helper argument");
+  }
+}
+
+function strictArguments(fn: Handlebars.HelperDelegate): Handlebars.HelperDelegate {
+  return function (this: unknown, ...args: unknown[]) {
+    const options = args.at(-1) as { loc?: hbs.AST.SourceLocation };
+    const missing = args.slice(0, -1).indexOf(undefined);
+    if (missing >= 0 && options.loc) {
+      throw new MissingArgument(missing, options.loc.start.line, options.loc.start.column);
+    }
+    return (fn as (...a: unknown[]) => unknown).apply(this, args);
+  };
+}
+
 export interface TemplateSet {
   /** Registers a partial, used as `{{> name}}`. */
   addPartial(name: string, file: string, source: string): void;
@@ -133,7 +160,7 @@ export interface TemplateSet {
 
 export function createTemplateSet(helpers: Record<string, Handlebars.HelperDelegate>): TemplateSet {
   const hb: HandlebarsEnv = Handlebars.create();
-  for (const [name, fn] of Object.entries(helpers)) hb.registerHelper(name, fn);
+  for (const [name, fn] of Object.entries(helpers)) hb.registerHelper(name, strictArguments(fn));
   const files: string[] = [];
   const paths = new Map<string, Map<string, { path: string; call: boolean }>>();
 
@@ -154,6 +181,18 @@ export function createTemplateSet(helpers: Record<string, Handlebars.HelperDeleg
   }
 
   function runtimeError(e: unknown, file: string): InputError {
+    if (e instanceof MissingArgument) {
+      for (const f of [file, ...[...paths.keys()].filter((f) => f !== file)]) {
+        const p = paths.get(f)?.get(`${e.line}:${e.column}#${e.index}`);
+        if (p) {
+          return new InputError(`missing variable "${p.path}": no such value is defined`, {
+            file: f,
+            line: e.line,
+            column: e.column + 1,
+          });
+        }
+      }
+    }
     if (e instanceof InputError) {
       return e.location?.file === "" ? new InputError(e.reason, { ...e.location, file }, e.fieldPath) : e;
     }

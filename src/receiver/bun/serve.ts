@@ -1,0 +1,7 @@
+import type { Server } from "bun";
+import type { Receiver } from "../handler.ts";
+
+/** Bun's adapter: Bun.serve hands every request to the web-standard handler. */
+export function serveWithBun(receiver: Receiver, port: number, hostname: string): Server<undefined> {
+  return Bun.serve({ port, hostname, fetch: (request) => receiver.handle(request) });
+}
