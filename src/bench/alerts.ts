@@ -89,7 +89,7 @@ function definition(): AlertsDefinition {
         routes: [route({ matchers: { team: "ml" }, receiver: hook })],
       }),
       inhibitions: [],
-      environments: ["staging", "production"],
+      namespaces: ["staging", "production"],
     },
     deployment: { namespace: "observability", image: "am", secretName: "s" },
   });
