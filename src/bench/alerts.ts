@@ -70,7 +70,7 @@ function syntheticRule(i: number): AlertRule {
   });
 }
 
-function definition(): AlertsDefinition {
+export function definition(): AlertsDefinition {
   const hook = receiver("flyby", { webhooks: [{ url: "http://127.0.0.1:9/", credentialsFile: "/t" }] });
   const groups = Array.from({ length: ruleCount / perGroup }, (_, g) =>
     group(
