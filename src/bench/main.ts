@@ -10,6 +10,7 @@ const benches: Record<string, () => Promise<Bench>> = {
   diff: () => import("./diff.ts"),
   render: () => import("./render.ts"),
   smoke: () => import("./smoke.ts"),
+  alerts: () => import("./alerts.ts"),
 };
 
 const [benchName, ...benchArgs] = process.argv.slice(2);
