@@ -11,6 +11,7 @@ const benches: Record<string, () => Promise<Bench>> = {
   render: () => import("./render.ts"),
   smoke: () => import("./smoke.ts"),
   alerts: () => import("./alerts.ts"),
+  receiver: () => import("./receiver.ts"),
 };
 
 const [benchName, ...benchArgs] = process.argv.slice(2);
