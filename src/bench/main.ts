@@ -7,6 +7,11 @@ export interface Bench {
 }
 
 const benches: Record<string, () => Promise<Bench>> = {
+  diff: () => import("./diff.ts"),
+  render: () => import("./render.ts"),
+  smoke: () => import("./smoke.ts"),
+  alerts: () => import("./alerts.ts"),
+  receiver: () => import("./receiver.ts"),
   apply: () => import("./apply.ts"),
 };
 

@@ -3,7 +3,6 @@ import { ignoredFields } from "./normalize.ts";
 import {
   type BlockedObject,
   type ChangeType,
-  changeTypes,
   type ObjectDiff,
   type RiskKind,
   riskKinds,
@@ -254,7 +253,6 @@ export function renderJson(envs: readonly EnvironmentDiff[]): string {
         blocked: e.blocked.map((b) => ({ ...b.ref, reason: b.reason })),
       })),
       ignoredFields: ignoredFields.map((f) => f.path),
-      changeTypes,
     },
     null,
     2,

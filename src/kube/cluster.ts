@@ -1,9 +1,11 @@
 import {
   ApiException,
+  type Configuration,
   KubeConfig,
   type KubernetesObject,
   KubernetesObjectApi,
   PatchStrategy,
+  type V1APIResource,
 } from "@kubernetes/client-node";
 import { EnvironmentError } from "../core/errors.ts";
 import type { KubeObject } from "../core/kube/object.ts";
@@ -52,7 +54,7 @@ export function tokenKubeConfig(server: string, token: string): KubeConfig {
 }
 
 interface StatusBody {
-  readonly message?: string;
+  message?: string;
   readonly reason?: string;
   readonly details?: { readonly kind?: string };
 }
@@ -80,6 +82,29 @@ function causeOf(e: unknown): string {
   return seen.join(": ") || String(e);
 }
 
+/** Fetches discovery once per apiVersion even when many requests start at the same moment. */
+class SharedDiscoveryObjectApi extends KubernetesObjectApi {
+  private readonly inflight = new Map<string, Promise<unknown>>();
+
+  static forConfig(kc: KubeConfig): SharedDiscoveryObjectApi {
+    const client = kc.makeApiClient(SharedDiscoveryObjectApi);
+    client.setDefaultNamespace(kc);
+    return client;
+  }
+
+  protected override async resource(
+    apiVersion: string,
+    kind: string,
+    options?: Configuration,
+  ): Promise<V1APIResource | undefined> {
+    const first = this.inflight.get(apiVersion);
+    if (first) await first.catch(() => undefined);
+    const lookup = super.resource(apiVersion, kind, options);
+    if (!first) this.inflight.set(apiVersion, lookup);
+    return lookup;
+  }
+}
+
 /**
  * The live cluster behind @kubernetes/client-node 1.4.0: LIST per kind and namespace,
  * server-side apply dry runs as field manager `flyby`, errors mapped to the CLI contract.
@@ -89,7 +114,7 @@ export class KubeCluster implements LiveCluster {
   readonly server: string;
 
   constructor(kc: KubeConfig) {
-    this.client = KubernetesObjectApi.makeApiClient(kc);
+    this.client = SharedDiscoveryObjectApi.forConfig(kc);
     this.server = kc.getCurrentCluster()?.server ?? "(no server in kubeconfig)";
   }
 
@@ -128,6 +153,8 @@ export class KubeCluster implements LiveCluster {
         if (e.code === 403) {
           throw new ForbiddenError(verb, status.details?.kind ?? kind, status.message ?? "forbidden");
         }
+        // An error about a Secret may quote the value it rejected: keep only the reason.
+        if (kind === "Secret") status.message = status.reason ?? "rejected";
         if (e.code === 401)
           throw new EnvironmentError(
             `the Kubernetes API at ${this.server} refused the credentials (401 Unauthorized)`,

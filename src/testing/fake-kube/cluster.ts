@@ -195,6 +195,24 @@ export class FakeCluster {
     return formatTime(this.now());
   }
 
+  private entry(
+    t: ResourceType,
+    manager: string,
+    operation: ManagedFieldsEntry["operation"],
+    fieldsV1: FieldSet,
+    subresource?: string,
+  ): ManagedFieldsEntry {
+    return {
+      manager,
+      operation,
+      apiVersion: apiVersionOf(t),
+      time: this.time(),
+      fieldsType: "FieldsV1",
+      fieldsV1,
+      ...(subresource ? { subresource } : {}),
+    };
+  }
+
   private emit(type: WatchEventType, t: ResourceType, object: Obj): void {
     for (const l of this.listeners) l({ type, resource: t, object: structuredClone(object) });
   }
@@ -280,14 +298,7 @@ export class FakeCluster {
     if (!live) this.checkNamespace(t, namespace, name);
     const { status: _ignored, ...applied } = body;
     const appliedSet = appliedFields(applied, t.resource.kind);
-    const entry: ManagedFieldsEntry = {
-      manager: opts.manager,
-      operation: "Apply",
-      apiVersion: apiVersionOf(t),
-      time: this.time(),
-      fieldsType: "FieldsV1",
-      fieldsV1: appliedSet,
-    };
+    const entry = this.entry(t, opts.manager, "Apply", appliedSet);
     if (!live) return this.createObject(t, namespace, name, applied, [entry], opts.dryRun);
 
     const entries = structuredClone((meta(live).managedFields ?? []) as ManagedFieldsEntry[]);
@@ -387,14 +398,12 @@ export class FakeCluster {
     if (this.find(t, namespace, name)) throw alreadyExists(t, name);
     this.checkNamespace(t, namespace, name);
     const { status: _status, ...withoutStatus } = clean;
-    const entry: ManagedFieldsEntry = {
-      manager: opts.manager,
-      operation: "Update",
-      apiVersion: apiVersionOf(t),
-      time: this.time(),
-      fieldsType: "FieldsV1",
-      fieldsV1: changedFields(undefined, withoutStatus, t.resource.kind),
-    };
+    const entry = this.entry(
+      t,
+      opts.manager,
+      "Update",
+      changedFields(undefined, withoutStatus, t.resource.kind),
+    );
     const result = this.createObject(t, namespace, name, withoutStatus, [entry], opts.dryRun);
     return { ...result, warnings: unknown.map((u) => `unknown field "${u.slice(1)}"`) };
   }
@@ -415,15 +424,7 @@ export class FakeCluster {
     }));
     const key = entryKey({ manager, operation: "Update", subresource });
     const existing = entries.find((e) => entryKey(e) === key);
-    const entry: ManagedFieldsEntry = {
-      manager,
-      operation: "Update",
-      apiVersion: apiVersionOf(t),
-      time: this.time(),
-      fieldsType: "FieldsV1",
-      fieldsV1: union(existing?.fieldsV1 ?? {}, changed),
-      ...(subresource ? { subresource } : {}),
-    };
+    const entry = this.entry(t, manager, "Update", union(existing?.fieldsV1 ?? {}, changed), subresource);
     const kept = entries.filter((e) => e !== existing && leafPaths(e.fieldsV1).length > 0);
     const o = structuredClone(next);
     meta(o).managedFields = sortEntries([...kept, entry]);
@@ -436,14 +437,7 @@ export class FakeCluster {
   /** Creates an object on behalf of a controller (Update semantics, no admission checks). */
   insert(t: ResourceType, body: Obj, manager: string): Obj {
     const m = meta(body);
-    const entry: ManagedFieldsEntry = {
-      manager,
-      operation: "Update",
-      apiVersion: apiVersionOf(t),
-      time: this.time(),
-      fieldsType: "FieldsV1",
-      fieldsV1: changedFields(undefined, body, t.resource.kind),
-    };
+    const entry = this.entry(t, manager, "Update", changedFields(undefined, body, t.resource.kind));
     const o = structuredClone(body);
     Object.assign(meta(o), {
       uid: crypto.randomUUID(),
