@@ -58,6 +58,11 @@ export function summarize(objects: readonly ObjectOutcome[]): Summary {
 
 const summaryKeys = ["created", "configured", "unchanged", "pruned", "failed"] as const;
 
+/** `3 created, 0 configured, 4 unchanged, 0 pruned, 0 failed`. */
+export function summaryLine(s: Summary): string {
+  return summaryKeys.map((k) => `${s[k]} ${k}`).join(", ");
+}
+
 function outcomeLine(o: ObjectOutcome): string {
   const where = o.source ? ` (${formatLocation(o.source)})` : "";
   const note = o.message ? `: ${o.message}` : o.rollout ? ` · ${o.rollout}` : "";
@@ -70,9 +75,7 @@ export function formatReport(r: ApplyReport): string {
   for (const o of r.objects) if (o.action !== Action.Unchanged) lines.push(`  ${outcomeLine(o)}`);
   const s = summarize(r.objects);
   const skipped = r.objects.filter((o) => o.action === Action.NotAttempted).length;
-  lines.push(
-    `  ${summaryKeys.map((k) => `${s[k]} ${k}`).join(", ")}${skipped ? `, ${skipped} not attempted` : ""}`,
-  );
+  lines.push(`  ${summaryLine(s)}${skipped ? `, ${skipped} not attempted` : ""}`);
   for (const p of r.problems) lines.push(`  ${p.message}`);
   return `${lines.join("\n")}\n`;
 }

@@ -32,7 +32,7 @@ import {
   tokenSourceOf,
 } from "../../gke/credentials.ts";
 import { loadKubeConfig } from "../../kube/cluster.ts";
-import type { Command, CommandContext } from "../command.ts";
+import type { Command, CommandContext, OptionValues } from "../command.ts";
 import { flag, parseTarget, requiredString, stringOption } from "../options.ts";
 
 export interface DeployOptions {
@@ -102,8 +102,17 @@ function sortForApply(objects: readonly RenderedObject[]): RenderedObject[] {
   return [...objects].sort((a, b) => stageOf(a.object.kind) - stageOf(b.object.kind));
 }
 
-/** Renders the environment and applies it to every target, in parallel; one report per target. */
-export async function deploy(options: DeployOptions, world: DeployWorld): Promise<DeployResult> {
+export interface PreparedDeploy {
+  /** sha256 of the rendered YAML (without the Secrets built from the environment). */
+  readonly sha256: string;
+  run(): Promise<DeployResult>;
+}
+
+/**
+ * Renders the environment and checks the options and secrets; `run()` then applies to every
+ * target in parallel, one report per target.
+ */
+export function prepareDeploy(options: DeployOptions, world: DeployWorld): PreparedDeploy {
   const allow = new Set(
     options.allowDestructive.map((v) => {
       try {
@@ -117,14 +126,15 @@ export async function deploy(options: DeployOptions, world: DeployWorld): Promis
   const result = renderChecked(loadManifestTree(join(world.cwd, "manifests")), options.env);
   const environment = result.environment;
   const sha256 = createHash("sha256").update(renderToText(result.objects)).digest("hex");
-  let targets: ApplyTarget[];
+  let makeTargets: () => Promise<ApplyTarget[]>;
   let objects: readonly RenderedObject[] = result.objects;
   if (target.scheme === "dir") {
     if (!target.rest) throw new UsageError("--target dir:PATH needs a folder");
     if (options.gke.length > 0 || options.kubeconfig || options.context) {
       throw new UsageError("--gke, --kubeconfig and --context go with --target cluster");
     }
-    targets = [new DirApplyTarget(resolve(world.cwd, target.rest), writeDirectoryAtomically, target.rest)];
+    const dir = new DirApplyTarget(resolve(world.cwd, target.rest), writeDirectoryAtomically, target.rest);
+    makeTargets = async () => [dir];
   } else {
     const secrets = buildEnvironmentSecrets(
       result.objects.map((r) => r.object),
@@ -135,8 +145,9 @@ export async function deploy(options: DeployOptions, world: DeployWorld): Promis
     }));
     objects = sortForApply([...result.objects, ...secrets]);
     if (options.gke.length > 0) {
-      if (options.kubeconfig || options.context)
+      if (options.kubeconfig || options.context) {
         throw new UsageError("--gke does not go with --kubeconfig or --context");
+      }
       const paths = [
         ...new Set(
           options.gke.flatMap((g) =>
@@ -144,37 +155,46 @@ export async function deploy(options: DeployOptions, world: DeployWorld): Promis
           ),
         ),
       ];
-      targets = await Promise.all(paths.map((p) => world.gkeTarget(p)));
+      makeTargets = () => Promise.all(paths.map((p) => world.gkeTarget(p)));
     } else {
-      targets = [world.kubeTarget(options.kubeconfig ?? world.env.KUBECONFIG, options.context)];
+      makeTargets = async () => [
+        world.kubeTarget(options.kubeconfig ?? world.env.KUBECONFIG, options.context),
+      ];
     }
   }
-  const reports = await Promise.all(
-    targets.map((t) =>
-      applyEnvironment(
-        t,
-        {
-          environment: environment.name,
-          appNamespace: environment.appNamespace,
-          namespaces: environment.namespaces,
-          objects,
-          prune: options.prune,
-          wait: options.wait,
-          timeoutMs: options.timeout.milliseconds,
-          dryRun: options.dryRun,
-          concurrency: options.concurrency,
-          force: options.force,
-          allowDestructive: allow,
-        },
-        {
-          ...world.apply,
-          progress: (line) => world.apply.progress(targets.length > 1 ? `${t.name}: ${line}` : line),
-        },
-      ),
-    ),
-  );
-  const summary = summarize(reports.flatMap((r) => r.objects));
-  return { reports, exitCode: exitCodeOf(reports), sha256, summary };
+  const request = {
+    environment: environment.name,
+    appNamespace: environment.appNamespace,
+    namespaces: environment.namespaces,
+    objects,
+    prune: options.prune,
+    wait: options.wait,
+    timeoutMs: options.timeout.milliseconds,
+    dryRun: options.dryRun,
+    concurrency: options.concurrency,
+    force: options.force,
+    allowDestructive: allow,
+  };
+  return {
+    sha256,
+    async run() {
+      const targets = await makeTargets();
+      const reports = await Promise.all(
+        targets.map((t) =>
+          applyEnvironment(t, request, {
+            ...world.apply,
+            progress: (line) => world.apply.progress(targets.length > 1 ? `${t.name}: ${line}` : line),
+          }),
+        ),
+      );
+      const summary = summarize(reports.flatMap((r) => r.objects));
+      return { reports, exitCode: exitCodeOf(reports), sha256, summary };
+    },
+  };
+}
+
+export function deploy(options: DeployOptions, world: DeployWorld): Promise<DeployResult> {
+  return prepareDeploy(options, world).run();
 }
 
 export function deployJson(result: DeployResult): string {
@@ -212,6 +232,28 @@ function optionsOf(ctx: CommandContext): DeployOptions {
     force: flag(ctx, "force-conflicts"),
     allowDestructive: list("allow-destructive"),
   };
+}
+
+/** What the deploy action reads its inputs with (@actions/core). */
+export interface ActionInputs {
+  getInput(name: string, options?: { required?: boolean }): string;
+  getBooleanInput(name: string): boolean;
+  getMultilineInput(name: string): string[];
+}
+
+/** The deploy action's inputs, named as the command's options (`environment` is `--env`). */
+export function deployOptionsFromInputs(core: ActionInputs): DeployOptions {
+  const strings = ["kubeconfig", "context", "timeout", "concurrency"];
+  const flags = ["prune", "wait", "dry-run", "force-conflicts"];
+  const options: OptionValues = {
+    env: core.getInput("environment", { required: true }),
+    target: core.getInput("target", { required: true }),
+    ...Object.fromEntries(strings.map((n) => [n, core.getInput(n) || undefined])),
+    ...Object.fromEntries(flags.map((n) => [n, core.getBooleanInput(n)])),
+    gke: core.getMultilineInput("gke"),
+    "allow-destructive": core.getMultilineInput("allow-destructive"),
+  };
+  return optionsOf({ options } as CommandContext);
 }
 
 /** Runs `apply` with the given world; the command itself passes the real one. */
