@@ -177,3 +177,22 @@ describe("failures the API reports", () => {
     expect(summarize(again.objects).unchanged).toBe(3);
   });
 });
+
+describe("--dry-run", () => {
+  test("on a fresh cluster: the server is asked where it can answer, nothing is written", async () => {
+    const run = await applyEnvironment(target, request(stack, { dryRun: true }), fastDeps());
+    expect(summarize(run.objects)).toEqual({ created: 5, configured: 0, unchanged: 0, pruned: 0, failed: 0 });
+    expect(run.objects.map((o) => o.ref.kind)).toEqual([
+      "Namespace",
+      "ConfigMap",
+      "Service",
+      "Deployment",
+      "Deployment",
+    ]);
+    expect(run.objects[1]?.message).toBe("in namespace staging, created by this run");
+    expect(fake.requests.filter((r) => r.verb === "patch").every((r) => r.dryRun)).toBe(true);
+    expect(
+      await target.get({ group: "", version: "v1", kind: "Namespace", name: "staging" }),
+    ).toBeUndefined();
+  });
+});

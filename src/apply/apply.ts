@@ -100,10 +100,13 @@ export async function applyEnvironment(
   const desiredObjects = desired.map((d) => d.object);
   const outcomes = new Map<string, ObjectOutcome>();
   const problems: Problem[] = [];
+  const order = new Map(desiredObjects.map((o, i) => [refKey(refOf(o)), i]));
+  const rank = (o: ObjectOutcome) => order.get(refKey(o.ref)) ?? order.size;
   const report = (): ApplyReport => ({
     target: target.name,
     dryRun: req.dryRun,
-    objects: [...outcomes.values()],
+    // Apply order, then deletions in the order they ran: the same on every run.
+    objects: [...outcomes.values()].sort((a, b) => rank(a) - rank(b)),
     problems,
     requests: { retries: counter.retries },
   });
@@ -158,9 +161,9 @@ export async function applyEnvironment(
     return report();
   }
 
-  const parentNamespaceExists =
-    parentLive !== undefined ||
-    live.has(refKey({ group: "", version: "v1", kind: "Namespace", name: req.appNamespace }));
+  const liveNamespace = (name: string) =>
+    live.has(refKey({ group: "", version: "v1", kind: "Namespace", name }));
+  const parentNamespaceExists = parentLive !== undefined || liveNamespace(req.appNamespace);
   let parentWritten = false;
   const writeParent = async (record: InventoryRecord): Promise<void> => {
     const next = parentObject(parent, record);
@@ -173,6 +176,11 @@ export async function applyEnvironment(
   };
   const recordBeforeWrites = unionInventory(recorded, rendered);
 
+  const namespacesCreatedNow = new Set(
+    desiredObjects
+      .filter((o) => o.kind === "Namespace" && !liveNamespace(o.metadata.name))
+      .map((o) => o.metadata.name),
+  );
   let stopped = false;
   const stages = [...new Set(desired.map((d) => stageOf(d.object.kind)))].sort((a, b) => a - b);
   for (const stage of stages) {
@@ -212,6 +220,15 @@ export async function applyEnvironment(
         }
         if (isUnchanged(object, current)) {
           outcomes.set(key, { ref, action: Action.Unchanged });
+          return;
+        }
+        if (req.dryRun && ref.namespace !== undefined && namespacesCreatedNow.has(ref.namespace)) {
+          // The API cannot dry-run into a namespace that does not exist yet (404).
+          outcomes.set(key, {
+            ref,
+            action: Action.Created,
+            message: `in namespace ${ref.namespace}, created by this run`,
+          });
           return;
         }
         try {
