@@ -105,8 +105,10 @@ export async function applyEnvironment(
   const report = (): ApplyReport => ({
     target: target.name,
     dryRun: req.dryRun,
-    // Apply order, then deletions in the order they ran: the same on every run.
-    objects: [...outcomes.values()].sort((a, b) => rank(a) - rank(b)),
+    // Apply order, then deletions by kind and name: the same on every run.
+    objects: [...outcomes.values()].sort(
+      (a, b) => rank(a) - rank(b) || refKey(a.ref).localeCompare(refKey(b.ref)),
+    ),
     problems,
     requests: { retries: counter.retries },
   });
@@ -276,11 +278,11 @@ export async function applyEnvironment(
   }
 
   if (prune) {
-    const order = [...prune.deletions].sort((a, b) => stageOf(b.kind) - stageOf(a.kind));
+    const deletionOrder = [...prune.deletions].sort((a, b) => stageOf(b.kind) - stageOf(a.kind));
     let deletionFailed = false;
-    for (const stage of [...new Set(order.map((r) => stageOf(r.kind)))]) {
+    for (const stage of [...new Set(deletionOrder.map((r) => stageOf(r.kind)))]) {
       await forEachBounded(
-        order.filter((r) => stageOf(r.kind) === stage),
+        deletionOrder.filter((r) => stageOf(r.kind) === stage),
         req.concurrency,
         async (ref) => {
           try {
@@ -309,7 +311,7 @@ export async function applyEnvironment(
   }
 
   try {
-    if (req.prune) await writeParent(rendered);
+    await writeParent(req.prune ? rendered : recordBeforeWrites);
     await target.commit?.();
   } catch (e) {
     const f = classifyFailure(e);
