@@ -55,6 +55,7 @@ describe("the DSL emits PromQL", () => {
       'deriv(overflying_jobs_by_status{status!="done"}[1h30m])',
     );
     expect(absent(up({ service: "worker" })).text).toBe('absent(up{service="worker"})');
+    expect(absent(up({ service: "worker", job: re("w.*") })).labels).toEqual(["service"]);
     expect(
       max(metric("overflying_worker_gpu_temperature_celsius"), { without: ["gpu_id"] }).labels,
     ).not.toContain("gpu_id");

@@ -300,7 +300,10 @@ export function max_over_time<L extends string>(r: Range<"gauge", L>): Vector<"v
 
 /** 1 with the selector's equality labels when nothing matches the selector. */
 export function absent<L extends string>(v: Selector<SeriesKind, L>): Vector<"value", L> {
-  return call("value", "absent", v, { facts: { usesAbsent: true } });
+  // absent() yields only the labels its selector pins with `=`.
+  const pinned = [...v.text.matchAll(/([A-Za-z_][A-Za-z0-9_]*)="/g)].map((m) => m[1] as string);
+  const labels = v.labels.filter((l) => pinned.includes(l));
+  return call("value", "absent", v, { facts: { usesAbsent: true }, labels });
 }
 
 /** φ-quantile from histogram buckets; `le` must have survived any aggregation. */
