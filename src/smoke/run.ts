@@ -83,6 +83,7 @@ export function requestFromInputs(
     expectations: defaultExpectations(input("environment"), {
       scrapeInterval: Duration.parse(input("scrape-interval") || "15s", "scrape-interval"),
       gpusPerWorker: parseCount(input("gpus") || "1", "gpus"),
+      dcgm: input("dcgm") === "true",
     }),
     access: accessFrom({
       ...(input("prometheus-url") ? { prometheusUrl: input("prometheus-url") } : {}),

@@ -55,6 +55,10 @@ Example: flyby smoke --env staging --prometheus http://127.0.0.1:9090 --timeout 
         description: "Prometheus scrape interval (default 15s)",
       },
       gpus: { type: "string", valueName: "N", description: "GPUs per worker pod (default 1)" },
+      dcgm: {
+        type: "boolean",
+        description: "dcgm-exporter exposes the worker GPUs: check DCGM_FI_DEV_* too",
+      },
       kubeconfig: {
         type: "string",
         valueName: "P",
@@ -71,6 +75,7 @@ Example: flyby smoke --env staging --prometheus http://127.0.0.1:9090 --timeout 
         expectations: defaultExpectations(environment, {
           ...(interval ? { scrapeInterval: Duration.parse(interval, "--scrape-interval") } : {}),
           ...(gpusPerWorker !== undefined ? { gpusPerWorker } : {}),
+          dcgm: flag(ctx, "dcgm"),
         }),
         access: access(ctx),
         ...(grafana ? { grafanaUrl: parseHttpUrl(grafana, "--grafana") } : {}),
