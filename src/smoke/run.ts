@@ -2,12 +2,13 @@ import { join } from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
 import { Duration } from "../core/duration.ts";
 import { InputError, UsageError } from "../core/errors.ts";
+import { expectationsForEnvironment } from "./adapters/environment.ts";
 import { grafanaOverHttp } from "./adapters/grafana-http.ts";
 import { countingFetch, type Fetch } from "./adapters/http.ts";
 import { kubeProxy, podProxyScraper, prometheusProxyBase } from "./adapters/kube-proxy.ts";
 import { prometheusOverHttp } from "./adapters/prometheus-http.ts";
 import { directScraper } from "./adapters/scrape-http.ts";
-import { defaultExpectations, type SmokeExpectations } from "./expectations.ts";
+import type { SmokeExpectations } from "./expectations.ts";
 import type { Sources } from "./observe.ts";
 import { type Clock, pollUntilPassed, type SmokeRun } from "./poller.ts";
 
@@ -17,7 +18,7 @@ export type PrometheusAccess =
   | { readonly kind: "cluster"; readonly kubeconfig: string; readonly context?: string };
 
 export interface SmokeRequest {
-  /** What the environment must look like; defaultExpectations() gives the seed's. */
+  /** What the environment must look like (expectationsForEnvironment reads the manifests). */
   readonly expectations: SmokeExpectations;
   readonly access: PrometheusAccess;
   readonly grafanaUrl?: string;
@@ -72,18 +73,24 @@ export function parseCount(text: string, field: string): number {
   return Number(text);
 }
 
-/** A smoke request from named text inputs, as a GitHub Action receives them ("" when unset). */
+/**
+ * A smoke request from named text inputs, as a GitHub Action receives them ("" when unset).
+ * Expectations come from the repository's manifests for the environment; the inputs override.
+ */
 export function requestFromInputs(
   input: (name: string) => string,
   env: Readonly<Record<string, string | undefined>>,
+  repo: string,
 ): Omit<SmokeRequest, "fetch" | "clock"> {
   const given = (name: string) => (input(name) === "" ? {} : { [name]: input(name) });
   const grafana = input("grafana-url");
   return {
-    expectations: defaultExpectations(input("environment"), {
-      scrapeInterval: Duration.parse(input("scrape-interval") || "15s", "scrape-interval"),
-      gpusPerWorker: parseCount(input("gpus") || "1", "gpus"),
-      dcgm: input("dcgm") === "true",
+    expectations: expectationsForEnvironment(repo, input("environment"), {
+      ...(input("scrape-interval")
+        ? { scrapeInterval: Duration.parse(input("scrape-interval"), "scrape-interval") }
+        : {}),
+      ...(input("gpus") ? { gpusPerWorker: parseCount(input("gpus"), "gpus") } : {}),
+      ...(input("dcgm") === "true" ? { dcgm: true } : {}),
     }),
     access: accessFrom({
       ...(input("prometheus-url") ? { prometheusUrl: input("prometheus-url") } : {}),
