@@ -346,15 +346,21 @@ export class FakeKube {
 
   private list(target: Target, url: URL): Response {
     const t = target.resource;
-    const items = this.cluster
+    const all = this.cluster
       .list(t, target.namespace, url.searchParams.get("labelSelector"))
       .map(stripTypeMeta);
-    return json(200, {
-      kind: `${t.resource.kind}List`,
-      apiVersion: apiVersionOf(t),
-      metadata: { resourceVersion: String(this.cluster.resourceVersion) },
-      items,
-    });
+    // Chunked lists: `limit` and an opaque `continue` token, as the API server pages them.
+    const limit = Number(url.searchParams.get("limit") ?? "0");
+    const token = url.searchParams.get("continue");
+    const offset = token ? Number(Buffer.from(token, "base64url").toString()) : 0;
+    const items = limit > 0 ? all.slice(offset, offset + limit) : all.slice(offset);
+    const rest = all.length - offset - items.length;
+    const metadata: Obj = { resourceVersion: String(this.cluster.resourceVersion) };
+    if (rest > 0) {
+      metadata.continue = Buffer.from(String(offset + items.length)).toString("base64url");
+      metadata.remainingItemCount = rest;
+    }
+    return json(200, { kind: `${t.resource.kind}List`, apiVersion: apiVersionOf(t), metadata, items });
   }
 
   private watch(target: Target, url: URL): Response {
