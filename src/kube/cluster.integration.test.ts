@@ -129,6 +129,18 @@ describe("live diff against the fake API server through @kubernetes/client-node"
     ]);
   });
 
+  test("an API server that does not answer in time is an EnvironmentError", async () => {
+    const slow = new FakeKube({ fault: async () => (await Bun.sleep(400)) ?? undefined }).start();
+    try {
+      const cluster = new KubeCluster(tokenKubeConfig(slow.url, slow.adminToken), 100);
+      const error = await cluster.list("v1", "ConfigMap", "staging").catch((e) => e);
+      expect(error).toBeInstanceOf(EnvironmentError);
+      expect(String(error.message)).toContain(`${slow.url} did not answer within 0.1 s`);
+    } finally {
+      await slow.stop();
+    }
+  });
+
   test("an unreachable API server is an EnvironmentError naming the URL and the cause", async () => {
     const cluster = new KubeCluster(tokenKubeConfig("http://127.0.0.1:9", "t"));
     const error = await cluster.list("v1", "ConfigMap", "staging").catch((e) => e);

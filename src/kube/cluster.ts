@@ -113,7 +113,11 @@ export class KubeCluster implements LiveCluster {
   private readonly client: KubernetesObjectApi;
   readonly server: string;
 
-  constructor(kc: KubeConfig) {
+  constructor(
+    kc: KubeConfig,
+    /** How long one request may take before the cluster counts as failed (exit 3). */
+    private readonly timeoutMs = 30_000,
+  ) {
     this.client = SharedDiscoveryObjectApi.forConfig(kc);
     this.server = kc.getCurrentCluster()?.server ?? "(no server in kubeconfig)";
   }
@@ -145,9 +149,22 @@ export class KubeCluster implements LiveCluster {
   }
 
   private async call<T>(verb: string, kind: string, fn: () => Promise<T>): Promise<T> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new EnvironmentError(
+              `the Kubernetes API at ${this.server} did not answer within ${this.timeoutMs / 1000} s (${verb} ${kind})`,
+            ),
+          ),
+        this.timeoutMs,
+      );
+    });
     try {
-      return await fn();
+      return await Promise.race([fn(), timeout]);
     } catch (e) {
+      if (e instanceof EnvironmentError) throw e;
       if (e instanceof ApiException) {
         const status = statusOf(e);
         if (e.code === 403) {
