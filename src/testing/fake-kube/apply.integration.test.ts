@@ -64,4 +64,36 @@ describe("server-side apply on the fake API server", () => {
     expect((dry.body.data as Obj).a).toBe("dry");
     expect(fake.cluster.resourceVersion).toBe(before);
   });
+
+  test("merge and JSON patches update as the manager that sends them; a failed JSON patch test is refused", async () => {
+    const url = new URL("/api/v1/namespaces/ns/configmaps/settings?fieldManager=kubectl-patch", fake.url);
+    const patch = (type: string, body: unknown) =>
+      fetch(url, {
+        method: "PATCH",
+        headers: { Authorization: `Bearer ${fake.adminToken}`, "Content-Type": type },
+        body: JSON.stringify(body),
+      });
+    const merged = (await (await patch("application/merge-patch+json", { data: { d: "4" } })).json()) as Obj;
+    expect((merged.data as Obj).d).toBe("4");
+    const patched = await patch("application/json-patch+json", [
+      { op: "replace", path: "/data/d", value: "5" },
+    ]);
+    expect(((await patched.json()) as Obj).data).toMatchObject({ d: "5" });
+    const refused = await patch("application/json-patch+json", [
+      { op: "test", path: "/data/d", value: "nope" },
+    ]);
+    expect(refused.status).toBe(422);
+  });
+
+  test("LIST and WATCH filter by field selector", async () => {
+    const res = await fetch(new URL("/api/v1/configmaps?fieldSelector=metadata.name%3Dsettings", fake.url), {
+      headers: { Authorization: `Bearer ${fake.adminToken}` },
+    });
+    const list = (await res.json()) as Obj;
+    expect((list.items as Obj[]).map((i) => (i.metadata as Obj).name)).toEqual(["settings"]);
+    const none = await fetch(new URL("/api/v1/configmaps?fieldSelector=metadata.name%3Dother", fake.url), {
+      headers: { Authorization: `Bearer ${fake.adminToken}` },
+    });
+    expect(((await none.json()) as Obj).items).toEqual([]);
+  });
 });
