@@ -312,3 +312,23 @@ describe("change locations", () => {
     expect(pathSegments(deployment(), "spec.replicas")).toEqual(["spec", "replicas"]);
   });
 });
+
+describe("splitting", () => {
+  test("thousands of risky objects still give parts under the limit", () => {
+    const before = Array.from({ length: 3000 }, (_, i) =>
+      obj("v1", "ConfigMap", `old-config-map-number-${i}`),
+    );
+    const env = {
+      environment: "staging",
+      against: "git:main",
+      objects: diffObjects(before, [], redactor),
+      blocked: [],
+    };
+    const parts = renderMarkdown(env);
+    expect(parts.length).toBeGreaterThan(2);
+    expect(parts.every((p) => p.length <= 65_536 - 100)).toBe(true);
+    const all = parts.join("\n");
+    for (const i of [0, 1500, 2999])
+      expect(all).toContain(`| deletion | \`ConfigMap staging/old-config-map-number-${i}\``);
+  });
+});
