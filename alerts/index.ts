@@ -12,7 +12,7 @@ export default defineAlerts({
   // Unit tests step through time once a minute: four times fewer evaluations, same verdicts.
   testEvaluationInterval: "1m",
   ruleFiles: [api, workerRules, platform],
-  alertmanager: { route: root, inhibitions, environments: ["staging", "production"] },
+  alertmanager: { route: root, inhibitions, namespaces: ["production", "staging", "observability"] },
   deployment: {
     namespace: "observability",
     image: "quay.io/prometheus/alertmanager:v0.25.0",

@@ -31,14 +31,14 @@ export const root = rootRoute({
   repeatInterval: "4h",
   routes: [
     route({
-      matchers: { environment: "staging" },
+      matchers: { namespace: "staging" },
       receiver: receivers.staging,
       repeatInterval: "12h",
       // Staging tickets wait for someone at a desk.
       routes: [route({ matchers: { tier: "ticket" }, activeTimeIntervals: [workingHours] })],
     }),
     route({
-      matchers: { environment: "production" },
+      matchers: { namespace: "production" },
       routes: [
         route({
           matchers: { severity: "critical" },

@@ -111,9 +111,14 @@ export interface RoutingCase {
   readonly receivers: readonly string[];
 }
 
-/** The labels an alert is sure to arrive with: its name, its static labels, the environment. */
+/**
+ * The labels an alert is sure to arrive with: its name, its static labels and, when its
+ * expression keeps it (raw expressions may), each namespace it can come from.
+ */
 export function routingLabelSets(spec: AlertmanagerSpec, alert: AlertRule): Record<string, string>[] {
-  return spec.environments.map((environment) => ({ ...alert.labels, alertname: alert.name, environment }));
+  const base = { ...alert.labels, alertname: alert.name };
+  const keepsNamespace = alert.expr.origin !== undefined || alert.expr.labels.includes("namespace");
+  return keepsNamespace ? spec.namespaces.map((namespace) => ({ ...base, namespace })) : [base];
 }
 
 export function amtoolCases(spec: AlertmanagerSpec, alerts: readonly AlertRule[]): RoutingCase[] {
@@ -144,7 +149,7 @@ export function unroutedAlerts(spec: AlertmanagerSpec, alerts: readonly AlertRul
         findings.push({
           severity: "error",
           rule: "alert-unrouted",
-          message: `${alert.name} in ${labels.environment} reaches no receiver: ${describeRoute(match)} has no integration`,
+          message: `${alert.name}${labels.namespace ? ` in ${labels.namespace}` : ""} reaches no receiver: ${describeRoute(match)} has no integration`,
           ...(alert.location ? { location: alert.location } : {}),
           hint: "add a route that matches its labels, or give the receiver a webhook or Slack config",
         });

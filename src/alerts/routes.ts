@@ -66,7 +66,7 @@ export interface TimeInterval {
   readonly location?: string;
 }
 
-/** Labels routes may match on: those every alert carries, plus `environment` from the series. */
+/** Labels routes may match on: those every alert carries, plus `namespace` (the environment) from the series. */
 export interface RoutingLabels {
   readonly alertname?: string | Matcher;
   readonly severity?: AlertSeverity | Matcher;
@@ -134,8 +134,11 @@ export interface AlertmanagerSpec {
   /** The root route: it must name a receiver, and it matches everything. */
   readonly route: Route & { readonly receiver: Receiver };
   readonly inhibitions: readonly Inhibition[];
-  /** Values of the `environment` label alerts arrive with; routing is checked for each. */
-  readonly environments: readonly string[];
+  /**
+   * Values of the `namespace` label alerts arrive with. The stack's environments are its
+   * namespaces (production, staging), and aggregations keep `namespace`, so routes match it.
+   */
+  readonly namespaces: readonly string[];
   readonly resolveTimeout?: Duration;
 }
 

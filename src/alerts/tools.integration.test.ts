@@ -58,7 +58,7 @@ describe("real promtool and amtool", () => {
     expect(report.tools.length).toBeGreaterThan(20);
     expect(report.tools.filter((t) => !t.ok)).toEqual([]);
     expect(r.code).toBe(ExitCode.Ok);
-  });
+  }, 30_000);
 
   test("GIVEN a wrong expectation THEN promtool's unit test fails", async () => {
     const out = join(dir, "out");
@@ -69,12 +69,12 @@ describe("real promtool and amtool", () => {
     expect(run.ok).toBe(false);
     expect(run.output).toContain("alertname: GpuOverheating");
     await writeFile(file, text);
-  });
+  }, 30_000);
 
   test("GIVEN receivers amtool disagrees with THEN the routing case fails", async () => {
     const out = join(dir, "out");
     const cases = JSON.parse(await readFile(join(out, "amtool-routes.json"), "utf8")) as RoutingCase[];
-    const gpu = cases.find((c) => c.alert === "GpuOverheating" && c.labels.environment === "production");
+    const gpu = cases.find((c) => c.alert === "GpuOverheating" && c.labels.namespace === "production");
     expect(gpu?.receivers).toEqual(["flyby-production-page", "flyby-ml"]);
     const tools = processTools(out);
     expect((await tools.routesTest("alertmanager.yml", gpu?.labels ?? {}, ["flyby-ml"])).ok).toBe(false);

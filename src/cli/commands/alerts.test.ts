@@ -63,7 +63,7 @@ export default defineAlerts({
   scrapeInterval: "15s",
   evaluationInterval: "15s",
   ruleFiles: [{ name: "t", groups: [group("t", [${rule}])] }],
-  alertmanager: { route: rootRoute({ receiver: hook, routes: ${routes} }), inhibitions: [], environments: ["production"] },
+  alertmanager: { route: rootRoute({ receiver: hook, routes: ${routes} }), inhibitions: [], namespaces: ["production"] },
   deployment: { namespace: "observability", image: "am", secretName: "s" },
 });
 `;

@@ -18,7 +18,7 @@ export function definitionWith(
     scrapeInterval: "15s",
     evaluationInterval: "15s",
     ruleFiles: [{ name: "test", groups: [group("test", rules)] }],
-    alertmanager: { route, inhibitions: [], environments: ["production"] },
+    alertmanager: { route, inhibitions: [], namespaces: ["production"] },
     deployment: {
       namespace: "observability",
       image: "alertmanager:test",
