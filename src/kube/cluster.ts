@@ -9,7 +9,7 @@ import {
 } from "@kubernetes/client-node";
 import { EnvironmentError } from "../core/errors.ts";
 import type { KubeObject } from "../core/kube/object.ts";
-import { ForbiddenError, type LiveCluster } from "../diff/live.ts";
+import { ForbiddenError, type LiveCluster, RejectedError } from "../diff/live.ts";
 
 /** The field manager flyby applies and dry-runs as. */
 export const fieldManager = "flyby";
@@ -172,6 +172,9 @@ export class KubeCluster implements LiveCluster {
         }
         // An error about a Secret may quote the value it rejected: keep only the reason.
         if (kind === "Secret") status.message = status.reason ?? "rejected";
+        if (verb === "patch" && [400, 409, 422, 500].includes(e.code)) {
+          throw new RejectedError(e.code, status.message ?? status.reason ?? "rejected");
+        }
         if (e.code === 401)
           throw new EnvironmentError(
             `the Kubernetes API at ${this.server} refused the credentials (401 Unauthorized)`,
