@@ -162,6 +162,16 @@ function jsonPatch(doc: Obj, ops: readonly JsonPatchOp[]): Obj {
 /**
  * An in-process Kubernetes API server on loopback, answering as kube-apiserver v1.26 does
  * (checked against recorded exchanges in fake-kube.integration.test.ts).
+ *
+ * ```ts
+ * const fake = new FakeKube({ latencyMs: 5 }).start();          // always `await fake.stop()`
+ * const kc = tokenKubeConfig(fake.url, fake.adminToken);          // src/kube/cluster.ts
+ * fake.controller.setRollout("staging", "api", "ready");          // or "pending" / "failing"
+ * fake.controller.reconcile();                                    // one controller pass, when the test says
+ * fake.requests.filter((r) => r.dryRun).length;                   // what the client sent
+ * ```
+ * `now` injects the clock (progress deadlines), `tokens`/`authorize` model users and RBAC,
+ * `fault` replaces any answer, `watchTimeScale` shortens watch timeouts.
  */
 export class FakeKube {
   readonly cluster: FakeCluster;
