@@ -1,7 +1,7 @@
 import { join } from "node:path";
-import { KubeConfig } from "@kubernetes/client-node";
 import { Duration } from "../core/duration.ts";
 import { InputError, UsageError } from "../core/errors.ts";
+import { loadKubeConfig } from "../kube/cluster.ts";
 import { expectationsForEnvironment } from "./adapters/environment.ts";
 import { grafanaOverHttp } from "./adapters/grafana-http.ts";
 import { countingFetch, type Fetch } from "./adapters/http.ts";
@@ -105,21 +105,6 @@ export function requestFromInputs(
   };
 }
 
-function loadKubeConfig(path: string, context: string | undefined): KubeConfig {
-  const kc = new KubeConfig();
-  try {
-    kc.loadFromFile(path);
-  } catch (e) {
-    throw new InputError(`cannot read kubeconfig: ${(e as Error).message}`, { file: path });
-  }
-  if (context) {
-    if (!kc.getContextObject(context))
-      throw new InputError(`no context "${context}" in ${path}`, undefined, "--context");
-    kc.setCurrentContext(context);
-  }
-  return kc;
-}
-
 async function sourcesFor(request: SmokeRequest, fetch: Fetch): Promise<Sources> {
   const grafana = request.grafanaUrl
     ? {
@@ -136,7 +121,13 @@ async function sourcesFor(request: SmokeRequest, fetch: Fetch): Promise<Sources>
       scraper: directScraper(fetch),
       ...grafana,
     };
-  const proxy = await kubeProxy(loadKubeConfig(request.access.kubeconfig, request.access.context), fetch);
+  const proxy = await kubeProxy(
+    loadKubeConfig({
+      kubeconfig: request.access.kubeconfig,
+      ...(request.access.context ? { context: request.access.context } : {}),
+    }),
+    fetch,
+  );
   return {
     prometheus: prometheusOverHttp(prometheusProxyBase(proxy), proxy.fetch),
     scraper: podProxyScraper(proxy),
