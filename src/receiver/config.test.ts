@@ -1,8 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import { InputError } from "../core/errors.ts";
 import { alert, notification } from "../testing/receiver/notifications.ts";
+import { bunSha256 } from "./bun/serve.ts";
 import { loadConfig } from "./config.ts";
-import { idempotencyKey } from "./idempotency.ts";
+import { idempotencyKey, subtleSha256 } from "./idempotency.ts";
 
 describe("loadConfig", () => {
   test("refuses to start with no token unless auth is explicitly off", () => {
@@ -37,4 +38,9 @@ describe("idempotencyKey", () => {
     ).not.toBe(key);
     expect(key).toMatch(/^[0-9a-f]{64}$/);
   });
+});
+
+test("Bun's synchronous SHA-256 gives the same keys as WebCrypto", async () => {
+  const n = notification();
+  expect(await idempotencyKey(n, bunSha256)).toBe(await idempotencyKey(n, subtleSha256));
 });

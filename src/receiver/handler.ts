@@ -2,7 +2,7 @@ import { bearerMatches, verifySignature } from "./auth.ts";
 import { isJson, readLimited } from "./body.ts";
 import type { ReceiverConfig, RouteName } from "./config.ts";
 import { type Deployment, type DeploymentSource, deployContext } from "./deployments.ts";
-import { idempotencyKey } from "./idempotency.ts";
+import { idempotencyKey, type Sha256 } from "./idempotency.ts";
 import { DeliveryResult, ReceiverMetrics } from "./metrics.ts";
 import { redactNotification } from "./redact.ts";
 import { routeTo } from "./routing.ts";
@@ -31,6 +31,8 @@ export interface ReceiverDeps {
   /** Overrides the sinks built from the config. */
   readonly sinks?: readonly RoutedSink[];
   readonly metrics?: ReceiverMetrics;
+  /** Defaults to WebCrypto. */
+  readonly sha256?: Sha256;
 }
 
 /** The Workers-style execution context; unused fields are ignored on other runtimes. */
@@ -195,7 +197,7 @@ export function createReceiver(deps: ReceiverDeps): Receiver {
     const deadline = started + config.deadline.milliseconds;
     const n = redactNotification(parsed.notification);
     metrics.received.inc({ status: n.status });
-    const key = await idempotencyKey(n);
+    const key = await idempotencyKey(n, deps.sha256);
     const deployContext = await enrich(n);
     const results = await Promise.all(
       sinks.flatMap(({ sink, match }) => {
@@ -249,7 +251,7 @@ export function createReceiver(deps: ReceiverDeps): Receiver {
   async function dispatch(request: Request, route: RouteName | "healthz"): Promise<Response> {
     if (route === "healthz") return new Response("ok\n", { headers: { "content-type": "text/plain" } });
     const tokens = config.tokens[route];
-    if (tokens.length > 0 && !(await bearerMatches(request.headers.get("authorization"), tokens))) {
+    if (tokens.length > 0 && !bearerMatches(request.headers.get("authorization"), tokens)) {
       return problem(401, "missing or bad bearer token");
     }
     switch (route) {

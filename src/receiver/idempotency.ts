@@ -6,10 +6,16 @@ import type { Notification } from "./webhook.ts";
  * same notification sent by each Alertmanager of an HA pair share it; a change in any alert
  * gives a new key.
  */
-export async function idempotencyKey(n: Notification): Promise<string> {
+export async function idempotencyKey(n: Notification, sha256: Sha256 = subtleSha256): Promise<string> {
   const alerts = n.alerts.map((a) => [a.fingerprint, a.status, a.startsAt].join("\u0000")).sort();
-  const canonical = JSON.stringify([n.groupKey, n.status, alerts]);
-  return hex(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(canonical)));
+  return sha256(JSON.stringify([n.groupKey, n.status, alerts]));
+}
+
+/** Hex SHA-256 of UTF-8 text. Runtimes with a synchronous hasher pass it in: WebCrypto's is async and slow. */
+export type Sha256 = (text: string) => string | Promise<string>;
+
+export async function subtleSha256(text: string): Promise<string> {
+  return hex(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
 }
 
 export function hex(buffer: ArrayBuffer): string {

@@ -1,6 +1,7 @@
 import { loadConfig } from "./config.ts";
 import { GithubDeployments } from "./deployments.ts";
 import { createReceiver, type Receiver } from "./handler.ts";
+import type { Sha256 } from "./idempotency.ts";
 import type { DeliveryStore } from "./store.ts";
 
 /** The settings every runtime reads, from its environment or its bindings. */
@@ -20,6 +21,7 @@ export interface RuntimeOptions {
   readonly configOrigin?: string;
   readonly insecureNoAuth?: boolean;
   readonly log?: (line: string) => void;
+  readonly sha256?: Sha256;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -37,6 +39,7 @@ export function receiverFromEnv(env: ReceiverEnv, o: RuntimeOptions): Receiver {
   return createReceiver({
     config,
     store: o.store(),
+    ...(o.sha256 ? { sha256: o.sha256 } : {}),
     fetch: http,
     now: Date.now,
     sleep,

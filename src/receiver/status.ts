@@ -33,7 +33,11 @@ export class StatusBoard {
   private readonly deliveries: DeliveryRecord[] = [];
   private readonly envs = new Set<string>();
 
-  constructor(private readonly keep = 50) {}
+  /** Keeps the last `keep` deliveries and at most `maxFiring` firing alerts (the oldest go first). */
+  constructor(
+    private readonly keep = 50,
+    private readonly maxFiring = 1000,
+  ) {}
 
   record(
     n: Notification,
@@ -43,8 +47,12 @@ export class StatusBoard {
   ): void {
     for (const a of n.alerts) {
       if (a.labels.env) this.envs.add(a.labels.env);
+      this.firingAlerts.delete(a.fingerprint);
       if (a.status === "firing") this.firingAlerts.set(a.fingerprint, firing(a, deploy.get(a.fingerprint)));
-      else this.firingAlerts.delete(a.fingerprint);
+    }
+    for (const fingerprint of this.firingAlerts.keys()) {
+      if (this.firingAlerts.size <= this.maxFiring) break;
+      this.firingAlerts.delete(fingerprint);
     }
     this.deliveries.unshift({ at, groupKey: n.groupKey, status: n.status, alerts: n.alerts.length, sinks });
     this.deliveries.length = Math.min(this.deliveries.length, this.keep);

@@ -33,6 +33,9 @@ export async function storageKey(id: string): Promise<string> {
   return `h:${hex(digest)}`;
 }
 
+/** How often stores drop expired entries. */
+export const sweepEveryMs = 60_000;
+
 /** The shape every store keeps per delivery. */
 export interface DeliveryEntry {
   readonly state: "pending" | "delivered";
@@ -54,7 +57,7 @@ export function decideClaim(
 export class MemoryStore implements DeliveryStore {
   private readonly deliveries = new Map<string, DeliveryEntry>();
   private readonly values = new Map<string, { value: string; expiresAt: number }>();
-  private writes = 0;
+  private lastSweep = 0;
 
   async claim(id: string, nowMs: number, leaseMs: number): Promise<Claim> {
     const decision = decideClaim(this.deliveries.get(id), nowMs, leaseMs);
@@ -64,7 +67,7 @@ export class MemoryStore implements DeliveryStore {
 
   async complete(id: string, nowMs: number, ttlMs: number): Promise<void> {
     this.deliveries.set(id, { state: "delivered", expiresAt: nowMs + ttlMs });
-    if (++this.writes % 1024 === 0) this.sweep(nowMs);
+    if (nowMs - this.lastSweep >= sweepEveryMs) this.sweep(nowMs);
   }
 
   async release(id: string): Promise<void> {
@@ -84,8 +87,9 @@ export class MemoryStore implements DeliveryStore {
     return this.deliveries.size;
   }
 
-  /** Drops expired entries; runs now and then from `complete` so memory stays bounded by the TTL. */
+  /** Drops expired entries; runs from `complete` once a minute so memory stays bounded by the TTL. */
   sweep(nowMs: number): void {
+    this.lastSweep = nowMs;
     for (const [k, v] of this.deliveries) if (v.expiresAt <= nowMs) this.deliveries.delete(k);
     for (const [k, v] of this.values) if (v.expiresAt <= nowMs) this.values.delete(k);
   }

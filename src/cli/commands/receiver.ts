@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { EnvironmentError, InputError, UsageError } from "../../core/errors.ts";
 import { ExitCode } from "../../core/exit-code.ts";
-import { serveWithBun } from "../../receiver/bun/serve.ts";
+import { bunSha256, serveWithBun } from "../../receiver/bun/serve.ts";
 import { receiverFromEnv } from "../../receiver/runtime.ts";
 import { type DeliveryStore, MemoryStore } from "../../receiver/store.ts";
 import { SqliteStore } from "../../receiver/stores/sqlite.ts";
@@ -85,6 +85,7 @@ Example: FLYBY_RECEIVER_TOKEN=... flyby receiver serve --config receiver.json --
         configJson: json,
         ...(origin ? { configOrigin: origin } : {}),
         insecureNoAuth: flag(ctx, "insecure-no-auth"),
+        sha256: bunSha256,
         log: (line) => ctx.out.stderr(`${line}\n`),
       },
     );

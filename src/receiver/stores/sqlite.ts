@@ -1,11 +1,10 @@
 import { Database } from "bun:sqlite";
-import { type Claim, type DeliveryEntry, type DeliveryStore, decideClaim } from "../store.ts";
+import { Claim, type DeliveryStore, sweepEveryMs } from "../store.ts";
 
 /** The embedded default under Bun: one SQLite file that survives restarts. */
 export class SqliteStore implements DeliveryStore {
   private readonly db: Database;
-  private writes = 0;
-  private readonly claimTx: (id: string, nowMs: number, leaseMs: number) => Claim;
+  private lastSweep = 0;
   private readonly q;
 
   constructor(path: string) {
@@ -16,15 +15,22 @@ export class SqliteStore implements DeliveryStore {
     this.db.run(
       "CREATE TABLE IF NOT EXISTS deliveries (id TEXT PRIMARY KEY, state TEXT NOT NULL, expires_at INTEGER NOT NULL)",
     );
+    this.db.run("CREATE INDEX IF NOT EXISTS deliveries_expiry ON deliveries (expires_at)");
     this.db.run(
       "CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL, expires_at INTEGER NOT NULL)",
     );
     this.q = {
-      get: this.db.query<{ state: DeliveryEntry["state"]; expiresAt: number }, [string]>(
-        "SELECT state, expires_at AS expiresAt FROM deliveries WHERE id = ?",
+      // One statement, so atomic even between processes sharing the file: it inserts a new
+      // lease or takes over an expired entry, and returns nothing when a live entry exists.
+      take: this.db.query<{ state: string }, [string, number, number]>(
+        `INSERT INTO deliveries (id, state, expires_at) VALUES (?1, 'pending', ?2)
+         ON CONFLICT(id) DO UPDATE SET state = 'pending', expires_at = excluded.expires_at
+         WHERE deliveries.expires_at <= ?3
+         RETURNING state`,
       ),
-      put: this.db.query<unknown, [string, string, number]>(
-        "INSERT INTO deliveries (id, state, expires_at) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET state = excluded.state, expires_at = excluded.expires_at",
+      state: this.db.query<{ state: string }, [string]>("SELECT state FROM deliveries WHERE id = ?"),
+      deliver: this.db.query<unknown, [string, number]>(
+        "INSERT INTO deliveries (id, state, expires_at) VALUES (?, 'delivered', ?) ON CONFLICT(id) DO UPDATE SET state = 'delivered', expires_at = excluded.expires_at",
       ),
       del: this.db.query<unknown, [string]>("DELETE FROM deliveries WHERE id = ?"),
       getValue: this.db.query<{ value: string }, [string, number]>(
@@ -36,21 +42,16 @@ export class SqliteStore implements DeliveryStore {
       sweepDeliveries: this.db.query<unknown, [number]>("DELETE FROM deliveries WHERE expires_at <= ?"),
       sweepValues: this.db.query<unknown, [number]>("DELETE FROM kv WHERE expires_at <= ?"),
     };
-    // IMMEDIATE takes the write lock first, so two processes on one file cannot both claim.
-    this.claimTx = this.db.transaction((id: string, nowMs: number, leaseMs: number) => {
-      const decision = decideClaim(this.q.get.get(id) ?? undefined, nowMs, leaseMs);
-      if (decision.write) this.q.put.run(id, decision.write.state, decision.write.expiresAt);
-      return decision.claim;
-    }).immediate;
   }
 
   async claim(id: string, nowMs: number, leaseMs: number): Promise<Claim> {
-    return this.claimTx(id, nowMs, leaseMs);
+    if (this.q.take.get(id, nowMs + leaseMs, nowMs)) return Claim.Claimed;
+    return this.q.state.get(id)?.state === "delivered" ? Claim.Delivered : Claim.Busy;
   }
 
   async complete(id: string, nowMs: number, ttlMs: number): Promise<void> {
-    this.q.put.run(id, "delivered", nowMs + ttlMs);
-    if (++this.writes % 1024 === 0) this.sweep(nowMs);
+    this.q.deliver.run(id, nowMs + ttlMs);
+    if (nowMs - this.lastSweep >= sweepEveryMs) this.sweep(nowMs);
   }
 
   async release(id: string): Promise<void> {
@@ -66,6 +67,7 @@ export class SqliteStore implements DeliveryStore {
   }
 
   sweep(nowMs: number): void {
+    this.lastSweep = nowMs;
     this.q.sweepDeliveries.run(nowMs);
     this.q.sweepValues.run(nowMs);
   }

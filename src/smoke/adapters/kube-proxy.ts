@@ -1,7 +1,7 @@
 import type { KubeConfig } from "@kubernetes/client-node";
 import { EnvironmentError, InputError } from "../../core/errors.ts";
 import type { ActiveTarget, PodScraper } from "../sources.ts";
-import type { Fetch } from "./http.ts";
+import { errorText, type Fetch } from "./http.ts";
 import { scrapeAccept } from "./scrape-http.ts";
 
 /** Where Prometheus sits in the cluster, behind the API server's service proxy. */
@@ -47,16 +47,20 @@ export async function kubeProxy(kc: KubeConfig, inner: Fetch = fetch): Promise<K
     async fetch(url, init) {
       const merged = new Headers(init?.headers);
       for (const [key, value] of headers) merged.set(key, value);
+      let response: Response;
       try {
-        return await inner(url, { ...init, headers: merged, tls } as RequestInit);
+        response = await inner(url, { ...init, headers: merged, tls } as RequestInit);
       } catch (e) {
+        const reason = (e as Error).message;
+        throw new EnvironmentError(`the Kubernetes API at ${server} is unreachable: ${reason}`, { cause: e });
+      }
+      if (response.status === 401 || response.status === 403) {
+        const reason = errorText(response.status, await response.text());
         throw new EnvironmentError(
-          `the Kubernetes API at ${server} is unreachable: ${(e as Error).message}`,
-          {
-            cause: e,
-          },
+          `the Kubernetes API at ${server} refused the request (${response.status}): ${reason}`,
         );
       }
+      return response;
     },
   };
 }
