@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { KubeObject } from "../core/kube/object.ts";
+import { pathSegments } from "./environment.ts";
 import { ignoredFields, normalizeObject } from "./normalize.ts";
 import { changedPaths, diffObjects } from "./object-diff.ts";
 import { Redactor } from "./redact.ts";
@@ -295,5 +296,39 @@ describe("report", () => {
     };
     expect(renderText([env], true)).toContain("\x1b[32m+  replicas: 3");
     expect(renderText([env], false)).not.toContain("\x1b[");
+  });
+});
+
+describe("change locations", () => {
+  test("a changed path maps to the rendered object's segments, list elements by name", () => {
+    expect(pathSegments(deployment(), "spec.template.spec.containers[name=api].image")).toEqual([
+      "spec",
+      "template",
+      "spec",
+      "containers",
+      0,
+      "image",
+    ]);
+    expect(pathSegments(deployment(), "spec.replicas")).toEqual(["spec", "replicas"]);
+  });
+});
+
+describe("splitting", () => {
+  test("thousands of risky objects still give parts under the limit", () => {
+    const before = Array.from({ length: 3000 }, (_, i) =>
+      obj("v1", "ConfigMap", `old-config-map-number-${i}`),
+    );
+    const env = {
+      environment: "staging",
+      against: "git:main",
+      objects: diffObjects(before, [], redactor),
+      blocked: [],
+    };
+    const parts = renderMarkdown(env);
+    expect(parts.length).toBeGreaterThan(2);
+    expect(parts.every((p) => p.length <= 65_536 - 100)).toBe(true);
+    const all = parts.join("\n");
+    for (const i of [0, 1500, 2999])
+      expect(all).toContain(`| deletion | \`ConfigMap staging/old-config-map-number-${i}\``);
   });
 });

@@ -7,9 +7,9 @@ import {
   PatchStrategy,
   type V1APIResource,
 } from "@kubernetes/client-node";
-import { EnvironmentError } from "../core/errors.ts";
+import { EnvironmentError, InputError } from "../core/errors.ts";
 import type { KubeObject } from "../core/kube/object.ts";
-import { ForbiddenError, type LiveCluster } from "../diff/live.ts";
+import { ForbiddenError, type LiveCluster, RejectedError } from "../diff/live.ts";
 
 /** The field manager flyby applies and dry-runs as. */
 export const fieldManager = "flyby";
@@ -23,17 +23,17 @@ export interface KubeConfigSource {
 /** Loads a kubeconfig the way kubectl does, then selects the context if one is named. */
 export function loadKubeConfig(source: KubeConfigSource): KubeConfig {
   const kc = new KubeConfig();
+  const file = source.kubeconfig ?? "(the default kubeconfig)";
   try {
     if (source.kubeconfig) kc.loadFromFile(source.kubeconfig);
     else kc.loadFromDefault();
   } catch (e) {
-    throw new EnvironmentError(
-      `cannot read kubeconfig ${source.kubeconfig ?? "(default)"}: ${(e as Error).message}`,
-    );
+    // A kubeconfig that cannot be read is the caller's input to fix, not a cluster failure.
+    throw new InputError(`cannot read kubeconfig: ${(e as Error).message}`, { file });
   }
   if (source.context) {
     if (!kc.getContextObject(source.context)) {
-      throw new EnvironmentError(`kubeconfig has no context "${source.context}"`);
+      throw new InputError(`no context "${source.context}" in ${file}`, undefined, "--context");
     }
     kc.setCurrentContext(source.context);
   }
@@ -113,7 +113,11 @@ export class KubeCluster implements LiveCluster {
   private readonly client: KubernetesObjectApi;
   readonly server: string;
 
-  constructor(kc: KubeConfig) {
+  constructor(
+    kc: KubeConfig,
+    /** How long one request may take before the cluster counts as failed (exit 3). */
+    private readonly timeoutMs = 30_000,
+  ) {
     this.client = SharedDiscoveryObjectApi.forConfig(kc);
     this.server = kc.getCurrentCluster()?.server ?? "(no server in kubeconfig)";
   }
@@ -145,9 +149,22 @@ export class KubeCluster implements LiveCluster {
   }
 
   private async call<T>(verb: string, kind: string, fn: () => Promise<T>): Promise<T> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new EnvironmentError(
+              `the Kubernetes API at ${this.server} did not answer within ${this.timeoutMs / 1000} s (${verb} ${kind})`,
+            ),
+          ),
+        this.timeoutMs,
+      );
+    });
     try {
-      return await fn();
+      return await Promise.race([fn(), timeout]);
     } catch (e) {
+      if (e instanceof EnvironmentError) throw e;
       if (e instanceof ApiException) {
         const status = statusOf(e);
         if (e.code === 403) {
@@ -155,6 +172,9 @@ export class KubeCluster implements LiveCluster {
         }
         // An error about a Secret may quote the value it rejected: keep only the reason.
         if (kind === "Secret") status.message = status.reason ?? "rejected";
+        if (verb === "patch" && [400, 409, 422, 500].includes(e.code)) {
+          throw new RejectedError(e.code, status.message ?? status.reason ?? "rejected");
+        }
         if (e.code === 401)
           throw new EnvironmentError(
             `the Kubernetes API at ${this.server} refused the credentials (401 Unauthorized)`,

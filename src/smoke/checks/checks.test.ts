@@ -9,7 +9,7 @@ import {
   target,
 } from "../../testing/smoke-fixtures.ts";
 import { defaultExpectations } from "../expectations.ts";
-import { type Observation, substituteVariables } from "../observe.ts";
+import { alternation, type Observation, substituteVariables } from "../observe.ts";
 import { verdictOf } from "../verdict.ts";
 import { isDcgmSentinel } from "./gpu.ts";
 import { runChecks } from "./index.ts";
@@ -247,6 +247,14 @@ describe("the guide's example queries", () => {
       for (const s of analysis.selectors) expect(resolveSeries(s.name)).toBeDefined();
     }
     expect(exampleQueries[2]).toContain("overflying_worker_job_execution_time_seconds_bucket");
+  });
+});
+
+describe("alternation", () => {
+  test("quotes regex and string specials so the selector still parses", () => {
+    const literal = alternation(["overflying-api-staging", 'a.b"c\\d']);
+    expect(literal).toBe('overflying-api-staging|a\\\\.b\\"c\\\\\\\\d');
+    expect(analyzePromql(`up{job=~"${literal}"}`).syntaxErrorAt).toBeUndefined();
   });
 });
 

@@ -327,8 +327,18 @@ export class FakeCluster {
     const merged = mergeApplied(live, applied, t.resource.kind) as Obj;
     const stillOwned = others.flatMap((e) => leafPaths(e.fieldsV1).map((p) => p.join()));
     const dropped = mine ? without(mine.fieldsV1, leafPaths(appliedSet)) : ({} as FieldSet);
+    const owned = new Set([...stillOwned, ...leafPaths(appliedSet).map((p) => p.join())]);
     for (const path of leafPaths(dropped).reverse()) {
-      if (!stillOwned.includes(path.join())) deleteAt(merged, path);
+      if (owned.has(path.join())) continue;
+      deleteAt(merged, path);
+      // A map left empty that nobody owns goes too (as `labels` does once its last key is dropped).
+      for (let end = path.length - 1; end > 0; end--) {
+        const parent = path.slice(0, end);
+        const value = valueAt(merged, parent);
+        const empty = value.found && isObj(value.value) && Object.keys(value.value).length === 0;
+        if (!empty || owned.has(parent.join())) break;
+        deleteAt(merged, parent);
+      }
     }
     applyDefaults(merged, t.resource.kind);
     this.checkValid(t, merged);

@@ -92,6 +92,16 @@ describe("the simulated controller, driven by the test", () => {
     expect((sets.items as Obj[]).length).toBe(1);
   });
 
+  test("LIST pages with limit and continue", async () => {
+    const first = (await request("GET", `${base}?limit=1`)).body;
+    expect((first.items as Obj[]).length).toBe(1);
+    const meta = first.metadata as Obj;
+    expect(meta.remainingItemCount).toBe(1);
+    const second = (await request("GET", `${base}?limit=1&continue=${meta.continue}`)).body;
+    expect((second.items as Obj[]).map((i) => (i.metadata as Obj).name)).toEqual(["web"]);
+    expect((second.metadata as Obj).continue).toBeUndefined();
+  });
+
   test("latency applies to every request and a fault hook replaces the answer", async () => {
     const start = performance.now();
     expect((await request("GET", "/api/v1/namespaces/apps/configmaps/flaky")).status).toBe(503);
