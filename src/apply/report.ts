@@ -69,15 +69,33 @@ function outcomeLine(o: ObjectOutcome): string {
   return `${o.action.padEnd(13)} ${describeRef(o.ref)}${note}${where}`;
 }
 
-/** The terminal report: one line per object that did something, then the counts table. */
+const notAttemptedCount = (r: ApplyReport) =>
+  r.objects.filter((o) => o.action === Action.NotAttempted).length;
+
+/** The terminal report of one target: one line per object that did something, then the counts. */
 export function formatReport(r: ApplyReport): string {
   const lines: string[] = [`${r.target}${r.dryRun ? " (dry run)" : ""}`];
   for (const o of r.objects) if (o.action !== Action.Unchanged) lines.push(`  ${outcomeLine(o)}`);
   const s = summarize(r.objects);
-  const skipped = r.objects.filter((o) => o.action === Action.NotAttempted).length;
+  const skipped = notAttemptedCount(r);
   lines.push(`  ${summaryLine(s)}${skipped ? `, ${skipped} not attempted` : ""}`);
   for (const p of r.problems) lines.push(`  ${p.message}`);
   return `${lines.join("\n")}\n`;
+}
+
+/** The counts as a terminal table, one row per target. */
+export function formatSummaryTable(reports: readonly ApplyReport[]): string {
+  const head = ["target", ...summaryKeys, "not attempted"];
+  const rows = reports.map((r) => {
+    const s = summarize(r.objects);
+    return [r.target, ...summaryKeys.map((k) => String(s[k])), String(notAttemptedCount(r))];
+  });
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] as string).length)));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number)))
+      .join("  ");
+  return `${[head, ...rows].map(line).join("\n")}\n`;
 }
 
 /** The job summary: a Markdown table per target. */
@@ -85,8 +103,7 @@ export function formatReportMarkdown(reports: readonly ApplyReport[]): string {
   const head = `| target | ${summaryKeys.join(" | ")} | not attempted |\n|---|${summaryKeys.map(() => "---:").join("|")}|---:|`;
   const rows = reports.map((r) => {
     const s = summarize(r.objects);
-    const skipped = r.objects.filter((o) => o.action === Action.NotAttempted).length;
-    return `| \`${r.target}\` | ${summaryKeys.map((k) => s[k]).join(" | ")} | ${skipped} |`;
+    return `| \`${r.target}\` | ${summaryKeys.map((k) => s[k]).join(" | ")} | ${notAttemptedCount(r)} |`;
   });
   const details = reports.flatMap((r) =>
     r.objects

@@ -12,6 +12,7 @@ import {
   type ApplyReport,
   exitCodeOf,
   formatReport,
+  formatSummaryTable,
   reportJson,
   type Summary,
   summarize,
@@ -260,7 +261,10 @@ export function deployOptionsFromInputs(core: ActionInputs): DeployOptions {
 export async function runApply(ctx: CommandContext, world: DeployWorld): Promise<ExitCode> {
   const result = await deploy(optionsOf(ctx), world);
   if (ctx.out.json) ctx.out.stdout(deployJson(result));
-  else for (const r of result.reports) ctx.out.stdout(formatReport(r));
+  else {
+    for (const r of result.reports) ctx.out.stdout(`${formatReport(r)}\n`);
+    ctx.out.stdout(formatSummaryTable(result.reports));
+  }
   return result.exitCode;
 }
 
