@@ -78,7 +78,8 @@ export function formatReport(r: ApplyReport): string {
   for (const o of r.objects) if (o.action !== Action.Unchanged) lines.push(`  ${outcomeLine(o)}`);
   const s = summarize(r.objects);
   const skipped = notAttemptedCount(r);
-  lines.push(`  ${summaryLine(s)}${skipped ? `, ${skipped} not attempted` : ""}`);
+  const retried = r.requests.retries ? ` (${r.requests.retries} requests retried)` : "";
+  lines.push(`  ${summaryLine(s)}${skipped ? `, ${skipped} not attempted` : ""}${retried}`);
   for (const p of r.problems) lines.push(`  ${p.message}`);
   return `${lines.join("\n")}\n`;
 }
