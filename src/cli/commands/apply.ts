@@ -26,12 +26,7 @@ import type { RenderedObject } from "../../core/kube/object.ts";
 import { gkeClusterPath } from "../../core/manifests/environments.ts";
 import { renderToText } from "../../core/render/output.ts";
 import { renderChecked } from "../../core/render/render-checked.ts";
-import {
-  gkeKubeConfig,
-  parseGkeClusterPath,
-  resolveGkeCluster,
-  tokenSourceOf,
-} from "../../gke/credentials.ts";
+import { gkeApplyTarget, parseGkeClusterPath } from "../../gke/credentials.ts";
 import { loadKubeConfig } from "../../kube/cluster.ts";
 import type { Command, CommandContext, OptionValues } from "../command.ts";
 import { flag, parseTarget, requiredString, stringOption } from "../options.ts";
@@ -89,8 +84,7 @@ export function realWorld(
       const auth = await new GoogleAuth({
         scopes: ["https://www.googleapis.com/auth/cloud-platform"],
       }).getClient();
-      const cluster = await resolveGkeCluster(path, auth);
-      return new KubeApplyTarget(gkeKubeConfig(cluster, tokenSourceOf(auth)), `gke:${path}`);
+      return gkeApplyTarget(path, auth);
     },
     kubeTarget(kubeconfig, context) {
       const kc = loadKubeConfig({ ...(kubeconfig ? { kubeconfig } : {}), ...(context ? { context } : {}) });
