@@ -93,6 +93,12 @@ export function realWorld(
   };
 }
 
+/** A cluster whose credentials could not be resolved: its report says why, the others go on. */
+function unreachable(name: string, error: unknown): ApplyTarget {
+  const fail = () => Promise.reject(error);
+  return { name, list: fail, get: fail, apply: fail, delete: fail };
+}
+
 function sortForApply(objects: readonly RenderedObject[]): RenderedObject[] {
   return [...objects].sort((a, b) => stageOf(a.object.kind) - stageOf(b.object.kind));
 }
@@ -150,7 +156,8 @@ export function prepareDeploy(options: DeployOptions, world: DeployWorld): Prepa
           ),
         ),
       ];
-      makeTargets = () => Promise.all(paths.map((p) => world.gkeTarget(p)));
+      makeTargets = () =>
+        Promise.all(paths.map((p) => world.gkeTarget(p).catch((e: unknown) => unreachable(`gke:${p}`, e))));
     } else {
       makeTargets = async () => [
         world.kubeTarget(options.kubeconfig ?? world.env.KUBECONFIG, options.context),
