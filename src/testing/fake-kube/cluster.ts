@@ -27,7 +27,7 @@ import {
   notFound,
   success,
 } from "./status.ts";
-import { typeError, unknownFields, validateObject } from "./validate.ts";
+import { immutableChanges, typeError, unknownFields, validateObject } from "./validate.ts";
 
 export interface ManagedFieldsEntry {
   manager: string;
@@ -341,6 +341,8 @@ export class FakeCluster {
       }
     }
     applyDefaults(merged, t.resource.kind);
+    const immutable = immutableChanges(live, merged, t.resource.kind);
+    if (immutable.length > 0) throw invalid(t.resource.kind, t.group, name, immutable);
     this.checkValid(t, merged);
 
     const ownershipSame =
