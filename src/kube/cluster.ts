@@ -7,7 +7,7 @@ import {
   PatchStrategy,
   type V1APIResource,
 } from "@kubernetes/client-node";
-import { EnvironmentError } from "../core/errors.ts";
+import { EnvironmentError, InputError } from "../core/errors.ts";
 import type { KubeObject } from "../core/kube/object.ts";
 import { ForbiddenError, type LiveCluster, RejectedError } from "../diff/live.ts";
 
@@ -23,17 +23,17 @@ export interface KubeConfigSource {
 /** Loads a kubeconfig the way kubectl does, then selects the context if one is named. */
 export function loadKubeConfig(source: KubeConfigSource): KubeConfig {
   const kc = new KubeConfig();
+  const file = source.kubeconfig ?? "(the default kubeconfig)";
   try {
     if (source.kubeconfig) kc.loadFromFile(source.kubeconfig);
     else kc.loadFromDefault();
   } catch (e) {
-    throw new EnvironmentError(
-      `cannot read kubeconfig ${source.kubeconfig ?? "(default)"}: ${(e as Error).message}`,
-    );
+    // A kubeconfig that cannot be read is the caller's input to fix, not a cluster failure.
+    throw new InputError(`cannot read kubeconfig: ${(e as Error).message}`, { file });
   }
   if (source.context) {
     if (!kc.getContextObject(source.context)) {
-      throw new EnvironmentError(`kubeconfig has no context "${source.context}"`);
+      throw new InputError(`no context "${source.context}" in ${file}`, undefined, "--context");
     }
     kc.setCurrentContext(source.context);
   }

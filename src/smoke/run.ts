@@ -1,13 +1,14 @@
 import { join } from "node:path";
-import { KubeConfig } from "@kubernetes/client-node";
 import { Duration } from "../core/duration.ts";
 import { InputError, UsageError } from "../core/errors.ts";
+import { loadKubeConfig } from "../kube/cluster.ts";
+import { expectationsForEnvironment } from "./adapters/environment.ts";
 import { grafanaOverHttp } from "./adapters/grafana-http.ts";
 import { countingFetch, type Fetch } from "./adapters/http.ts";
 import { kubeProxy, podProxyScraper, prometheusProxyBase } from "./adapters/kube-proxy.ts";
 import { prometheusOverHttp } from "./adapters/prometheus-http.ts";
 import { directScraper } from "./adapters/scrape-http.ts";
-import { defaultExpectations, type SmokeExpectations } from "./expectations.ts";
+import type { SmokeExpectations } from "./expectations.ts";
 import type { Sources } from "./observe.ts";
 import { type Clock, pollUntilPassed, type SmokeRun } from "./poller.ts";
 
@@ -17,7 +18,7 @@ export type PrometheusAccess =
   | { readonly kind: "cluster"; readonly kubeconfig: string; readonly context?: string };
 
 export interface SmokeRequest {
-  /** What the environment must look like; defaultExpectations() gives the seed's. */
+  /** What the environment must look like (expectationsForEnvironment reads the manifests). */
   readonly expectations: SmokeExpectations;
   readonly access: PrometheusAccess;
   readonly grafanaUrl?: string;
@@ -72,18 +73,24 @@ export function parseCount(text: string, field: string): number {
   return Number(text);
 }
 
-/** A smoke request from named text inputs, as a GitHub Action receives them ("" when unset). */
+/**
+ * A smoke request from named text inputs, as a GitHub Action receives them ("" when unset).
+ * Expectations come from the repository's manifests for the environment; the inputs override.
+ */
 export function requestFromInputs(
   input: (name: string) => string,
   env: Readonly<Record<string, string | undefined>>,
+  repo: string,
 ): Omit<SmokeRequest, "fetch" | "clock"> {
   const given = (name: string) => (input(name) === "" ? {} : { [name]: input(name) });
   const grafana = input("grafana-url");
   return {
-    expectations: defaultExpectations(input("environment"), {
-      scrapeInterval: Duration.parse(input("scrape-interval") || "15s", "scrape-interval"),
-      gpusPerWorker: parseCount(input("gpus") || "1", "gpus"),
-      dcgm: input("dcgm") === "true",
+    expectations: expectationsForEnvironment(repo, input("environment"), {
+      ...(input("scrape-interval")
+        ? { scrapeInterval: Duration.parse(input("scrape-interval"), "scrape-interval") }
+        : {}),
+      ...(input("gpus") ? { gpusPerWorker: parseCount(input("gpus"), "gpus") } : {}),
+      ...(input("dcgm") === "true" ? { dcgm: true } : {}),
     }),
     access: accessFrom({
       ...(input("prometheus-url") ? { prometheusUrl: input("prometheus-url") } : {}),
@@ -96,21 +103,6 @@ export function requestFromInputs(
     timeout: Duration.parse(input("timeout") || "3m", "timeout"),
     env,
   };
-}
-
-function loadKubeConfig(path: string, context: string | undefined): KubeConfig {
-  const kc = new KubeConfig();
-  try {
-    kc.loadFromFile(path);
-  } catch (e) {
-    throw new InputError(`cannot read kubeconfig: ${(e as Error).message}`, { file: path });
-  }
-  if (context) {
-    if (!kc.getContextObject(context))
-      throw new InputError(`no context "${context}" in ${path}`, undefined, "--context");
-    kc.setCurrentContext(context);
-  }
-  return kc;
 }
 
 async function sourcesFor(request: SmokeRequest, fetch: Fetch): Promise<Sources> {
@@ -129,7 +121,13 @@ async function sourcesFor(request: SmokeRequest, fetch: Fetch): Promise<Sources>
       scraper: directScraper(fetch),
       ...grafana,
     };
-  const proxy = await kubeProxy(loadKubeConfig(request.access.kubeconfig, request.access.context), fetch);
+  const proxy = await kubeProxy(
+    loadKubeConfig({
+      kubeconfig: request.access.kubeconfig,
+      ...(request.access.context ? { context: request.access.context } : {}),
+    }),
+    fetch,
+  );
   return {
     prometheus: prometheusOverHttp(prometheusProxyBase(proxy), proxy.fetch),
     scraper: podProxyScraper(proxy),

@@ -258,7 +258,7 @@ describe("smoke against a real Prometheus", () => {
         stdout: (t: string) => out.push(t),
         stderr: () => {},
         stdoutIsTTY: false,
-        cwd: dir,
+        cwd: process.cwd(),
         env: {},
       };
       const args = [
