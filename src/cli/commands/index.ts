@@ -1,5 +1,6 @@
 import type { Command } from "../command.ts";
 import { alertsBuild, alertsCheck, alertsTest } from "./alerts.ts";
+import { applyCommand } from "./apply.ts";
 import { diffCommand } from "./diff.ts";
 import { planCommand } from "./plan.ts";
 import { receiverServe } from "./receiver.ts";
@@ -17,4 +18,5 @@ export const commands: readonly Command[] = [
   alertsCheck,
   alertsTest,
   receiverServe,
+  applyCommand,
 ];
