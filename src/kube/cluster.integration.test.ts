@@ -135,7 +135,7 @@ describe("live diff against the fake API server through @kubernetes/client-node"
     (moved.spec as { selector: unknown }).selector = { matchLabels: { app: "elsewhere" } };
     const { blocked } = await liveDiff([moved], cluster, { redactor: new Redactor("salt") });
     expect(blocked.map((b) => b.reason)).toEqual([
-      'the API server would reject it (422): Deployment.apps "api" is invalid: spec.template.metadata.labels: Invalid value: map[string]string{"app":"api"}: `selector` does not match template `labels`',
+      'the API server would reject it (422): Deployment.apps "api" is invalid: spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"app":"elsewhere"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable',
     ]);
   });
 

@@ -186,6 +186,8 @@ export class KubeCluster implements LiveCluster {
       throw new EnvironmentError(`cannot reach the Kubernetes API at ${this.server}: ${causeOf(e)}`, {
         cause: e,
       });
+    } finally {
+      clearTimeout(timer);
     }
   }
 }

@@ -27,7 +27,7 @@ import {
   notFound,
   success,
 } from "./status.ts";
-import { typeError, unknownFields, validateObject } from "./validate.ts";
+import { immutableChanges, typeError, unknownFields, validateObject } from "./validate.ts";
 
 export interface ManagedFieldsEntry {
   manager: string;
@@ -341,6 +341,8 @@ export class FakeCluster {
       }
     }
     applyDefaults(merged, t.resource.kind);
+    const immutable = immutableChanges(live, merged, t.resource.kind);
+    if (immutable.length > 0) throw invalid(t.resource.kind, t.group, name, immutable);
     this.checkValid(t, merged);
 
     const ownershipSame =
@@ -461,7 +463,7 @@ export class FakeCluster {
   }
 
   /** Removes an object for good (after finalizers), emitting DELETED with a new resourceVersion. */
-  remove(t: ResourceType, namespace: string | undefined, name: string): void {
+  remove(t: ResourceType, namespace: string | undefined, name: string, cascade = true): void {
     const key = this.key(t, t.resource.namespaced ? namespace : undefined, name);
     const o = this.objects.get(key);
     if (!o) return;
@@ -469,6 +471,7 @@ export class FakeCluster {
     this.rv += 1;
     meta(o).resourceVersion = String(this.rv);
     this.emit("DELETED", t, o);
+    if (!cascade) return;
     for (const [k, dependent] of [...this.objects]) {
       const owners = (meta(dependent).ownerReferences ?? []) as Obj[];
       if (owners.some((r) => r.uid === meta(o).uid)) {
@@ -512,7 +515,7 @@ export class FakeCluster {
       if (m.generation !== undefined) m.generation = Number(m.generation) + 1;
     }
     if (finalizers.length === 0 && kind !== "Namespace") {
-      if (!opts.dryRun) this.remove(t, namespace, name);
+      if (!opts.dryRun) this.remove(t, namespace, name, opts.propagationPolicy !== "Orphan");
       return success(t, name, String(m.uid));
     }
     m.deletionTimestamp ??= this.time();

@@ -102,6 +102,34 @@ describe("the simulated controller, driven by the test", () => {
     expect((second.metadata as Obj).continue).toBeUndefined();
   });
 
+  test("a watch from a resourceVersion older than the kept history ends with 410 Expired", async () => {
+    const small = new FakeKube({ watchHistory: 2 }).start();
+    try {
+      const t = small.cluster.resourceForKind("v1", "Namespace");
+      for (const name of ["a", "b", "c", "d"]) {
+        if (t)
+          await small.cluster.apply(
+            t,
+            undefined,
+            name,
+            { metadata: { name } },
+            { manager: "m", force: false, dryRun: false },
+          );
+      }
+      const res = await fetch(new URL("/api/v1/namespaces?watch=1&resourceVersion=1", small.url), {
+        headers: { Authorization: `Bearer ${small.adminToken}` },
+      });
+      const events = (await res.text())
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as Obj);
+      expect(events.map((e) => e.type)).toEqual(["ERROR"]);
+      expect(events[0]?.object).toMatchObject({ kind: "Status", reason: "Expired", code: 410 });
+    } finally {
+      await small.stop();
+    }
+  });
+
   test("latency applies to every request and a fault hook replaces the answer", async () => {
     const start = performance.now();
     expect((await request("GET", "/api/v1/namespaces/apps/configmaps/flaky")).status).toBe(503);

@@ -45,6 +45,8 @@ export interface FakeKubeOptions {
   readonly authorize?: (a: AccessRequest) => boolean;
   /** Fault injection: a Response returned here is sent instead of the normal answer. */
   readonly fault?: (req: Request, url: URL) => Response | undefined | Promise<Response | undefined>;
+  /** How many events a watch can resume from (older resourceVersions get 410 Expired). */
+  readonly watchHistory?: number;
   /** Scales watch `timeoutSeconds`, so tests need not wait whole seconds. */
   readonly watchTimeScale?: number;
 }
@@ -187,7 +189,7 @@ export class FakeKube {
     this.controller = new FakeController(this.cluster);
     this.cluster.subscribe((event) => {
       this.history.push({ rv: Number((event.object.metadata as Obj).resourceVersion), event });
-      if (this.history.length > 5000) this.history.shift();
+      if (this.history.length > (options.watchHistory ?? 5000)) this.history.shift();
     });
   }
 
@@ -459,6 +461,14 @@ export class FakeKube {
           for (const o of this.cluster.list(t, target.namespace, url.searchParams.get("labelSelector"))) {
             if (fields(o)) send("ADDED", o);
           }
+        } else if (Number(from) < (this.history[0]?.rv ?? 0) - 1) {
+          // Older than what the server keeps: one ERROR event with a 410 Expired Status, then the end.
+          send(
+            "ERROR",
+            new ApiError(410, "Expired", `too old resource version: ${from} (${this.history[0]?.rv})`).body(),
+          );
+          ctl.close();
+          return;
         } else {
           for (const h of this.history)
             if (h.rv > Number(from) && matches(h.event)) send(h.event.type, h.event.object);
