@@ -15,7 +15,6 @@ export class SqliteStore implements DeliveryStore {
     this.db.run(
       "CREATE TABLE IF NOT EXISTS deliveries (id TEXT PRIMARY KEY, state TEXT NOT NULL, expires_at INTEGER NOT NULL)",
     );
-    this.db.run("CREATE INDEX IF NOT EXISTS deliveries_expiry ON deliveries (expires_at)");
     this.db.run(
       "CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL, expires_at INTEGER NOT NULL)",
     );
@@ -66,6 +65,7 @@ export class SqliteStore implements DeliveryStore {
     this.q.setValue.run(key, value, nowMs + ttlMs);
   }
 
+  /** A full scan once a minute: cheaper than keeping an index on expiry up to date on every write. */
   sweep(nowMs: number): void {
     this.lastSweep = nowMs;
     this.q.sweepDeliveries.run(nowMs);
