@@ -62,7 +62,8 @@ describe("the diff's cluster adapter keeps every field", () => {
         dryRun: false,
       },
     );
-    const [listed] = await cluster.list("networking.k8s.io/v1", "NetworkPolicy", "staging");
-    expect((listed?.spec as { ingress: { from?: unknown }[] }).ingress[0]?.from).toBeDefined();
+    const listed = await cluster.list("networking.k8s.io/v1", "NetworkPolicy", "staging");
+    expect(listed).toHaveLength(1);
+    expect(listed[0]?.spec).toMatchObject({ ingress: [{ from: [{ namespaceSelector: {} }] }] });
   });
 });
