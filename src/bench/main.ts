@@ -7,7 +7,12 @@ export interface Bench {
 }
 
 const benches: Record<string, () => Promise<Bench>> = {
+  diff: () => import("./diff.ts"),
+  render: () => import("./render.ts"),
+  smoke: () => import("./smoke.ts"),
+  alerts: () => import("./alerts.ts"),
   receiver: () => import("./receiver.ts"),
+  apply: () => import("./apply.ts"),
 };
 
 const [benchName, ...benchArgs] = process.argv.slice(2);

@@ -27,6 +27,8 @@ export interface ObjectRef {
 export interface RenderedObject {
   readonly object: KubeObject;
   readonly source: SourceLocation;
+  /** Where a field of the object was written, when the object came from a template. */
+  readonly locate?: (path: readonly (string | number)[]) => SourceLocation;
 }
 
 export function groupOf(apiVersion: string): string {

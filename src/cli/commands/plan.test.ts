@@ -1,0 +1,62 @@
+import { afterAll, describe, expect, test } from "bun:test";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { runFlyby, scratchRepo } from "../../testing/cli.ts";
+
+const repo = scratchRepo();
+afterAll(() => rmSync(repo, { recursive: true, force: true }));
+
+describe("plan", () => {
+  test("renders and validates every environment and writes the report", async () => {
+    const run = await runFlyby(["plan"], repo);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("production: 28 objects, 0 errors");
+    const report = readFileSync(join(repo, ".flyby/plan/report.md"), "utf8");
+    expect(report).toContain("| staging | 7 | 0 | 2 |");
+    expect(report).toContain("warning image-digest Deployment overflying-api");
+  });
+
+  test("exits 1 when an environment has errors, and names them in the report", async () => {
+    writeFileSync(
+      join(repo, "manifests/values/production.yaml"),
+      "api:\n  image:\n    repository: us-docker.pkg.dev/overflying/platform/api\n    tag: v1\n",
+    );
+    const run = await runFlyby(["plan", "--json"], repo);
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout).environments).toContainEqual(
+      // Without the production values file, all four images fall back to their common tags.
+      expect.objectContaining({ environment: "production", errors: 4 }),
+    );
+    expect(readFileSync(join(repo, ".flyby/plan/report.md"), "utf8")).toContain("error image-digest");
+  });
+});
+
+describe("plan against the git base", () => {
+  const gitRepo = scratchRepo();
+  afterAll(() => rmSync(gitRepo, { recursive: true, force: true }));
+  const git = (...args: string[]) => {
+    const r = Bun.spawnSync(["git", "-c", "user.name=t", "-c", "user.email=t@t", ...args], { cwd: gitRepo });
+    if (r.exitCode !== 0) throw new Error(r.stderr.toString());
+  };
+
+  test("a PR that changes one value shows exactly that change", async () => {
+    git("init", "-q", "-b", "main");
+    git("add", "-A");
+    git("commit", "-qm", "base");
+    writeFileSync(join(gitRepo, "manifests/values/staging.yaml"), "api:\n  replicas: 4\n");
+    git("commit", "-qam", "scale the staging API");
+    const run = await runFlyby(["plan", "--json"], gitRepo);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).changed).toBe(true);
+    const report = readFileSync(join(gitRepo, ".flyby/plan/report.md"), "utf8");
+    expect(report).toContain("Deployment staging/overflying-api");
+    expect(report).toContain("+  replicas: 4");
+    expect(report.match(/^[-+] {2}replicas/gm)?.length).toBe(2);
+  });
+
+  test("an unreadable --base exits 2, naming the ref", async () => {
+    const run = await runFlyby(["plan", "--base", "no-such-ref"], gitRepo);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('"no-such-ref"');
+  });
+});

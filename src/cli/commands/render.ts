@@ -1,0 +1,42 @@
+import { join } from "node:path";
+import { writeDirectoryAtomically } from "../../adapters/atomic-dir.ts";
+import { loadManifestTree } from "../../adapters/manifest-files.ts";
+import { ExitCode } from "../../core/exit-code.ts";
+import { renderToFiles, renderToText } from "../../core/render/output.ts";
+import { renderChecked } from "../../core/render/render-checked.ts";
+import type { Command } from "../command.ts";
+import { requiredString, stringOption } from "../options.ts";
+
+export const renderCommand: Command = {
+  name: "render",
+  summary: "Render an environment's objects as deterministic YAML",
+  synopsis: "render --env E [--out DIR]",
+  details: `
+Renders manifests/templates/** with the environment's values (Handlebars, strict mode) and
+keeps the objects the environment owns. Output is byte-identical for the same inputs: keys in
+kubectl's order (apiVersion, kind, metadata, then sorted), objects in apply order.
+With --out, writes one file per object (<namespace>/<kind>-<name>.yaml, cluster-scoped objects
+under _cluster/) into DIR, replacing it whole; a failure leaves DIR as it was.`,
+  options: {
+    env: { type: "string", valueName: "E", description: "the environment (see manifests/environments.yaml)" },
+    out: {
+      type: "string",
+      valueName: "DIR",
+      description: "write one file per object into DIR instead of stdout",
+    },
+  },
+  async run(ctx) {
+    const env = requiredString(ctx, "env", "E");
+    const out = stringOption(ctx, "out");
+    const result = renderChecked(loadManifestTree(join(ctx.cwd, "manifests")), env);
+    if (out) {
+      writeDirectoryAtomically(join(ctx.cwd, out), renderToFiles(result.objects));
+      ctx.out.stderr(`wrote ${result.objects.length} objects for ${env} to ${out}\n`);
+    } else if (ctx.out.json) {
+      ctx.out.stdout(`${JSON.stringify(result.objects.map((o) => o.object))}\n`);
+    } else {
+      ctx.out.stdout(renderToText(result.objects));
+    }
+    return ExitCode.Ok;
+  },
+};

@@ -1,0 +1,160 @@
+/**
+ * Canonical YAML for Kubernetes objects: deterministic bytes for the same data.
+ *
+ * - Top-level keys come in kubectl's order: apiVersion, kind, metadata, then the rest
+ *   sorted; nested keys are sorted.
+ * - Multi-line strings become literal block scalars so that diffs of embedded files
+ *   (prometheus.yml, dashboards) read line by line.
+ * - A scalar is left plain only when it cannot be read back as anything else; everything
+ *   else is double-quoted (JSON string syntax is valid YAML).
+ *
+ * Bun.YAML.stringify has no block scalars and the `yaml` package is several times slower
+ * than this path allows (see `bun run bench render`); the emitter's output is checked by
+ * round-trip tests against both parsers.
+ */
+
+type Data = null | boolean | number | string | readonly Data[] | { readonly [key: string]: Data };
+
+type Mapping = { readonly [key: string]: Data };
+
+// Array.isArray does not narrow readonly arrays.
+function isList(v: Data): v is readonly Data[] {
+  return Array.isArray(v);
+}
+
+function isMapping(v: Data): v is Mapping {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+const topOrder = ["apiVersion", "kind", "metadata"];
+
+function compareKeys(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function orderedKeys(obj: Readonly<Record<string, unknown>>, top: boolean): string[] {
+  const keys = Object.keys(obj).sort(compareKeys);
+  if (!top) return keys;
+  const first = topOrder.filter((k) => Object.hasOwn(obj, k));
+  return [...first, ...keys.filter((k) => !topOrder.includes(k))];
+}
+
+// YAML 1.1 and 1.2 words that a plain scalar would turn into a boolean or null.
+const reserved = /^(?:y|n|yes|no|on|off|true|false|null|~)$/i;
+// Plain scalars start with a letter, digit, '/' or '_' and hold no YAML indicators.
+const plainShape = /^[A-Za-z0-9_/][A-Za-z0-9_./@+=:,()\- ]*$/;
+// Anything that starts like a number, date or time stays quoted, except Kubernetes
+// quantities and durations such as 100m, 128Mi, 15d, 1h30m.
+const numberLike = /^[-+.\d]/;
+const quantity = /^[1-9]\d*(?:\.\d+)?[a-zA-Z]+(?:\d+[a-zA-Z]+)*$/;
+
+function plainSafe(s: string): boolean {
+  if (s.length === 0 || !plainShape.test(s) || reserved.test(s)) return false;
+  if (s.endsWith(" ") || s.endsWith(":") || s.includes(": ") || s.includes(" #")) return false;
+  if (numberLike.test(s)) return quantity.test(s);
+  return true;
+}
+
+function scalar(s: string): string {
+  return plainSafe(s) ? s : JSON.stringify(s);
+}
+
+function blockScalar(s: string, indent: string): string | undefined {
+  // Characters a literal block cannot hold verbatim.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is tested
+  if (/[\r\t\u0000-\u0008\u000b-\u001f\u007f\u0085\u2028\u2029\ufeff]/.test(s)) return undefined;
+  const trailing = s.match(/\n*$/)?.[0].length ?? 0;
+  const chomp = trailing === 0 ? "-" : trailing === 1 ? "" : "+";
+  const body = trailing > 0 ? s.slice(0, -1) : s;
+  const lines = body.split("\n");
+  // A leading space on the first line needs an explicit indentation indicator.
+  const indicator = lines[0]?.startsWith(" ") ? "2" : "";
+  const text = lines.map((l) => (l.length === 0 ? "" : `${indent}  ${l}`)).join("\n");
+  return `|${indicator}${chomp}\n${text}`;
+}
+
+function emitValue(v: Data, indent: string, out: string[], top: boolean): void {
+  // Called for a value that follows "key:" or "- " on the current line.
+  if (isList(v)) {
+    if (v.length === 0) {
+      out.push(" []\n");
+      return;
+    }
+    out.push("\n");
+    emitSequence(v, `${indent}  `, out);
+    return;
+  }
+  if (isMapping(v)) {
+    const keys = orderedKeys(v, top);
+    if (keys.length === 0) {
+      out.push(" {}\n");
+      return;
+    }
+    out.push("\n");
+    emitMapping(v, keys, `${indent}  `, out);
+    return;
+  }
+  out.push(` ${inline(v, indent)}\n`);
+}
+
+function inline(v: null | boolean | number | string, indent: string): string {
+  if (v === null) return "null";
+  if (typeof v === "boolean") return v ? "true" : "false";
+  if (typeof v === "number") {
+    if (!Number.isFinite(v)) return Number.isNaN(v) ? ".nan" : v > 0 ? ".inf" : "-.inf";
+    return String(v);
+  }
+  if (v.includes("\n")) return blockScalar(v, indent) ?? JSON.stringify(v);
+  return scalar(v);
+}
+
+function emitMapping(obj: Mapping, keys: string[], indent: string, out: string[]): void {
+  for (const k of keys) {
+    out.push(`${indent}${scalar(k)}:`);
+    emitValue(obj[k] as Data, indent, out, false);
+  }
+}
+
+function emitSequence(items: readonly Data[], indent: string, out: string[]): void {
+  for (const item of items) {
+    if (isMapping(item)) {
+      const keys = orderedKeys(item, false);
+      if (keys.length === 0) {
+        out.push(`${indent}- {}\n`);
+        continue;
+      }
+      // The first key shares the dash's line; the rest align under it.
+      const [first, ...rest] = keys as [string, ...string[]];
+      out.push(`${indent}- ${scalar(first)}:`);
+      emitValue(item[first] as Data, `${indent}  `, out, false);
+      emitMapping(item, rest, `${indent}  `, out);
+    } else if (isList(item)) {
+      out.push(`${indent}-`);
+      emitValue(item, indent, out, false);
+    } else {
+      out.push(`${indent}- ${inline(item as null | boolean | number | string, `${indent}  `)}\n`);
+    }
+  }
+}
+
+/** One YAML document (no `---`), ending in a newline. */
+export function emitDocument(value: unknown): string {
+  const out: string[] = [];
+  const v = value as Data;
+  if (isMapping(v)) {
+    const keys = orderedKeys(v, true);
+    if (keys.length === 0) return "{}\n";
+    emitMapping(v, keys, "", out);
+  } else if (isList(v)) {
+    if (v.length === 0) return "[]\n";
+    emitSequence(v, "", out);
+  } else {
+    return `${inline(v as null | boolean | number | string, "")}\n`;
+  }
+  return out.join("");
+}
+
+/** Several documents separated by `---`, as kubectl and `render` print them. */
+export function emitDocuments(values: readonly unknown[]): string {
+  return values.map(emitDocument).join("---\n");
+}
