@@ -76,7 +76,10 @@ export class SqliteStore implements DeliveryStore {
       for (const op of batch) op.reject(e);
       return;
     }
-    results.forEach((r, i) => (r.ok ? batch[i]?.resolve(r.value) : batch[i]?.reject(r.value)));
+    for (const [i, r] of results.entries()) {
+      if (r.ok) batch[i]?.resolve(r.value);
+      else batch[i]?.reject(r.value);
+    }
   }
 
   claim(id: string, nowMs: number, leaseMs: number): Promise<Claim> {
