@@ -1,5 +1,6 @@
 import type { Command } from "../command.ts";
+import { bundleCommand } from "./bundle.ts";
 import { renderCommand } from "./render.ts";
 import { validateCommand } from "./validate.ts";
 
-export const commands: readonly Command[] = [renderCommand, validateCommand];
+export const commands: readonly Command[] = [renderCommand, validateCommand, bundleCommand];
