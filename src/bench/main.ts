@@ -6,7 +6,9 @@ export interface Bench {
   run(args: string[]): Promise<void>;
 }
 
-const benches: Record<string, () => Promise<Bench>> = {};
+const benches: Record<string, () => Promise<Bench>> = {
+  render: () => import("./render.ts"),
+};
 
 const [benchName, ...benchArgs] = process.argv.slice(2);
 const load = benchName ? benches[benchName] : undefined;

@@ -1,6 +1,7 @@
 import type { Command } from "../command.ts";
 import { bundleCommand } from "./bundle.ts";
+import { planCommand } from "./plan.ts";
 import { renderCommand } from "./render.ts";
 import { validateCommand } from "./validate.ts";
 
-export const commands: readonly Command[] = [renderCommand, validateCommand, bundleCommand];
+export const commands: readonly Command[] = [renderCommand, validateCommand, planCommand, bundleCommand];

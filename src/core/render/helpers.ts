@@ -43,6 +43,10 @@ export function templateHelpers(
         name: path.slice(path.lastIndexOf("/") + 1),
         text: readFile(path),
       })),
+    /** `concat "svc-" 1` → "svc-1". */
+    concat: (...args: unknown[]) => args.slice(0, -1).join(""),
+    /** `range 3` → [0, 1, 2]. */
+    range: (n: number) => Array.from({ length: n }, (_, i) => i),
     /** `array "a" "b"` → ["a", "b"] (the last argument is Handlebars' options). */
     array: (...args: unknown[]) => args.slice(0, -1),
     /** A Kubernetes label key as Prometheus service discovery spells it. */

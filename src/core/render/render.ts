@@ -7,7 +7,7 @@ import { type Environment, type Environments, loadEnvironments } from "../manife
 import { displayPath, filesUnder, ManifestPaths, type ManifestTree } from "../manifests/tree.ts";
 import { loadValues, type Values } from "../manifests/values.ts";
 import { findDuplicateKey } from "../yaml/duplicate-keys.ts";
-import { parseUserYaml, type UserYaml } from "../yaml/user-yaml.ts";
+import { locateLine } from "../yaml/locate-line.ts";
 import { templateHelpers } from "./helpers.ts";
 import { createTemplateSet, type TemplateOutput } from "./template.ts";
 
@@ -41,80 +41,25 @@ function yamlErrorAt(docText: string): { line: number; message: string } | undef
   };
 }
 
-/** Finds a field's rendered line (parsed again with positions, only when asked) and maps it to its template. */
-function fieldLocator(
-  docLines: readonly string[],
-  where: (i: number) => SourceLocation,
-): (path: readonly (string | number)[]) => SourceLocation {
-  let parsed: UserYaml | undefined;
-  return (path) => {
-    parsed ??= parseUserYaml("rendered", docLines.join("\n"));
-    const line = parsed.locate(path).line ?? 1;
-    return where(line - 1);
-  };
-}
-
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-/** Splits rendered lines into documents and decodes each one with Bun.YAML. */
-function decodeDocuments(out: TemplateOutput): RenderedObject[] {
-  const objects: RenderedObject[] = [];
+interface RenderedDocument {
+  readonly lines: readonly string[];
+  readonly where: (i: number) => SourceLocation;
+}
+
+/** Splits rendered lines into documents at `---`, leaving out empty ones. */
+function splitDocuments(out: TemplateOutput): RenderedDocument[] {
+  const docs: RenderedDocument[] = [];
   let start = 0;
   const flush = (end: number) => {
     let first = start;
     while (first < end && /^\s*(#.*)?$/.test(out.lines[first] as string)) first++;
     if (first === end) return;
-    const docLines = out.lines.slice(first, end);
     const source = out.sources[first] as SourceLocation;
-    const where = (i: number): SourceLocation => out.sources[first + i] ?? source;
-    const text = docLines.join("\n");
-    let data: unknown;
-    try {
-      data = Bun.YAML.parse(text);
-    } catch {
-      const err = yamlErrorAt(text);
-      throw new InputError(
-        `the template renders invalid YAML: ${err?.message ?? "it does not parse"}; the rendered line reads ${JSON.stringify((docLines[(err?.line ?? 1) - 1] ?? "").trim())}`,
-        where((err?.line ?? 1) - 1),
-      );
-    }
-    const dup = findDuplicateKey(docLines);
-    if (dup) {
-      const firstAt = where(dup.firstLine);
-      throw new InputError(
-        `duplicate key "${dup.key}" (first written at ${firstAt.file}:${firstAt.line}): a key may appear only once in a mapping`,
-        where(dup.line),
-      );
-    }
-    if (!isObject(data))
-      throw new InputError("a rendered document is not a Kubernetes object (a YAML mapping)", source);
-    for (const field of ["apiVersion", "kind"] as const) {
-      if (typeof data[field] !== "string" || data[field] === "") {
-        throw new InputError(`the object has no ${field}`, source, field);
-      }
-    }
-    const meta = data.metadata;
-    if (!isObject(meta) || typeof meta.name !== "string" || meta.name === "") {
-      throw new InputError(`the ${data.kind} has no name`, source, "metadata.name");
-    }
-    const kind = data.kind as string;
-    if (isClusterScoped(kind) && meta.namespace !== undefined) {
-      throw new InputError(
-        `${kind} "${meta.name}" is cluster-scoped and must not set a namespace`,
-        source,
-        "metadata.namespace",
-      );
-    }
-    if (!isClusterScoped(kind) && (typeof meta.namespace !== "string" || meta.namespace === "")) {
-      throw new InputError(
-        `${kind} "${meta.name}" has no namespace; flyby needs every namespaced object to say where it goes`,
-        source,
-        "metadata.namespace",
-      );
-    }
-    objects.push({ object: data as unknown as KubeObject, source, locate: fieldLocator(docLines, where) });
+    docs.push({ lines: out.lines.slice(first, end), where: (i) => out.sources[first + i] ?? source });
   };
   out.lines.forEach((line, i) => {
     if (/^---(\s|$)/.test(line)) {
@@ -123,7 +68,83 @@ function decodeDocuments(out: TemplateOutput): RenderedObject[] {
     }
   });
   flush(out.lines.length);
-  return objects;
+  return docs;
+}
+
+/**
+ * Decodes a template's documents with Bun.YAML: all at once, which is fastest; when that
+ * fails, one by one, to name the document and line at fault.
+ */
+function parseDocuments(docs: readonly RenderedDocument[]): unknown[] {
+  try {
+    const all = Bun.YAML.parse(docs.map((d) => d.lines.join("\n")).join("\n---\n"));
+    if (docs.length === 1) return [all];
+    if (Array.isArray(all) && all.length === docs.length) return all;
+  } catch {
+    // Fall through to find the document at fault.
+  }
+  return docs.map((doc) => {
+    const text = doc.lines.join("\n");
+    try {
+      return Bun.YAML.parse(text);
+    } catch {
+      const err = yamlErrorAt(text);
+      throw new InputError(
+        `the template renders invalid YAML: ${err?.message ?? "it does not parse"}; the rendered line reads ${JSON.stringify((doc.lines[(err?.line ?? 1) - 1] ?? "").trim())}`,
+        doc.where((err?.line ?? 1) - 1),
+      );
+    }
+  });
+}
+
+/** Checks a decoded document is an object flyby can place: kind, name, and a namespace where one is needed. */
+function toRenderedObject(doc: RenderedDocument, data: unknown): RenderedObject {
+  const source = doc.where(0);
+  const dup = findDuplicateKey(doc.lines);
+  if (dup) {
+    const firstAt = doc.where(dup.firstLine);
+    throw new InputError(
+      `duplicate key "${dup.key}" (first written at ${firstAt.file}:${firstAt.line}): a key may appear only once in a mapping`,
+      doc.where(dup.line),
+    );
+  }
+  if (!isObject(data))
+    throw new InputError("a rendered document is not a Kubernetes object (a YAML mapping)", source);
+  for (const field of ["apiVersion", "kind"] as const) {
+    if (typeof data[field] !== "string" || data[field] === "") {
+      throw new InputError(`the object has no ${field}`, source, field);
+    }
+  }
+  const meta = data.metadata;
+  if (!isObject(meta) || typeof meta.name !== "string" || meta.name === "") {
+    throw new InputError(`the ${data.kind} has no name`, source, "metadata.name");
+  }
+  const kind = data.kind as string;
+  if (isClusterScoped(kind) && meta.namespace !== undefined) {
+    throw new InputError(
+      `${kind} "${meta.name}" is cluster-scoped and must not set a namespace`,
+      source,
+      "metadata.namespace",
+    );
+  }
+  if (!isClusterScoped(kind) && (typeof meta.namespace !== "string" || meta.namespace === "")) {
+    throw new InputError(
+      `${kind} "${meta.name}" has no namespace; flyby needs every namespaced object to say where it goes`,
+      source,
+      "metadata.namespace",
+    );
+  }
+  return {
+    object: data as unknown as KubeObject,
+    source,
+    locate: (path) => doc.where(locateLine(doc.lines, path)),
+  };
+}
+
+function decodeDocuments(out: TemplateOutput): RenderedObject[] {
+  const docs = splitDocuments(out);
+  const data = parseDocuments(docs);
+  return docs.map((doc, i) => toRenderedObject(doc, data[i]));
 }
 
 function ownedBy(env: Environment, o: KubeObject): boolean {

@@ -12,7 +12,6 @@ import type { SourceLocation } from "../location.ts";
 const START = "\u0001";
 const END = "\u0002";
 const marker = (file: number, line: number) => `${START}${file}:${line}${END}`;
-const markerPattern = new RegExp(`${START}(\\d+):(\\d+)${END}`, "g");
 const trailingMarker = new RegExp(`${START}\\d+:\\d+${END}$`);
 
 export interface TemplateOutput {
@@ -75,6 +74,11 @@ function pathsByPosition(ast: hbs.AST.Program): Map<string, { path: string; call
     if (n.type === "MustacheStatement" || n.type === "SubExpression" || n.type === "BlockStatement") {
       const m = n as unknown as hbs.AST.MustacheStatement;
       if (m.params.length > 0) calls.add(at(m.path.loc));
+      // Helper arguments, by the call's own position, to name one that is missing.
+      m.params.forEach((param, i) => {
+        const original = (param as hbs.AST.PathExpression).original;
+        if (typeof original === "string") paths.set(`${at(m.loc)}#${i}`, { path: original, call: false });
+      });
     }
   });
   walk(ast, (n) => {
@@ -126,6 +130,28 @@ function parseError(e: Error, file: string, source: string): InputError {
   );
 }
 
+/** Thrown when a helper gets an undefined argument: strict mode does not check those. */
+class MissingArgument extends Error {
+  constructor(
+    readonly index: number,
+    readonly line: number,
+    readonly column: number,
+  ) {
+    super("missing helper argument");
+  }
+}
+
+function strictArguments(fn: Handlebars.HelperDelegate): Handlebars.HelperDelegate {
+  return function (this: unknown, ...args: unknown[]) {
+    const options = args.at(-1) as { loc?: hbs.AST.SourceLocation };
+    const missing = args.slice(0, -1).indexOf(undefined);
+    if (missing >= 0 && options.loc) {
+      throw new MissingArgument(missing, options.loc.start.line, options.loc.start.column);
+    }
+    return (fn as (...a: unknown[]) => unknown).apply(this, args);
+  };
+}
+
 export interface TemplateSet {
   /** Registers a partial, used as `{{> name}}`. */
   addPartial(name: string, file: string, source: string): void;
@@ -134,7 +160,7 @@ export interface TemplateSet {
 
 export function createTemplateSet(helpers: Record<string, Handlebars.HelperDelegate>): TemplateSet {
   const hb: HandlebarsEnv = Handlebars.create();
-  for (const [name, fn] of Object.entries(helpers)) hb.registerHelper(name, fn);
+  for (const [name, fn] of Object.entries(helpers)) hb.registerHelper(name, strictArguments(fn));
   const files: string[] = [];
   const paths = new Map<string, Map<string, { path: string; call: boolean }>>();
 
@@ -155,6 +181,18 @@ export function createTemplateSet(helpers: Record<string, Handlebars.HelperDeleg
   }
 
   function runtimeError(e: unknown, file: string): InputError {
+    if (e instanceof MissingArgument) {
+      for (const f of [file, ...[...paths.keys()].filter((f) => f !== file)]) {
+        const p = paths.get(f)?.get(`${e.line}:${e.column}#${e.index}`);
+        if (p) {
+          return new InputError(`missing variable "${p.path}": no such value is defined`, {
+            file: f,
+            line: e.line,
+            column: e.column + 1,
+          });
+        }
+      }
+    }
     if (e instanceof InputError) {
       return e.location?.file === "" ? new InputError(e.reason, { ...e.location, file }, e.fieldPath) : e;
     }
@@ -194,23 +232,46 @@ export function createTemplateSet(helpers: Record<string, Handlebars.HelperDeleg
         } catch (e) {
           throw runtimeError(e, file);
         }
-        const lines: string[] = [];
-        const sources: SourceLocation[] = [];
-        let current: SourceLocation = { file, line: 1 };
-        for (const raw of text.split("\n")) {
-          let line = raw;
-          if (raw.includes(START)) {
-            // The last marker wins: a partial's own lines follow its caller's marker.
-            line = raw.replace(markerPattern, (_m, f: string, l: string) => {
-              current = { file: files[Number(f)] as string, line: Number(l) };
-              return "";
-            });
-          }
-          lines.push(line);
-          sources.push(current);
-        }
-        return { lines, sources };
+        return readMarkers(text, files, file);
       };
     },
   };
+}
+
+/** Splits rendered text into lines, reading and removing the markers in one pass. */
+function readMarkers(text: string, files: readonly string[], file: string): TemplateOutput {
+  const lines: string[] = [];
+  const sources: SourceLocation[] = [];
+  const locations = new Map<string, SourceLocation>();
+  let current: SourceLocation = { file, line: 1 };
+  let lineStart = 0;
+  let pending = "";
+  let pos = 0;
+  while (pos <= text.length) {
+    const nl = text.indexOf("\n", pos);
+    const mk = text.indexOf(START, pos);
+    const end = nl < 0 ? text.length : nl;
+    if (mk >= 0 && mk < end) {
+      // The last marker on a line wins: a partial's own lines follow its caller's marker.
+      const close = text.indexOf(END, mk);
+      const id = text.slice(mk + 1, close);
+      let loc = locations.get(id);
+      if (!loc) {
+        const colon = id.indexOf(":");
+        loc = { file: files[Number(id.slice(0, colon))] as string, line: Number(id.slice(colon + 1)) };
+        locations.set(id, loc);
+      }
+      current = loc;
+      pending += text.slice(lineStart, mk);
+      lineStart = close + 1;
+      pos = close + 1;
+      continue;
+    }
+    lines.push(pending + text.slice(lineStart, end));
+    sources.push(current);
+    pending = "";
+    lineStart = end + 1;
+    pos = end + 1;
+  }
+  return { lines, sources };
 }

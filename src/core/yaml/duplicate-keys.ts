@@ -11,7 +11,8 @@ export interface DuplicateKey {
   readonly firstLine: number;
 }
 
-const keyLine =
+/** A block mapping key line: indentation, sequence dashes, then the key and its colon. */
+export const keyLine =
   /^( *)(- +)*("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#'"\-?:,[\]{}][^#]*?|-[^\s][^#]*?)\s*:(?:\s|$)/;
 
 export function findDuplicateKey(
