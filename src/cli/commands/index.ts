@@ -1,7 +1,14 @@
 import type { Command } from "../command.ts";
 import { bundleCommand } from "./bundle.ts";
+import { diffCommand } from "./diff.ts";
 import { planCommand } from "./plan.ts";
 import { renderCommand } from "./render.ts";
 import { validateCommand } from "./validate.ts";
 
-export const commands: readonly Command[] = [renderCommand, validateCommand, planCommand, bundleCommand];
+export const commands: readonly Command[] = [
+  renderCommand,
+  validateCommand,
+  diffCommand,
+  planCommand,
+  bundleCommand,
+];

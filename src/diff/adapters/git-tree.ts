@@ -1,0 +1,51 @@
+import { spawnSync } from "node:child_process";
+import { InputError } from "../../core/errors.ts";
+import type { ManifestTree } from "../../core/manifests/tree.ts";
+
+function git(repo: string, args: string[], input?: string): Buffer {
+  const res = spawnSync("git", args, { cwd: repo, input, maxBuffer: 1 << 30 });
+  if (res.error) throw new InputError(`cannot run git: ${res.error.message}`);
+  if (res.status !== 0) throw new Error(res.stderr.toString().trim() || `git ${args[0]} failed`);
+  return res.stdout;
+}
+
+/**
+ * Reads a folder as it is at a git ref, straight from the object database (`git ls-tree` and
+ * `git cat-file --batch`): no checkout, the working tree is never touched.
+ */
+export function readGitTree(repo: string, ref: string, folder = "manifests"): ManifestTree {
+  let commit: string;
+  try {
+    commit = git(repo, ["rev-parse", "--verify", "--quiet", "--end-of-options", `${ref}^{commit}`])
+      .toString()
+      .trim();
+  } catch {
+    throw new InputError(`cannot read git ref "${ref}": no such commit in ${repo}`, undefined, "--against");
+  }
+  const listing = git(repo, ["ls-tree", "-r", "-z", commit, "--", `${folder}/`]).toString();
+  const entries = listing
+    .split("\0")
+    .filter(Boolean)
+    .map((line) => {
+      const [info = "", path = ""] = line.split("\t");
+      const [, type, sha] = info.split(" ");
+      return { type, sha: sha ?? "", path };
+    })
+    .filter((e) => e.type === "blob");
+  if (entries.length === 0) {
+    throw new InputError(`git ref "${ref}" has no ${folder}/ folder`, undefined, "--against");
+  }
+  const out = git(repo, ["cat-file", "--batch"], `${entries.map((e) => e.sha).join("\n")}\n`);
+  const files = new Map<string, string>();
+  let offset = 0;
+  for (const e of entries) {
+    const headerEnd = out.indexOf(0x0a, offset);
+    const size = Number(out.subarray(offset, headerEnd).toString().split(" ")[2]);
+    files.set(
+      e.path.slice(folder.length + 1),
+      out.subarray(headerEnd + 1, headerEnd + 1 + size).toString("utf8"),
+    );
+    offset = headerEnd + 1 + size + 1;
+  }
+  return { files, displayRoot: `${folder}@${ref}` };
+}

@@ -1,0 +1,109 @@
+import type { KubeObject } from "../core/kube/object.ts";
+
+type Obj = Record<string, unknown>;
+
+/** One kind of field the diff ignores, listed in the report's footnote. */
+export interface IgnoredField {
+  readonly path: string;
+  readonly why: string;
+}
+
+/** Fields the API server or its controllers own: never a change a reviewer made. */
+export const ignoredFields: readonly IgnoredField[] = [
+  { path: "status", why: "written by controllers" },
+  { path: "metadata.managedFields", why: "server-side apply bookkeeping" },
+  { path: "metadata.resourceVersion", why: "storage version" },
+  { path: "metadata.uid", why: "assigned by the server" },
+  { path: "metadata.creationTimestamp", why: "assigned by the server" },
+  { path: "metadata.generation", why: "counted by the server" },
+  { path: "metadata.selfLink", why: "assigned by the server" },
+  { path: "metadata.deletionTimestamp / deletionGracePeriodSeconds", why: "deletion in progress" },
+  { path: "metadata.ownerReferences (controller-set)", why: "set by controllers" },
+  {
+    path: "metadata.annotations[kubectl.kubernetes.io/last-applied-configuration]",
+    why: "client-side apply copy",
+  },
+  {
+    path: "metadata.annotations[deployment.kubernetes.io/revision]",
+    why: "set by the Deployment controller",
+  },
+  { path: "spec.template.metadata.creationTimestamp", why: "always null" },
+  { path: "Service spec.clusterIP / spec.clusterIPs (unless None)", why: "allocated by the server" },
+  { path: "empty labels/annotations maps", why: "same as absent" },
+];
+
+const serverAnnotations = [
+  "kubectl.kubernetes.io/last-applied-configuration",
+  "deployment.kubernetes.io/revision",
+  "deprecated.daemonset.template.generation",
+];
+
+const serverMetadata = [
+  "managedFields",
+  "resourceVersion",
+  "uid",
+  "creationTimestamp",
+  "generation",
+  "selfLink",
+  "deletionTimestamp",
+  "deletionGracePeriodSeconds",
+];
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/**
+ * The object as a reviewer should compare it: server-managed fields dropped, Secret
+ * stringData folded into data (as the API server stores it), keys in a stable order.
+ */
+export function normalizeObject(o: KubeObject): KubeObject {
+  const copy = structuredClone(o) as Obj;
+  delete copy.status;
+  const meta = { ...(copy.metadata as Obj) };
+  for (const k of serverMetadata) delete meta[k];
+  const owners = (meta.ownerReferences ?? []) as Obj[];
+  if (owners.length > 0 && owners.every((r) => r.controller === true)) delete meta.ownerReferences;
+  if (isObj(meta.annotations)) {
+    const annotations = { ...meta.annotations };
+    for (const k of serverAnnotations) delete annotations[k];
+    meta.annotations = annotations;
+  }
+  for (const k of ["labels", "annotations"]) {
+    if (isObj(meta[k]) && Object.keys(meta[k] as Obj).length === 0) delete meta[k];
+  }
+  copy.metadata = meta;
+  const spec = copy.spec;
+  if (isObj(spec)) {
+    const template = spec.template;
+    if (isObj(template) && isObj(template.metadata) && template.metadata.creationTimestamp === null) {
+      const { creationTimestamp: _c, ...rest } = template.metadata;
+      template.metadata = rest;
+    }
+    if (copy.kind === "Service" && spec.clusterIP !== "None") {
+      delete spec.clusterIP;
+      delete spec.clusterIPs;
+    }
+  }
+  if (copy.kind === "Secret" && isObj(copy.stringData)) {
+    const data: Obj = { ...(isObj(copy.data) ? copy.data : {}) };
+    for (const [k, v] of Object.entries(copy.stringData)) data[k] = Buffer.from(String(v)).toString("base64");
+    copy.data = data;
+    delete copy.stringData;
+  }
+  return sortKeys(copy) as KubeObject;
+}
+
+const headKeys = ["apiVersion", "kind", "metadata"];
+
+/** apiVersion, kind, metadata first; every other map key sorted. */
+export function sortKeys(v: unknown, depth = 0): unknown {
+  if (Array.isArray(v)) return v.map((x) => sortKeys(x, depth + 1));
+  if (!isObj(v)) return v;
+  const keys = Object.keys(v).sort();
+  const ordered =
+    depth === 0 ? [...headKeys.filter((k) => k in v), ...keys.filter((k) => !headKeys.includes(k))] : keys;
+  const out: Obj = {};
+  for (const k of ordered) out[k] = sortKeys(v[k], depth + 1);
+  return out;
+}

@@ -1,0 +1,55 @@
+import { Octokit } from "@octokit/rest";
+import { EnvironmentError } from "../core/errors.ts";
+import type { IssueComment, IssueComments } from "./sticky.ts";
+
+export interface PullRequestRef {
+  readonly owner: string;
+  readonly repo: string;
+  readonly number: number;
+}
+
+async function guarded<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    const status = (e as { status?: number }).status;
+    throw new EnvironmentError(
+      `GitHub refused to ${what}${status ? ` (${status})` : ""}: ${(e as Error).message}`,
+      {
+        cause: e,
+      },
+    );
+  }
+}
+
+/** Issue comments of one pull request through @octokit/rest, all pages listed. */
+export function octokitComments(octokit: Octokit, pr: PullRequestRef): IssueComments {
+  const base = { owner: pr.owner, repo: pr.repo };
+  return {
+    list: () =>
+      guarded("list comments", () =>
+        octokit.paginate(octokit.rest.issues.listComments, {
+          ...base,
+          issue_number: pr.number,
+          per_page: 100,
+        }),
+      ) as Promise<IssueComment[]>,
+    create: (body) =>
+      guarded("create a comment", async () => {
+        const res = await octokit.rest.issues.createComment({ ...base, issue_number: pr.number, body });
+        return res.data as IssueComment;
+      }),
+    update: (id, body) =>
+      guarded("update a comment", async () => {
+        await octokit.rest.issues.updateComment({ ...base, comment_id: id, body });
+      }),
+    remove: (id) =>
+      guarded("delete a comment", async () => {
+        await octokit.rest.issues.deleteComment({ ...base, comment_id: id });
+      }),
+  };
+}
+
+export function makeOctokit(token: string, baseUrl?: string): Octokit {
+  return new Octokit({ auth: token, ...(baseUrl ? { baseUrl } : {}) });
+}

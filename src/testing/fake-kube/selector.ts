@@ -1,0 +1,27 @@
+type Requirement = (labels: Readonly<Record<string, string>>) => boolean;
+
+/** Parses a label selector (`a=b,c!=d,e in (x,y),!f,g`) into a predicate. */
+export function parseLabelSelector(selector: string | null): Requirement {
+  if (!selector) return () => true;
+  const parts = selector.match(/[^,(]+(\([^)]*\))?/g) ?? [];
+  const reqs = parts.map((raw) => requirement(raw.trim()));
+  return (labels) => reqs.every((r) => r(labels));
+}
+
+function requirement(raw: string): Requirement {
+  const set = /^(\S+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(raw);
+  if (set) {
+    const [, key = "", op, values = ""] = set;
+    const vs = values.split(",").map((v) => v.trim());
+    return op === "in"
+      ? (l) => l[key] !== undefined && vs.includes(l[key])
+      : (l) => l[key] === undefined || !vs.includes(l[key]);
+  }
+  const cmp = /^([^!=]+?)\s*(==|!=|=)\s*(.*)$/.exec(raw);
+  if (cmp) {
+    const [, key = "", op, value = ""] = cmp;
+    return op === "!=" ? (l) => l[key] !== value : (l) => l[key] === value;
+  }
+  if (raw.startsWith("!")) return (l) => l[raw.slice(1)] === undefined;
+  return (l) => l[raw] !== undefined;
+}
