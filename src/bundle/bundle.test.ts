@@ -4,6 +4,7 @@ import { loadManifestTree } from "../adapters/manifest-files.ts";
 import { InputError } from "../core/errors.ts";
 import type { KubeObject } from "../core/kube/object.ts";
 import { renderChecked } from "../core/render/render-checked.ts";
+import { stableResolver } from "../testing/bundles.ts";
 import { repoRoot } from "../testing/cli.ts";
 import { decodeBundle, encodeBundle } from "./bundle.ts";
 import { formatImageReference, parseImageReference, registryOf } from "./image-ref.ts";
@@ -12,13 +13,7 @@ import { buildBundle, containerImages, type DigestResolver, pinObjects } from ".
 const tree = loadManifestTree(join(repoRoot, "manifests"));
 const commit = "0123456789abcdef0123456789abcdef01234567";
 
-/** Digests derived from the reference, as a registry that never changes would answer. */
-const stableRegistry: DigestResolver = {
-  async resolve(img) {
-    const hex = new Bun.CryptoHasher("sha256").update(formatImageReference(img)).digest("hex");
-    return `sha256:${hex}`;
-  },
-};
+const stableRegistry = stableResolver();
 
 async function stagingBundle(resolver = stableRegistry) {
   const r = renderChecked(tree, "staging");

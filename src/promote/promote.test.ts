@@ -2,10 +2,10 @@ import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { loadManifestTree } from "../adapters/manifest-files.ts";
 import { type Bundle, BundleFormat, sealBundle } from "../bundle/bundle.ts";
-import { formatImageReference } from "../bundle/image-ref.ts";
-import { buildBundle, containerImages } from "../bundle/pin.ts";
+import { containerImages } from "../bundle/pin.ts";
 import { EnvironmentError, InputError } from "../core/errors.ts";
 import { renderChecked } from "../core/render/render-checked.ts";
+import { stagingBundleOf } from "../testing/bundles.ts";
 import { repoRoot } from "../testing/cli.ts";
 import { memoryDeps, ScriptedSmoke } from "../testing/memory-deploy.ts";
 import { deployAndVerify } from "./deploy.ts";
@@ -18,18 +18,8 @@ const production = renderChecked(tree, "production").objects.map((r) => r.object
 const commitA = "a".repeat(40);
 const commitB = "b".repeat(40);
 
-async function stagingBundle(commit: string, salt = ""): Promise<Bundle> {
-  const r = renderChecked(tree, "staging");
-  return buildBundle({
-    environment: "staging",
-    commit,
-    values: r.values,
-    objects: r.objects.map((o) => o.object),
-    resolver: {
-      resolve: async (img) =>
-        `sha256:${new Bun.CryptoHasher("sha256").update(formatImageReference(img) + salt).digest("hex")}`,
-    },
-  });
+function stagingBundle(commit: string, salt = ""): Promise<Bundle> {
+  return stagingBundleOf(tree, commit, salt);
 }
 
 function request(bundle: Bundle, tag = "v1.0.0"): PromoteRequest {
@@ -68,7 +58,7 @@ describe("promote", () => {
       expect(image).toBe(`${repo}@${bundle.content.images[repo]?.digest}`);
     }
     const api = live.find((o) => o.kind === "Deployment" && o.metadata.name.includes("api"));
-    expect((api?.spec as { replicas: number }).replicas).toBe(3);
+    expect(api?.spec).toMatchObject({ replicas: 3 });
     const [record] = await deps.ledger.list("production");
     expect(record?.payload).toMatchObject({
       kind: "promote",
