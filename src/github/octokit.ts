@@ -8,7 +8,7 @@ export interface PullRequestRef {
   readonly number: number;
 }
 
-async function guarded<T>(what: string, fn: () => Promise<T>): Promise<T> {
+export async function guarded<T>(what: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (e) {
