@@ -1,0 +1,166 @@
+import {
+  ApiException,
+  type KubeConfig,
+  type KubernetesObject,
+  KubernetesObjectApi,
+  PatchStrategy,
+  Watch,
+} from "@kubernetes/client-node";
+import { fieldManager } from "../apply/inventory.ts";
+import {
+  ApiFailure,
+  type ApplyOptions,
+  type ApplyTarget,
+  type KindRef,
+  NetworkFailure,
+  type WatchEvent,
+} from "../apply/port.ts";
+import type { KubeObject, ObjectRef } from "../core/kube/object.ts";
+
+interface StatusBody {
+  readonly message?: string;
+  readonly reason?: string;
+  readonly details?: { readonly causes?: { field?: string; message?: string; reason?: string }[] };
+}
+
+function statusOf(body: unknown): StatusBody {
+  if (typeof body === "string") {
+    try {
+      return JSON.parse(body) as StatusBody;
+    } catch {
+      return { message: body };
+    }
+  }
+  return (body ?? {}) as StatusBody;
+}
+
+function headerOf(headers: unknown, name: string): string | undefined {
+  if (!headers || typeof headers !== "object") return undefined;
+  for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === name) return String(v);
+  return undefined;
+}
+
+/** client-node's errors as the apply core's: an API answer, or a connection that broke. */
+export function toFailure(e: unknown): Error {
+  if (e instanceof ApiException) {
+    const status = statusOf(e.body);
+    const retryAfter = Number(headerOf(e.headers, "retry-after"));
+    return new ApiFailure(e.code, status.reason ?? "", status.message ?? `HTTP ${e.code}`, {
+      ...(status.details?.causes ? { causes: status.details.causes } : {}),
+      ...(Number.isFinite(retryAfter) && retryAfter >= 0 ? { retryAfterSeconds: retryAfter } : {}),
+    });
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  if (message.startsWith("Unrecognized API version and kind"))
+    return new ApiFailure(404, "NotFound", message);
+  return new NetworkFailure(message, { cause: e });
+}
+
+/** Exposes the collection path client-node derives from discovery, for watches. */
+class ObjectApi extends KubernetesObjectApi {
+  collectionPath(kind: KindRef, namespace: string | undefined): Promise<string> {
+    return this.specUriPath(
+      { apiVersion: kind.apiVersion, kind: kind.kind, metadata: namespace ? { namespace } : {} },
+      "list",
+    );
+  }
+}
+
+/** A Kubernetes API server behind @kubernetes/client-node 1.4.0, as an apply target. */
+export class KubeApplyTarget implements ApplyTarget {
+  private readonly client: ObjectApi;
+  private readonly watcher: Watch;
+
+  constructor(
+    kc: KubeConfig,
+    readonly name: string,
+  ) {
+    this.client = kc.makeApiClient(ObjectApi);
+    this.watcher = new Watch(kc);
+  }
+
+  private async call<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      throw toFailure(e);
+    }
+  }
+
+  async list(kind: KindRef, namespace: string | undefined): Promise<KubeObject[]> {
+    const list = await this.call(() => this.client.list(kind.apiVersion, kind.kind, namespace));
+    return list.items.map((o) => ({ ...o, apiVersion: kind.apiVersion, kind: kind.kind }) as KubeObject);
+  }
+
+  async get(ref: ObjectRef): Promise<KubeObject | undefined> {
+    const apiVersion = ref.group ? `${ref.group}/${ref.version}` : ref.version;
+    const spec = { apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace } };
+    try {
+      return (await this.call(() => this.client.read(spec as never))) as unknown as KubeObject;
+    } catch (e) {
+      if (e instanceof ApiFailure && e.status === 404) return undefined;
+      throw e;
+    }
+  }
+
+  async apply(object: KubeObject, options: ApplyOptions): Promise<KubeObject> {
+    const spec = structuredClone(object) as unknown as KubernetesObject;
+    const stored = await this.call(() =>
+      this.client.patch(
+        spec,
+        undefined,
+        options.dryRun ? "All" : undefined,
+        fieldManager,
+        options.force,
+        PatchStrategy.ServerSideApply,
+      ),
+    );
+    return { ...(stored as unknown as KubeObject), apiVersion: object.apiVersion, kind: object.kind };
+  }
+
+  async delete(ref: ObjectRef, options: { readonly dryRun: boolean }): Promise<void> {
+    const apiVersion = ref.group ? `${ref.group}/${ref.version}` : ref.version;
+    const spec = { apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace } };
+    await this.call(() =>
+      this.client.delete(
+        spec,
+        undefined,
+        options.dryRun ? "All" : undefined,
+        undefined,
+        undefined,
+        "Background",
+      ),
+    );
+  }
+
+  /** Watches a collection, restarting the stream when the server closes it, until stopped. */
+  async watch(
+    kind: KindRef,
+    namespace: string | undefined,
+    onEvent: (e: WatchEvent) => void,
+  ): Promise<() => void> {
+    const path = await this.call(() => this.client.collectionPath(kind, namespace));
+    let stopped = false;
+    let current: AbortController | undefined;
+    const start = async (): Promise<void> => {
+      if (stopped) return;
+      current = await this.watcher.watch(
+        path,
+        { allowWatchBookmarks: false },
+        (type, object) => {
+          if (type === "ADDED" || type === "MODIFIED" || type === "DELETED") {
+            onEvent({ type, object: { ...object, apiVersion: kind.apiVersion, kind: kind.kind } });
+          }
+        },
+        () => {
+          if (!stopped) setTimeout(() => void start(), 200);
+        },
+      );
+    };
+    await start();
+    return () => {
+      stopped = true;
+      current?.abort();
+    };
+  }
+}

@@ -1,0 +1,319 @@
+import { isClusterScoped, Stage, stageOf } from "../core/kube/kinds.ts";
+import { type KubeObject, type ObjectRef, type RenderedObject, refKey, refOf } from "../core/kube/object.ts";
+import { isUnchanged, withAppliedHash } from "./compare.ts";
+import { classifyFailure } from "./failure.ts";
+import {
+  ApplySetKeys,
+  type ApplySetParent,
+  applySetParent,
+  groupKindOf,
+  type InventoryRecord,
+  inventoryOf,
+  isMember,
+  parentObject,
+  readInventory,
+  unionInventory,
+  withMembership,
+} from "./inventory.ts";
+import { forEachBounded } from "./pool.ts";
+import type { ApplyTarget, KindRef } from "./port.ts";
+import { ApiFailure } from "./port.ts";
+import { formatRefusal, planPrune } from "./prune.ts";
+import { Action, type ApplyReport, FailureKind, type ObjectOutcome } from "./report.ts";
+import { defaultRetryPolicy, type RetryEnv, type RetryPolicy, withRetry } from "./retry.ts";
+import { waitForRollouts } from "./rollout.ts";
+import { waitedKinds } from "./wait.ts";
+
+export interface ApplyRequest {
+  readonly environment: string;
+  /** Where the ApplySet parent lives. */
+  readonly appNamespace: string;
+  /** The environment's own namespaces: where members are looked for. */
+  readonly namespaces: readonly string[];
+  /** In apply order. */
+  readonly objects: readonly RenderedObject[];
+  readonly prune: boolean;
+  readonly wait: boolean;
+  readonly timeoutMs: number;
+  readonly dryRun: boolean;
+  readonly concurrency: number;
+  readonly force: boolean;
+  readonly allowDestructive: ReadonlySet<string>;
+}
+
+export interface ApplyDeps extends RetryEnv {
+  readonly policy?: RetryPolicy;
+  now(): number;
+  /** A live progress line (rollouts), written as it changes. */
+  progress(line: string): void;
+}
+
+/** Preferred versions of groups that may appear only in a recorded inventory. */
+const preferredVersions: Readonly<Record<string, string>> = {
+  "": "v1",
+  apps: "v1",
+  batch: "v1",
+  policy: "v1",
+  autoscaling: "v2",
+  "networking.k8s.io": "v1",
+  "rbac.authorization.k8s.io": "v1",
+  "apiextensions.k8s.io": "v1",
+  "monitoring.coreos.com": "v1",
+};
+
+function kindRefOf(groupKind: string, rendered: readonly KubeObject[]): KindRef | undefined {
+  const seen = rendered.find((o) => groupKindOf(o) === groupKind);
+  if (seen) return { apiVersion: seen.apiVersion, kind: seen.kind };
+  const dot = groupKind.indexOf(".");
+  const kind = dot < 0 ? groupKind : groupKind.slice(0, dot);
+  const group = dot < 0 ? "" : groupKind.slice(dot + 1);
+  const version = preferredVersions[group];
+  if (!version) return undefined;
+  return { apiVersion: group ? `${group}/${version}` : version, kind };
+}
+
+const parentRef = (p: ApplySetParent): ObjectRef => ({
+  group: "",
+  version: "v1",
+  kind: "ConfigMap",
+  namespace: p.namespace,
+  name: p.name,
+});
+
+/** One run of `apply` against one target. Never throws for an object's failure: the report says. */
+export async function applyEnvironment(
+  target: ApplyTarget,
+  req: ApplyRequest,
+  deps: ApplyDeps,
+): Promise<ApplyReport> {
+  const policy = deps.policy ?? defaultRetryPolicy;
+  const counter = { retries: 0 };
+  const call = <T>(f: () => Promise<T>) => withRetry(f, policy, deps, counter);
+  const parent = applySetParent(req.environment, req.appNamespace);
+  const desired = req.objects.map((r) => ({
+    rendered: r,
+    object: withAppliedHash(withMembership(r.object, parent)),
+  }));
+  const desiredObjects = desired.map((d) => d.object);
+  const outcomes = new Map<string, ObjectOutcome>();
+  const problems: string[] = [];
+  const report = (): ApplyReport => ({
+    target: target.name,
+    dryRun: req.dryRun,
+    objects: [...outcomes.values()],
+    problems,
+    requests: { retries: counter.retries },
+  });
+  const notAttempted = (refs: readonly ObjectRef[]) => {
+    for (const ref of refs) {
+      const key = refKey(ref);
+      if (!outcomes.has(key)) outcomes.set(key, { ref, action: Action.NotAttempted });
+    }
+  };
+
+  let parentLive: KubeObject | undefined;
+  const live = new Map<string, KubeObject>();
+  const rendered = inventoryOf(desiredObjects);
+  let recorded: InventoryRecord;
+  try {
+    parentLive = await call(() => target.get(parentRef(parent)));
+    recorded = readInventory(parentLive);
+    const scope = unionInventory(recorded, { groupKinds: rendered.groupKinds, namespaces: req.namespaces });
+    const lists: { kind: KindRef; namespace: string | undefined }[] = [];
+    for (const gk of scope.groupKinds) {
+      const kind = kindRefOf(gk, desiredObjects);
+      if (!kind) {
+        problems.push(
+          `the inventory records ${gk}, whose API version is unknown: its members were not checked`,
+        );
+        continue;
+      }
+      const namespaces = isClusterScoped(kind.kind) ? [undefined] : scope.namespaces;
+      for (const namespace of namespaces) lists.push({ kind, namespace });
+    }
+    await forEachBounded(lists, req.concurrency, async ({ kind, namespace }) => {
+      const items = await call(() => target.list(kind, namespace)).catch((e: unknown) => {
+        if (e instanceof ApiFailure && e.status === 404) return [];
+        throw e;
+      });
+      for (const o of items)
+        live.set(refKey(refOf({ ...o, apiVersion: o.apiVersion ?? kind.apiVersion })), o);
+    });
+  } catch (e) {
+    const f = classifyFailure(e);
+    problems.push(`could not read the current state: ${f.message}`);
+    notAttempted(desiredObjects.map(refOf));
+    return { ...report(), objects: [...outcomes.values()].map((o) => ({ ...o, failure: f.kind })) };
+  }
+
+  const members = [...live.values()].filter((o) => isMember(o, parent));
+  const prune = req.prune ? planPrune(desiredObjects, members, req.allowDestructive) : undefined;
+  if (prune && prune.refusals.length > 0) {
+    for (const r of prune.refusals) problems.push(formatRefusal(r));
+    notAttempted(desiredObjects.map(refOf));
+    return report();
+  }
+
+  const parentNamespaceExists =
+    parentLive !== undefined ||
+    live.has(refKey({ group: "", version: "v1", kind: "Namespace", name: req.appNamespace }));
+  let parentWritten = false;
+  const writeParent = async (record: InventoryRecord): Promise<void> => {
+    const next = parentObject(parent, record);
+    const current = parentLive?.metadata.annotations ?? {};
+    const same = [ApplySetKeys.containsGroupKinds, ApplySetKeys.additionalNamespaces].every(
+      (k) => (current[k] ?? "") === (next.metadata.annotations?.[k] ?? ""),
+    );
+    if (req.dryRun || (parentLive && same)) return;
+    parentLive = await call(() => target.apply(next, { force: true, dryRun: false }));
+  };
+  const recordBeforeWrites = unionInventory(recorded, rendered);
+
+  let stopped = false;
+  const stages = [...new Set(desired.map((d) => stageOf(d.object.kind)))].sort((a, b) => a - b);
+  for (const stage of stages) {
+    if (!parentWritten && (parentNamespaceExists || stage > Stage.Namespaces)) {
+      try {
+        await writeParent(recordBeforeWrites);
+        parentWritten = true;
+      } catch (e) {
+        problems.push(
+          `could not record the inventory in ConfigMap ${parent.namespace}/${parent.name}: ${classifyFailure(e).message}`,
+        );
+        stopped = true;
+      }
+    }
+    if (stopped) break;
+    const items = desired.filter((d) => stageOf(d.object.kind) === stage);
+    await forEachBounded(
+      items,
+      req.concurrency,
+      async ({ rendered: r, object }) => {
+        const ref = refOf(object);
+        const key = refKey(ref);
+        const current = live.get(key);
+        const owner = current?.metadata.labels?.[ApplySetKeys.partOf];
+        if (owner && owner !== parent.id) {
+          outcomes.set(key, {
+            ref,
+            action: Action.Failed,
+            failure: FailureKind.Conflict,
+            message: `it belongs to another ApplySet (${owner}); flyby leaves it alone`,
+            source: r.source,
+          });
+          stopped = true;
+          return;
+        }
+        if (isUnchanged(object, current)) {
+          outcomes.set(key, { ref, action: Action.Unchanged });
+          return;
+        }
+        try {
+          const stored = await call(() => target.apply(object, { force: req.force, dryRun: req.dryRun }));
+          live.set(key, stored);
+          outcomes.set(key, { ref, action: current ? Action.Configured : Action.Created });
+        } catch (e) {
+          const f = classifyFailure(e, r);
+          outcomes.set(key, {
+            ref,
+            action: Action.Failed,
+            failure: f.kind,
+            message: f.message,
+            ...(f.source ? { source: f.source } : {}),
+          });
+          stopped = true;
+        }
+      },
+      () => stopped,
+    );
+    if (stopped) break;
+    if (stage === Stage.Crds && !req.dryRun && target.watch) {
+      const crds = items.map((d) => d.object);
+      const results = await waitForRollouts(target, crds, deps.now() + req.timeoutMs, deps);
+      for (const [key, v] of results) {
+        if (v.state !== "ready") {
+          const o = outcomes.get(key);
+          if (o)
+            outcomes.set(key, {
+              ...o,
+              action: Action.Failed,
+              failure: FailureKind.Environment,
+              message: v.message ?? "not Established",
+            });
+          stopped = true;
+        }
+      }
+      if (stopped) break;
+    }
+  }
+  notAttempted(desiredObjects.map(refOf));
+  if (stopped) {
+    if (prune) notAttempted(prune.deletions);
+    return report();
+  }
+
+  if (prune) {
+    const order = [...prune.deletions].sort((a, b) => stageOf(b.kind) - stageOf(a.kind));
+    let deletionFailed = false;
+    for (const stage of [...new Set(order.map((r) => stageOf(r.kind)))]) {
+      await forEachBounded(
+        order.filter((r) => stageOf(r.kind) === stage),
+        req.concurrency,
+        async (ref) => {
+          try {
+            await call(() => target.delete(ref, { dryRun: req.dryRun })).catch((e: unknown) => {
+              if (e instanceof ApiFailure && e.status === 404) return;
+              throw e;
+            });
+            outcomes.set(refKey(ref), { ref, action: Action.Pruned });
+          } catch (e) {
+            const f = classifyFailure(e);
+            outcomes.set(refKey(ref), {
+              ref,
+              action: Action.Failed,
+              failure: f.kind,
+              message: `delete: ${f.message}`,
+            });
+            deletionFailed = true;
+          }
+        },
+        () => deletionFailed,
+      );
+      if (deletionFailed) break;
+    }
+    notAttempted(prune.deletions);
+    if (deletionFailed) return report();
+  }
+
+  try {
+    if (req.prune) await writeParent(rendered);
+    await target.commit?.();
+  } catch (e) {
+    problems.push(`could not record the inventory: ${classifyFailure(e).message}`);
+    return report();
+  }
+
+  if (req.wait && !req.dryRun && target.watch) {
+    const waited = desiredObjects.filter(
+      (o) => waitedKinds.has(o.kind) && o.kind !== "CustomResourceDefinition",
+    );
+    const results = await waitForRollouts(target, waited, deps.now() + req.timeoutMs, deps);
+    for (const [key, v] of results) {
+      const o = outcomes.get(key);
+      if (!o) continue;
+      if (v.state === "ready") outcomes.set(key, { ...o, rollout: `${v.progress} ready` });
+      else {
+        const timedOut = v.state === "progressing";
+        outcomes.set(key, {
+          ...o,
+          action: Action.Failed,
+          failure: timedOut ? FailureKind.Environment : FailureKind.Rollout,
+          message: timedOut
+            ? `not ready before the timeout (${v.progress}): ${v.message ?? ""}`
+            : (v.message ?? "rollout failed"),
+        });
+      }
+    }
+  }
+  return report();
+}

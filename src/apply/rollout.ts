@@ -1,0 +1,69 @@
+import { type KubeObject, refKey, refOf } from "../core/kube/object.ts";
+import type { ApplyTarget } from "./port.ts";
+import { Readiness, type Verdict, verdictOf } from "./wait.ts";
+
+export interface RolloutDeps {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+  progress(line: string): void;
+}
+
+/** How often the deadline is checked while the watches report. */
+const tickMs = 100;
+
+function progressLine(objects: readonly KubeObject[], verdicts: ReadonlyMap<string, Verdict>): string {
+  return objects
+    .map((o) => {
+      const v = verdicts.get(refKey(refOf(o)));
+      const state = v?.state === Readiness.Ready ? " ready" : v?.state === Readiness.Failed ? " failed" : "";
+      return `${o.metadata.name} ${v?.progress ?? "…"}${state}`;
+    })
+    .join(" · ");
+}
+
+/**
+ * Watches the objects until all are ready, one has failed (a Deployment past its progress
+ * deadline fails at once), or the deadline passes. Returns the last verdict of each.
+ */
+export async function waitForRollouts(
+  target: ApplyTarget,
+  objects: readonly KubeObject[],
+  deadline: number,
+  deps: RolloutDeps,
+): Promise<Map<string, Verdict>> {
+  const verdicts = new Map<string, Verdict>();
+  if (objects.length === 0 || !target.watch) return verdicts;
+  const wanted = new Set(objects.map((o) => refKey(refOf(o))));
+  for (const key of wanted)
+    verdicts.set(key, { state: Readiness.Progressing, progress: "…", message: "not seen yet" });
+  let line = "";
+  const settled = () => {
+    const all = [...verdicts.values()];
+    return all.some((v) => v.state === Readiness.Failed) || all.every((v) => v.state === Readiness.Ready);
+  };
+  const groups = new Map<string, KubeObject>();
+  for (const o of objects) groups.set(`${o.apiVersion}/${o.kind}/${o.metadata.namespace ?? ""}`, o);
+  const stops: (() => void)[] = [];
+  try {
+    for (const o of groups.values()) {
+      stops.push(
+        await target.watch({ apiVersion: o.apiVersion, kind: o.kind }, o.metadata.namespace, (e) => {
+          const key = refKey(
+            refOf({ ...e.object, apiVersion: e.object.apiVersion ?? o.apiVersion, kind: o.kind }),
+          );
+          if (!wanted.has(key) || e.type === "DELETED") return;
+          verdicts.set(key, verdictOf({ ...e.object, kind: o.kind }));
+          const next = progressLine(objects, verdicts);
+          if (next !== line) {
+            line = next;
+            deps.progress(line);
+          }
+        }),
+      );
+    }
+    while (!settled() && deps.now() < deadline) await deps.sleep(Math.min(tickMs, deadline - deps.now()));
+  } finally {
+    for (const stop of stops) stop();
+  }
+  return verdicts;
+}

@@ -1,0 +1,84 @@
+import { InputError } from "../core/errors.ts";
+import type { KubeObject } from "../core/kube/object.ts";
+
+/** A Secret flyby builds at apply time from environment variables, never from the templates. */
+export interface EnvironmentSecret {
+  readonly name: string;
+  /** Secret key → the environment variable holding its value. */
+  readonly keys: Readonly<Record<string, string>>;
+  /** Keys whose values are passwords: known defaults and short values are refused. */
+  readonly passwords: readonly string[];
+}
+
+export const environmentSecrets: readonly EnvironmentSecret[] = [
+  {
+    name: "grafana-admin",
+    keys: { username: "GRAFANA_ADMIN_USER", password: "GRAFANA_ADMIN_PASSWORD" },
+    passwords: ["password"],
+  },
+];
+
+export const knownDefaultPasswords: ReadonlySet<string> = new Set(["admin", "admin123", "password"]);
+export const minPasswordLength = 16;
+
+/** Namespaces in which some rendered Pod template reads the Secret through a secretKeyRef or volume. */
+function namespacesReferencing(objects: readonly KubeObject[], secret: string): string[] {
+  const found = new Set<string>();
+  const visit = (v: unknown, ns: string): void => {
+    if (Array.isArray(v)) {
+      for (const x of v) visit(x, ns);
+      return;
+    }
+    if (v === null || typeof v !== "object") return;
+    const rec = v as Record<string, unknown>;
+    const ref = (rec.secretKeyRef ?? rec.secret) as Record<string, unknown> | undefined;
+    if (ref && (ref.name === secret || ref.secretName === secret)) found.add(ns);
+    for (const x of Object.values(rec)) visit(x, ns);
+  };
+  for (const o of objects) if (o.metadata.namespace) visit(o.spec, o.metadata.namespace);
+  return [...found].sort();
+}
+
+/**
+ * The Secrets the rendered objects need, built from `env`. Names the missing or weak variable,
+ * never its value.
+ */
+export function buildEnvironmentSecrets(
+  objects: readonly KubeObject[],
+  env: Readonly<Record<string, string | undefined>>,
+  secrets: readonly EnvironmentSecret[] = environmentSecrets,
+): KubeObject[] {
+  const out: KubeObject[] = [];
+  for (const secret of secrets) {
+    const namespaces = namespacesReferencing(objects, secret.name);
+    if (namespaces.length === 0) continue;
+    const data: Record<string, string> = {};
+    for (const [key, variable] of Object.entries(secret.keys)) {
+      const value = env[variable];
+      if (!value) {
+        throw new InputError(
+          `Secret ${secret.name} needs ${variable}: set it in the environment (in CI, from a repository secret)`,
+        );
+      }
+      if (secret.passwords.includes(key)) {
+        if (knownDefaultPasswords.has(value.toLowerCase())) {
+          throw new InputError(`${variable} is a well-known default password; choose another`);
+        }
+        if (value.length < minPasswordLength) {
+          throw new InputError(`${variable} is shorter than ${minPasswordLength} characters`);
+        }
+      }
+      data[key] = Buffer.from(value).toString("base64");
+    }
+    for (const namespace of namespaces) {
+      out.push({
+        apiVersion: "v1",
+        kind: "Secret",
+        metadata: { name: secret.name, namespace, labels: { "app.kubernetes.io/managed-by": "flyby" } },
+        type: "Opaque",
+        data,
+      });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,120 @@
+import type { KubeObject } from "../core/kube/object.ts";
+
+export const Readiness = { Ready: "ready", Progressing: "progressing", Failed: "failed" } as const;
+export type Readiness = (typeof Readiness)[keyof typeof Readiness];
+
+export interface Verdict {
+  readonly state: Readiness;
+  /** Short progress for the live line, e.g. `2/3`. */
+  readonly progress: string;
+  readonly message?: string;
+}
+
+/** Kinds `--wait` follows; everything else is ready once applied. */
+export const waitedKinds: ReadonlySet<string> = new Set([
+  "Deployment",
+  "StatefulSet",
+  "DaemonSet",
+  "PersistentVolumeClaim",
+  "CustomResourceDefinition",
+]);
+
+interface Condition {
+  readonly type?: string;
+  readonly status?: string;
+  readonly reason?: string;
+  readonly message?: string;
+}
+
+const num = (v: unknown): number => (typeof v === "number" ? v : 0);
+
+function fields(o: KubeObject) {
+  const spec = (o.spec ?? {}) as Record<string, unknown>;
+  const status = (o.status ?? {}) as Record<string, unknown>;
+  const generation = num(o.metadata.generation);
+  const observed = num(status.observedGeneration);
+  const conditions = (Array.isArray(status.conditions) ? status.conditions : []) as Condition[];
+  return { spec, status, generation, observed, conditions };
+}
+
+const waiting = (progress: string, message: string): Verdict => ({
+  state: Readiness.Progressing,
+  progress,
+  message,
+});
+
+function deployment(o: KubeObject): Verdict {
+  const { spec, status, generation, observed, conditions } = fields(o);
+  const want = typeof spec.replicas === "number" ? spec.replicas : 1;
+  const updated = num(status.updatedReplicas);
+  const available = num(status.availableReplicas);
+  const total = num(status.replicas);
+  const progress = `${available}/${want}`;
+  const stuck = conditions.find((c) => c.type === "Progressing" && c.reason === "ProgressDeadlineExceeded");
+  if (observed >= generation && stuck) {
+    return { state: Readiness.Failed, progress, message: stuck.message ?? "progress deadline exceeded" };
+  }
+  if (observed < generation) return waiting(progress, "waiting for the controller to observe the change");
+  if (updated < want) return waiting(progress, `${updated} of ${want} replicas updated`);
+  if (total > updated) return waiting(progress, `${total - updated} old replicas pending termination`);
+  if (available < updated) return waiting(progress, `${available} of ${updated} updated replicas available`);
+  return { state: Readiness.Ready, progress };
+}
+
+function statefulSet(o: KubeObject): Verdict {
+  const { spec, status, generation, observed } = fields(o);
+  const want = typeof spec.replicas === "number" ? spec.replicas : 1;
+  const ready = num(status.readyReplicas);
+  const progress = `${ready}/${want}`;
+  if (observed < generation) return waiting(progress, "waiting for the controller to observe the change");
+  if (num(status.updatedReplicas) < want) return waiting(progress, "replicas being updated");
+  if (status.currentRevision !== status.updateRevision)
+    return waiting(progress, "rolling update in progress");
+  if (ready < want) return waiting(progress, `${ready} of ${want} replicas ready`);
+  return { state: Readiness.Ready, progress };
+}
+
+function daemonSet(o: KubeObject): Verdict {
+  const { status, generation, observed } = fields(o);
+  const want = num(status.desiredNumberScheduled);
+  const available = num(status.numberAvailable);
+  const progress = `${available}/${want}`;
+  if (observed < generation) return waiting(progress, "waiting for the controller to observe the change");
+  if (num(status.updatedNumberScheduled) < want) return waiting(progress, "pods being updated");
+  if (available < want) return waiting(progress, `${available} of ${want} pods available`);
+  return { state: Readiness.Ready, progress };
+}
+
+function claim(o: KubeObject): Verdict {
+  const phase = String(fields(o).status.phase ?? "Pending");
+  if (phase === "Bound") return { state: Readiness.Ready, progress: "Bound" };
+  if (phase === "Lost")
+    return { state: Readiness.Failed, progress: phase, message: "the claim lost its volume" };
+  return waiting(phase, "waiting for the claim to be bound");
+}
+
+function crd(o: KubeObject): Verdict {
+  const { conditions } = fields(o);
+  const established = conditions.find((c) => c.type === "Established")?.status === "True";
+  return established
+    ? { state: Readiness.Ready, progress: "Established" }
+    : waiting("pending", "waiting for the definition to be Established");
+}
+
+/** Whether an object has rolled out, from its status alone. */
+export function verdictOf(o: KubeObject): Verdict {
+  switch (o.kind) {
+    case "Deployment":
+      return deployment(o);
+    case "StatefulSet":
+      return statefulSet(o);
+    case "DaemonSet":
+      return daemonSet(o);
+    case "PersistentVolumeClaim":
+      return claim(o);
+    case "CustomResourceDefinition":
+      return crd(o);
+    default:
+      return { state: Readiness.Ready, progress: "applied" };
+  }
+}

@@ -1,0 +1,112 @@
+import { ClusterManagerClient } from "@google-cloud/container";
+import { KubeConfig, type User } from "@kubernetes/client-node";
+import type { AuthClient } from "google-auth-library";
+import { EnvironmentError, UsageError } from "../core/errors.ts";
+
+/** `projects/P/locations/L/clusters/C`, checked. */
+export function parseGkeClusterPath(value: string): string {
+  if (
+    !/^projects\/[a-z][-a-z0-9]{4,28}[a-z0-9]\/locations\/[-a-z0-9]+\/clusters\/[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(
+      value,
+    )
+  ) {
+    throw new UsageError(`--gke "${value}" is not projects/PROJECT/locations/LOCATION/clusters/NAME`);
+  }
+  return value;
+}
+
+/** Where the GKE API is; tests point it at a loopback fake. */
+export interface GkeApiOptions {
+  readonly apiEndpoint?: string;
+  readonly port?: number;
+  readonly protocol?: "http" | "https";
+}
+
+export interface GkeCluster {
+  readonly path: string;
+  readonly server: string;
+  /** Base64 of the PEM CA bundle. */
+  readonly caData: string;
+}
+
+/** A source of short-lived access tokens; google-auth-library refreshes them before they expire. */
+export interface TokenSource {
+  token(): Promise<string>;
+}
+
+export function tokenSourceOf(auth: AuthClient): TokenSource {
+  return {
+    async token() {
+      const { token } = await auth.getAccessToken();
+      if (!token) throw new EnvironmentError("Application Default Credentials gave no access token");
+      return token;
+    },
+  };
+}
+
+interface GoogleError {
+  readonly code?: number;
+  readonly message?: string;
+  readonly details?: string;
+}
+
+/** Reads the cluster's endpoint and CA with the GKE REST API (projects.locations.clusters.get). */
+export async function resolveGkeCluster(
+  path: string,
+  auth: AuthClient,
+  api: GkeApiOptions = {},
+): Promise<GkeCluster> {
+  const client = new ClusterManagerClient({
+    fallback: "rest",
+    // google-gax carries its own copy of google-auth-library: same runtime shape, distinct types.
+    authClient: auth as never,
+    ...(api.apiEndpoint ? { apiEndpoint: api.apiEndpoint } : {}),
+    ...(api.port ? { port: api.port } : {}),
+    ...(api.protocol ? { protocol: api.protocol } : {}),
+  });
+  try {
+    const [cluster] = await client.getCluster({ name: path });
+    const endpoint = cluster.endpoint;
+    const caData = cluster.masterAuth?.clusterCaCertificate;
+    if (!endpoint || !caData)
+      throw new EnvironmentError(`GKE cluster ${path} has no endpoint or CA certificate`);
+    return { path, server: endpoint.includes("://") ? endpoint : `https://${endpoint}`, caData };
+  } catch (e) {
+    if (e instanceof EnvironmentError) throw e;
+    const g = e as GoogleError;
+    const what =
+      g.code === 404 || g.code === 5
+        ? "not found"
+        : g.code === 403 || g.code === 7
+          ? "permission denied"
+          : "failed";
+    throw new EnvironmentError(`GKE getCluster ${path}: ${what}: ${g.message ?? String(e)}`, { cause: e });
+  } finally {
+    await client.close();
+  }
+}
+
+const authProviderName = "flyby-gke-adc";
+
+/**
+ * A kubeconfig for a GKE cluster whose bearer token is fetched for every request, so a
+ * rollout that outlives the token's hour keeps working.
+ */
+export function gkeKubeConfig(cluster: GkeCluster, tokens: TokenSource): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [{ name: cluster.path, server: cluster.server, caData: cluster.caData, skipTLSVerify: false }],
+    users: [{ name: "adc", authProvider: { name: authProviderName, config: {} } }],
+    contexts: [{ name: cluster.path, cluster: cluster.path, user: "adc" }],
+    currentContext: cluster.path,
+  });
+  kc.addAuthenticator({
+    isAuthProvider: (user: User) => user.authProvider?.name === authProviderName,
+    applyAuthentication: async (_user, opts) => {
+      const headers = (opts.headers ?? {}) as Record<string, string>;
+      headers.Authorization = `Bearer ${await tokens.token()}`;
+      opts.headers = headers;
+    },
+  });
+  return kc;
+}
