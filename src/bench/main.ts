@@ -8,6 +8,7 @@ export interface Bench {
 
 const benches: Record<string, () => Promise<Bench>> = {
   render: () => import("./render.ts"),
+  smoke: () => import("./smoke.ts"),
 };
 
 const [benchName, ...benchArgs] = process.argv.slice(2);

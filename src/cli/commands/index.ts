@@ -3,6 +3,7 @@ import { bundleCommand } from "./bundle.ts";
 import { diffCommand } from "./diff.ts";
 import { planCommand } from "./plan.ts";
 import { renderCommand } from "./render.ts";
+import { smokeCommand } from "./smoke.ts";
 import { validateCommand } from "./validate.ts";
 
 export const commands: readonly Command[] = [
@@ -10,5 +11,6 @@ export const commands: readonly Command[] = [
   validateCommand,
   diffCommand,
   planCommand,
+  smokeCommand,
   bundleCommand,
 ];

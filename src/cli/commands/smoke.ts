@@ -1,0 +1,92 @@
+import { Duration } from "../../core/duration.ts";
+import { ExitCode } from "../../core/exit-code.ts";
+import type { Fetch } from "../../smoke/adapters/http.ts";
+import { type Clock, systemClock } from "../../smoke/poller.ts";
+import { formatReport } from "../../smoke/report.ts";
+import { accessFrom, type PrometheusAccess, parseCount, parseHttpUrl, smoke } from "../../smoke/run.ts";
+import type { Command, CommandContext } from "../command.ts";
+import { flag, requiredString, stringOption } from "../options.ts";
+
+function access(ctx: CommandContext): PrometheusAccess {
+  const prometheusUrl = stringOption(ctx, "prometheus");
+  const kubeconfig = stringOption(ctx, "kubeconfig");
+  const context = stringOption(ctx, "context");
+  return accessFrom({
+    ...(prometheusUrl !== undefined ? { prometheusUrl } : {}),
+    viaCluster: flag(ctx, "via-cluster"),
+    ...(kubeconfig ? { kubeconfig } : {}),
+    ...(context ? { context } : {}),
+    env: ctx.env,
+  });
+}
+
+function gpus(ctx: CommandContext): number | undefined {
+  const text = stringOption(ctx, "gpus");
+  return text === undefined ? undefined : parseCount(text, "--gpus");
+}
+
+/** `flyby smoke`; fetch and clock are injected so tests can drive it. */
+export function makeSmokeCommand(deps: { fetch: Fetch; clock: Clock }): Command {
+  return {
+    name: "smoke",
+    summary:
+      "Check a deployed environment: targets up, expected metrics present, GPU metrics sane, Grafana healthy",
+    synopsis: "smoke --env E (--prometheus URL | --via-cluster) [--grafana URL] [--timeout D]",
+    details: `Polls until every check passes or the timeout runs out, with progress on stderr, then prints
+one row per check and each failure with the guide's troubleshooting hint.
+--via-cluster reaches Prometheus and the pods through the Kubernetes API proxy (no port-forward).
+Grafana credentials come from GRAFANA_TOKEN, or GRAFANA_USER and GRAFANA_PASSWORD.
+Exit codes: 0 all checks pass · 1 checks failed · 2 bad input · 3 Prometheus or the cluster unreachable.
+Example: flyby smoke --env staging --prometheus http://127.0.0.1:9090 --timeout 3m`,
+    options: {
+      env: { type: "string", valueName: "E", description: "environment: staging or production" },
+      prometheus: { type: "string", valueName: "URL", description: "Prometheus base URL" },
+      "via-cluster": { type: "boolean", description: "go through the Kubernetes API service and pod proxy" },
+      grafana: {
+        type: "string",
+        valueName: "URL",
+        description: "Grafana base URL (its checks run only with it)",
+      },
+      timeout: { type: "string", valueName: "D", description: "give up after this long (default 3m)" },
+      "scrape-interval": {
+        type: "string",
+        valueName: "D",
+        description: "Prometheus scrape interval (default 15s)",
+      },
+      gpus: { type: "string", valueName: "N", description: "GPUs per worker pod (default 1)" },
+      kubeconfig: {
+        type: "string",
+        valueName: "P",
+        description: "kubeconfig for --via-cluster (default $KUBECONFIG)",
+      },
+      context: { type: "string", valueName: "C", description: "kubeconfig context for --via-cluster" },
+    },
+    async run(ctx) {
+      const environment = requiredString(ctx, "env", "E");
+      const grafana = stringOption(ctx, "grafana");
+      const interval = stringOption(ctx, "scrape-interval");
+      const gpusPerWorker = gpus(ctx);
+      const { run, requests } = await smoke({
+        environment,
+        access: access(ctx),
+        ...(grafana ? { grafanaUrl: parseHttpUrl(grafana, "--grafana") } : {}),
+        timeout: Duration.parse(stringOption(ctx, "timeout") ?? "3m", "--timeout"),
+        ...(interval ? { scrapeInterval: Duration.parse(interval, "--scrape-interval") } : {}),
+        ...(gpusPerWorker !== undefined ? { gpusPerWorker } : {}),
+        env: ctx.env,
+        fetch: deps.fetch,
+        clock: deps.clock,
+        progress: (line) => ctx.out.stderr(`${line}\n`),
+      });
+      if (ctx.out.json) {
+        const { verdict, attempts, elapsedMs, timedOut } = run;
+        ctx.out.stdout(
+          `${JSON.stringify({ ...verdict, attempts, elapsedMs, timedOut, requests }, null, 2)}\n`,
+        );
+      } else ctx.out.stdout(formatReport(run));
+      return run.verdict.passed ? ExitCode.Ok : ExitCode.NotClean;
+    },
+  };
+}
+
+export const smokeCommand = makeSmokeCommand({ fetch: (url, init) => fetch(url, init), clock: systemClock });

@@ -1,0 +1,40 @@
+/** The part of fetch the adapters use; tests pass their own to count or fail requests. */
+export type Fetch = (url: string, init?: RequestInit) => Promise<Response>;
+
+/** A URL without user info, for messages: credentials never reach the output. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = "";
+    u.password = "";
+    return u.toString().replace(/\/$/, "");
+  } catch {
+    return "<invalid URL>";
+  }
+}
+
+/** The error text of a non-2xx answer: Prometheus's `error`, a Kubernetes Status's or Grafana's `message`. */
+export function errorText(status: number, body: string): string {
+  try {
+    const json = JSON.parse(body) as { error?: unknown; message?: unknown; errorType?: unknown };
+    const text =
+      typeof json.error === "string" ? json.error : typeof json.message === "string" ? json.message : "";
+    if (text) return typeof json.errorType === "string" ? `${json.errorType}: ${text}` : text;
+  } catch {
+    // not JSON: fall through to the raw text
+  }
+  const raw = body.trim().slice(0, 200);
+  return raw ? `HTTP ${status}: ${raw}` : `HTTP ${status}`;
+}
+
+/** Counts requests, for the report and the benchmark. */
+export function countingFetch(inner: Fetch): { fetch: Fetch; count(): number } {
+  let n = 0;
+  return {
+    fetch: (url, init) => {
+      n++;
+      return inner(url, init);
+    },
+    count: () => n,
+  };
+}

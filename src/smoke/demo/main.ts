@@ -1,0 +1,46 @@
+/**
+ * `bun run demo`: a real Prometheus scraping reference exporters (api and worker, staging
+ * and production), checked with `flyby smoke` for both environments; then a fault is
+ * switched on to show a failing report.
+ */
+import { runCli } from "../../cli/main.ts";
+import { EnvironmentError } from "../../core/errors.ts";
+import { ExitCode } from "../../core/exit-code.ts";
+import { Environment } from "../expectations.ts";
+import { type DemoStack, startDemoStack } from "./stack.ts";
+
+const io = {
+  stdout: (t: string) => process.stdout.write(t),
+  stderr: (t: string) => process.stderr.write(t),
+  stdoutIsTTY: process.stdout.isTTY === true,
+  cwd: process.cwd(),
+  env: process.env,
+};
+
+const smoke = (stack: DemoStack, environment: string, timeout: string) => {
+  const args = ["smoke", "--env", environment, "--prometheus", stack.prometheus.url];
+  io.stdout(`\n$ flyby ${args.join(" ")} --scrape-interval 1s --gpus 2 --timeout ${timeout}\n`);
+  return runCli([...args, "--scrape-interval", "1s", "--gpus", "2", "--timeout", timeout], io);
+};
+
+let stack: DemoStack;
+try {
+  stack = await startDemoStack({ gpus: 2, intervalSeconds: 1 });
+} catch (e) {
+  if (!(e instanceof EnvironmentError)) throw e;
+  io.stderr(`demo: ${e.message}\n`);
+  process.exit(ExitCode.EnvironmentFailed);
+}
+try {
+  io.stdout(`Prometheus ${stack.prometheus.url} scrapes every 1s:\n`);
+  for (const [key, e] of stack.exporters) io.stdout(`  ${key.padEnd(18)} ${e.url}\n`);
+  const codes = [];
+  for (const environment of Object.values(Environment)) codes.push(await smoke(stack, environment, "1m"));
+  io.stdout("\nNow the staging worker reports a NaN GPU temperature and a DCGM sentinel:\n");
+  stack.exporters.get("worker-staging")?.setFaults(["nan-temperature", "dcgm-sentinel"]);
+  const faulty = await smoke(stack, Environment.Staging, "3s");
+  io.stdout(`\nexit codes: ${codes.join(", ")} (healthy), ${faulty} (with the fault)\n`);
+  process.exitCode = codes.every((c) => c === ExitCode.Ok) && faulty === ExitCode.NotClean ? 0 : 1;
+} finally {
+  await stack.stop();
+}

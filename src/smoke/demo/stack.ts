@@ -1,0 +1,48 @@
+import { type RunningExporter, startExporter } from "../../exporter/exporter.ts";
+import { Environment, ScrapedService } from "../expectations.ts";
+import { type LocalPrometheus, startPrometheus } from "./local-prometheus.ts";
+
+export interface DemoStack {
+  readonly prometheus: LocalPrometheus;
+  /** Keyed `<service>-<environment>`, e.g. `worker-staging`. */
+  readonly exporters: ReadonlyMap<string, RunningExporter>;
+  stop(): Promise<void>;
+}
+
+export interface DemoOptions {
+  readonly environments?: readonly string[];
+  readonly gpus?: number;
+  readonly intervalSeconds?: number;
+}
+
+/** A real Prometheus scraping one reference exporter per service and environment. */
+export async function startDemoStack(options: DemoOptions = {}): Promise<DemoStack> {
+  const environments = options.environments ?? Object.values(Environment);
+  const exporters = new Map<string, RunningExporter>();
+  const stopExporters = () => Promise.all([...exporters.values()].map((e) => e.stop()));
+  try {
+    for (const environment of environments) {
+      for (const role of Object.values(ScrapedService)) {
+        exporters.set(
+          `${role}-${environment}`,
+          await startExporter({ role, environment, gpus: options.gpus ?? 2 }),
+        );
+      }
+    }
+    const targets = [...exporters].map(([key, e]) => {
+      const [service = "", environment = ""] = key.split("-");
+      return { address: e.address, service, environment, pod: e.pod };
+    });
+    const prometheus = await startPrometheus(targets, options.intervalSeconds ?? 1);
+    return {
+      prometheus,
+      exporters,
+      async stop() {
+        await Promise.all([prometheus.stop(), stopExporters()]);
+      },
+    };
+  } catch (e) {
+    await stopExporters();
+    throw e;
+  }
+}

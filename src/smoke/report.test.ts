@@ -1,0 +1,32 @@
+import { describe, expect, test } from "bun:test";
+import { fixtureExpectations as e, healthyObservation } from "../testing/smoke-fixtures.ts";
+import { runChecks } from "./checks/index.ts";
+import type { SmokeRun } from "./poller.ts";
+import { formatReport, formatSummaryMarkdown } from "./report.ts";
+import { verdictOf } from "./verdict.ts";
+
+async function failingRun(): Promise<SmokeRun> {
+  const o = await healthyObservation((o) => ({
+    ...o,
+    examples: [{ expr: "rate(x[5m]", error: "bad_data: 1:10: unclosed left parenthesis | here" }],
+  }));
+  return { verdict: verdictOf("staging", o, runChecks(o, e)), attempts: 3, elapsedMs: 2_500, timedOut: true };
+}
+
+describe("report", () => {
+  test("the table has one row per check and each finding with the guide's hint", async () => {
+    const text = formatReport(await failingRun());
+    expect(text).toStartWith("smoke staging: FAILED (1 of 14 checks), timed out (3 attempts, 2.5s)\n");
+    expect(text).toMatch(/^targets-up +✅ pass$/m);
+    expect(text).toMatch(/^example-queries +❌ fail +query rate\(x\[5m\] fails: bad_data/m);
+    expect(text).toContain("What to check:\n  - a query from the guide fails:");
+  });
+
+  test("the job summary marks each check with ✅/❌ and escapes table cells", async () => {
+    const md = formatSummaryMarkdown([await failingRun()]);
+    expect(md).toStartWith("### ❌ Smoke checks: staging\n");
+    expect(md).toContain("| `targets-up` | ✅ pass |  |");
+    expect(md).toContain("unclosed left parenthesis \\| here");
+    expect(md).toContain("<details><summary>Findings and what to check</summary>");
+  });
+});

@@ -1,0 +1,161 @@
+import { join } from "node:path";
+import { KubeConfig } from "@kubernetes/client-node";
+import { Duration } from "../core/duration.ts";
+import { InputError, UsageError } from "../core/errors.ts";
+import { grafanaOverHttp } from "./adapters/grafana-http.ts";
+import { countingFetch, type Fetch } from "./adapters/http.ts";
+import { kubeProxy, podProxyScraper, prometheusProxyBase } from "./adapters/kube-proxy.ts";
+import { prometheusOverHttp } from "./adapters/prometheus-http.ts";
+import { directScraper } from "./adapters/scrape-http.ts";
+import { defaultExpectations } from "./expectations.ts";
+import type { Sources } from "./observe.ts";
+import { type Clock, pollUntilPassed, type SmokeRun } from "./poller.ts";
+
+/** How to reach Prometheus: a URL, or the Kubernetes API service proxy of a kubeconfig. */
+export type PrometheusAccess =
+  | { readonly kind: "url"; readonly url: string }
+  | { readonly kind: "cluster"; readonly kubeconfig: string; readonly context?: string };
+
+export interface SmokeRequest {
+  readonly environment: string;
+  readonly access: PrometheusAccess;
+  readonly grafanaUrl?: string;
+  readonly timeout: Duration;
+  readonly scrapeInterval?: Duration;
+  readonly gpusPerWorker?: number;
+  /** GRAFANA_TOKEN, or GRAFANA_USER and GRAFANA_PASSWORD, are read from here. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly fetch: Fetch;
+  readonly clock: Clock;
+  readonly progress?: (line: string) => void;
+}
+
+export interface SmokeOutcome {
+  readonly run: SmokeRun;
+  /** HTTP requests made over the whole run. */
+  readonly requests: number;
+}
+
+export function parseHttpUrl(value: string, field: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InputError(`"${value}" is not a URL`, undefined, field);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new InputError(`${url.protocol} is not http: or https:`, undefined, field);
+  return value;
+}
+
+/**
+ * Exactly one of a Prometheus URL or the cluster route. The kubeconfig defaults to the
+ * first path in $KUBECONFIG, then ~/.kube/config.
+ */
+export function accessFrom(input: {
+  readonly prometheusUrl?: string;
+  readonly viaCluster: boolean;
+  readonly kubeconfig?: string;
+  readonly context?: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}): PrometheusAccess {
+  if ((input.prometheusUrl === undefined) === !input.viaCluster)
+    throw new UsageError("give exactly one of --prometheus URL or --via-cluster");
+  if (input.prometheusUrl !== undefined)
+    return { kind: "url", url: parseHttpUrl(input.prometheusUrl, "--prometheus") };
+  const kubeconfig =
+    input.kubeconfig ?? input.env.KUBECONFIG?.split(":")[0] ?? join(input.env.HOME ?? ".", ".kube", "config");
+  return { kind: "cluster", kubeconfig, ...(input.context ? { context: input.context } : {}) };
+}
+
+export function parseCount(text: string, field: string): number {
+  if (!/^\d+$/.test(text)) throw new InputError(`"${text}" is not a whole number`, undefined, field);
+  return Number(text);
+}
+
+/** A smoke request from named text inputs, as a GitHub Action receives them ("" when unset). */
+export function requestFromInputs(
+  input: (name: string) => string,
+  env: Readonly<Record<string, string | undefined>>,
+): Omit<SmokeRequest, "fetch" | "clock"> {
+  const given = (name: string) => (input(name) === "" ? {} : { [name]: input(name) });
+  const grafana = input("grafana-url");
+  return {
+    environment: input("environment"),
+    access: accessFrom({
+      ...(input("prometheus-url") ? { prometheusUrl: input("prometheus-url") } : {}),
+      viaCluster: input("via-cluster") === "true",
+      ...given("kubeconfig"),
+      ...given("context"),
+      env,
+    }),
+    ...(grafana ? { grafanaUrl: parseHttpUrl(grafana, "grafana-url") } : {}),
+    timeout: Duration.parse(input("timeout") || "3m", "timeout"),
+    scrapeInterval: Duration.parse(input("scrape-interval") || "15s", "scrape-interval"),
+    gpusPerWorker: parseCount(input("gpus") || "1", "gpus"),
+    env,
+  };
+}
+
+function loadKubeConfig(path: string, context: string | undefined): KubeConfig {
+  const kc = new KubeConfig();
+  try {
+    kc.loadFromFile(path);
+  } catch (e) {
+    throw new InputError(`cannot read kubeconfig: ${(e as Error).message}`, { file: path });
+  }
+  if (context) {
+    if (!kc.getContextObject(context))
+      throw new InputError(`no context "${context}" in ${path}`, undefined, "--context");
+    kc.setCurrentContext(context);
+  }
+  return kc;
+}
+
+async function sourcesFor(request: SmokeRequest, fetch: Fetch): Promise<Sources> {
+  const grafana = request.grafanaUrl
+    ? {
+        grafana: grafanaOverHttp(request.grafanaUrl, fetch, {
+          ...(request.env.GRAFANA_TOKEN ? { token: request.env.GRAFANA_TOKEN } : {}),
+          ...(request.env.GRAFANA_USER ? { user: request.env.GRAFANA_USER } : {}),
+          ...(request.env.GRAFANA_PASSWORD ? { password: request.env.GRAFANA_PASSWORD } : {}),
+        }),
+      }
+    : {};
+  if (request.access.kind === "url")
+    return {
+      prometheus: prometheusOverHttp(request.access.url, fetch),
+      scraper: directScraper(fetch),
+      ...grafana,
+    };
+  const proxy = await kubeProxy(loadKubeConfig(request.access.kubeconfig, request.access.context), fetch);
+  return {
+    prometheus: prometheusOverHttp(prometheusProxyBase(proxy), proxy.fetch),
+    scraper: podProxyScraper(proxy),
+    ...grafana,
+  };
+}
+
+/** The whole smoke run behind `flyby smoke` and actions/smoke: build sources, poll, count requests. */
+export async function smoke(request: SmokeRequest): Promise<SmokeOutcome> {
+  const expectations = defaultExpectations(request.environment, {
+    ...(request.scrapeInterval ? { scrapeInterval: request.scrapeInterval } : {}),
+    ...(request.gpusPerWorker !== undefined ? { gpusPerWorker: request.gpusPerWorker } : {}),
+  });
+  // No single request may outlive the whole run.
+  const counter = countingFetch((url, init) =>
+    request.fetch(url, {
+      ...init,
+      signal: init?.signal ?? AbortSignal.timeout(request.timeout.milliseconds),
+    }),
+  );
+  const sources = await sourcesFor(request, counter.fetch);
+  const run = await pollUntilPassed({
+    sources,
+    expectations,
+    timeout: request.timeout,
+    clock: request.clock,
+    ...(request.progress ? { progress: request.progress } : {}),
+  });
+  return { run, requests: counter.count() };
+}
