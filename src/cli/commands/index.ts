@@ -1,9 +1,13 @@
 import type { Command } from "../command.ts";
 import { bundleCommand } from "./bundle.ts";
+import { deployCommand } from "./deploy.ts";
 import { diffCommand } from "./diff.ts";
 import { planCommand } from "./plan.ts";
+import { promoteCommand } from "./promote.ts";
 import { renderCommand } from "./render.ts";
+import { rollbackCommand } from "./rollback.ts";
 import { smokeCommand } from "./smoke.ts";
+import { statusCommand } from "./status.ts";
 import { validateCommand } from "./validate.ts";
 
 export const commands: readonly Command[] = [
@@ -13,4 +17,8 @@ export const commands: readonly Command[] = [
   planCommand,
   smokeCommand,
   bundleCommand,
+  deployCommand,
+  promoteCommand,
+  rollbackCommand,
+  statusCommand,
 ];

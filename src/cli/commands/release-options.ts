@@ -1,0 +1,136 @@
+import { join, resolve } from "node:path";
+import { writeDirectoryAtomically } from "../../adapters/atomic-dir.ts";
+import { DirApplyTarget } from "../../adapters/dir-target.ts";
+import { KubeApplyTarget } from "../../adapters/kube-target.ts";
+import { loadManifestTree } from "../../adapters/manifest-files.ts";
+import type { ApplyTarget } from "../../apply/port.ts";
+import { Duration } from "../../core/duration.ts";
+import { UsageError } from "../../core/errors.ts";
+import { loadEnvironments } from "../../core/manifests/environments.ts";
+import { artifactBundleStore, githubLedger, type RepoRef } from "../../github/deployments.ts";
+import { makeOctokit } from "../../github/octokit.ts";
+import { loadKubeConfig } from "../../kube/cluster.ts";
+import { applyRollout } from "../../promote/adapters/apply-rollout.ts";
+import { smokeCheck } from "../../promote/adapters/smoke-check.ts";
+import type { BundleStore, DeployDeps, DeploymentLedger } from "../../promote/ports.ts";
+import { systemClock } from "../../smoke/poller.ts";
+import { accessFrom, parseHttpUrl } from "../../smoke/run.ts";
+import type { CommandContext, OptionSpec } from "../command.ts";
+import { flag, parseTarget, stringOption } from "../options.ts";
+
+/** Where the ledger lives: GITHUB_TOKEN and GITHUB_REPOSITORY, as in a workflow job. */
+export const githubOptions: Readonly<Record<string, OptionSpec>> = {
+  bundles: {
+    type: "string",
+    valueName: "DIR",
+    description: "folder of bundles by hash, uploaded as artifacts by the workflow (default .flyby/bundles)",
+  },
+};
+
+export const targetOptions: Readonly<Record<string, OptionSpec>> = {
+  target: { type: "string", valueName: "dir:PATH|cluster", description: "where to apply (default cluster)" },
+  kubeconfig: { type: "string", valueName: "P", description: "kubeconfig (default $KUBECONFIG)" },
+  context: { type: "string", valueName: "C", description: "kubeconfig context" },
+  timeout: { type: "string", valueName: "D", description: "how long to wait for rollouts (default 5m)" },
+  concurrency: { type: "string", valueName: "N", description: "parallel API calls per stage (default 8)" },
+  prometheus: { type: "string", valueName: "URL", description: "smoke checks: Prometheus base URL" },
+  "via-cluster": {
+    type: "boolean",
+    description: "smoke checks: reach Prometheus through the Kubernetes API",
+  },
+  grafana: { type: "string", valueName: "URL", description: "smoke checks: Grafana base URL" },
+  "smoke-timeout": {
+    type: "string",
+    valueName: "D",
+    description: "smoke checks: give up after (default 3m)",
+  },
+};
+
+function repoFrom(env: CommandContext["env"]): RepoRef {
+  const full = env.GITHUB_REPOSITORY ?? "";
+  const [owner, repo, ...rest] = full.split("/");
+  if (!owner || !repo || rest.length > 0) {
+    throw new UsageError(`GITHUB_REPOSITORY must be owner/repo (it is "${full}")`);
+  }
+  return { owner, repo };
+}
+
+/** GitHub Deployments and the bundle store, from the job's environment. */
+export function githubParts(ctx: CommandContext): { ledger: DeploymentLedger; store: BundleStore } {
+  const token = ctx.env.GITHUB_TOKEN ?? ctx.env.GH_TOKEN;
+  if (!token) {
+    throw new UsageError(
+      "GITHUB_TOKEN is not set: the GitHub Deployments of the repository record what was verified where",
+    );
+  }
+  const repo = repoFrom(ctx.env);
+  const octokit = makeOctokit(token, ctx.env.GITHUB_API_URL);
+  const run = ctx.env.GITHUB_RUN_ID;
+  const logUrl =
+    run && ctx.env.GITHUB_SERVER_URL
+      ? `${ctx.env.GITHUB_SERVER_URL}/${repo.owner}/${repo.repo}/actions/runs/${run}`
+      : undefined;
+  const dir = resolve(ctx.cwd, stringOption(ctx, "bundles") ?? ".flyby/bundles");
+  return {
+    ledger: githubLedger(octokit, repo, logUrl ? { logUrl } : {}),
+    store: artifactBundleStore(octokit, repo, dir),
+  };
+}
+
+function applyTarget(ctx: CommandContext): ApplyTarget {
+  const target = parseTarget(stringOption(ctx, "target") ?? "cluster", "target", ["dir", "cluster"] as const);
+  const kubeconfig = stringOption(ctx, "kubeconfig") ?? ctx.env.KUBECONFIG;
+  const context = stringOption(ctx, "context");
+  if (target.scheme === "dir") {
+    if (!target.rest) throw new UsageError("--target dir:PATH needs a folder");
+    return new DirApplyTarget(resolve(ctx.cwd, target.rest), writeDirectoryAtomically, target.rest);
+  }
+  const kc = loadKubeConfig({ ...(kubeconfig ? { kubeconfig } : {}), ...(context ? { context } : {}) });
+  return new KubeApplyTarget(kc, `cluster:${kc.getCurrentContext()}`);
+}
+
+function count(ctx: CommandContext, name: string, fallback: number): number {
+  const text = stringOption(ctx, name);
+  if (text === undefined) return fallback;
+  if (!/^[1-9]\d*$/.test(text)) throw new UsageError(`--${name} "${text}" is not a positive whole number`);
+  return Number(text);
+}
+
+/** Everything a deploy, promotion or rollback talks to, from the command line and the job's environment. */
+export function deployDeps(ctx: CommandContext): DeployDeps {
+  const progress = (line: string) => ctx.out.stderr(line.endsWith("\n") ? line : `${line}\n`);
+  const prometheusUrl = stringOption(ctx, "prometheus");
+  const kubeconfig = stringOption(ctx, "kubeconfig");
+  const context = stringOption(ctx, "context");
+  const grafana = stringOption(ctx, "grafana");
+  const access = accessFrom({
+    ...(prometheusUrl !== undefined ? { prometheusUrl } : {}),
+    viaCluster: flag(ctx, "via-cluster"),
+    ...(kubeconfig ? { kubeconfig } : {}),
+    ...(context ? { context } : {}),
+    env: ctx.env,
+  });
+  const { ledger, store } = githubParts(ctx);
+  return {
+    ledger,
+    store,
+    rollout: applyRollout({
+      target: applyTarget(ctx),
+      environments: loadEnvironments(loadManifestTree(join(ctx.cwd, "manifests"))),
+      timeoutMs: Duration.parse(stringOption(ctx, "timeout") ?? "5m", "--timeout").milliseconds,
+      concurrency: count(ctx, "concurrency", 8),
+      deps: { sleep: (ms) => Bun.sleep(ms), random: Math.random, now: () => Date.now(), progress },
+    }),
+    smoke: smokeCheck({
+      access,
+      ...(grafana ? { grafanaUrl: parseHttpUrl(grafana, "--grafana") } : {}),
+      timeout: Duration.parse(stringOption(ctx, "smoke-timeout") ?? "3m", "--smoke-timeout"),
+      env: ctx.env,
+      fetch: (url, init) => fetch(url, init),
+      clock: systemClock,
+      progress,
+    }),
+    now: () => Date.now(),
+    progress,
+  };
+}
