@@ -21,6 +21,8 @@ export interface DeployRequest {
   readonly ref: string;
   readonly payload: DeploymentPayload;
   readonly productionEnvironment: boolean;
+  /** Added to the failure status, e.g. what happens next ("rolling back to …"). */
+  readonly failureNote?: string;
 }
 
 /**
@@ -71,6 +73,9 @@ export async function deployBundle(deps: DeployDeps, req: DeployRequest): Promis
     await deps.ledger.setStatus(deployment.id, state, statusText(reason));
     return { deployment, state, reason };
   };
+  // The note goes first: GitHub keeps 140 characters and the note says what happens next.
+  const fail = (reason: string) =>
+    finish(S.Failure, req.failureNote ? `${req.failureNote}; ${reason}` : reason);
   await deps.ledger.setStatus(
     deployment.id,
     S.InProgress,
@@ -79,12 +84,12 @@ export async function deployBundle(deps: DeployDeps, req: DeployRequest): Promis
   deps.progress(`${environment}: deployment #${deployment.id} applies ${shortHash(req.bundle.sha256)}\n`);
   try {
     const applied = await deps.rollout.apply(environment, req.bundle.content.objects);
-    if (!applied.ok) return await finish(S.Failure, `apply failed: ${applied.summary}`);
+    if (!applied.ok) return await fail(`apply failed: ${applied.summary}`);
     const smoke = await deps.smoke.check(environment);
-    if (!smoke.passed) return await finish(S.Failure, `smoke failed: ${smoke.summary}`);
+    if (!smoke.passed) return await fail(`smoke failed: ${smoke.summary}`);
     return await finish(S.Success, `smoke passed: ${smoke.summary}`);
   } catch (e) {
-    return finish(S.Failure, `apply failed: ${(e as Error).message}`);
+    return fail(`apply failed: ${(e as Error).message}`);
   }
 }
 

@@ -4,7 +4,7 @@ import { containerImages, pinObjects } from "../bundle/pin.ts";
 import { InputError } from "../core/errors.ts";
 import type { KubeObject } from "../core/kube/object.ts";
 import { type DeployOutcome, deployBundle } from "./deploy.ts";
-import { currentDeployment, latestState, statusText, succeeded } from "./history.ts";
+import { currentDeployment, latestState, succeeded } from "./history.ts";
 import { type DeployDeps, DeploymentKind, type DeploymentRecord, DeploymentState as S } from "./ports.ts";
 import { rollbackTo } from "./rollback.ts";
 
@@ -111,6 +111,9 @@ export async function promote(deps: DeployDeps, req: PromoteRequest): Promise<Pr
       promotedFrom: bundle.sha256,
     },
     productionEnvironment: true,
+    ...(current
+      ? { failureNote: `rolling back to ${shortHash(current.payload.bundle)} (${current.ref})` }
+      : {}),
   });
   if (deploy.state === S.Success) return { promoted, deploy };
   if (!current) {
@@ -124,12 +127,5 @@ export async function promote(deps: DeployDeps, req: PromoteRequest): Promise<Pr
     reason: deploy.reason,
     productionEnvironment: true,
   });
-  await deps.ledger.setStatus(
-    deploy.deployment.id,
-    S.Failure,
-    statusText(
-      `${deploy.reason}; rolled back to ${shortHash(current.payload.bundle)} by #${rollback.deployment.id}`,
-    ),
-  );
   return { promoted, deploy, rollback };
 }

@@ -14,7 +14,7 @@ import { applyRollout } from "../../promote/adapters/apply-rollout.ts";
 import { smokeCheck } from "../../promote/adapters/smoke-check.ts";
 import type { BundleStore, DeployDeps, DeploymentLedger } from "../../promote/ports.ts";
 import { systemClock } from "../../smoke/poller.ts";
-import { accessFrom, parseHttpUrl } from "../../smoke/run.ts";
+import { accessFrom, parseCount, parseHttpUrl } from "../../smoke/run.ts";
 import type { CommandContext, OptionSpec } from "../command.ts";
 import { flag, parseTarget, stringOption } from "../options.ts";
 
@@ -103,6 +103,8 @@ export function deployDeps(ctx: CommandContext): DeployDeps {
   const kubeconfig = stringOption(ctx, "kubeconfig");
   const context = stringOption(ctx, "context");
   const grafana = stringOption(ctx, "grafana");
+  const interval = stringOption(ctx, "scrape-interval");
+  const gpus = stringOption(ctx, "gpus");
   const access = accessFrom({
     ...(prometheusUrl !== undefined ? { prometheusUrl } : {}),
     viaCluster: flag(ctx, "via-cluster"),
@@ -125,6 +127,8 @@ export function deployDeps(ctx: CommandContext): DeployDeps {
       access,
       ...(grafana ? { grafanaUrl: parseHttpUrl(grafana, "--grafana") } : {}),
       timeout: Duration.parse(stringOption(ctx, "smoke-timeout") ?? "3m", "--smoke-timeout"),
+      ...(interval ? { scrapeInterval: Duration.parse(interval, "--scrape-interval") } : {}),
+      ...(gpus !== undefined ? { gpusPerWorker: parseCount(gpus, "--gpus") } : {}),
       env: ctx.env,
       fetch: (url, init) => fetch(url, init),
       clock: systemClock,
