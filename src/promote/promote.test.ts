@@ -145,6 +145,7 @@ describe("promote", () => {
     expect(status.current?.bundle).toBe(first.promoted.sha256);
     expect(status.current?.kind).toBe("rollback");
     expect(formatStatus([status])).toContain("tag v1.0.0 (rollback #");
+    expect(status.attempt).toMatchObject({ kind: "promote", ref: "v2.0.0", state: "failure" });
   });
 
   test("two promotions racing: only the older deployment applies", async () => {

@@ -1,6 +1,6 @@
 import { shortHash } from "../bundle/bundle.ts";
-import { currentDeployment, latestState } from "./history.ts";
-import { type DeploymentRecord, DeploymentState as S } from "./ports.ts";
+import { currentDeployment, latestState, succeeded } from "./history.ts";
+import { DeploymentKind, type DeploymentRecord, DeploymentState as S } from "./ports.ts";
 
 export interface EnvironmentStatus {
   readonly environment: string;
@@ -14,8 +14,14 @@ export interface EnvironmentStatus {
     readonly at: string;
     readonly smoke: string;
   };
-  /** The newest attempt, when it is not what runs now (a failed or running deploy). */
-  readonly latest?: { readonly deployment: number; readonly state: string; readonly description: string };
+  /** The newest attempt that did not succeed, since the last deploy or promotion that did. */
+  readonly attempt?: {
+    readonly deployment: number;
+    readonly kind: string;
+    readonly ref: string;
+    readonly state: string;
+    readonly description: string;
+  };
 }
 
 export function environmentStatus(
@@ -23,7 +29,8 @@ export function environmentStatus(
   records: readonly DeploymentRecord[],
 ): EnvironmentStatus {
   const current = currentDeployment(records);
-  const newest = records[0];
+  const lastGood = records.find((d) => succeeded(d) && d.payload.kind !== DeploymentKind.Rollback);
+  const attempt = records.find((d) => !succeeded(d) && (!lastGood || d.id > lastGood.id));
   return {
     environment,
     ...(current
@@ -40,12 +47,14 @@ export function environmentStatus(
           },
         }
       : {}),
-    ...(newest && newest !== current
+    ...(attempt
       ? {
-          latest: {
-            deployment: newest.id,
-            state: latestState(newest),
-            description: newest.statuses[0]?.description ?? "",
+          attempt: {
+            deployment: attempt.id,
+            kind: attempt.payload.kind,
+            ref: attempt.ref,
+            state: latestState(attempt),
+            description: attempt.statuses[0]?.description ?? "",
           },
         }
       : {}),
@@ -63,8 +72,8 @@ export function formatStatus(rows: readonly EnvironmentStatus[]): string {
         `  smoke: ${c.smoke}`,
       );
     }
-    if (r.latest)
-      lines.push(`  latest attempt #${r.latest.deployment}: ${r.latest.state}: ${r.latest.description}`);
+    const a = r.attempt;
+    if (a) lines.push(`  last attempt: ${a.kind} #${a.deployment} (${a.ref}) ${a.state}: ${a.description}`);
   }
   return `${lines.join("\n")}\n`;
 }

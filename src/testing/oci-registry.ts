@@ -15,7 +15,7 @@ export interface TestRegistry {
   readonly username: string;
   readonly password: string;
   /** Pushes a tiny image (config blob + manifest) and returns the manifest's digest. */
-  pushImage(name: string, tag: string, opts?: { index?: boolean }): Promise<string>;
+  pushImage(name: string, tag: string, opts?: { index?: boolean; build?: string }): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -148,11 +148,17 @@ export async function startRegistry(): Promise<TestRegistry> {
     throw e;
   }
 
-  const pushImage = async (name: string, tag: string, opts: { index?: boolean } = {}) => {
+  const pushImage = async (name: string, tag: string, opts: { index?: boolean; build?: string } = {}) => {
     const token = issueToken(keyPem, certDer, [`repository:${name}:pull,push`], service, issuer);
     const auth = { Authorization: `Bearer ${token}` };
     const config = Buffer.from(
-      JSON.stringify({ architecture: "amd64", os: "linux", rootfs: { type: "layers", diff_ids: [] }, tag }),
+      JSON.stringify({
+        architecture: "amd64",
+        os: "linux",
+        rootfs: { type: "layers", diff_ids: [] },
+        tag,
+        build: opts.build ?? "1",
+      }),
     );
     const start = await fetch(`http://${host}/v2/${name}/blobs/uploads/`, { method: "POST", headers: auth });
     if (start.status !== 202)

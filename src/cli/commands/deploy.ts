@@ -4,7 +4,7 @@ import { readBundleFile } from "../../bundle/sources.ts";
 import { ExitCode } from "../../core/exit-code.ts";
 import { type DeployOutcome, deployAndVerify } from "../../promote/deploy.ts";
 import type { Command, CommandContext } from "../command.ts";
-import { requiredString, stringOption } from "../options.ts";
+import { requiredString } from "../options.ts";
 import { deployDeps, githubOptions, targetOptions } from "./release-options.ts";
 
 /** One line per deployment outcome, for people; --json gives the same as data. */
@@ -29,7 +29,7 @@ export function outcomeJson(o: DeployOutcome | undefined) {
 export const deployCommand: Command = {
   name: "deploy",
   summary: "Apply a bundle to its environment, smoke-check it and record the GitHub Deployment",
-  synopsis: "deploy --bundle FILE [--ref REF] [target flags] (--prometheus URL | --via-cluster)",
+  synopsis: "deploy --bundle FILE [target flags] (--prometheus URL | --via-cluster)",
   details: `
 What staging runs on every merge: records a Deployment for the bundle's environment (payload:
 the bundle's sha256 and commit), applies the bundle with prune and wait, runs the smoke checks
@@ -39,11 +39,6 @@ Needs GITHUB_TOKEN and GITHUB_REPOSITORY. Exit 0 success, 1 apply or smoke faile
 bundle, 3 GitHub or the cluster unreachable, or another deploy of the environment running.`,
   options: {
     bundle: { type: "string", valueName: "FILE", description: "the bundle to deploy" },
-    ref: {
-      type: "string",
-      valueName: "REF",
-      description: "the ref the Deployment names (default: the commit)",
-    },
     ...targetOptions,
     ...githubOptions,
   },
@@ -51,7 +46,7 @@ bundle, 3 GitHub or the cluster unreachable, or another deploy of the environmen
     const file = requiredString(ctx, "bundle", "FILE");
     const bundle = readBundleFile(resolve(ctx.cwd, file), file);
     const deps = deployDeps(ctx);
-    const outcome = await deployAndVerify(deps, bundle, stringOption(ctx, "ref") ?? bundle.content.commit);
+    const outcome = await deployAndVerify(deps, bundle, bundle.content.commit);
     reportOutcome(ctx, `deploy ${shortHash(bundle.sha256)}`, outcome);
     if (ctx.out.json)
       ctx.out.stdout(`${JSON.stringify({ bundle: bundle.sha256, deploy: outcomeJson(outcome) })}\n`);

@@ -44,6 +44,12 @@ export const targetOptions: Readonly<Record<string, OptionSpec>> = {
     valueName: "D",
     description: "smoke checks: give up after (default 3m)",
   },
+  "scrape-interval": {
+    type: "string",
+    valueName: "D",
+    description: "smoke checks: Prometheus scrape interval (default 15s)",
+  },
+  gpus: { type: "string", valueName: "N", description: "smoke checks: GPUs per worker pod (default 1)" },
 };
 
 function repoFrom(env: CommandContext["env"]): RepoRef {
@@ -79,7 +85,8 @@ export function githubParts(ctx: CommandContext): { ledger: DeploymentLedger; st
 
 function applyTarget(ctx: CommandContext): ApplyTarget {
   const target = parseTarget(stringOption(ctx, "target") ?? "cluster", "target", ["dir", "cluster"] as const);
-  const kubeconfig = stringOption(ctx, "kubeconfig") ?? ctx.env.KUBECONFIG;
+  const given = stringOption(ctx, "kubeconfig");
+  const kubeconfig = given ? resolve(ctx.cwd, given) : ctx.env.KUBECONFIG;
   const context = stringOption(ctx, "context");
   if (target.scheme === "dir") {
     if (!target.rest) throw new UsageError("--target dir:PATH needs a folder");
