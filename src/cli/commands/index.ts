@@ -2,6 +2,7 @@ import type { Command } from "../command.ts";
 import { bundleCommand } from "./bundle.ts";
 import { deployCommand } from "./deploy.ts";
 import { diffCommand } from "./diff.ts";
+import { driftCommand } from "./drift.ts";
 import { planCommand } from "./plan.ts";
 import { promoteCommand } from "./promote.ts";
 import { renderCommand } from "./render.ts";
@@ -21,4 +22,5 @@ export const commands: readonly Command[] = [
   promoteCommand,
   rollbackCommand,
   statusCommand,
+  driftCommand,
 ];

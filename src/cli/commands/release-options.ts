@@ -52,7 +52,7 @@ export const targetOptions: Readonly<Record<string, OptionSpec>> = {
   gpus: { type: "string", valueName: "N", description: "smoke checks: GPUs per worker pod (default 1)" },
 };
 
-function repoFrom(env: CommandContext["env"]): RepoRef {
+export function repoFrom(env: CommandContext["env"]): RepoRef {
   const full = env.GITHUB_REPOSITORY ?? "";
   const [owner, repo, ...rest] = full.split("/");
   if (!owner || !repo || rest.length > 0) {

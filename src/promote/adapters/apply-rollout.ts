@@ -1,4 +1,6 @@
 import { type ApplyDeps, applyEnvironment } from "../../apply/apply.ts";
+import { withAppliedHash } from "../../apply/compare.ts";
+import { applySetParent, withMembership } from "../../apply/inventory.ts";
 import type { ApplyTarget } from "../../apply/port.ts";
 import { Action, summarize } from "../../apply/report.ts";
 import { describeRef, type KubeObject } from "../../core/kube/object.ts";
@@ -48,4 +50,14 @@ export function applyRollout(options: ApplyRolloutOptions): Rollout {
       return { ok: s.failed === 0 && report.problems.length === 0, summary: `${counts}${why}${problem}` };
     },
   };
+}
+
+/** The objects as the apply engine writes them (ApplySet membership, applied hash), for comparing with live ones. */
+export function asApplied(
+  environment: string,
+  appNamespace: string,
+  objects: readonly KubeObject[],
+): KubeObject[] {
+  const parent = applySetParent(environment, appNamespace);
+  return objects.map((o) => withAppliedHash(withMembership(o, parent)));
 }
