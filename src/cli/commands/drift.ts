@@ -14,8 +14,8 @@ import { asApplied } from "../../promote/adapters/apply-rollout.ts";
 import { type DriftCheck, syncDriftIssue } from "../../promote/drift.ts";
 import { currentDeployment } from "../../promote/history.ts";
 import type { Command } from "../command.ts";
-import { flag, parseTarget, stringOption } from "../options.ts";
-import { githubOptions, githubParts, repoFrom } from "./release-options.ts";
+import { flag, stringOption } from "../options.ts";
+import { githubOptions, githubParts, repoFrom, reportChoices, reportOptions } from "./release-options.ts";
 
 export const driftCommand: Command = {
   name: "drift",
@@ -29,25 +29,14 @@ drifting environment ("Drift in production", label flyby-drift) up to date and c
 the live state matches again.
 Exit 0 no drift, 1 drift found, 3 GitHub or the cluster unreachable or the bundle gone.`,
   options: {
-    env: {
-      type: "string",
-      multiple: true,
-      valueName: "E",
-      description: "environments (default staging and production)",
-    },
     kubeconfig: { type: "string", valueName: "P", description: "kubeconfig (default $KUBECONFIG)" },
     context: { type: "string", valueName: "C", description: "kubeconfig context" },
     issue: { type: "boolean", description: "open, update or close the environment's drift issue" },
-    format: { type: "string", valueName: "text|markdown", description: "output format (default text)" },
+    ...reportOptions,
     ...githubOptions,
   },
   async run(ctx) {
-    const format = parseTarget(stringOption(ctx, "format") ?? "text", "format", [
-      "text",
-      "markdown",
-    ] as const).scheme;
-    const given = ctx.options.env as string[] | undefined;
-    const environments = given?.length ? given : ["staging", "production"];
+    const { environments, format } = reportChoices(ctx);
     const { ledger, store } = githubParts(ctx);
     const kubeconfig = stringOption(ctx, "kubeconfig");
     const context = stringOption(ctx, "context");

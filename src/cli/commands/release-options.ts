@@ -145,3 +145,23 @@ export function deployDeps(ctx: CommandContext): DeployDeps {
     progress,
   };
 }
+
+export const reportOptions: Readonly<Record<string, OptionSpec>> = {
+  env: {
+    type: "string",
+    multiple: true,
+    valueName: "E",
+    description: "an environment, repeatable (default staging and production)",
+  },
+  format: { type: "string", valueName: "text|markdown", description: "output format (default text)" },
+};
+
+/** --env (repeatable, default both environments) and --format text|markdown. */
+export function reportChoices(ctx: CommandContext): { environments: string[]; format: "text" | "markdown" } {
+  const format = parseTarget(stringOption(ctx, "format") ?? "text", "format", [
+    "text",
+    "markdown",
+  ] as const).scheme;
+  const given = ctx.options.env as string[] | undefined;
+  return { environments: given?.length ? given : ["staging", "production"], format };
+}
