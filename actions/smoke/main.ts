@@ -7,7 +7,7 @@ import { requestFromInputs, smoke } from "../../src/smoke/run.ts";
 export async function run(): Promise<void> {
   try {
     const { run, requests } = await smoke({
-      ...requestFromInputs((name) => core.getInput(name), process.env),
+      ...requestFromInputs((name) => core.getInput(name), process.env, process.cwd()),
       fetch: (url, init) => fetch(url, init),
       clock: systemClock,
       progress: (line) => core.info(line),

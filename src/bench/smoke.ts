@@ -96,12 +96,14 @@ async function naive(prometheus: string, environment: string): Promise<Figures> 
 
 async function flyby(prometheus: string, environment: string): Promise<Figures> {
   const up = whenTargetsUp(prometheus, environment);
-  const { run, requests } = await smoke({
-    environment,
-    access: { kind: "url", url: prometheus },
-    timeout: Duration.ofSeconds(60),
+  const expectations = defaultExpectations(environment, {
     scrapeInterval: Duration.ofSeconds(intervalSeconds),
     gpusPerWorker: gpus,
+  });
+  const { run, requests } = await smoke({
+    expectations,
+    access: { kind: "url", url: prometheus },
+    timeout: Duration.ofSeconds(60),
     env: {},
     fetch: (url, init) => fetch(url, init),
     clock: systemClock,
@@ -109,10 +111,6 @@ async function flyby(prometheus: string, environment: string): Promise<Figures> 
   const passed = performance.now();
   if (!run.verdict.passed) throw new Error(`smoke did not pass: ${JSON.stringify(run.verdict.findings)}`);
   const oneLook = countingFetch((url, init) => fetch(url, init));
-  const expectations = defaultExpectations(environment, {
-    scrapeInterval: Duration.ofSeconds(intervalSeconds),
-    gpusPerWorker: gpus,
-  });
   const sources = {
     prometheus: prometheusOverHttp(prometheus, oneLook.fetch),
     scraper: directScraper(oneLook.fetch),

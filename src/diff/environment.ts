@@ -1,7 +1,7 @@
 import { type KubeObject, type RenderedObject, refKey, refOf } from "../core/kube/object.ts";
 import type { SourceLocation } from "../core/location.ts";
 import { type LiveCluster, liveDiff } from "./live.ts";
-import { diffObjects } from "./object-diff.ts";
+import { diffObjects, type ObjectDiff } from "./object-diff.ts";
 import type { Redactor } from "./redact.ts";
 import type { EnvironmentDiff } from "./report.ts";
 
@@ -22,6 +22,36 @@ export function sourcesOf(rendered: readonly RenderedObject[]): Map<string, Sour
   return new Map(rendered.map((r) => [refKey(refOf(r.object)), r.source]));
 }
 
+/** `spec.containers[name=api].image` as the segments of the rendered object: spec, containers, 0, image. */
+export function pathSegments(object: unknown, path: string): (string | number)[] {
+  const out: (string | number)[] = [];
+  let node: unknown = object;
+  for (const [, field, name, index] of path.matchAll(/([^.[\]]+)|\[name=([^\]]*)\]|\[(\d+)\]/g)) {
+    let seg: string | number;
+    if (field !== undefined) seg = field;
+    else if (index !== undefined) seg = Number(index);
+    else {
+      const i = Array.isArray(node) ? node.findIndex((x) => (x as { name?: string })?.name === name) : -1;
+      if (i < 0) break;
+      seg = i;
+    }
+    out.push(seg);
+    node = (node as Record<string | number, unknown> | undefined)?.[seg];
+  }
+  return out;
+}
+
+/** Points each changed object at the template line of its first changed field. */
+function locateChanges(diffs: ObjectDiff[], rendered: readonly RenderedObject[]): ObjectDiff[] {
+  const byKey = new Map(rendered.map((r) => [refKey(refOf(r.object)), r]));
+  return diffs.map((d) => {
+    const r = byKey.get(refKey(d.ref));
+    const first = d.paths[0];
+    if (!r?.locate || d.change !== "changed" || first === undefined) return d;
+    return { ...d, source: r.locate(pathSegments(r.object, first)) };
+  });
+}
+
 export async function diffEnvironment(
   environment: string,
   rendered: readonly RenderedObject[],
@@ -34,7 +64,7 @@ export async function diffEnvironment(
     return {
       environment,
       against: baseline.label,
-      objects: diffObjects(baseline.objects, after, redactor, sources),
+      objects: locateChanges(diffObjects(baseline.objects, after, redactor, sources), rendered),
       blocked: [],
     };
   }
@@ -43,5 +73,10 @@ export async function diffEnvironment(
     sources,
     ...(baseline.concurrency ? { concurrency: baseline.concurrency } : {}),
   });
-  return { environment, against: baseline.label, ...live };
+  return {
+    environment,
+    against: baseline.label,
+    objects: locateChanges(live.objects, rendered),
+    blocked: live.blocked,
+  };
 }

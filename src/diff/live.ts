@@ -23,6 +23,17 @@ export class ForbiddenError extends Error {
   }
 }
 
+/** The API server would refuse the object itself (422 invalid, immutable field, 400, 409, 500). */
+export class RejectedError extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = "RejectedError";
+  }
+}
+
 export interface LiveDiffOptions {
   readonly redactor: Redactor;
   /** Requests in flight at once (default 16). */
@@ -105,8 +116,10 @@ export async function liveDiff(
       const after = await cluster.dryRunApply(o);
       return diffObject(before, after, options.redactor, options.sources?.get(key));
     } catch (e) {
-      if (!(e instanceof ForbiddenError)) throw e;
-      blocked.push(blockedBy(refOf(o), e));
+      if (e instanceof ForbiddenError) blocked.push(blockedBy(refOf(o), e));
+      else if (e instanceof RejectedError) {
+        blocked.push({ ref: refOf(o), reason: `the API server would reject it (${e.code}): ${e.message}` });
+      } else throw e;
       return undefined;
     }
   });

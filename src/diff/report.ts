@@ -3,7 +3,6 @@ import { ignoredFields } from "./normalize.ts";
 import {
   type BlockedObject,
   type ChangeType,
-  changeTypes,
   type ObjectDiff,
   type RiskKind,
   riskKinds,
@@ -169,6 +168,22 @@ function detailBlocks(o: ObjectDiff, budget: number): string[] {
   return chunks.map((c, i) => detailBlock(o, c, ` (part ${i + 1}/${chunks.length})`));
 }
 
+/** A block too long for one part (thousands of risk rows), cut at line boundaries. */
+function byLines(block: string, budget: number): string[] {
+  if (block.length <= budget) return [block];
+  const out: string[] = [];
+  let current = "";
+  for (const line of block.split("\n")) {
+    if (current && current.length + line.length + 1 > budget) {
+      out.push(current);
+      current = "";
+    }
+    current = current ? `${current}\n${line}` : line;
+  }
+  if (current) out.push(current);
+  return out;
+}
+
 /**
  * The PR comment for one environment, as one or more parts each under `limit` characters
  * (room is kept for the sticky-comment marker). Nothing is dropped: a long report is split.
@@ -176,7 +191,11 @@ function detailBlocks(o: ObjectDiff, budget: number): string[] {
 export function renderMarkdown(env: EnvironmentDiff, limit = commentLimit): string[] {
   const reserve = 400;
   const budget = limit - reserve;
-  const blocks = [headerBlock(env), ...reviewOrder(env).flatMap((o) => detailBlocks(o, budget)), footnote()];
+  const blocks = [
+    ...byLines(headerBlock(env), budget),
+    ...reviewOrder(env).flatMap((o) => detailBlocks(o, budget)),
+    footnote(),
+  ];
   const parts: string[] = [];
   let current = "";
   for (const b of blocks) {
@@ -254,7 +273,6 @@ export function renderJson(envs: readonly EnvironmentDiff[]): string {
         blocked: e.blocked.map((b) => ({ ...b.ref, reason: b.reason })),
       })),
       ignoredFields: ignoredFields.map((f) => f.path),
-      changeTypes,
     },
     null,
     2,

@@ -26,6 +26,8 @@ export interface RunningExporter {
   readonly pod: string;
   /** Replaces the active faults; the next scrape shows them. */
   setFaults(faults: readonly Fault[]): void;
+  /** How many times /metrics was served. */
+  scrapes(): number;
   stop(): Promise<void>;
 }
 
@@ -49,12 +51,14 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
     seed: [...`${options.role}/${options.environment}`].reduce((h, c) => h * 31 + c.charCodeAt(0), 7),
   });
   let faults = new Set<Fault>(options.faults ?? []);
+  let scrapes = 0;
   const server = Bun.serve({
     hostname: "127.0.0.1",
     port: options.port ?? 0,
     async fetch(request) {
       if (new URL(request.url).pathname !== "/metrics") return new Response("not found\n", { status: 404 });
       const registry = simulation.scrape(faults);
+      scrapes++;
       return new Response(await registry.metrics(), { headers: { "content-type": registry.contentType } });
     },
   });
@@ -67,6 +71,7 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
     setFaults(next) {
       faults = new Set(next);
     },
+    scrapes: () => scrapes,
     async stop() {
       await server.stop(true);
     },

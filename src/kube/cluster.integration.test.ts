@@ -129,6 +129,28 @@ describe("live diff against the fake API server through @kubernetes/client-node"
     ]);
   });
 
+  test("an object the API server would reject becomes a row with the server's reason", async () => {
+    const cluster = new KubeCluster(tokenKubeConfig(fake.url, fake.adminToken));
+    const moved = deployment(2);
+    (moved.spec as { selector: unknown }).selector = { matchLabels: { app: "elsewhere" } };
+    const { blocked } = await liveDiff([moved], cluster, { redactor: new Redactor("salt") });
+    expect(blocked.map((b) => b.reason)).toEqual([
+      'the API server would reject it (422): Deployment.apps "api" is invalid: spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"app":"elsewhere"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable',
+    ]);
+  });
+
+  test("an API server that does not answer in time is an EnvironmentError", async () => {
+    const slow = new FakeKube({ fault: async () => (await Bun.sleep(400)) ?? undefined }).start();
+    try {
+      const cluster = new KubeCluster(tokenKubeConfig(slow.url, slow.adminToken), 100);
+      const error = await cluster.list("v1", "ConfigMap", "staging").catch((e) => e);
+      expect(error).toBeInstanceOf(EnvironmentError);
+      expect(String(error.message)).toContain(`${slow.url} did not answer within 0.1 s`);
+    } finally {
+      await slow.stop();
+    }
+  });
+
   test("an unreachable API server is an EnvironmentError naming the URL and the cause", async () => {
     const cluster = new KubeCluster(tokenKubeConfig("http://127.0.0.1:9", "t"));
     const error = await cluster.list("v1", "ConfigMap", "staging").catch((e) => e);

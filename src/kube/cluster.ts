@@ -1,13 +1,15 @@
 import {
   ApiException,
+  type Configuration,
   KubeConfig,
   type KubernetesObject,
   KubernetesObjectApi,
   PatchStrategy,
+  type V1APIResource,
 } from "@kubernetes/client-node";
-import { EnvironmentError } from "../core/errors.ts";
+import { EnvironmentError, InputError } from "../core/errors.ts";
 import type { KubeObject } from "../core/kube/object.ts";
-import { ForbiddenError, type LiveCluster } from "../diff/live.ts";
+import { ForbiddenError, type LiveCluster, RejectedError } from "../diff/live.ts";
 
 /** The field manager flyby applies and dry-runs as. */
 export const fieldManager = "flyby";
@@ -21,17 +23,17 @@ export interface KubeConfigSource {
 /** Loads a kubeconfig the way kubectl does, then selects the context if one is named. */
 export function loadKubeConfig(source: KubeConfigSource): KubeConfig {
   const kc = new KubeConfig();
+  const file = source.kubeconfig ?? "(the default kubeconfig)";
   try {
     if (source.kubeconfig) kc.loadFromFile(source.kubeconfig);
     else kc.loadFromDefault();
   } catch (e) {
-    throw new EnvironmentError(
-      `cannot read kubeconfig ${source.kubeconfig ?? "(default)"}: ${(e as Error).message}`,
-    );
+    // A kubeconfig that cannot be read is the caller's input to fix, not a cluster failure.
+    throw new InputError(`cannot read kubeconfig: ${(e as Error).message}`, { file });
   }
   if (source.context) {
     if (!kc.getContextObject(source.context)) {
-      throw new EnvironmentError(`kubeconfig has no context "${source.context}"`);
+      throw new InputError(`no context "${source.context}" in ${file}`, undefined, "--context");
     }
     kc.setCurrentContext(source.context);
   }
@@ -52,7 +54,7 @@ export function tokenKubeConfig(server: string, token: string): KubeConfig {
 }
 
 interface StatusBody {
-  readonly message?: string;
+  message?: string;
   readonly reason?: string;
   readonly details?: { readonly kind?: string };
 }
@@ -80,6 +82,29 @@ function causeOf(e: unknown): string {
   return seen.join(": ") || String(e);
 }
 
+/** Fetches discovery once per apiVersion even when many requests start at the same moment. */
+class SharedDiscoveryObjectApi extends KubernetesObjectApi {
+  private readonly inflight = new Map<string, Promise<unknown>>();
+
+  static forConfig(kc: KubeConfig): SharedDiscoveryObjectApi {
+    const client = kc.makeApiClient(SharedDiscoveryObjectApi);
+    client.setDefaultNamespace(kc);
+    return client;
+  }
+
+  protected override async resource(
+    apiVersion: string,
+    kind: string,
+    options?: Configuration,
+  ): Promise<V1APIResource | undefined> {
+    const first = this.inflight.get(apiVersion);
+    if (first) await first.catch(() => undefined);
+    const lookup = super.resource(apiVersion, kind, options);
+    if (!first) this.inflight.set(apiVersion, lookup);
+    return lookup;
+  }
+}
+
 /**
  * The live cluster behind @kubernetes/client-node 1.4.0: LIST per kind and namespace,
  * server-side apply dry runs as field manager `flyby`, errors mapped to the CLI contract.
@@ -88,8 +113,12 @@ export class KubeCluster implements LiveCluster {
   private readonly client: KubernetesObjectApi;
   readonly server: string;
 
-  constructor(kc: KubeConfig) {
-    this.client = KubernetesObjectApi.makeApiClient(kc);
+  constructor(
+    kc: KubeConfig,
+    /** How long one request may take before the cluster counts as failed (exit 3). */
+    private readonly timeoutMs = 30_000,
+  ) {
+    this.client = SharedDiscoveryObjectApi.forConfig(kc);
     this.server = kc.getCurrentCluster()?.server ?? "(no server in kubeconfig)";
   }
 
@@ -120,13 +149,31 @@ export class KubeCluster implements LiveCluster {
   }
 
   private async call<T>(verb: string, kind: string, fn: () => Promise<T>): Promise<T> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new EnvironmentError(
+              `the Kubernetes API at ${this.server} did not answer within ${this.timeoutMs / 1000} s (${verb} ${kind})`,
+            ),
+          ),
+        this.timeoutMs,
+      );
+    });
     try {
-      return await fn();
+      return await Promise.race([fn(), timeout]);
     } catch (e) {
+      if (e instanceof EnvironmentError) throw e;
       if (e instanceof ApiException) {
         const status = statusOf(e);
         if (e.code === 403) {
           throw new ForbiddenError(verb, status.details?.kind ?? kind, status.message ?? "forbidden");
+        }
+        // An error about a Secret may quote the value it rejected: keep only the reason.
+        if (kind === "Secret") status.message = status.reason ?? "rejected";
+        if (verb === "patch" && [400, 409, 422, 500].includes(e.code)) {
+          throw new RejectedError(e.code, status.message ?? status.reason ?? "rejected");
         }
         if (e.code === 401)
           throw new EnvironmentError(
@@ -139,6 +186,8 @@ export class KubeCluster implements LiveCluster {
       throw new EnvironmentError(`cannot reach the Kubernetes API at ${this.server}: ${causeOf(e)}`, {
         cause: e,
       });
+    } finally {
+      clearTimeout(timer);
     }
   }
 }

@@ -1,5 +1,5 @@
 import { Duration } from "../core/duration.ts";
-import { InputError } from "../core/errors.ts";
+import type { RenderResult } from "../core/render/render.ts";
 
 /** The environments the seed deploys, each with its API and Worker. */
 export const Environment = { Staging: "staging", Production: "production" } as const;
@@ -41,22 +41,13 @@ export interface SmokeExpectations {
 
 const gib = 1024 ** 3;
 
-export function isEnvironment(value: string): value is Environment {
-  return (Object.values(Environment) as string[]).includes(value);
-}
+export type ExpectationOverrides = Partial<Omit<SmokeExpectations, "environment" | "jobs">>;
 
 /** The seed's defaults: both services, a 15 s scrape interval, one 80 GiB GPU per worker. */
 export function defaultExpectations(
   environment: string,
-  overrides: Partial<Omit<SmokeExpectations, "environment" | "jobs">> = {},
+  overrides: ExpectationOverrides = {},
 ): SmokeExpectations {
-  if (!isEnvironment(environment)) {
-    throw new InputError(
-      `unknown environment "${environment}"; expected one of ${Object.values(Environment).join(", ")}`,
-      undefined,
-      "--env",
-    );
-  }
   return {
     environment,
     jobs: Object.values(ScrapedService).map((service) => ({
@@ -74,4 +65,24 @@ export function defaultExpectations(
 
 export function jobsOf(expectations: SmokeExpectations, service: ScrapedService): string[] {
   return expectations.jobs.filter((j) => j.service === service).map((j) => j.job);
+}
+
+/**
+ * What an environment's own manifests promise: its scrape interval, the GPUs each worker
+ * requests (count, memory, dcgm-exporter) and the dashboards Grafana provisions.
+ */
+export function expectationsFromRender(
+  rendered: RenderResult,
+  dashboardUids: readonly string[],
+  overrides: ExpectationOverrides = {},
+): SmokeExpectations {
+  const gpu = rendered.values.worker.gpu;
+  return defaultExpectations(rendered.environment.name, {
+    scrapeInterval: Duration.parse(rendered.values.scrapeInterval),
+    gpusPerWorker: gpu.count,
+    gpuMemoryBytes: gpu.memoryGiB * gib,
+    dcgm: gpu.dcgmExporter,
+    grafana: { datasourceUid: "prometheus", dashboardUids },
+    ...overrides,
+  });
 }

@@ -66,7 +66,9 @@ export interface Sources {
 }
 
 const regexEscape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-export const alternation = (values: readonly string[]) => values.map(regexEscape).join("|");
+/** A PromQL double-quoted literal of a regex matching any of the values exactly. */
+export const alternation = (values: readonly string[]) =>
+  values.map(regexEscape).join("|").replace(/[\\"]/g, "\\$&");
 
 /** How far back GPU series are read: long enough to tell a stopped series from a missing one. */
 export function gpuWindowSeconds(expectations: SmokeExpectations): number {

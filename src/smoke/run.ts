@@ -1,13 +1,14 @@
 import { join } from "node:path";
-import { KubeConfig } from "@kubernetes/client-node";
 import { Duration } from "../core/duration.ts";
 import { InputError, UsageError } from "../core/errors.ts";
+import { loadKubeConfig } from "../kube/cluster.ts";
+import { expectationsForEnvironment } from "./adapters/environment.ts";
 import { grafanaOverHttp } from "./adapters/grafana-http.ts";
 import { countingFetch, type Fetch } from "./adapters/http.ts";
 import { kubeProxy, podProxyScraper, prometheusProxyBase } from "./adapters/kube-proxy.ts";
 import { prometheusOverHttp } from "./adapters/prometheus-http.ts";
 import { directScraper } from "./adapters/scrape-http.ts";
-import { defaultExpectations } from "./expectations.ts";
+import type { SmokeExpectations } from "./expectations.ts";
 import type { Sources } from "./observe.ts";
 import { type Clock, pollUntilPassed, type SmokeRun } from "./poller.ts";
 
@@ -17,12 +18,11 @@ export type PrometheusAccess =
   | { readonly kind: "cluster"; readonly kubeconfig: string; readonly context?: string };
 
 export interface SmokeRequest {
-  readonly environment: string;
+  /** What the environment must look like (expectationsForEnvironment reads the manifests). */
+  readonly expectations: SmokeExpectations;
   readonly access: PrometheusAccess;
   readonly grafanaUrl?: string;
   readonly timeout: Duration;
-  readonly scrapeInterval?: Duration;
-  readonly gpusPerWorker?: number;
   /** GRAFANA_TOKEN, or GRAFANA_USER and GRAFANA_PASSWORD, are read from here. */
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly fetch: Fetch;
@@ -73,15 +73,25 @@ export function parseCount(text: string, field: string): number {
   return Number(text);
 }
 
-/** A smoke request from named text inputs, as a GitHub Action receives them ("" when unset). */
+/**
+ * A smoke request from named text inputs, as a GitHub Action receives them ("" when unset).
+ * Expectations come from the repository's manifests for the environment; the inputs override.
+ */
 export function requestFromInputs(
   input: (name: string) => string,
   env: Readonly<Record<string, string | undefined>>,
+  repo: string,
 ): Omit<SmokeRequest, "fetch" | "clock"> {
   const given = (name: string) => (input(name) === "" ? {} : { [name]: input(name) });
   const grafana = input("grafana-url");
   return {
-    environment: input("environment"),
+    expectations: expectationsForEnvironment(repo, input("environment"), {
+      ...(input("scrape-interval")
+        ? { scrapeInterval: Duration.parse(input("scrape-interval"), "scrape-interval") }
+        : {}),
+      ...(input("gpus") ? { gpusPerWorker: parseCount(input("gpus"), "gpus") } : {}),
+      ...(input("dcgm") === "true" ? { dcgm: true } : {}),
+    }),
     access: accessFrom({
       ...(input("prometheus-url") ? { prometheusUrl: input("prometheus-url") } : {}),
       viaCluster: input("via-cluster") === "true",
@@ -91,25 +101,8 @@ export function requestFromInputs(
     }),
     ...(grafana ? { grafanaUrl: parseHttpUrl(grafana, "grafana-url") } : {}),
     timeout: Duration.parse(input("timeout") || "3m", "timeout"),
-    scrapeInterval: Duration.parse(input("scrape-interval") || "15s", "scrape-interval"),
-    gpusPerWorker: parseCount(input("gpus") || "1", "gpus"),
     env,
   };
-}
-
-function loadKubeConfig(path: string, context: string | undefined): KubeConfig {
-  const kc = new KubeConfig();
-  try {
-    kc.loadFromFile(path);
-  } catch (e) {
-    throw new InputError(`cannot read kubeconfig: ${(e as Error).message}`, { file: path });
-  }
-  if (context) {
-    if (!kc.getContextObject(context))
-      throw new InputError(`no context "${context}" in ${path}`, undefined, "--context");
-    kc.setCurrentContext(context);
-  }
-  return kc;
 }
 
 async function sourcesFor(request: SmokeRequest, fetch: Fetch): Promise<Sources> {
@@ -128,7 +121,13 @@ async function sourcesFor(request: SmokeRequest, fetch: Fetch): Promise<Sources>
       scraper: directScraper(fetch),
       ...grafana,
     };
-  const proxy = await kubeProxy(loadKubeConfig(request.access.kubeconfig, request.access.context), fetch);
+  const proxy = await kubeProxy(
+    loadKubeConfig({
+      kubeconfig: request.access.kubeconfig,
+      ...(request.access.context ? { context: request.access.context } : {}),
+    }),
+    fetch,
+  );
   return {
     prometheus: prometheusOverHttp(prometheusProxyBase(proxy), proxy.fetch),
     scraper: podProxyScraper(proxy),
@@ -138,10 +137,7 @@ async function sourcesFor(request: SmokeRequest, fetch: Fetch): Promise<Sources>
 
 /** The whole smoke run behind `flyby smoke` and actions/smoke: build sources, poll, count requests. */
 export async function smoke(request: SmokeRequest): Promise<SmokeOutcome> {
-  const expectations = defaultExpectations(request.environment, {
-    ...(request.scrapeInterval ? { scrapeInterval: request.scrapeInterval } : {}),
-    ...(request.gpusPerWorker !== undefined ? { gpusPerWorker: request.gpusPerWorker } : {}),
-  });
+  const { expectations } = request;
   // No single request may outlive the whole run.
   const counter = countingFetch((url, init) =>
     request.fetch(url, {

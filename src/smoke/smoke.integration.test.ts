@@ -14,7 +14,7 @@ import { directScraper } from "./adapters/scrape-http.ts";
 import { runChecks } from "./checks/index.ts";
 import { installPrometheusHint } from "./demo/local-prometheus.ts";
 import { type DemoStack, startDemoStack } from "./demo/stack.ts";
-import { defaultExpectations } from "./expectations.ts";
+import { defaultExpectations, type SmokeExpectations } from "./expectations.ts";
 import { observe, type Sources } from "./observe.ts";
 import { pollUntilPassed, systemClock } from "./poller.ts";
 import { type Verdict, verdictOf } from "./verdict.ts";
@@ -32,7 +32,7 @@ const sources = (): Sources => ({
 
 beforeAll(async () => {
   if (!Bun.which("prometheus")) throw new Error(installPrometheusHint);
-  stack = await startDemoStack({ environments: ["staging"], gpus: 2, intervalSeconds: 1 });
+  stack = await startDemoStack({ environments: ["staging"], gpus: 2, intervalSeconds: 1, dcgm: true });
   // Prometheus needs one discovery cycle (about 5 s) before its first scrape.
   const run = await pollUntilPassed({
     sources: sources(),
@@ -49,11 +49,15 @@ afterAll(async () => {
 });
 
 /** Observes until `until` holds (or 10 s pass) and returns that verdict. */
-async function verdictWhen(until: (v: Verdict) => boolean, s: Sources = sources()): Promise<Verdict> {
+async function verdictWhen(
+  until: (v: Verdict) => boolean,
+  s: Sources = sources(),
+  e: SmokeExpectations = expectations,
+): Promise<Verdict> {
   const deadline = Date.now() + 10_000;
   for (;;) {
-    const o = await observe(s, expectations, Date.now());
-    const v = verdictOf(expectations.environment, o, runChecks(o, expectations));
+    const o = await observe(s, e, Date.now());
+    const v = verdictOf(e.environment, o, runChecks(o, e));
     if (until(v) || Date.now() > deadline) return v;
     await Bun.sleep(100);
   }
@@ -135,6 +139,26 @@ describe("smoke against a real Prometheus", () => {
       expect((await verdictWhen((v) => v.passed)).findings).toEqual([]);
     }, 25_000);
   }
+
+  test("with dcgm-exporter declared, DCGM_FI_DEV_* are checked the same way", async () => {
+    const withDcgm = { ...expectations, dcgm: true };
+    expect((await verdictWhen((v) => v.passed, sources(), withDcgm)).findings).toEqual([]);
+    const worker = stack.exporters.get("worker-staging");
+    worker?.setFaults(["dcgm-sentinel"]);
+    try {
+      const v = await verdictWhen(
+        hasFinding("gpu-values", "DCGM_FI_DEV_GPU_UTIL reads"),
+        sources(),
+        withDcgm,
+      );
+      expect(v.findings.map((f) => f.message)).toContainEqual(
+        expect.stringMatching(/gpu 1: DCGM_FI_DEV_GPU_UTIL reads 9223372036854776000, a DCGM sentinel/),
+      );
+    } finally {
+      worker?.setFaults([]);
+    }
+    await verdictWhen((v) => v.passed, sources(), withDcgm);
+  });
 
   test("the wrong-type fault also shows on the direct scrape", async () => {
     const api = stack.exporters.get("api-staging");
@@ -234,7 +258,7 @@ describe("smoke against a real Prometheus", () => {
         stdout: (t: string) => out.push(t),
         stderr: () => {},
         stdoutIsTTY: false,
-        cwd: dir,
+        cwd: process.cwd(),
         env: {},
       };
       const args = [
@@ -298,7 +322,15 @@ describe("smoke against a real Prometheus", () => {
       await writeFile(vars.GITHUB_STEP_SUMMARY as string, "");
       await writeFile(vars.GITHUB_OUTPUT as string, "");
       const { run } = await import("../../actions/smoke/main.ts");
-      await run();
+      const write = process.stdout.write;
+      const log: string[] = [];
+      process.stdout.write = ((chunk: string) => log.push(chunk) > 0) as typeof process.stdout.write;
+      try {
+        await run();
+      } finally {
+        process.stdout.write = write;
+      }
+      expect(log.join("")).toContain("smoke staging: passed");
       expect(process.exitCode ?? 0).toBe(0);
       const summary = await Bun.file(vars.GITHUB_STEP_SUMMARY as string).text();
       expect(summary).toStartWith("### ✅ Smoke checks: staging");

@@ -3,14 +3,12 @@ import { loadManifestTree } from "../../adapters/manifest-files.ts";
 import { UsageError } from "../../core/errors.ts";
 import { ExitCode } from "../../core/exit-code.ts";
 import { renderChecked } from "../../core/render/render-checked.ts";
-import { readGitTree } from "../../diff/adapters/git-tree.ts";
-import { readHydratedDir } from "../../diff/adapters/hydrated-dir.ts";
-import { type Baseline, diffEnvironment } from "../../diff/environment.ts";
+import { resolveBaseline } from "../../diff/baseline.ts";
+import { diffEnvironment } from "../../diff/environment.ts";
 import { newSalt, Redactor } from "../../diff/redact.ts";
 import { isDirty, renderJson, renderMarkdownFull, renderText } from "../../diff/report.ts";
-import { KubeCluster, loadKubeConfig } from "../../kube/cluster.ts";
 import type { Command, CommandContext } from "../command.ts";
-import { parseTarget, requiredString, stringOption } from "../options.ts";
+import { requiredString, stringOption } from "../options.ts";
 
 const formats = ["text", "markdown", "json"] as const;
 type Format = (typeof formats)[number];
@@ -21,36 +19,6 @@ function formatOf(ctx: CommandContext): Format {
     throw new UsageError(`--format "${f}" is not one of: ${formats.join(", ")}`);
   }
   return f as Format;
-}
-
-function baselineOf(ctx: CommandContext, env: string, against: string): Baseline {
-  const target = parseTarget(against, "against", ["git", "dir", "cluster"] as const);
-  switch (target.scheme) {
-    case "git": {
-      if (!target.rest) throw new UsageError("--against git:REF needs a ref, e.g. git:main");
-      const tree = readGitTree(ctx.cwd, target.rest);
-      return {
-        type: "objects",
-        label: against,
-        objects: renderChecked(tree, env).objects.map((r) => r.object),
-      };
-    }
-    case "dir":
-      if (!target.rest) throw new UsageError("--against dir:PATH needs a folder");
-      return {
-        type: "objects",
-        label: against,
-        objects: readHydratedDir(join(ctx.cwd, target.rest), target.rest),
-      };
-    case "cluster": {
-      const kubeconfig = stringOption(ctx, "kubeconfig") ?? ctx.env.KUBECONFIG;
-      const context = stringOption(ctx, "context");
-      const cluster = new KubeCluster(
-        loadKubeConfig({ ...(kubeconfig ? { kubeconfig } : {}), ...(context ? { context } : {}) }),
-      );
-      return { type: "cluster", label: context ? `cluster (${context})` : "cluster", cluster };
-    }
-  }
 }
 
 export const diffCommand: Command = {
@@ -85,7 +53,15 @@ cluster could not be reached.`,
     const against = requiredString(ctx, "against", "git:REF|dir:PATH|cluster");
     const format = formatOf(ctx);
     const head = renderChecked(loadManifestTree(join(ctx.cwd, "manifests")), env);
-    const baseline = baselineOf(ctx, env, against);
+    const kubeconfig = stringOption(ctx, "kubeconfig") ?? ctx.env.KUBECONFIG;
+    const context = stringOption(ctx, "context");
+    const baseline = resolveBaseline({
+      cwd: ctx.cwd,
+      environment: env,
+      against,
+      ...(kubeconfig ? { kubeconfig } : {}),
+      ...(context ? { context } : {}),
+    });
     const result = await diffEnvironment(env, head.objects, baseline, new Redactor(newSalt()));
     const print = {
       text: () => renderText([result], ctx.out.color),

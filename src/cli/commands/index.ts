@@ -1,10 +1,12 @@
 import type { Command } from "../command.ts";
+import { alertsBuild, alertsCheck, alertsTest } from "./alerts.ts";
 import { bundleCommand } from "./bundle.ts";
 import { deployCommand } from "./deploy.ts";
 import { diffCommand } from "./diff.ts";
 import { driftCommand } from "./drift.ts";
 import { planCommand } from "./plan.ts";
 import { promoteCommand } from "./promote.ts";
+import { receiverServe } from "./receiver.ts";
 import { renderCommand } from "./render.ts";
 import { rollbackCommand } from "./rollback.ts";
 import { smokeCommand } from "./smoke.ts";
@@ -17,6 +19,10 @@ export const commands: readonly Command[] = [
   diffCommand,
   planCommand,
   smokeCommand,
+  alertsBuild,
+  alertsCheck,
+  alertsTest,
+  receiverServe,
   bundleCommand,
   deployCommand,
   promoteCommand,

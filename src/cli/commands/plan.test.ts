@@ -30,3 +30,33 @@ describe("plan", () => {
     expect(readFileSync(join(repo, ".flyby/plan/report.md"), "utf8")).toContain("error image-digest");
   });
 });
+
+describe("plan against the git base", () => {
+  const gitRepo = scratchRepo();
+  afterAll(() => rmSync(gitRepo, { recursive: true, force: true }));
+  const git = (...args: string[]) => {
+    const r = Bun.spawnSync(["git", "-c", "user.name=t", "-c", "user.email=t@t", ...args], { cwd: gitRepo });
+    if (r.exitCode !== 0) throw new Error(r.stderr.toString());
+  };
+
+  test("a PR that changes one value shows exactly that change", async () => {
+    git("init", "-q", "-b", "main");
+    git("add", "-A");
+    git("commit", "-qm", "base");
+    writeFileSync(join(gitRepo, "manifests/values/staging.yaml"), "api:\n  replicas: 4\n");
+    git("commit", "-qam", "scale the staging API");
+    const run = await runFlyby(["plan", "--json"], gitRepo);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).changed).toBe(true);
+    const report = readFileSync(join(gitRepo, ".flyby/plan/report.md"), "utf8");
+    expect(report).toContain("Deployment staging/overflying-api");
+    expect(report).toContain("+  replicas: 4");
+    expect(report.match(/^[-+] {2}replicas/gm)?.length).toBe(2);
+  });
+
+  test("an unreadable --base exits 2, naming the ref", async () => {
+    const run = await runFlyby(["plan", "--base", "no-such-ref"], gitRepo);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('"no-such-ref"');
+  });
+});

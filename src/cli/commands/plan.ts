@@ -1,12 +1,20 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { defaultPlanBase } from "../../adapters/git-base.ts";
 import { loadManifestTree } from "../../adapters/manifest-files.ts";
+import { InputError } from "../../core/errors.ts";
 import { ExitCode } from "../../core/exit-code.ts";
 import { loadEnvironments } from "../../core/manifests/environments.ts";
+import type { ManifestTree } from "../../core/manifests/tree.ts";
 import { type EnvironmentPlan, planReport, summarize } from "../../core/plan/report.ts";
 import { renderChecked } from "../../core/render/render-checked.ts";
 import { validateRendered } from "../../core/validate/validate.ts";
+import { readGitTree } from "../../diff/adapters/git-tree.ts";
+import { diffEnvironment } from "../../diff/environment.ts";
+import { newSalt, Redactor } from "../../diff/redact.ts";
+import { isDirty, renderMarkdownFull } from "../../diff/report.ts";
 import type { Command } from "../command.ts";
+import { stringOption } from "../options.ts";
 
 export const planReportPath = ".flyby/plan/report.md";
 
@@ -15,9 +23,11 @@ export const planCommand: Command = {
   summary: "The offline main job: render and validate every environment and write the report",
   synopsis: "plan [--base REF]",
   details: `
-Renders and validates every environment in manifests/environments.yaml and writes the report
-that would be posted on a pull request to ${planReportPath}. Needs no cluster and no secrets.
-Exit 1 when any environment has error findings.`,
+Renders and validates every environment in manifests/environments.yaml, diffs each one
+against its render at the git base, and writes the report that would be posted on a pull
+request to ${planReportPath}. Needs no cluster and no secrets. An environment the base
+does not have (or that does not render there) diffs against nothing.
+Exit 1 when any environment has error findings; changes alone are what a plan is for.`,
   options: {
     base: {
       type: "string",
@@ -31,21 +41,54 @@ Exit 1 when any environment has error findings.`,
       const render = renderChecked(tree, env.name);
       return { render, findings: validateRendered(render) };
     });
-    const report = planReport(plans);
+    const base = stringOption(ctx, "base") ?? defaultPlanBase(ctx.cwd);
+    // An explicit --base that cannot be read is bad input (exit 2); see readGitTree.
+    const baseTree = base ? readGitTree(ctx.cwd, base) : undefined;
+    const redactor = new Redactor(newSalt());
+    const diffs = await Promise.all(
+      plans.map((p) =>
+        diffEnvironment(
+          p.render.environment.name,
+          p.render.objects,
+          {
+            type: "objects",
+            label: base ? `git:${base}` : "nothing (no git base)",
+            objects: baseObjects(baseTree, p),
+          },
+          redactor,
+        ),
+      ),
+    );
+    const report = `${planReport(plans)}\n${renderMarkdownFull(diffs)}`;
     const path = join(ctx.cwd, planReportPath);
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, report);
     const summaries = plans.map(summarize);
     if (ctx.out.json) {
-      ctx.out.stdout(`${JSON.stringify({ report: planReportPath, environments: summaries })}\n`);
+      ctx.out.stdout(
+        `${JSON.stringify({ report: planReportPath, base, changed: isDirty(diffs), environments: summaries })}\n`,
+      );
     } else {
       for (const s of summaries) {
         ctx.out.stdout(
           `${s.environment}: ${s.objects} objects, ${s.errors} errors, ${s.warnings} warnings\n`,
         );
       }
-      ctx.out.stdout(`report: ${planReportPath}\n`);
+      ctx.out.stdout(
+        `${isDirty(diffs) ? "changes" : "no changes"} against ${base ?? "no git base"}; report: ${planReportPath}\n`,
+      );
     }
     return summaries.some((s) => s.errors > 0) ? ExitCode.NotClean : ExitCode.Ok;
   },
 };
+
+/** The environment's objects at the base, or none when the base cannot render it. */
+function baseObjects(baseTree: ManifestTree | undefined, plan: EnvironmentPlan) {
+  if (!baseTree) return [];
+  try {
+    return renderChecked(baseTree, plan.render.environment.name).objects.map((r) => r.object);
+  } catch (e) {
+    if (e instanceof InputError) return [];
+    throw e;
+  }
+}

@@ -21,7 +21,10 @@ describe("flyby smoke: input and environment errors", () => {
     [["smoke", "--prometheus", "http://127.0.0.1:9"], "--env E is required"],
     [["smoke", "--env", "staging"], "give exactly one of --prometheus URL or --via-cluster"],
     [["smoke", "--env", "staging", "--prometheus", "x", "--via-cluster"], "give exactly one of"],
-    [["smoke", "--env", "qa", "--prometheus", "http://127.0.0.1:9"], 'unknown environment "qa"'],
+    [
+      ["smoke", "--env", "qa", "--prometheus", "http://127.0.0.1:9"],
+      'unknown environment "qa"; manifests/environments.yaml defines: production, staging',
+    ],
     [
       ["smoke", "--env", "staging", "--prometheus", "ftp://h"],
       "ftp: is not http: or https: (at --prometheus)",

@@ -1,5 +1,6 @@
 import { Duration } from "../../core/duration.ts";
 import { ExitCode } from "../../core/exit-code.ts";
+import { expectationsForEnvironment } from "../../smoke/adapters/environment.ts";
 import type { Fetch } from "../../smoke/adapters/http.ts";
 import { type Clock, systemClock } from "../../smoke/poller.ts";
 import { formatReport } from "../../smoke/report.ts";
@@ -39,7 +40,11 @@ Grafana credentials come from GRAFANA_TOKEN, or GRAFANA_USER and GRAFANA_PASSWOR
 Exit codes: 0 all checks pass · 1 checks failed · 2 bad input · 3 Prometheus or the cluster unreachable.
 Example: flyby smoke --env staging --prometheus http://127.0.0.1:9090 --timeout 3m`,
     options: {
-      env: { type: "string", valueName: "E", description: "environment: staging or production" },
+      env: {
+        type: "string",
+        valueName: "E",
+        description: "the environment (see manifests/environments.yaml)",
+      },
       prometheus: { type: "string", valueName: "URL", description: "Prometheus base URL" },
       "via-cluster": { type: "boolean", description: "go through the Kubernetes API service and pod proxy" },
       grafana: {
@@ -51,9 +56,17 @@ Example: flyby smoke --env staging --prometheus http://127.0.0.1:9090 --timeout 
       "scrape-interval": {
         type: "string",
         valueName: "D",
-        description: "Prometheus scrape interval (default 15s)",
+        description: "Prometheus scrape interval (default: the environment's values)",
       },
-      gpus: { type: "string", valueName: "N", description: "GPUs per worker pod (default 1)" },
+      gpus: {
+        type: "string",
+        valueName: "N",
+        description: "GPUs per worker pod (default: the environment's values)",
+      },
+      dcgm: {
+        type: "boolean",
+        description: "dcgm-exporter exposes the worker GPUs: check DCGM_FI_DEV_* too (default: the values)",
+      },
       kubeconfig: {
         type: "string",
         valueName: "P",
@@ -67,12 +80,14 @@ Example: flyby smoke --env staging --prometheus http://127.0.0.1:9090 --timeout 
       const interval = stringOption(ctx, "scrape-interval");
       const gpusPerWorker = gpus(ctx);
       const { run, requests } = await smoke({
-        environment,
+        expectations: expectationsForEnvironment(ctx.cwd, environment, {
+          ...(interval ? { scrapeInterval: Duration.parse(interval, "--scrape-interval") } : {}),
+          ...(gpusPerWorker !== undefined ? { gpusPerWorker } : {}),
+          ...(flag(ctx, "dcgm") ? { dcgm: true } : {}),
+        }),
         access: access(ctx),
         ...(grafana ? { grafanaUrl: parseHttpUrl(grafana, "--grafana") } : {}),
         timeout: Duration.parse(stringOption(ctx, "timeout") ?? "3m", "--timeout"),
-        ...(interval ? { scrapeInterval: Duration.parse(interval, "--scrape-interval") } : {}),
-        ...(gpusPerWorker !== undefined ? { gpusPerWorker } : {}),
         env: ctx.env,
         fetch: deps.fetch,
         clock: deps.clock,

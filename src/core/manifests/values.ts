@@ -62,6 +62,8 @@ const Gpu = z
   .object({
     count: z.number().int().min(0).max(16),
     resourceName: z.string().default("nvidia.com/gpu"),
+    /** Framebuffer of one GPU: the smoke checks hold memory used within it. */
+    memoryGiB: z.number().positive(),
     nodeSelector: z.record(z.string(), z.string()).default({}),
     tolerations: z.array(Toleration).default([]),
     /** dcgm-exporter also exposes these GPUs (its DCGM_FI_DEV_* metrics get checked). */

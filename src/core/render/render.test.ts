@@ -89,7 +89,7 @@ describe("render", () => {
       spec: { template: { spec: Record<string, unknown> & { containers: { resources: object }[] } } };
     };
     expect(worker.spec.template.spec.nodeSelector).toEqual({
-      "cloud.google.com/gke-accelerator": "nvidia-l4",
+      "cloud.google.com/gke-accelerator": "nvidia-h100-80gb",
     });
     expect(worker.spec.template.spec.containers[0]?.resources).toMatchObject({
       limits: { "nvidia.com/gpu": 1 },

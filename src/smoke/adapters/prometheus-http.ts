@@ -48,8 +48,12 @@ export function prometheusOverHttp(base: string, fetch: Fetch): PrometheusApi {
       const params = new URLSearchParams({ query: expr, time: (time / 1000).toFixed(3) });
       const { status, body } = await get(`/api/v1/query?${params}`);
       if (status < 200 || status > 299) return { ok: false, error: errorText(status, body) };
-      const json = JSON.parse(body) as { data: { resultType: string; result: unknown } };
-      return { ok: true, ...json.data } as QueryOutcome;
+      try {
+        const json = JSON.parse(body) as { data: { resultType: string; result: unknown } };
+        return { ok: true, ...json.data } as QueryOutcome;
+      } catch {
+        return { ok: false, error: `not a Prometheus answer: ${errorText(status, body)}` };
+      }
     },
   };
 }

@@ -1,4 +1,6 @@
 import { describe, expect, test } from "bun:test";
+import { resolveSeries } from "../../core/catalog/metrics.ts";
+import { analyzePromql } from "../../core/catalog/promql.ts";
 import {
   fixtureExpectations,
   fixtureTime,
@@ -7,10 +9,11 @@ import {
   target,
 } from "../../testing/smoke-fixtures.ts";
 import { defaultExpectations } from "../expectations.ts";
-import { type Observation, substituteVariables } from "../observe.ts";
+import { alternation, type Observation, substituteVariables } from "../observe.ts";
 import { verdictOf } from "../verdict.ts";
 import { isDcgmSentinel } from "./gpu.ts";
 import { runChecks } from "./index.ts";
+import { exampleQueries } from "./queries.ts";
 
 const at = fixtureTime;
 const e = fixtureExpectations;
@@ -233,6 +236,25 @@ describe("smoke checks", () => {
     expect(messages(o, "grafana-health")).toEqual([
       'Grafana /api/health answered HTTP 503, database "failing"',
     ]);
+  });
+});
+
+describe("the guide's example queries", () => {
+  test("parse, and select only catalog series (the worker bucket with its unit)", () => {
+    for (const expr of exampleQueries) {
+      const analysis = analyzePromql(expr);
+      expect(analysis.syntaxErrorAt).toBeUndefined();
+      for (const s of analysis.selectors) expect(resolveSeries(s.name)).toBeDefined();
+    }
+    expect(exampleQueries[2]).toContain("overflying_worker_job_execution_time_seconds_bucket");
+  });
+});
+
+describe("alternation", () => {
+  test("quotes regex and string specials so the selector still parses", () => {
+    const literal = alternation(["overflying-api-staging", 'a.b"c\\d']);
+    expect(literal).toBe('overflying-api-staging|a\\\\.b\\"c\\\\\\\\d');
+    expect(analyzePromql(`up{job=~"${literal}"}`).syntaxErrorAt).toBeUndefined();
   });
 });
 

@@ -37,7 +37,11 @@ try {
   const codes = [];
   for (const environment of Object.values(Environment)) codes.push(await smoke(stack, environment, "1m"));
   io.stdout("\nNow the staging worker reports a NaN GPU temperature and a DCGM sentinel:\n");
-  stack.exporters.get("worker-staging")?.setFaults(["nan-temperature", "dcgm-sentinel"]);
+  const worker = stack.exporters.get("worker-staging");
+  worker?.setFaults(["nan-temperature", "dcgm-sentinel"]);
+  // Two scrapes later Prometheus surely holds the faulty samples.
+  const until = (worker?.scrapes() ?? 0) + 2;
+  while ((worker?.scrapes() ?? until) < until) await Bun.sleep(20);
   const faulty = await smoke(stack, Environment.Staging, "3s");
   io.stdout(`\nexit codes: ${codes.join(", ")} (healthy), ${faulty} (with the fault)\n`);
   process.exitCode = codes.every((c) => c === ExitCode.Ok) && faulty === ExitCode.NotClean ? 0 : 1;

@@ -13,6 +13,8 @@ export interface DemoOptions {
   readonly environments?: readonly string[];
   readonly gpus?: number;
   readonly intervalSeconds?: number;
+  /** Workers also expose dcgm-exporter's DCGM_FI_DEV_* fields. */
+  readonly dcgm?: boolean;
 }
 
 /** A real Prometheus scraping one reference exporter per service and environment. */
@@ -25,7 +27,7 @@ export async function startDemoStack(options: DemoOptions = {}): Promise<DemoSta
       for (const role of Object.values(ScrapedService)) {
         exporters.set(
           `${role}-${environment}`,
-          await startExporter({ role, environment, gpus: options.gpus ?? 2 }),
+          await startExporter({ role, environment, gpus: options.gpus ?? 2, dcgm: options.dcgm ?? false }),
         );
       }
     }

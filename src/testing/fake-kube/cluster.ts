@@ -27,7 +27,7 @@ import {
   notFound,
   success,
 } from "./status.ts";
-import { typeError, unknownFields, validateObject } from "./validate.ts";
+import { immutableChanges, typeError, unknownFields, validateObject } from "./validate.ts";
 
 export interface ManagedFieldsEntry {
   manager: string;
@@ -195,6 +195,24 @@ export class FakeCluster {
     return formatTime(this.now());
   }
 
+  private entry(
+    t: ResourceType,
+    manager: string,
+    operation: ManagedFieldsEntry["operation"],
+    fieldsV1: FieldSet,
+    subresource?: string,
+  ): ManagedFieldsEntry {
+    return {
+      manager,
+      operation,
+      apiVersion: apiVersionOf(t),
+      time: this.time(),
+      fieldsType: "FieldsV1",
+      fieldsV1,
+      ...(subresource ? { subresource } : {}),
+    };
+  }
+
   private emit(type: WatchEventType, t: ResourceType, object: Obj): void {
     for (const l of this.listeners) l({ type, resource: t, object: structuredClone(object) });
   }
@@ -280,14 +298,7 @@ export class FakeCluster {
     if (!live) this.checkNamespace(t, namespace, name);
     const { status: _ignored, ...applied } = body;
     const appliedSet = appliedFields(applied, t.resource.kind);
-    const entry: ManagedFieldsEntry = {
-      manager: opts.manager,
-      operation: "Apply",
-      apiVersion: apiVersionOf(t),
-      time: this.time(),
-      fieldsType: "FieldsV1",
-      fieldsV1: appliedSet,
-    };
+    const entry = this.entry(t, opts.manager, "Apply", appliedSet);
     if (!live) return this.createObject(t, namespace, name, applied, [entry], opts.dryRun);
 
     const entries = structuredClone((meta(live).managedFields ?? []) as ManagedFieldsEntry[]);
@@ -316,10 +327,22 @@ export class FakeCluster {
     const merged = mergeApplied(live, applied, t.resource.kind) as Obj;
     const stillOwned = others.flatMap((e) => leafPaths(e.fieldsV1).map((p) => p.join()));
     const dropped = mine ? without(mine.fieldsV1, leafPaths(appliedSet)) : ({} as FieldSet);
+    const owned = new Set([...stillOwned, ...leafPaths(appliedSet).map((p) => p.join())]);
     for (const path of leafPaths(dropped).reverse()) {
-      if (!stillOwned.includes(path.join())) deleteAt(merged, path);
+      if (owned.has(path.join())) continue;
+      deleteAt(merged, path);
+      // A map left empty that nobody owns goes too (as `labels` does once its last key is dropped).
+      for (let end = path.length - 1; end > 0; end--) {
+        const parent = path.slice(0, end);
+        const value = valueAt(merged, parent);
+        const empty = value.found && isObj(value.value) && Object.keys(value.value).length === 0;
+        if (!empty || owned.has(parent.join())) break;
+        deleteAt(merged, parent);
+      }
     }
     applyDefaults(merged, t.resource.kind);
+    const immutable = immutableChanges(live, merged, t.resource.kind);
+    if (immutable.length > 0) throw invalid(t.resource.kind, t.group, name, immutable);
     this.checkValid(t, merged);
 
     const ownershipSame =
@@ -387,14 +410,12 @@ export class FakeCluster {
     if (this.find(t, namespace, name)) throw alreadyExists(t, name);
     this.checkNamespace(t, namespace, name);
     const { status: _status, ...withoutStatus } = clean;
-    const entry: ManagedFieldsEntry = {
-      manager: opts.manager,
-      operation: "Update",
-      apiVersion: apiVersionOf(t),
-      time: this.time(),
-      fieldsType: "FieldsV1",
-      fieldsV1: changedFields(undefined, withoutStatus, t.resource.kind),
-    };
+    const entry = this.entry(
+      t,
+      opts.manager,
+      "Update",
+      changedFields(undefined, withoutStatus, t.resource.kind),
+    );
     const result = this.createObject(t, namespace, name, withoutStatus, [entry], opts.dryRun);
     return { ...result, warnings: unknown.map((u) => `unknown field "${u.slice(1)}"`) };
   }
@@ -415,15 +436,7 @@ export class FakeCluster {
     }));
     const key = entryKey({ manager, operation: "Update", subresource });
     const existing = entries.find((e) => entryKey(e) === key);
-    const entry: ManagedFieldsEntry = {
-      manager,
-      operation: "Update",
-      apiVersion: apiVersionOf(t),
-      time: this.time(),
-      fieldsType: "FieldsV1",
-      fieldsV1: union(existing?.fieldsV1 ?? {}, changed),
-      ...(subresource ? { subresource } : {}),
-    };
+    const entry = this.entry(t, manager, "Update", union(existing?.fieldsV1 ?? {}, changed), subresource);
     const kept = entries.filter((e) => e !== existing && leafPaths(e.fieldsV1).length > 0);
     const o = structuredClone(next);
     meta(o).managedFields = sortEntries([...kept, entry]);
@@ -436,14 +449,7 @@ export class FakeCluster {
   /** Creates an object on behalf of a controller (Update semantics, no admission checks). */
   insert(t: ResourceType, body: Obj, manager: string): Obj {
     const m = meta(body);
-    const entry: ManagedFieldsEntry = {
-      manager,
-      operation: "Update",
-      apiVersion: apiVersionOf(t),
-      time: this.time(),
-      fieldsType: "FieldsV1",
-      fieldsV1: changedFields(undefined, body, t.resource.kind),
-    };
+    const entry = this.entry(t, manager, "Update", changedFields(undefined, body, t.resource.kind));
     const o = structuredClone(body);
     Object.assign(meta(o), {
       uid: crypto.randomUUID(),
@@ -457,7 +463,7 @@ export class FakeCluster {
   }
 
   /** Removes an object for good (after finalizers), emitting DELETED with a new resourceVersion. */
-  remove(t: ResourceType, namespace: string | undefined, name: string): void {
+  remove(t: ResourceType, namespace: string | undefined, name: string, cascade = true): void {
     const key = this.key(t, t.resource.namespaced ? namespace : undefined, name);
     const o = this.objects.get(key);
     if (!o) return;
@@ -465,6 +471,7 @@ export class FakeCluster {
     this.rv += 1;
     meta(o).resourceVersion = String(this.rv);
     this.emit("DELETED", t, o);
+    if (!cascade) return;
     for (const [k, dependent] of [...this.objects]) {
       const owners = (meta(dependent).ownerReferences ?? []) as Obj[];
       if (owners.some((r) => r.uid === meta(o).uid)) {
@@ -508,7 +515,7 @@ export class FakeCluster {
       if (m.generation !== undefined) m.generation = Number(m.generation) + 1;
     }
     if (finalizers.length === 0 && kind !== "Namespace") {
-      if (!opts.dryRun) this.remove(t, namespace, name);
+      if (!opts.dryRun) this.remove(t, namespace, name, opts.propagationPolicy !== "Orphan");
       return success(t, name, String(m.uid));
     }
     m.deletionTimestamp ??= this.time();

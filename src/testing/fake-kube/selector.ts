@@ -25,3 +25,19 @@ function requirement(raw: string): Requirement {
   if (raw.startsWith("!")) return (l) => l[raw.slice(1)] === undefined;
   return (l) => l[raw] !== undefined;
 }
+
+/** Parses a field selector (`metadata.name=web,status.phase!=Running`) into a predicate. */
+export function parseFieldSelector(selector: string | null): (o: Record<string, unknown>) => boolean {
+  if (!selector) return () => true;
+  const reqs = selector.split(",").map((raw) => {
+    const m = /^([^!=]+?)\s*(==|!=|=)\s*(.*)$/.exec(raw.trim());
+    const [, path = "", op = "=", value = ""] = m ?? [];
+    return (o: Record<string, unknown>) => {
+      let v: unknown = o;
+      for (const seg of path.split(".")) v = (v as Record<string, unknown> | undefined)?.[seg];
+      const actual = v === undefined || v === null ? "" : String(v);
+      return op === "!=" ? actual !== value : actual === value;
+    };
+  });
+  return (o) => reqs.every((r) => r(o));
+}

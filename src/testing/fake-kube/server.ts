@@ -2,7 +2,7 @@ import { type ClusterEvent, FakeCluster } from "./cluster.ts";
 import { FakeController } from "./controller.ts";
 import { apiVersionOf, groupOrder, type ResourceType } from "./resources.ts";
 import { isObj, type Obj } from "./schema.ts";
-import { parseLabelSelector } from "./selector.ts";
+import { parseFieldSelector, parseLabelSelector } from "./selector.ts";
 import {
   ApiError,
   badRequest,
@@ -45,6 +45,8 @@ export interface FakeKubeOptions {
   readonly authorize?: (a: AccessRequest) => boolean;
   /** Fault injection: a Response returned here is sent instead of the normal answer. */
   readonly fault?: (req: Request, url: URL) => Response | undefined | Promise<Response | undefined>;
+  /** How many events a watch can resume from (older resourceVersions get 410 Expired). */
+  readonly watchHistory?: number;
   /** Scales watch `timeoutSeconds`, so tests need not wait whole seconds. */
   readonly watchTimeScale?: number;
 }
@@ -104,9 +106,74 @@ function mergePatch(target: unknown, patch: unknown): unknown {
   return out;
 }
 
+interface JsonPatchOp {
+  readonly op: string;
+  readonly path: string;
+  readonly from?: string;
+  readonly value?: unknown;
+}
+
+/** RFC 6902 JSON patch (add, remove, replace, move, copy, test) on a copy of `doc`. */
+function jsonPatch(doc: Obj, ops: readonly JsonPatchOp[]): Obj {
+  const root = structuredClone(doc);
+  const locate = (pointer: string) => {
+    const parts = pointer
+      .split("/")
+      .slice(1)
+      .map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
+    const last = parts.pop() ?? "";
+    let parent: unknown = root;
+    for (const p of parts) parent = (parent as Record<string, unknown> | undefined)?.[p];
+    if (typeof parent !== "object" || parent === null) {
+      throw new ApiError(422, "Invalid", `the server rejected our request: path ${pointer} does not exist`);
+    }
+    return { parent: parent as Record<string, unknown>, last };
+  };
+  const get = (pointer: string) => {
+    const { parent, last } = locate(pointer);
+    return parent[last];
+  };
+  const put = (pointer: string, value: unknown, insert: boolean) => {
+    const { parent, last } = locate(pointer);
+    if (Array.isArray(parent))
+      parent.splice(last === "-" ? parent.length : Number(last), insert ? 0 : 1, value);
+    else parent[last] = value;
+  };
+  const remove = (pointer: string) => {
+    const { parent, last } = locate(pointer);
+    if (Array.isArray(parent)) parent.splice(Number(last), 1);
+    else delete parent[last];
+  };
+  for (const o of ops) {
+    if (o.op === "add") put(o.path, structuredClone(o.value), true);
+    else if (o.op === "replace") put(o.path, structuredClone(o.value), false);
+    else if (o.op === "remove") remove(o.path);
+    else if (o.op === "move" || o.op === "copy") {
+      const value = structuredClone(get(o.from ?? ""));
+      if (o.op === "move") remove(o.from ?? "");
+      put(o.path, value, true);
+    } else if (o.op === "test") {
+      if (JSON.stringify(get(o.path)) !== JSON.stringify(o.value)) {
+        throw new ApiError(422, "Invalid", `the server rejected our request: testing value ${o.path} failed`);
+      }
+    } else throw badRequest(`unknown JSON patch operation "${o.op}"`);
+  }
+  return root;
+}
+
 /**
  * An in-process Kubernetes API server on loopback, answering as kube-apiserver v1.26 does
  * (checked against recorded exchanges in fake-kube.integration.test.ts).
+ *
+ * ```ts
+ * const fake = new FakeKube({ latencyMs: 5 }).start();          // always `await fake.stop()`
+ * const kc = tokenKubeConfig(fake.url, fake.adminToken);          // src/kube/cluster.ts
+ * fake.controller.setRollout("staging", "api", "ready");          // or "pending" / "failing"
+ * fake.controller.reconcile();                                    // one controller pass, when the test says
+ * fake.requests.filter((r) => r.dryRun).length;                   // what the client sent
+ * ```
+ * `now` injects the clock (progress deadlines), `tokens`/`authorize` model users and RBAC,
+ * `fault` replaces any answer, `watchTimeScale` shortens watch timeouts.
  */
 export class FakeKube {
   readonly cluster: FakeCluster;
@@ -122,7 +189,7 @@ export class FakeKube {
     this.controller = new FakeController(this.cluster);
     this.cluster.subscribe((event) => {
       this.history.push({ rv: Number((event.object.metadata as Obj).resourceVersion), event });
-      if (this.history.length > 5000) this.history.shift();
+      if (this.history.length > (options.watchHistory ?? 5000)) this.history.shift();
     });
   }
 
@@ -346,20 +413,29 @@ export class FakeKube {
 
   private list(target: Target, url: URL): Response {
     const t = target.resource;
-    const items = this.cluster
+    const fields = parseFieldSelector(url.searchParams.get("fieldSelector"));
+    const all = this.cluster
       .list(t, target.namespace, url.searchParams.get("labelSelector"))
+      .filter(fields)
       .map(stripTypeMeta);
-    return json(200, {
-      kind: `${t.resource.kind}List`,
-      apiVersion: apiVersionOf(t),
-      metadata: { resourceVersion: String(this.cluster.resourceVersion) },
-      items,
-    });
+    // Chunked lists: `limit` and an opaque `continue` token, as the API server pages them.
+    const limit = Number(url.searchParams.get("limit") ?? "0");
+    const token = url.searchParams.get("continue");
+    const offset = token ? Number(Buffer.from(token, "base64url").toString()) : 0;
+    const items = limit > 0 ? all.slice(offset, offset + limit) : all.slice(offset);
+    const rest = all.length - offset - items.length;
+    const metadata: Obj = { resourceVersion: String(this.cluster.resourceVersion) };
+    if (rest > 0) {
+      metadata.continue = Buffer.from(String(offset + items.length)).toString("base64url");
+      metadata.remainingItemCount = rest;
+    }
+    return json(200, { kind: `${t.resource.kind}List`, apiVersion: apiVersionOf(t), metadata, items });
   }
 
   private watch(target: Target, url: URL): Response {
     const t = target.resource;
     const selector = parseLabelSelector(url.searchParams.get("labelSelector"));
+    const fields = parseFieldSelector(url.searchParams.get("fieldSelector"));
     const from = url.searchParams.get("resourceVersion");
     const bookmarks = url.searchParams.get("allowWatchBookmarks") === "true";
     const timeout = Number(url.searchParams.get("timeoutSeconds") ?? "0");
@@ -370,7 +446,8 @@ export class FakeKube {
         e.resource.group === t.group &&
         e.resource.resource.name === t.resource.name &&
         (target.namespace === undefined || m.namespace === target.namespace) &&
-        selector((m.labels ?? {}) as Record<string, string>)
+        selector((m.labels ?? {}) as Record<string, string>) &&
+        fields(e.object)
       );
     };
     let close = () => {};
@@ -382,8 +459,16 @@ export class FakeKube {
         };
         if (!from || from === "0") {
           for (const o of this.cluster.list(t, target.namespace, url.searchParams.get("labelSelector"))) {
-            send("ADDED", o);
+            if (fields(o)) send("ADDED", o);
           }
+        } else if (Number(from) < (this.history[0]?.rv ?? 0) - 1) {
+          // Older than what the server keeps: one ERROR event with a 410 Expired Status, then the end.
+          send(
+            "ERROR",
+            new ApiError(410, "Expired", `too old resource version: ${from} (${this.history[0]?.rv})`).body(),
+          );
+          ctl.close();
+          return;
         } else {
           for (const h of this.history)
             if (h.rv > Number(from) && matches(h.event)) send(h.event.type, h.event.object);
@@ -442,13 +527,20 @@ export class FakeKube {
       });
       return json(result.status, result.object);
     }
-    if (
-      contentType === "application/merge-patch+json" ||
-      contentType === "application/strategic-merge-patch+json"
-    ) {
-      const patch = await this.parseBody(req, false);
+    const mergeTypes = ["application/merge-patch+json", "application/strategic-merge-patch+json"];
+    if (mergeTypes.includes(contentType ?? "") || contentType === "application/json-patch+json") {
+      const text = await req.text();
       const live = this.cluster.get(t, target.namespace, name);
-      const next = mergePatch(live, patch) as Obj;
+      let patch: unknown;
+      try {
+        patch = JSON.parse(text);
+      } catch (e) {
+        throw badRequest(`error decoding patch: ${(e as Error).message}`);
+      }
+      const next =
+        contentType === "application/json-patch+json"
+          ? jsonPatch(live, (Array.isArray(patch) ? patch : []) as JsonPatchOp[])
+          : (mergePatch(live, patch) as Obj);
       if (dryRun) return json(200, next);
       const written = this.cluster.write(
         t,

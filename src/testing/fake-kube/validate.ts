@@ -5,6 +5,36 @@ const subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])
 const subdomainMessage =
   "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
 
+/** Go's `%#v` of a map[string]string, as validation messages print it. */
+function goStringMap(m: Record<string, string>): string {
+  const entries = Object.keys(m)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${JSON.stringify(m[k])}`);
+  return `map[string]string{${entries.join(", ")}}`;
+}
+
+const selectorKinds = ["Deployment", "ReplicaSet", "StatefulSet", "DaemonSet"];
+
+/** Fields an update may not change: a workload's selector. */
+export function immutableChanges(live: Obj, next: Obj, kind: string): StatusCause[] {
+  if (!selectorKinds.includes(kind)) return [];
+  const before = (live.spec as Obj | undefined)?.selector as Obj | undefined;
+  const after = (next.spec as Obj | undefined)?.selector as Obj | undefined;
+  if (JSON.stringify(before) === JSON.stringify(after)) return [];
+  const labels = (after?.matchLabels ?? {}) as Record<string, string>;
+  const expressions = after?.matchExpressions
+    ? "[]v1.LabelSelectorRequirement{…}"
+    : "[]v1.LabelSelectorRequirement(nil)";
+  const shown = `v1.LabelSelector{MatchLabels:${goStringMap(labels)}, MatchExpressions:${expressions}}`;
+  return [
+    {
+      reason: "FieldValueInvalid",
+      message: `Invalid value: ${shown}: field is immutable`,
+      field: "spec.selector",
+    },
+  ];
+}
+
 /** The field-level checks behind 422 Invalid answers. */
 export function validateObject(obj: Obj, kind: string): StatusCause[] {
   const causes: StatusCause[] = [];
@@ -17,15 +47,13 @@ export function validateObject(obj: Obj, kind: string): StatusCause[] {
     });
   }
   const spec = isObj(obj.spec) ? obj.spec : undefined;
-  if (spec && ["Deployment", "ReplicaSet", "StatefulSet", "DaemonSet"].includes(kind)) {
+  if (spec && selectorKinds.includes(kind)) {
     const matchLabels = ((spec.selector as Obj | undefined)?.matchLabels ?? {}) as Record<string, string>;
     const template = spec.template as Obj | undefined;
     const labels = ((template?.metadata as Obj | undefined)?.labels ?? {}) as Record<string, string>;
     const matches = Object.entries(matchLabels).every(([k, v]) => labels[k] === v);
     if (!matches) {
-      const shown = `map[string]string{${Object.entries(labels)
-        .map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`)
-        .join(", ")}}`;
+      const shown = goStringMap(labels);
       causes.push({
         reason: "FieldValueInvalid",
         message: `Invalid value: ${shown}: \`selector\` does not match template \`labels\``,

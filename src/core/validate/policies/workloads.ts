@@ -85,8 +85,7 @@ export function scrapeAnnotationPolicy(r: RenderedObject): Finding[] {
   const scrape = annotations?.["prometheus.io/scrape"];
   const port = annotations?.["prometheus.io/port"];
   const path = annotations?.["prometheus.io/path"];
-  const exposes =
-    pod && pod.template.spec?.containers?.some((c) => c.ports?.some((p) => p.name === "metrics"));
+  const exposes = pod?.template.spec?.containers?.some((c) => c.ports?.some((p) => p.name === "metrics"));
   if (scrape === undefined) {
     if (exposes) {
       findings.push({

@@ -1,0 +1,322 @@
+/**
+ * Typed PromQL expressions over the metric catalog. Each value carries the PromQL text it
+ * stands for, what kind of series it holds and, in its type, the labels it may carry, so
+ * `rate()` on a gauge, `histogram_quantile()` on a non-histogram or an unknown label in a
+ * matcher or `by()` fail to compile.
+ */
+import {
+  type LabelOf,
+  type MetricName,
+  type MetricsOfType,
+  metrics,
+  type TargetLabel,
+  targetLabels,
+} from "../core/catalog/metrics.ts";
+import { Duration } from "../core/duration.ts";
+import type { SourceLocation } from "../core/location.ts";
+import { callSite } from "./call-site.ts";
+
+/** What a vector holds: raw counters, gauges, histogram buckets, or derived values. */
+export type SeriesKind = "counter" | "gauge" | "histogram" | "value";
+
+export type HistogramName = MetricsOfType<"histogram">;
+export type PlainMetricName = Exclude<MetricName, HistogramName>;
+/** Labels a series of metric M may carry: its own plus those the scrape config attaches. */
+export type SeriesLabel<M extends MetricName> = LabelOf<M> | TargetLabel;
+
+type KindOf<M extends PlainMetricName> = (typeof metrics)[M]["type"] extends "counter" ? "counter" : "gauge";
+
+type DurationUnit = "ms" | "s" | "m" | "h" | "d" | "w";
+/** A Duration, or its text such as `5m` or `1h30m`. */
+export type DurationLike =
+  | Duration
+  | `${number}${DurationUnit}`
+  | `${number}${DurationUnit}${number}${DurationUnit}`;
+
+export function duration(d: DurationLike): Duration {
+  return d instanceof Duration ? d : Duration.parse(d);
+}
+
+export interface Matcher {
+  readonly op: "=" | "!=" | "=~" | "!~";
+  readonly value: string;
+}
+export const re = (value: string): Matcher => ({ op: "=~", value });
+export const notRe = (value: string): Matcher => ({ op: "!~", value });
+export const not = (value: string): Matcher => ({ op: "!=", value });
+
+export type Matchers<L extends string> = { readonly [K in L]?: string | Matcher };
+
+/** A PromQL string literal, double-quoted with Go escapes. */
+export function quote(value: string): string {
+  return JSON.stringify(value);
+}
+
+function renderMatchers(matchers: Readonly<Record<string, string | Matcher | undefined>>): string {
+  const parts: string[] = [];
+  for (const [label, m] of Object.entries(matchers)) {
+    if (m === undefined) continue;
+    const { op, value } = typeof m === "string" ? { op: "=", value: m } : m;
+    parts.push(`${label}${op}${quote(value)}`);
+  }
+  return parts.length ? `{${parts.join(", ")}}` : "";
+}
+
+/** An instant vector of kind K whose series carry labels from L. */
+export class Vector<K extends SeriesKind, L extends string> {
+  constructor(
+    readonly kind: K,
+    readonly text: string,
+    /** The labels the result may carry; templates and tests are checked against them. */
+    readonly labels: readonly L[],
+    /** False for binary operations, which need parentheses as an operand. */
+    readonly atomic: boolean = true,
+    /** Where a raw expression was written, so a parse error can name it. */
+    readonly origin?: SourceLocation,
+  ) {}
+
+  toString(): string {
+    return this.text;
+  }
+
+  gt(rhs: number | Vector<SeriesKind, string>, match?: VectorMatching<L>): Vector<"value", L> {
+    return binary(this, ">", rhs, match);
+  }
+  ge(rhs: number | Vector<SeriesKind, string>, match?: VectorMatching<L>): Vector<"value", L> {
+    return binary(this, ">=", rhs, match);
+  }
+  lt(rhs: number | Vector<SeriesKind, string>, match?: VectorMatching<L>): Vector<"value", L> {
+    return binary(this, "<", rhs, match);
+  }
+  le(rhs: number | Vector<SeriesKind, string>, match?: VectorMatching<L>): Vector<"value", L> {
+    return binary(this, "<=", rhs, match);
+  }
+  eq(rhs: number | Vector<SeriesKind, string>, match?: VectorMatching<L>): Vector<"value", L> {
+    return binary(this, "==", rhs, match);
+  }
+  ne(rhs: number | Vector<SeriesKind, string>, match?: VectorMatching<L>): Vector<"value", L> {
+    return binary(this, "!=", rhs, match);
+  }
+  add(rhs: number | Vector<SeriesKind, string>, match?: VectorMatching<L>): Vector<"value", L> {
+    return binary(this, "+", rhs, match);
+  }
+  sub(rhs: number | Vector<SeriesKind, string>, match?: VectorMatching<L>): Vector<"value", L> {
+    return binary(this, "-", rhs, match);
+  }
+  mul(rhs: number | Vector<SeriesKind, string>, match?: VectorMatching<L>): Vector<"value", L> {
+    return binary(this, "*", rhs, match);
+  }
+  div(rhs: number | Vector<SeriesKind, string>, match?: VectorMatching<L>): Vector<"value", L> {
+    return binary(this, "/", rhs, match);
+  }
+  and(rhs: Vector<SeriesKind, string>, match?: VectorMatching<L>): Vector<"value", L> {
+    return binary(this, "and", rhs, match);
+  }
+  unless(rhs: Vector<SeriesKind, string>, match?: VectorMatching<L>): Vector<"value", L> {
+    return binary(this, "unless", rhs, match);
+  }
+  or(rhs: Vector<SeriesKind, string>, match?: VectorMatching<L>): Vector<"value", L> {
+    return binary(this, "or", rhs, match);
+  }
+}
+
+/** `on(...)` / `ignoring(...)` for vector-to-vector operations. */
+export type VectorMatching<L extends string> =
+  | { readonly on: readonly L[] }
+  | { readonly ignoring: readonly L[] };
+
+function operand(v: number | Vector<SeriesKind, string>): string {
+  if (typeof v === "number") return formatNumber(v);
+  return v.atomic ? v.text : `(${v.text})`;
+}
+
+/** Numbers as PromQL reads them: 1e10 stays readable, no exponent below 1e21. */
+export function formatNumber(n: number): string {
+  return Number.isInteger(n) || Math.abs(n) >= 1e-6 ? String(n) : n.toExponential();
+}
+
+function binary<L extends string>(
+  lhs: Vector<SeriesKind, L>,
+  op: string,
+  rhs: number | Vector<SeriesKind, string>,
+  match?: VectorMatching<string>,
+): Vector<"value", L> {
+  let modifier = "";
+  if (match && "on" in match) modifier = ` on(${match.on.join(", ")})`;
+  if (match && "ignoring" in match) modifier = ` ignoring(${match.ignoring.join(", ")})`;
+  return new Vector("value", `${operand(lhs)} ${op}${modifier} ${operand(rhs)}`, lhs.labels, false);
+}
+
+/** A vector selector: the only thing a range `[d]` may follow. */
+export class Selector<K extends SeriesKind, L extends string> extends Vector<K, L> {
+  /** `selector[d]`, the range a function such as rate() reads. */
+  over(window: DurationLike): Range<K, L> {
+    return new Range(this.kind, `${this.text}[${duration(window)}]`, this.labels, duration(window));
+  }
+}
+
+export class Range<K extends SeriesKind, L extends string> {
+  constructor(
+    readonly kind: K,
+    readonly text: string,
+    readonly labels: readonly L[],
+    readonly window: Duration,
+  ) {}
+}
+
+/** A catalog metric that is a counter or a gauge. */
+export function metric<M extends PlainMetricName>(
+  name: M,
+  matchers: Matchers<SeriesLabel<M>> = {},
+): Selector<KindOf<M>, SeriesLabel<M>> {
+  const def = metrics[name];
+  const kind = (def.type === "counter" ? "counter" : "gauge") as KindOf<M>;
+  const labels = [...def.labels, ...targetLabels] as SeriesLabel<M>[];
+  return new Selector(kind, `${name}${renderMatchers(matchers)}`, labels);
+}
+
+/** The `_bucket` series of a catalog histogram, with its `le` label. */
+export function buckets<M extends HistogramName>(
+  name: M,
+  matchers: Matchers<SeriesLabel<M> | "le"> = {},
+): Selector<"histogram", SeriesLabel<M> | "le"> {
+  const labels = [...metrics[name].labels, ...targetLabels, "le"] as (SeriesLabel<M> | "le")[];
+  return new Selector("histogram", `${name}_bucket${renderMatchers(matchers)}`, labels);
+}
+
+/** The `_count` series of a catalog histogram: a counter of observations. */
+export function observations<M extends HistogramName>(
+  name: M,
+  matchers: Matchers<SeriesLabel<M>> = {},
+): Selector<"counter", SeriesLabel<M>> {
+  const labels = [...metrics[name].labels, ...targetLabels] as SeriesLabel<M>[];
+  return new Selector("counter", `${name}_count${renderMatchers(matchers)}`, labels);
+}
+
+/** `up`, the series Prometheus writes for every target it scrapes: 1 when the scrape worked. */
+export function up(matchers: Matchers<TargetLabel> = {}): Selector<"gauge", TargetLabel> {
+  return new Selector("gauge", `up${renderMatchers(matchers)}`, [...targetLabels]);
+}
+
+function call<K extends SeriesKind, L extends string>(
+  kind: K,
+  fn: string,
+  args: string,
+  labels: readonly L[],
+): Vector<K, L> {
+  return new Vector(kind, `${fn}(${args})`, labels);
+}
+
+/** Per-second rate of a counter (or of histogram buckets, which stay buckets). */
+export function rate<L extends string>(r: Range<"counter", L>): Vector<"value", L>;
+export function rate<L extends string>(r: Range<"histogram", L>): Vector<"histogram", L>;
+export function rate<L extends string>(r: Range<"counter" | "histogram", L>) {
+  return call(r.kind === "histogram" ? "histogram" : "value", "rate", r.text, r.labels);
+}
+
+/** Increase of a counter (or of histogram buckets) over the range. */
+export function increase<L extends string>(r: Range<"counter", L>): Vector<"value", L>;
+export function increase<L extends string>(r: Range<"histogram", L>): Vector<"histogram", L>;
+export function increase<L extends string>(r: Range<"counter" | "histogram", L>) {
+  return call(r.kind === "histogram" ? "histogram" : "value", "increase", r.text, r.labels);
+}
+
+/** Per-second slope of a gauge. */
+export function deriv<L extends string>(r: Range<"gauge", L>): Vector<"value", L> {
+  return call("value", "deriv", r.text, r.labels);
+}
+
+/** Difference between the first and last value of a gauge over the range. */
+export function delta<L extends string>(r: Range<"gauge", L>): Vector<"value", L> {
+  return call("value", "delta", r.text, r.labels);
+}
+
+export function avg_over_time<L extends string>(r: Range<"gauge", L>): Vector<"value", L> {
+  return call("value", "avg_over_time", r.text, r.labels);
+}
+export function min_over_time<L extends string>(r: Range<"gauge", L>): Vector<"value", L> {
+  return call("value", "min_over_time", r.text, r.labels);
+}
+export function max_over_time<L extends string>(r: Range<"gauge", L>): Vector<"value", L> {
+  return call("value", "max_over_time", r.text, r.labels);
+}
+
+/** 1 with the selector's equality labels when nothing matches the selector. */
+export function absent<L extends string>(v: Selector<SeriesKind, L>): Vector<"value", L> {
+  return call("value", "absent", v.text, v.labels);
+}
+
+/** φ-quantile from histogram buckets; `le` must have survived any aggregation. */
+export function histogram_quantile<L extends string>(
+  q: number,
+  v: Vector<"histogram", L | "le">,
+): Vector<"value", Exclude<L, "le">> {
+  if (!(q >= 0 && q <= 1)) throw new RangeError(`histogram_quantile(${q}): φ must be within 0..1`);
+  const labels = v.labels.filter((l): l is Exclude<L, "le"> => l !== "le");
+  return call("value", "histogram_quantile", `${formatNumber(q)}, ${v.text}`, labels);
+}
+
+/** Aggregating histogram buckets keeps them buckets only when `le` is kept. */
+type Aggregated<K extends SeriesKind, Kept extends string> = K extends "histogram"
+  ? "le" extends Kept
+    ? "histogram"
+    : "value"
+  : K extends "gauge"
+    ? "gauge"
+    : "value";
+
+export type Grouping<L extends string, B extends L> =
+  | { readonly by: readonly B[] }
+  | { readonly without: readonly B[] };
+
+type AggregateFn = "sum" | "avg" | "min" | "max" | "count";
+
+function aggregate(fn: AggregateFn) {
+  function agg<K extends SeriesKind, L extends string>(v: Vector<K, L>): Vector<Aggregated<K, never>, never>;
+  function agg<K extends SeriesKind, L extends string, B extends L>(
+    v: Vector<K, L>,
+    grouping: { readonly by: readonly B[] },
+  ): Vector<Aggregated<K, B>, B>;
+  function agg<K extends SeriesKind, L extends string, W extends L>(
+    v: Vector<K, L>,
+    grouping: { readonly without: readonly W[] },
+  ): Vector<Aggregated<K, Exclude<L, W>>, Exclude<L, W>>;
+  function agg(v: Vector<SeriesKind, string>, grouping?: Grouping<string, string>) {
+    let clause = "";
+    let labels: readonly string[] = [];
+    if (grouping && "by" in grouping) {
+      clause = ` by (${grouping.by.join(", ")})`;
+      labels = grouping.by;
+    } else if (grouping && "without" in grouping) {
+      clause = ` without (${grouping.without.join(", ")})`;
+      labels = v.labels.filter((l) => !grouping.without.includes(l));
+    }
+    const keepsLe = labels.includes("le");
+    const kind =
+      v.kind === "histogram" ? (keepsLe ? "histogram" : "value") : v.kind === "gauge" ? "gauge" : "value";
+    return new Vector(kind, `${fn}${clause} (${v.text})`, labels);
+  }
+  return agg;
+}
+
+export const sum = aggregate("sum");
+export const avg = aggregate("avg");
+export const min = aggregate("min");
+export const max = aggregate("max");
+export const count = aggregate("count");
+
+/** Clamps a vector's values to at least `floor`, e.g. to avoid dividing by zero. */
+export function clamp_min<K extends SeriesKind, L extends string>(
+  v: Vector<K, L>,
+  floor: number,
+): Vector<K, L> {
+  return call(v.kind, "clamp_min", `${v.text}, ${formatNumber(floor)}`, v.labels);
+}
+
+/**
+ * The escape hatch: PromQL written as text. It is parsed and linted like the rest, and a
+ * parse error names the file and line of this call. Its labels are unknown to the type system.
+ */
+export function raw(promql: string, labels: readonly string[] = []): Vector<"value", string> {
+  return new Vector("value", promql, labels, false, callSite());
+}

@@ -1,0 +1,25 @@
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { writeAtomically } from "./files.ts";
+
+let root: string;
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), "flyby-files-"));
+});
+afterEach(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe("writeAtomically", () => {
+  test("GIVEN an earlier build WHEN writing again THEN the directory holds only the new files and no temp dir is left", async () => {
+    const out = join(root, ".flyby", "alerts");
+    await writeAtomically(out, new Map([["old.yaml", "old"]]));
+    await writeFile(join(out, "stray.txt"), "x");
+    await writeAtomically(out, new Map([["rules/a.yaml", "a"]]));
+    expect(await readdir(out)).toEqual(["rules"]);
+    expect(await readFile(join(out, "rules/a.yaml"), "utf8")).toBe("a");
+    expect(await readdir(join(root, ".flyby"))).toEqual(["alerts"]);
+  });
+});

@@ -1,0 +1,58 @@
+/** The disk side of the alerts commands: loading definitions and writing the build atomically. */
+import { mkdir, mkdtemp, rename, rm, stat, writeFile } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import { InputError } from "../core/errors.ts";
+import type { AlertsDefinition } from "./definition.ts";
+
+export const definitionsEntry = "alerts/index.ts";
+
+/** Imports `alerts/index.ts` under `root`; its default export is the definition. */
+export async function loadDefinition(root: string): Promise<AlertsDefinition> {
+  const file = join(root, definitionsEntry);
+  if (!(await Bun.file(file).exists())) {
+    throw new InputError(`no alert definitions: ${definitionsEntry} does not exist`, {
+      file: definitionsEntry,
+    });
+  }
+  const mod = (await import(file)) as { default?: Partial<AlertsDefinition> };
+  const def = mod.default;
+  if (!def || !Array.isArray(def.ruleFiles) || !def.alertmanager || !def.scrapeInterval) {
+    throw new InputError("the default export must be defineAlerts({...})", { file: definitionsEntry });
+  }
+  return def as AlertsDefinition;
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+/**
+ * Writes every file into a temporary directory beside `dir`, then swaps it in with
+ * renames: readers see the old build or the new one, never half of each.
+ */
+export async function writeAtomically(dir: string, files: ReadonlyMap<string, string>): Promise<void> {
+  const parent = dirname(dir);
+  await mkdir(parent, { recursive: true });
+  const temp = await mkdtemp(join(parent, `.${basename(dir)}.tmp-`));
+  try {
+    for (const [path, text] of files) {
+      const target = join(temp, path);
+      await mkdir(dirname(target), { recursive: true });
+      await writeFile(target, text);
+    }
+    if (await exists(dir)) {
+      const old = `${temp}.old`;
+      await rename(dir, old);
+      await rename(temp, dir);
+      await rm(old, { recursive: true, force: true });
+    } else {
+      await rename(temp, dir);
+    }
+  } catch (e) {
+    await rm(temp, { recursive: true, force: true });
+    throw e;
+  }
+}

@@ -1,0 +1,228 @@
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { KubernetesObjectApi, PatchStrategy } from "@kubernetes/client-node";
+import { loadManifestTree } from "../adapters/manifest-files.ts";
+import type { KubeObject } from "../core/kube/object.ts";
+import { renderChecked } from "../core/render/render-checked.ts";
+import { readGitTree } from "../diff/adapters/git-tree.ts";
+import { diffEnvironment } from "../diff/environment.ts";
+import { liveDiff } from "../diff/live.ts";
+import { toYaml } from "../diff/object-diff.ts";
+import { Redactor } from "../diff/redact.ts";
+import { renderMarkdown } from "../diff/report.ts";
+import { unifiedDiff } from "../diff/unified.ts";
+import { fieldManager, KubeCluster, tokenKubeConfig } from "../kube/cluster.ts";
+import { FakeKube } from "../testing/fake-kube/server.ts";
+
+const objectCount = 1000;
+const latencyMs = 5;
+const namespaces = ["bench-a", "bench-b", "bench-c", "bench-d", "bench-e"];
+const managed = { "app.kubernetes.io/managed-by": "flyby" };
+
+function ms(start: number): number {
+  return performance.now() - start;
+}
+
+/** A template of `n` literal objects in the environment's namespace; `changed` of them edited. */
+function benchTemplate(n: number, changed: number): string {
+  const docs: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const edit = i < changed;
+    docs.push(
+      i % 2 === 0
+        ? `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: bench-config-${i}
+  namespace: {{env.namespace}}
+data:
+  LOG_LEVEL: ${edit ? "debug" : "info"}
+  BATCH_SIZE: "${i}"`
+        : `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: bench-app-${i}
+  namespace: {{env.namespace}}
+spec:
+  replicas: ${edit ? 3 : 2}
+  selector:
+    matchLabels:
+      app: bench-app-${i}
+  template:
+    metadata:
+      labels:
+        app: bench-app-${i}
+    spec:
+      containers:
+        - name: app
+          image: ghcr.io/overflying/bench:${edit ? "1.1.0" : "1.0.0"}
+          ports:
+            - containerPort: 8000
+          env:
+            - name: INDEX
+              value: "${i}"`,
+    );
+  }
+  return `${docs.join("\n---\n")}\n`;
+}
+
+function git(dir: string, ...args: string[]): void {
+  const res = spawnSync("git", args, { cwd: dir });
+  if (res.status !== 0) throw new Error(`git ${args.join(" ")}: ${res.stderr}`);
+}
+
+async function gitBench(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "flyby-bench-diff-"));
+  try {
+    cpSync(join(import.meta.dir, "..", "..", "manifests"), join(dir, "manifests"), { recursive: true });
+    const base = renderChecked(loadManifestTree(join(dir, "manifests")), "staging").objects.length;
+    const templated = objectCount - base;
+    const template = join(dir, "manifests", "templates", "bench.yaml.hbs");
+    writeFileSync(template, benchTemplate(templated, 0));
+    git(dir, "init", "-q");
+    git(dir, "-c", "user.name=bench", "-c", "user.email=bench@example.invalid", "add", "-A");
+    git(dir, "-c", "user.name=bench", "-c", "user.email=bench@example.invalid", "commit", "-qm", "base");
+    writeFileSync(template, benchTemplate(templated, 50));
+
+    const start = performance.now();
+    const head = renderChecked(loadManifestTree(join(dir, "manifests")), "staging");
+    const baseObjects = renderChecked(readGitTree(dir, "HEAD"), "staging").objects.map((r) => r.object);
+    const env = await diffEnvironment(
+      "staging",
+      head.objects,
+      { type: "objects", label: "git:HEAD", objects: baseObjects },
+      new Redactor("bench"),
+    );
+    const parts = renderMarkdown(env);
+    const flyby = ms(start);
+    const changed = env.objects.filter((o) => o.change === "changed").length;
+
+    // Baseline: the same two renders compared as one text (what `git diff` of rendered output gives).
+    const startText = performance.now();
+    const headText = renderChecked(loadManifestTree(join(dir, "manifests")), "staging")
+      .objects.map((r) => toYaml(r.object))
+      .join("---\n");
+    const baseText = renderChecked(readGitTree(dir, "HEAD"), "staging")
+      .objects.map((r) => toYaml(r.object))
+      .join("---\n");
+    unifiedDiff(baseText, headText);
+    const text = ms(startText);
+
+    console.log(
+      `git base: ${env.objects.length} objects, ${changed} changed, ${parts.length} comment part(s)`,
+    );
+    console.log(
+      `  flyby object diff (render both sides, diff, markdown): ${flyby.toFixed(0)} ms (target <= 1500 ms)`,
+    );
+    console.log(`  baseline, one text diff of both renders:                ${text.toFixed(0)} ms`);
+    console.log(`  ratio flyby / text diff: ${(flyby / text).toFixed(2)}x`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function liveObjects(changed: number): KubeObject[] {
+  const out: KubeObject[] = [];
+  for (let i = 0; i < objectCount; i++) {
+    const namespace = namespaces[i % namespaces.length] as string;
+    const edit = i < changed;
+    out.push(
+      i % 2 === 0
+        ? {
+            apiVersion: "v1",
+            kind: "ConfigMap",
+            metadata: { name: `bench-config-${i}`, namespace, labels: managed },
+            data: { LOG_LEVEL: edit ? "debug" : "info" },
+          }
+        : {
+            apiVersion: "apps/v1",
+            kind: "Deployment",
+            metadata: { name: `bench-app-${i}`, namespace, labels: managed },
+            spec: {
+              replicas: edit ? 3 : 2,
+              selector: { matchLabels: { app: `bench-app-${i}` } },
+              template: {
+                metadata: { labels: { app: `bench-app-${i}` } },
+                spec: { containers: [{ name: "app", image: "ghcr.io/overflying/bench:1.0.0" }] },
+              },
+            },
+          },
+    );
+  }
+  return out;
+}
+
+async function liveBench(): Promise<void> {
+  const fake = new FakeKube({ latencyMs }).start();
+  try {
+    const nsType = fake.cluster.resourceForKind("v1", "Namespace");
+    for (const ns of namespaces) {
+      if (nsType)
+        await fake.cluster.apply(
+          nsType,
+          undefined,
+          ns,
+          { apiVersion: "v1", kind: "Namespace", metadata: { name: ns } },
+          { manager: fieldManager, force: false, dryRun: false },
+        );
+    }
+    for (const o of liveObjects(0)) {
+      const t = fake.cluster.resourceForKind(o.apiVersion, o.kind);
+      if (t)
+        await fake.cluster.apply(
+          t,
+          o.metadata.namespace,
+          o.metadata.name,
+          structuredClone(o) as Record<string, unknown>,
+          { manager: fieldManager, force: false, dryRun: false },
+        );
+    }
+    const rendered = liveObjects(100);
+    const kc = tokenKubeConfig(fake.url, fake.adminToken);
+
+    fake.requests.length = 0;
+    const start = performance.now();
+    const result = await liveDiff(rendered, new KubeCluster(kc), { redactor: new Redactor("bench") });
+    const flyby = ms(start);
+    const requests = fake.requests.length;
+    const dryRuns = fake.requests.filter((r) => r.dryRun).length;
+    const lists = fake.requests.filter((r) => r.verb === "list").length;
+    const changed = result.objects.filter((o) => o.change === "changed").length;
+
+    // kubectl diff's pattern: for each object in turn, a GET and then a server-side dry-run PATCH.
+    const client = KubernetesObjectApi.makeApiClient(kc);
+    fake.requests.length = 0;
+    const startSerial = performance.now();
+    for (const o of rendered) {
+      await client.read({
+        apiVersion: o.apiVersion,
+        kind: o.kind,
+        metadata: { name: o.metadata.name, namespace: o.metadata.namespace as string },
+      });
+      await client.patch(o as never, undefined, "All", fieldManager, true, PatchStrategy.ServerSideApply);
+    }
+    const serial = ms(startSerial);
+    const serialRequests = fake.requests.length;
+
+    console.log(
+      `live cluster (fake API, ${latencyMs} ms per request): ${rendered.length} objects, ${changed} changed`,
+    );
+    console.log(
+      `  flyby: ${flyby.toFixed(0)} ms, ${requests} requests (${(requests / rendered.length).toFixed(3)} per object: ${dryRuns} dry-runs, ${lists} LISTs for ${new Set(rendered.map((o) => `${o.kind}/${o.metadata.namespace}`)).size} kind+namespace pairs, ${requests - dryRuns - lists} discovery)`,
+    );
+    console.log(
+      `  serial GET + dry-run per object (kubectl's pattern): ${serial.toFixed(0)} ms, ${serialRequests} requests`,
+    );
+    console.log(`  ratio serial / flyby: ${(serial / flyby).toFixed(1)}x faster (target >= 8x)`);
+  } finally {
+    await fake.stop();
+  }
+}
+
+export async function run(args: string[]): Promise<void> {
+  const only = args[0];
+  if (!only || only === "git") await gitBench();
+  if (!only || only === "live") await liveBench();
+}

@@ -1,0 +1,127 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import type { RoutingCase } from "../../alerts/alertmanager.ts";
+import { type AlertsBuild, buildAlerts } from "../../alerts/build.ts";
+import { loadDefinition, writeAtomically } from "../../alerts/files.ts";
+import { alertmanagerFile, amtoolCasesFile, rulesDir, testsDir } from "../../alerts/generate.ts";
+import type { AlertTools, ToolRun } from "../../alerts/tools.ts";
+import { processTools } from "../../alerts/tools-process.ts";
+import { ExitCode } from "../../core/exit-code.ts";
+import { type Finding, formatFinding, hasErrors } from "../../core/finding.ts";
+import type { Command, CommandContext } from "../command.ts";
+import { stringOption } from "../options.ts";
+
+export const defaultOutDir = ".flyby/alerts";
+
+function report(
+  ctx: CommandContext,
+  findings: readonly Finding[],
+  runs: readonly ToolRun[],
+  extra: object = {},
+): void {
+  if (ctx.out.json) {
+    ctx.out.stdout(`${JSON.stringify({ ...extra, findings, tools: runs }, null, 2)}\n`);
+    return;
+  }
+  for (const f of findings) ctx.out.stdout(`${formatFinding(f)}${f.hint ? `\n  hint: ${f.hint}` : ""}\n`);
+  for (const r of runs) {
+    ctx.out.stdout(`${r.ok ? "ok" : "FAILED"}: ${r.command}\n`);
+    if (!r.ok && r.output) ctx.out.stdout(`${r.output.replace(/^/gm, "  ")}\n`);
+  }
+}
+
+async function build(ctx: CommandContext): Promise<AlertsBuild> {
+  return buildAlerts(await loadDefinition(ctx.cwd), ctx.cwd);
+}
+
+function pathsUnder(b: AlertsBuild, dir: string): string[] {
+  return [...b.files.keys()].filter((p) => p.startsWith(`${dir}/`)).sort();
+}
+
+/** Builds into a scratch directory, runs the tools there, and always removes it. */
+async function withScratchBuild<T>(b: AlertsBuild, use: (dir: string) => Promise<T>): Promise<T> {
+  const parent = await mkdtemp(join(tmpdir(), "flyby-alerts-"));
+  const dir = join(parent, "alerts");
+  try {
+    await writeAtomically(dir, b.files);
+    return await use(dir);
+  } finally {
+    await rm(parent, { recursive: true, force: true });
+  }
+}
+
+export function alertsCommands(toolsIn: (dir: string) => AlertTools): Command[] {
+  const buildCommand: Command = {
+    name: "alerts build",
+    summary: "Generate Prometheus rules, promtool tests, alertmanager.yml and manifests from alerts/",
+    synopsis: "alerts build [--out DIR]",
+    details:
+      "Reads alerts/index.ts, lints the rules and the routing, and writes the output atomically.\n" +
+      "Exit 1 when lint reports errors (nothing is written), 2 when raw PromQL does not parse.",
+    options: {
+      out: { type: "string", valueName: "DIR", description: `output directory (default ${defaultOutDir})` },
+    },
+    async run(ctx) {
+      const b = await build(ctx);
+      const out = resolve(ctx.cwd, stringOption(ctx, "out") ?? defaultOutDir);
+      const failed = hasErrors(b.findings);
+      if (!failed) await writeAtomically(out, b.files);
+      report(ctx, b.findings, [], {
+        out: failed ? null : out,
+        files: failed ? [] : [...b.files.keys()].sort(),
+      });
+      if (!ctx.out.json && !failed) ctx.out.stdout(`wrote ${b.files.size} files to ${out}\n`);
+      return failed ? ExitCode.NotClean : ExitCode.Ok;
+    },
+  };
+
+  const checkCommand: Command = {
+    name: "alerts check",
+    summary: "Lint the alerts, then run promtool check rules and amtool check-config on the output",
+    synopsis: "alerts check",
+    options: {},
+    async run(ctx) {
+      const b = await build(ctx);
+      const runs = await withScratchBuild(b, async (dir) => {
+        const tools = toolsIn(dir);
+        return [await tools.checkRules(pathsUnder(b, rulesDir)), await tools.checkConfig(alertmanagerFile)];
+      });
+      report(ctx, b.findings, runs);
+      return hasErrors(b.findings) || runs.some((r) => !r.ok) ? ExitCode.NotClean : ExitCode.Ok;
+    },
+  };
+
+  const testCommand: Command = {
+    name: "alerts test",
+    summary: "Run the rules' unit tests with promtool and the routing cases with amtool",
+    synopsis: "alerts test",
+    options: {},
+    async run(ctx) {
+      const b = await build(ctx);
+      const cases = JSON.parse(b.files.get(amtoolCasesFile) ?? "[]") as RoutingCase[];
+      const runs = await withScratchBuild(b, async (dir) => {
+        const tools = toolsIn(dir);
+        const all = [await tools.testRules(pathsUnder(b, testsDir))];
+        for (const c of cases) all.push(await tools.routesTest(alertmanagerFile, c.labels, c.receivers));
+        return all;
+      });
+      const failed = runs.filter((r) => !r.ok);
+      report(ctx, [], ctx.out.json ? runs : failed);
+      if (!ctx.out.json) {
+        ctx.out.stdout(
+          `${runs.length - failed.length}/${runs.length} passed (promtool unit tests, ${cases.length} amtool routing cases)\n`,
+        );
+      }
+      return failed.length ? ExitCode.NotClean : ExitCode.Ok;
+    },
+  };
+
+  return [buildCommand, checkCommand, testCommand];
+}
+
+export const [alertsBuild, alertsCheck, alertsTest] = alertsCommands(processTools) as [
+  Command,
+  Command,
+  Command,
+];

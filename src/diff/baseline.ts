@@ -1,0 +1,48 @@
+import { join } from "node:path";
+import { UsageError } from "../core/errors.ts";
+import { renderChecked } from "../core/render/render-checked.ts";
+import { KubeCluster, loadKubeConfig } from "../kube/cluster.ts";
+import { readGitTree } from "./adapters/git-tree.ts";
+import { readHydratedDir } from "./adapters/hydrated-dir.ts";
+import type { Baseline } from "./environment.ts";
+
+export interface BaselineRequest {
+  /** The repository root. */
+  readonly cwd: string;
+  readonly environment: string;
+  /** `git:REF`, `dir:PATH` or `cluster`. */
+  readonly against: string;
+  readonly kubeconfig?: string;
+  readonly context?: string;
+}
+
+const schemes = ["git", "dir", "cluster"] as const;
+
+/** Resolves `--against` into the objects (or the live cluster) the environment is compared with. */
+export function resolveBaseline(req: BaselineRequest): Baseline {
+  const colon = req.against.indexOf(":");
+  const scheme = colon < 0 ? req.against : req.against.slice(0, colon);
+  const rest = colon < 0 ? "" : req.against.slice(colon + 1);
+  switch (scheme as (typeof schemes)[number]) {
+    case "git": {
+      if (!rest) throw new UsageError("--against git:REF needs a ref, e.g. git:main");
+      const objects = renderChecked(readGitTree(req.cwd, rest), req.environment).objects.map((r) => r.object);
+      return { type: "objects", label: req.against, objects };
+    }
+    case "dir":
+      if (!rest) throw new UsageError("--against dir:PATH needs a folder");
+      return { type: "objects", label: req.against, objects: readHydratedDir(join(req.cwd, rest), rest) };
+    case "cluster": {
+      const source = {
+        ...(req.kubeconfig ? { kubeconfig: req.kubeconfig } : {}),
+        ...(req.context ? { context: req.context } : {}),
+      };
+      const cluster = new KubeCluster(loadKubeConfig(source));
+      return { type: "cluster", label: req.context ? `cluster (${req.context})` : "cluster", cluster };
+    }
+    default:
+      throw new UsageError(
+        `--against "${req.against}" is not one of: ${schemes.map((s) => `${s}:…`).join(", ")}`,
+      );
+  }
+}

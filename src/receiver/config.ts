@@ -1,0 +1,134 @@
+import { z } from "zod";
+import { Duration } from "../core/duration.ts";
+import { InputError } from "../core/errors.ts";
+
+/** Routes that take a bearer token. /healthz is always open. */
+export const Routes = ["alertmanager", "metrics", "status"] as const;
+export type RouteName = (typeof Routes)[number];
+
+export const RoutingLabels = ["env", "severity", "team"] as const;
+export type RoutingLabel = (typeof RoutingLabels)[number];
+
+const duration = z.string().transform((text, ctx) => {
+  try {
+    return Duration.parse(text);
+  } catch (e) {
+    ctx.addIssue({ code: "custom", message: (e as Error).message });
+    return z.NEVER;
+  }
+});
+
+const sinkName = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "use lowercase letters, digits and dashes");
+const match = z
+  .object({ env: z.array(z.string()), severity: z.array(z.string()), team: z.array(z.string()) })
+  .partial()
+  .strict();
+
+const slackSink = z
+  .object({ type: z.literal("slack"), name: sinkName, match: match.optional(), url: z.url() })
+  .strict();
+const githubSink = z
+  .object({
+    type: z.literal("github"),
+    name: sinkName,
+    match: match.optional(),
+    repo: z.string().regex(/^[\w.-]+\/[\w.-]+$/, "expected owner/name"),
+    token: z.string().min(1),
+    apiUrl: z.url().default("https://api.github.com"),
+    issueKey: z.enum(["fingerprint", "groupKey"]).default("fingerprint"),
+  })
+  .strict();
+const webhookSink = z
+  .object({
+    type: z.literal("webhook"),
+    name: sinkName,
+    match: match.optional(),
+    url: z.url(),
+    token: z.string().min(1).optional(),
+  })
+  .strict();
+
+const configSchema = z
+  .object({
+    tokens: z
+      .object({
+        alertmanager: z.array(z.string().min(1)),
+        metrics: z.array(z.string().min(1)),
+        status: z.array(z.string().min(1)),
+      })
+      .partial()
+      .strict()
+      .default({}),
+    hmac: z.object({ secret: z.string().min(1), window: duration.default(Duration.parse("5m")) }).optional(),
+    sinks: z.array(z.discriminatedUnion("type", [slackSink, githubSink, webhookSink])).default([]),
+    dedupTtl: duration.default(Duration.parse("1h")),
+    deadline: duration.default(Duration.parse("8s")),
+    attemptTimeout: duration.default(Duration.parse("3s")),
+    deployments: z
+      .object({ repo: z.string().regex(/^[\w.-]+\/[\w.-]+$/), token: z.string().min(1), apiUrl: z.url() })
+      .partial({ apiUrl: true })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export type SinkConfig = z.infer<typeof configSchema>["sinks"][number];
+export type SlackSinkConfig = z.infer<typeof slackSink>;
+export type GithubSinkConfig = z.infer<typeof githubSink>;
+export type WebhookSinkConfig = z.infer<typeof webhookSink>;
+export type SinkMatch = z.infer<typeof match>;
+
+export interface ReceiverConfig extends Omit<z.infer<typeof configSchema>, "tokens"> {
+  /** Tokens per route; an empty list means the route is open (only with --insecure-no-auth). */
+  readonly tokens: Readonly<Record<RouteName, readonly string[]>>;
+}
+
+export interface ConfigSources {
+  /** The receiver config as JSON text (from a file, FLYBY_RECEIVER_CONFIG or a Workers secret). */
+  readonly json?: string | undefined;
+  /** FLYBY_RECEIVER_TOKEN: the token of every route that has none of its own. */
+  readonly defaultToken?: string | undefined;
+  readonly insecureNoAuth?: boolean;
+  /** Where the JSON came from, for messages. */
+  readonly origin?: string;
+}
+
+export function loadConfig(sources: ConfigSources): ReceiverConfig {
+  const origin = sources.origin ?? "receiver config";
+  let raw: unknown = {};
+  if (sources.json !== undefined && sources.json.trim() !== "") {
+    try {
+      raw = JSON.parse(sources.json);
+    } catch (e) {
+      throw new InputError(`${origin} is not JSON: ${(e as Error).message}`);
+    }
+  }
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InputError(
+      `${origin}: ${issue?.message ?? "invalid"}`,
+      undefined,
+      issue?.path.join(".") || "(root)",
+    );
+  }
+  const fallback = sources.defaultToken ? [sources.defaultToken] : [];
+  const tokens = Object.fromEntries(Routes.map((r) => [r, parsed.data.tokens[r] ?? fallback])) as Record<
+    RouteName,
+    string[]
+  >;
+  const open = Routes.filter((r) => tokens[r].length === 0);
+  if (open.length > 0 && !sources.insecureNoAuth) {
+    throw new InputError(
+      `no token for route(s) ${open.join(", ")}: set FLYBY_RECEIVER_TOKEN or tokens.<route> in the ${origin}, ` +
+        "or pass --insecure-no-auth to serve without authentication",
+    );
+  }
+  const names = new Set<string>();
+  for (const [i, s] of parsed.data.sinks.entries()) {
+    if (names.has(s.name))
+      throw new InputError(`${origin}: sink name "${s.name}" is used twice`, undefined, `sinks.${i}.name`);
+    names.add(s.name);
+  }
+  return { ...parsed.data, tokens };
+}

@@ -1,0 +1,82 @@
+import { afterAll } from "bun:test";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { Miniflare } from "miniflare";
+import { conformanceSuite } from "../testing/receiver/conformance.ts";
+import { stopProcess, waitForLine } from "../testing/receiver/processes.ts";
+import { buildEdgeBundle } from "./build.ts";
+
+const root = resolve(import.meta.dir, "../..");
+const dir = mkdtempSync(join(tmpdir(), "flyby-runtimes-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+conformanceSuite("bun", async (launch) => {
+  const child = Bun.spawn(
+    [
+      "bun",
+      "src/cli/main.ts",
+      "receiver",
+      "serve",
+      "--port",
+      "0",
+      "--host",
+      "127.0.0.1",
+      "--store",
+      `sqlite:${join(dir, "bun.db")}`,
+    ],
+    { cwd: root, env: { ...process.env, ...launch }, stdin: "ignore", stdout: "pipe", stderr: "pipe" },
+  );
+  const [, url] = await waitForLine(child, /listening on (http:\/\/\S+)/);
+  return { url: url as string, stop: () => stopProcess(child) };
+});
+
+conformanceSuite("deno", async (launch) => {
+  const deno = join(root, "node_modules/.bin/deno");
+  if (!existsSync(deno)) throw new Error("deno is missing: run `npm ci` (the deno package ships the binary)");
+  const bundle = join(dir, "deno.js");
+  writeFileSync(bundle, await buildEdgeBundle("deno"));
+  const child = Bun.spawn(
+    [
+      deno,
+      "run",
+      "--quiet",
+      "--unstable-kv",
+      "--allow-net",
+      "--allow-env",
+      "--allow-read",
+      "--allow-write",
+      bundle,
+    ],
+    {
+      cwd: dir,
+      env: {
+        ...process.env,
+        ...launch,
+        PORT: "0",
+        HOST: "127.0.0.1",
+        FLYBY_RECEIVER_KV_PATH: join(dir, "deno.kv"),
+      },
+      stdin: "ignore",
+      stdout: "pipe",
+      stderr: "pipe",
+    },
+  );
+  const [, url] = await waitForLine(child, /"listening":"(http:\/\/[^"]+)"/);
+  return { url: url as string, stop: () => stopProcess(child) };
+});
+
+conformanceSuite("workerd", async (launch) => {
+  const mf = new Miniflare({
+    modules: true,
+    script: await buildEdgeBundle("workers"),
+    compatibilityDate: "2025-09-01",
+    compatibilityFlags: ["nodejs_compat"],
+    kvNamespaces: ["RECEIVER_KV"],
+    bindings: { ...launch },
+    host: "127.0.0.1",
+    port: 0,
+  });
+  const url = (await mf.ready).origin;
+  return { url, stop: () => mf.dispose() };
+});

@@ -1,0 +1,25 @@
+import type { SinkConfig, SinkMatch } from "../config.ts";
+import { GithubSink } from "./github.ts";
+import type { Sink } from "./sink.ts";
+import { SlackSink } from "./slack.ts";
+import { WebhookSink } from "./webhook.ts";
+
+export interface RoutedSink {
+  readonly sink: Sink;
+  readonly match?: SinkMatch | undefined;
+}
+
+function build(c: SinkConfig): Sink {
+  switch (c.type) {
+    case "slack":
+      return new SlackSink(c);
+    case "github":
+      return new GithubSink(c);
+    case "webhook":
+      return new WebhookSink(c);
+  }
+}
+
+export function sinksFromConfig(configs: readonly SinkConfig[]): RoutedSink[] {
+  return configs.map((c) => ({ sink: build(c), match: c.match }));
+}

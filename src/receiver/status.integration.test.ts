@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { existsSync } from "node:fs";
+import { type Browser, chromium } from "playwright-core";
+import { FakeGithub } from "../testing/receiver/fake-github.ts";
+import { FakeSlack } from "../testing/receiver/fake-slack.ts";
+import { alert, notification, post } from "../testing/receiver/notifications.ts";
+import { serveWithBun } from "./bun/serve.ts";
+import { receiverFromEnv } from "./runtime.ts";
+import { MemoryStore } from "./store.ts";
+
+const chromiumPath = "/usr/bin/chromium";
+const token = "tok-status-page-0123456789";
+const slack = new FakeSlack();
+const github = new FakeGithub();
+let server: ReturnType<typeof serveWithBun>;
+let browser: Browser | undefined;
+const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
+
+beforeAll(async () => {
+  if (!existsSync(chromiumPath)) {
+    throw new Error(
+      "chromium is not installed: run `bash .ci/setup` or `apt-get install -y --no-install-recommends chromium`",
+    );
+  }
+  slack.start();
+  github.start();
+  github.deployments.push({
+    id: 7,
+    environment: "production",
+    ref: "v1.4.2",
+    sha: "9f8e7d6c5b4a39281706",
+    created_at: minutesAgo(12),
+    statuses: [{ state: "success", created_at: minutesAgo(10) }],
+  });
+  const receiver = receiverFromEnv(
+    {
+      FLYBY_RECEIVER_TOKEN: token,
+      FLYBY_RECEIVER_CONFIG: JSON.stringify({
+        sinks: [{ type: "slack", name: "slack", url: slack.url }],
+        deployments: { repo: github.repo, token: github.token, apiUrl: github.url },
+      }),
+    },
+    { store: () => new MemoryStore() },
+  );
+  server = serveWithBun(receiver, 0, "127.0.0.1");
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+}, 30_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop(true);
+  await slack.stop();
+  await github.stop();
+});
+
+test("the status page shows firing alerts by environment, deliveries and the last deployment", async () => {
+  const url = `http://127.0.0.1:${server.port}`;
+  const send = (n: ReturnType<typeof notification>) => fetch(post(`${url}/alertmanager`, n, token));
+  const prod = alert({ fingerprint: "p1", startsAt: minutesAgo(6) });
+  const staging = alert({
+    fingerprint: "s1",
+    labels: { alertname: "QueueBacklog", env: "staging", severity: "warning", team: "worker" },
+    annotations: { summary: "jobs waiting over 5 minutes" },
+  });
+  const gone = alert({
+    fingerprint: "g1",
+    labels: { alertname: "DiskFull", env: "production", severity: "critical" },
+  });
+  expect((await send(notification({ alerts: [prod, gone] }))).status).toBe(200);
+  expect((await send(notification({ groupKey: "staging", alerts: [staging] }))).status).toBe(200);
+  expect(
+    (await send(notification({ groupKey: "disk", alerts: [{ ...gone, status: "resolved" }] }))).status,
+  ).toBe(200);
+
+  const page = await (browser as Browser).newPage({ extraHTTPHeaders: { authorization: `Bearer ${token}` } });
+  try {
+    const response = await page.goto(url);
+    expect(response?.status()).toBe(200);
+    expect(await page.title()).toBe("flyby receiver");
+    expect(await page.locator('meta[http-equiv="refresh"]').getAttribute("content")).toBe("10");
+
+    const production = page.locator("#firing-production");
+    await expect(production.locator("tbody tr").count()).resolves.toBe(1);
+    const row = await production.locator("tbody tr").first().innerText();
+    expect(row).toContain("critical");
+    expect(row).toContain("HighErrorRate");
+    expect(row).toContain("fired 4 min after v1.4.2 reached production");
+    expect(await page.locator("#firing-staging").innerText()).toContain("QueueBacklog");
+    expect(await page.locator("#firing").innerText()).not.toContain("DiskFull");
+
+    const deliveries = page.locator("#deliveries tbody tr");
+    expect(await deliveries.count()).toBe(3);
+    expect(await deliveries.first().innerText()).toContain("resolved");
+    expect(await page.locator("#deliveries").innerText()).toContain("slack: delivered");
+
+    const deployment = await page.locator("#deployments tbody tr").first().innerText();
+    expect(deployment).toContain("production");
+    expect(deployment).toContain("v1.4.2");
+    expect(deployment).toContain("9f8e7d6");
+  } finally {
+    await page.close();
+  }
+});
+
+test("without the token the page is refused", async () => {
+  const page = await (browser as Browser).newPage();
+  try {
+    const response = await page.goto(`http://127.0.0.1:${server.port}/`);
+    expect(response?.status()).toBe(401);
+  } finally {
+    await page.close();
+  }
+});

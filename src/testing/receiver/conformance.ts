@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { FakeSlack } from "./fake-slack.ts";
+import { alert, notification, post } from "./notifications.ts";
+
+/**
+ * A 413 sent before the upload ends may reset the connection while the client still writes;
+ * a client then sees a network error instead of the answer. Try a few times for the answer.
+ */
+async function oversizedStatus(target: string): Promise<number | string> {
+  let last: unknown;
+  for (let i = 0; i < 3; i++) {
+    try {
+      return (await fetch(post(target, "x".repeat(2 * 1024 * 1024), conformanceToken))).status;
+    } catch (e) {
+      last = e;
+    }
+  }
+  return `no answer: ${String(last)}`;
+}
+
+export const conformanceToken = "tok-conformance-0123456789abcdef";
+
+export interface RunningReceiver {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/** What every runtime is started with: the token and a config pointing at the fake Slack. */
+export interface ReceiverLaunch {
+  readonly FLYBY_RECEIVER_TOKEN: string;
+  readonly FLYBY_RECEIVER_CONFIG: string;
+}
+
+/**
+ * The same HTTP-level checks for every runtime the receiver runs on: status codes, exactly
+ * one Slack message per notification, retries after a sink failure, metrics and status page.
+ */
+export function conformanceSuite(
+  runtime: string,
+  start: (launch: ReceiverLaunch) => Promise<RunningReceiver>,
+) {
+  describe(`receiver conformance on ${runtime}`, () => {
+    const slack = new FakeSlack();
+    let receiver: RunningReceiver | undefined;
+    const url = (path: string) => `${receiver?.url}${path}`;
+    const auth = { authorization: `Bearer ${conformanceToken}` };
+    const group = (name: string) =>
+      notification({ groupLabels: { alertname: `${runtime}-${name}` }, groupKey: `${runtime}-${name}` });
+    const postsFor = (name: string) =>
+      slack.posts.filter((p) => JSON.stringify(p.body).includes(`${runtime}-${name}`));
+
+    beforeAll(async () => {
+      slack.start();
+      receiver = await start({
+        FLYBY_RECEIVER_TOKEN: conformanceToken,
+        FLYBY_RECEIVER_CONFIG: JSON.stringify({
+          sinks: [{ type: "slack", name: "slack", url: slack.url }],
+          deadline: "5s",
+          attemptTimeout: "2s",
+        }),
+      });
+    }, 60_000);
+    afterAll(async () => {
+      await receiver?.stop();
+      await slack.stop();
+    });
+
+    test("GET /healthz is 200 without a token", async () => {
+      const res = await fetch(url("/healthz"));
+      expect(res.status).toBe(200);
+      expect(await res.text()).toBe("ok\n");
+    });
+
+    test("bad requests get 401, 415, 413, 400 with the field path, 404 and 405", async () => {
+      expect((await fetch(post(url("/alertmanager"), group("401"), undefined))).status).toBe(401);
+      expect(
+        (
+          await fetch(
+            post(url("/alertmanager"), group("415"), conformanceToken, { "content-type": "text/plain" }),
+          )
+        ).status,
+      ).toBe(415);
+      expect(await oversizedStatus(url("/alertmanager"))).toBe(413);
+      const bad = await fetch(
+        post(
+          url("/alertmanager"),
+          { ...group("400"), alerts: [{ ...alert(), status: "burning" }] },
+          conformanceToken,
+        ),
+      );
+      expect(bad.status).toBe(400);
+      expect(((await bad.json()) as { field: string }).field).toBe("alerts[0].status");
+      expect((await fetch(url("/nowhere"))).status).toBe(404);
+      expect((await fetch(url("/alertmanager"), { headers: auth })).status).toBe(405);
+    });
+
+    test("a notification delivered twice is posted once", async () => {
+      const first = await fetch(post(url("/alertmanager"), group("once"), conformanceToken));
+      expect(first.status).toBe(200);
+      const second = await fetch(post(url("/alertmanager"), group("once"), conformanceToken));
+      expect(second.status).toBe(200);
+      expect(((await second.json()) as { duplicate: boolean }).duplicate).toBe(true);
+      expect(postsFor("once")).toHaveLength(1);
+    });
+
+    test("a Slack 500 is retried and the message is posted once", async () => {
+      slack.failNext(1, 500);
+      const res = await fetch(post(url("/alertmanager"), group("retry"), conformanceToken));
+      expect(res.status).toBe(200);
+      expect(postsFor("retry")).toHaveLength(1);
+    });
+
+    test("GET /metrics and GET / answer with the token", async () => {
+      const metrics = await fetch(url("/metrics"), { headers: auth });
+      expect(metrics.status).toBe(200);
+      const text = await metrics.text();
+      expect(text).toContain('flyby_receiver_deliveries_total{sink="slack",result="delivered"} 2');
+      expect(text).toContain('flyby_receiver_sink_attempt_failures_total{sink="slack"} 1');
+      const page = await fetch(url("/"), { headers: auth });
+      expect(page.headers.get("content-type")).toContain("text/html");
+      expect(await page.text()).toContain(`${runtime}-once`);
+    });
+  });
+}
