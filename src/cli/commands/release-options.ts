@@ -13,6 +13,7 @@ import { loadKubeConfig } from "../../kube/cluster.ts";
 import { applyRollout } from "../../promote/adapters/apply-rollout.ts";
 import { smokeCheck } from "../../promote/adapters/smoke-check.ts";
 import type { BundleStore, DeployDeps, DeploymentLedger } from "../../promote/ports.ts";
+import { expectationsForEnvironment } from "../../smoke/adapters/environment.ts";
 import { systemClock } from "../../smoke/poller.ts";
 import { accessFrom, parseCount, parseHttpUrl } from "../../smoke/run.ts";
 import type { CommandContext, OptionSpec } from "../command.ts";
@@ -130,17 +131,22 @@ export function deployDeps(ctx: CommandContext): DeployDeps {
       concurrency: count(ctx, "concurrency", 8),
       deps: { sleep: (ms) => Bun.sleep(ms), random: Math.random, now: () => Date.now(), progress },
     }),
-    smoke: smokeCheck({
-      access,
-      ...(grafana ? { grafanaUrl: parseHttpUrl(grafana, "--grafana") } : {}),
-      timeout: Duration.parse(stringOption(ctx, "smoke-timeout") ?? "3m", "--smoke-timeout"),
-      ...(interval ? { scrapeInterval: Duration.parse(interval, "--scrape-interval") } : {}),
-      ...(gpus !== undefined ? { gpusPerWorker: parseCount(gpus, "--gpus") } : {}),
-      env: ctx.env,
-      fetch: (url, init) => fetch(url, init),
-      clock: systemClock,
-      progress,
-    }),
+    smoke: smokeCheck(
+      (environment) =>
+        expectationsForEnvironment(ctx.cwd, environment, {
+          ...(interval ? { scrapeInterval: Duration.parse(interval, "--scrape-interval") } : {}),
+          ...(gpus !== undefined ? { gpusPerWorker: parseCount(gpus, "--gpus") } : {}),
+        }),
+      {
+        access,
+        ...(grafana ? { grafanaUrl: parseHttpUrl(grafana, "--grafana") } : {}),
+        timeout: Duration.parse(stringOption(ctx, "smoke-timeout") ?? "3m", "--smoke-timeout"),
+        env: ctx.env,
+        fetch: (url, init) => fetch(url, init),
+        clock: systemClock,
+        progress,
+      },
+    ),
     now: () => Date.now(),
     progress,
   };
