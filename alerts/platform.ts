@@ -13,7 +13,8 @@ import {
 } from "../src/alerts/dsl.ts";
 
 const api = { namespace: "production", job: "api", pod: "api-0" } as const;
-const prometheus = { namespace: "observability", job: "prometheus", pod: "prometheus-0" } as const;
+/** Prometheus scrapes itself as a static target: only job and instance label its series. */
+const prometheus = { job: "prometheus", instance: "localhost:9090" } as const;
 /** The seed's `--storage.tsdb.retention.size=10GB` (Prometheus reads GB as GiB). */
 const retentionBytes = 10 * 2 ** 30;
 
@@ -87,7 +88,7 @@ export const targetDown = alert({
 export const ruleEvaluationFailures = alert({
   name: "PrometheusRuleEvaluationFailures",
   expr: sum(increase(metric("prometheus_rule_evaluation_failures_total").over("5m")), {
-    by: ["namespace", "rule_group"],
+    by: ["instance", "rule_group"],
   }).gt(0),
   for: "5m",
   severity: "warning",
@@ -107,7 +108,7 @@ export const ruleEvaluationFailures = alert({
         ),
       ],
       at: "15m",
-      fires: [{ labels: { namespace: "observability", rule_group: "api" }, value: 5 }],
+      fires: [{ labels: { instance: "localhost:9090", rule_group: "api" }, value: 5 }],
     },
   ],
 });
@@ -115,50 +116,51 @@ export const ruleEvaluationFailures = alert({
 export const compactionsFailing = alert({
   name: "PrometheusTsdbCompactionsFailing",
   expr: sum(increase(metric("prometheus_tsdb_compactions_failed_total").over("3h")), {
-    by: ["namespace", "pod"],
+    by: ["instance"],
   }).gt(0),
   severity: "warning",
   team: "platform",
-  summary: "TSDB compactions fail on {{ $labels.pod }}",
+  summary: "TSDB compactions fail on {{ $labels.instance }}",
   description:
-    "Prometheus {{ $labels.pod }} failed to compact its TSDB in the last 3 hours; disk use will grow.",
+    "Prometheus {{ $labels.instance }} failed to compact its TSDB in the last 3 hours; disk use will grow.",
   runbook: "prometheus/tsdb-compactions-failing",
   tests: [
     {
       name: "a compaction failed",
       input: [series("prometheus_tsdb_compactions_failed_total", prometheus, "0x20 1x20")],
       at: "8m",
-      fires: [{ labels: { namespace: "observability", pod: "prometheus-0" } }],
+      fires: [{ labels: { instance: "localhost:9090" } }],
     },
   ],
 });
 
 export const storageNearRetention = alert({
   name: "PrometheusStorageNearRetentionSize",
-  expr: sum(metric("prometheus_tsdb_storage_blocks_bytes"), { by: ["namespace", "pod"] })
+  expr: sum(metric("prometheus_tsdb_storage_blocks_bytes"), { by: ["instance"] })
     .div(retentionBytes)
     .gt(0.9),
   for: "30m",
   severity: "warning",
   team: "platform",
   summary:
-    "Prometheus {{ $labels.pod }} storage is {{ $value | humanizePercentage }} of its 10GB retention size",
+    "Prometheus {{ $labels.instance }} storage is {{ $value | humanizePercentage }} of its 10GB retention size",
   description:
-    "TSDB blocks of {{ $labels.pod }} use more than 90% of the retention size: the oldest data is about to be dropped.",
+    "TSDB blocks of {{ $labels.instance }} use more than 90% of the retention size: the oldest data is about to be dropped.",
   runbook: "prometheus/storage-near-retention",
   tests: [
     {
       name: "9.5 GiB of blocks",
       input: [series("prometheus_tsdb_storage_blocks_bytes", prometheus, `${9.5 * 2 ** 30}x200`)],
       at: "40m",
-      fires: [{ labels: { namespace: "observability", pod: "prometheus-0" }, value: 0.95 }],
+      fires: [{ labels: { instance: "localhost:9090" }, value: 0.95 }],
     },
   ],
 });
 
 export const grafanaDown = alert({
   name: "GrafanaDown",
-  expr: up({ service: "grafana" }).eq(0),
+  // The grafana scrape job labels its target with job, instance and pod only.
+  expr: up({ job: "grafana" }).eq(0),
   for: "5m",
   severity: "warning",
   team: "platform",
@@ -169,16 +171,9 @@ export const grafanaDown = alert({
   tests: [
     {
       name: "Grafana stops answering",
-      input: [
-        upSeries(
-          { namespace: "observability", job: "grafana", pod: "grafana-0", service: "grafana" },
-          "0x40",
-        ),
-      ],
+      input: [upSeries({ job: "grafana", instance: "10.0.0.7:3000", pod: "grafana-0" }, "0x40")],
       at: "8m",
-      fires: [
-        { labels: { namespace: "observability", job: "grafana", pod: "grafana-0", service: "grafana" } },
-      ],
+      fires: [{ labels: { job: "grafana", instance: "10.0.0.7:3000", pod: "grafana-0" } }],
     },
   ],
 });

@@ -54,6 +54,9 @@ export const root = rootRoute({
         route({ matchers: { team: "platform" }, receiver: receivers.platform }),
       ],
     }),
+    // Alerts with no namespace (absent(), Prometheus's and Grafana's own): a missing label matches "".
+    route({ matchers: { namespace: "", severity: "critical" }, receiver: receivers.productionPage }),
+    route({ matchers: { team: "platform" }, receiver: receivers.platform }),
   ],
 });
 

@@ -6,6 +6,9 @@ import {
   PatchStrategy,
   Watch,
 } from "@kubernetes/client-node";
+// Not re-exported by the package root: the converters between API JSON and client-node's models.
+import { ObjectSerializer } from "@kubernetes/client-node/dist/gen/models/ObjectSerializer.js";
+import { getSerializationType } from "@kubernetes/client-node/dist/util.js";
 import { fieldManager } from "../apply/inventory.ts";
 import {
   ApiFailure,
@@ -56,6 +59,20 @@ export function toFailure(e: unknown): Error {
   return new NetworkFailure(message, { cause: e });
 }
 
+/**
+ * client-node sends and returns its generated models, whose property names differ from the
+ * API's where the API's are reserved words (`from` is `_from`). Plain API JSON is converted
+ * into the model before a request and back after it, so no field is lost either way.
+ */
+function toModel(o: KubeObject): KubernetesObject {
+  return ObjectSerializer.deserialize(structuredClone(o), getSerializationType(o.apiVersion, o.kind), "");
+}
+
+function fromModel(model: unknown, apiVersion: string, kind: string): KubeObject {
+  const plain = ObjectSerializer.serialize(model, getSerializationType(apiVersion, kind), "") as KubeObject;
+  return { ...plain, apiVersion, kind };
+}
+
 /** Exposes the collection path client-node derives from discovery, for watches. */
 class ObjectApi extends KubernetesObjectApi {
   collectionPath(kind: KindRef, namespace: string | undefined): Promise<string> {
@@ -89,14 +106,14 @@ export class KubeApplyTarget implements ApplyTarget {
 
   async list(kind: KindRef, namespace: string | undefined): Promise<KubeObject[]> {
     const list = await this.call(() => this.client.list(kind.apiVersion, kind.kind, namespace));
-    return list.items.map((o) => ({ ...o, apiVersion: kind.apiVersion, kind: kind.kind }) as KubeObject);
+    return list.items.map((o) => fromModel(o, kind.apiVersion, kind.kind));
   }
 
   async get(ref: ObjectRef): Promise<KubeObject | undefined> {
     const apiVersion = ref.group ? `${ref.group}/${ref.version}` : ref.version;
     const spec = { apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace } };
     try {
-      return (await this.call(() => this.client.read(spec as never))) as unknown as KubeObject;
+      return fromModel(await this.call(() => this.client.read(spec as never)), apiVersion, ref.kind);
     } catch (e) {
       if (e instanceof ApiFailure && e.status === 404) return undefined;
       throw e;
@@ -104,7 +121,7 @@ export class KubeApplyTarget implements ApplyTarget {
   }
 
   async apply(object: KubeObject, options: ApplyOptions): Promise<KubeObject> {
-    const spec = structuredClone(object) as unknown as KubernetesObject;
+    const spec = toModel(object);
     const stored = await this.call(() =>
       this.client.patch(
         spec,
@@ -115,7 +132,7 @@ export class KubeApplyTarget implements ApplyTarget {
         PatchStrategy.ServerSideApply,
       ),
     );
-    return { ...(stored as unknown as KubeObject), apiVersion: object.apiVersion, kind: object.kind };
+    return fromModel(stored, object.apiVersion, object.kind);
   }
 
   async delete(ref: ObjectRef, options: { readonly dryRun: boolean }): Promise<void> {

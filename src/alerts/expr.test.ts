@@ -16,6 +16,7 @@ import {
   sum,
   up,
 } from "./expr.ts";
+import { type PromqlFacts, promqlFacts } from "./promql-facts.ts";
 
 describe("the DSL emits PromQL", () => {
   test("a ratio of counter rates", () => {
@@ -54,6 +55,7 @@ describe("the DSL emits PromQL", () => {
       'deriv(overflying_jobs_by_status{status!="done"}[1h30m])',
     );
     expect(absent(up({ service: "worker" })).text).toBe('absent(up{service="worker"})');
+    expect(absent(up({ service: "worker", job: re("w.*") })).labels).toEqual(["service"]);
     expect(
       max(metric("overflying_worker_gpu_temperature_celsius"), { without: ["gpu_id"] }).labels,
     ).not.toContain("gpu_id");
@@ -79,6 +81,20 @@ describe("every default rule", () => {
       const analysis = analyzePromql(rule.expr.text);
       expect(analysis.syntaxErrorAt).toBeUndefined();
       expect(analysis.selectors.length).toBeGreaterThan(0);
+    });
+  }
+});
+
+describe("facts gathered while building", () => {
+  const sorted = (f: PromqlFacts) => ({
+    ...f,
+    seriesNames: [...f.seriesNames].sort(),
+    aggregationLabels: [...f.aggregationLabels].sort(),
+    rateWindows: f.rateWindows.map((w) => `${w.fn}[${w.window}]`).sort(),
+  });
+  for (const { rule } of allRules(defaults)) {
+    test(`${rule.name}: equal what a parse of its PromQL finds`, () => {
+      expect(sorted(rule.expr.facts)).toEqual(sorted(promqlFacts(rule.expr.text)));
     });
   }
 });

@@ -15,6 +15,7 @@ import {
 import { Duration } from "../core/duration.ts";
 import type { SourceLocation } from "../core/location.ts";
 import { callSite } from "./call-site.ts";
+import { emptyFacts, mergeFacts, type PromqlFacts } from "./promql-facts.ts";
 
 /** What a vector holds: raw counters, gauges, histogram buckets, or derived values. */
 export type SeriesKind = "counter" | "gauge" | "histogram" | "value";
@@ -69,9 +70,11 @@ export class Vector<K extends SeriesKind, L extends string> {
     readonly text: string,
     /** The labels the result may carry; templates and tests are checked against them. */
     readonly labels: readonly L[],
+    /** What lint needs to know, gathered while building, so DSL expressions need no parse. */
+    readonly facts: PromqlFacts,
     /** False for binary operations, which need parentheses as an operand. */
     readonly atomic: boolean = true,
-    /** Where a raw expression was written, so a parse error can name it. */
+    /** Where raw PromQL inside it was written: lint then parses the text, and names this place. */
     readonly origin?: SourceLocation,
   ) {}
 
@@ -135,6 +138,8 @@ export function formatNumber(n: number): string {
   return Number.isInteger(n) || Math.abs(n) >= 1e-6 ? String(n) : n.toExponential();
 }
 
+const comparisonOps = new Set([">", ">=", "<", "<=", "==", "!="]);
+
 function binary<L extends string>(
   lhs: Vector<SeriesKind, L>,
   op: string,
@@ -144,14 +149,31 @@ function binary<L extends string>(
   let modifier = "";
   if (match && "on" in match) modifier = ` on(${match.on.join(", ")})`;
   if (match && "ignoring" in match) modifier = ` ignoring(${match.ignoring.join(", ")})`;
-  return new Vector("value", `${operand(lhs)} ${op}${modifier} ${operand(rhs)}`, lhs.labels, false);
+  const rhsFacts = typeof rhs === "number" ? emptyFacts : rhs.facts;
+  const facts = mergeFacts(lhs.facts, rhsFacts, { hasComparison: comparisonOps.has(op) });
+  const origin = lhs.origin ?? (typeof rhs === "number" ? undefined : rhs.origin);
+  return new Vector(
+    "value",
+    `${operand(lhs)} ${op}${modifier} ${operand(rhs)}`,
+    lhs.labels,
+    facts,
+    false,
+    origin,
+  );
 }
 
 /** A vector selector: the only thing a range `[d]` may follow. */
 export class Selector<K extends SeriesKind, L extends string> extends Vector<K, L> {
   /** `selector[d]`, the range a function such as rate() reads. */
   over(window: DurationLike): Range<K, L> {
-    return new Range(this.kind, `${this.text}[${duration(window)}]`, this.labels, duration(window));
+    const d = duration(window);
+    return new Range(
+      this.kind,
+      `${this.text}[${d}]`,
+      this.labels,
+      d,
+      mergeFacts(this.facts, { hasRange: true }),
+    );
   }
 }
 
@@ -161,7 +183,13 @@ export class Range<K extends SeriesKind, L extends string> {
     readonly text: string,
     readonly labels: readonly L[],
     readonly window: Duration,
+    readonly facts: PromqlFacts,
   ) {}
+}
+
+/** The facts of a bare selector of `series`. */
+export function selects(series: string): PromqlFacts {
+  return mergeFacts(emptyFacts, { seriesNames: [series] });
 }
 
 /** A catalog metric that is a counter or a gauge. */
@@ -172,7 +200,7 @@ export function metric<M extends PlainMetricName>(
   const def = metrics[name];
   const kind = (def.type === "counter" ? "counter" : "gauge") as KindOf<M>;
   const labels = [...def.labels, ...targetLabels] as SeriesLabel<M>[];
-  return new Selector(kind, `${name}${renderMatchers(matchers)}`, labels);
+  return new Selector(kind, `${name}${renderMatchers(matchers)}`, labels, selects(name));
 }
 
 /** The `_bucket` series of a catalog histogram, with its `le` label. */
@@ -181,7 +209,12 @@ export function buckets<M extends HistogramName>(
   matchers: Matchers<SeriesLabel<M> | "le"> = {},
 ): Selector<"histogram", SeriesLabel<M> | "le"> {
   const labels = [...metrics[name].labels, ...targetLabels, "le"] as (SeriesLabel<M> | "le")[];
-  return new Selector("histogram", `${name}_bucket${renderMatchers(matchers)}`, labels);
+  return new Selector(
+    "histogram",
+    `${name}_bucket${renderMatchers(matchers)}`,
+    labels,
+    selects(`${name}_bucket`),
+  );
 }
 
 /** The `_count` series of a catalog histogram: a counter of observations. */
@@ -190,60 +223,87 @@ export function observations<M extends HistogramName>(
   matchers: Matchers<SeriesLabel<M>> = {},
 ): Selector<"counter", SeriesLabel<M>> {
   const labels = [...metrics[name].labels, ...targetLabels] as SeriesLabel<M>[];
-  return new Selector("counter", `${name}_count${renderMatchers(matchers)}`, labels);
+  return new Selector(
+    "counter",
+    `${name}_count${renderMatchers(matchers)}`,
+    labels,
+    selects(`${name}_count`),
+  );
 }
 
 /** `up`, the series Prometheus writes for every target it scrapes: 1 when the scrape worked. */
 export function up(matchers: Matchers<TargetLabel> = {}): Selector<"gauge", TargetLabel> {
-  return new Selector("gauge", `up${renderMatchers(matchers)}`, [...targetLabels]);
+  return new Selector("gauge", `up${renderMatchers(matchers)}`, [...targetLabels], selects("up"));
 }
+
+type Argument<L extends string> = Vector<SeriesKind, L> | Range<SeriesKind, L>;
 
 function call<K extends SeriesKind, L extends string>(
   kind: K,
   fn: string,
-  args: string,
-  labels: readonly L[],
+  arg: Argument<L>,
+  options: {
+    prefix?: string;
+    suffix?: string;
+    labels?: readonly string[];
+    facts?: Partial<PromqlFacts>;
+  } = {},
 ): Vector<K, L> {
-  return new Vector(kind, `${fn}(${args})`, labels);
+  const text = `${fn}(${options.prefix ?? ""}${arg.text}${options.suffix ?? ""})`;
+  const labels = (options.labels ?? arg.labels) as readonly L[];
+  const origin = arg instanceof Vector ? arg.origin : undefined;
+  return new Vector(kind, text, labels, mergeFacts(arg.facts, options.facts ?? {}), true, origin);
+}
+
+/** A rate-like function over a range: lint checks its window against the scrape interval. */
+function rangeCall<K extends SeriesKind, L extends string>(
+  kind: K,
+  fn: string,
+  r: Range<SeriesKind, L>,
+): Vector<K, L> {
+  return call(kind, fn, r, { facts: { rateWindows: [{ fn, window: r.window }] } });
 }
 
 /** Per-second rate of a counter (or of histogram buckets, which stay buckets). */
 export function rate<L extends string>(r: Range<"counter", L>): Vector<"value", L>;
 export function rate<L extends string>(r: Range<"histogram", L>): Vector<"histogram", L>;
 export function rate<L extends string>(r: Range<"counter" | "histogram", L>) {
-  return call(r.kind === "histogram" ? "histogram" : "value", "rate", r.text, r.labels);
+  return rangeCall(r.kind === "histogram" ? "histogram" : "value", "rate", r);
 }
 
 /** Increase of a counter (or of histogram buckets) over the range. */
 export function increase<L extends string>(r: Range<"counter", L>): Vector<"value", L>;
 export function increase<L extends string>(r: Range<"histogram", L>): Vector<"histogram", L>;
 export function increase<L extends string>(r: Range<"counter" | "histogram", L>) {
-  return call(r.kind === "histogram" ? "histogram" : "value", "increase", r.text, r.labels);
+  return rangeCall(r.kind === "histogram" ? "histogram" : "value", "increase", r);
 }
 
 /** Per-second slope of a gauge. */
 export function deriv<L extends string>(r: Range<"gauge", L>): Vector<"value", L> {
-  return call("value", "deriv", r.text, r.labels);
+  return rangeCall("value", "deriv", r);
 }
 
 /** Difference between the first and last value of a gauge over the range. */
 export function delta<L extends string>(r: Range<"gauge", L>): Vector<"value", L> {
-  return call("value", "delta", r.text, r.labels);
+  return rangeCall("value", "delta", r);
 }
 
 export function avg_over_time<L extends string>(r: Range<"gauge", L>): Vector<"value", L> {
-  return call("value", "avg_over_time", r.text, r.labels);
+  return call("value", "avg_over_time", r);
 }
 export function min_over_time<L extends string>(r: Range<"gauge", L>): Vector<"value", L> {
-  return call("value", "min_over_time", r.text, r.labels);
+  return call("value", "min_over_time", r);
 }
 export function max_over_time<L extends string>(r: Range<"gauge", L>): Vector<"value", L> {
-  return call("value", "max_over_time", r.text, r.labels);
+  return call("value", "max_over_time", r);
 }
 
 /** 1 with the selector's equality labels when nothing matches the selector. */
 export function absent<L extends string>(v: Selector<SeriesKind, L>): Vector<"value", L> {
-  return call("value", "absent", v.text, v.labels);
+  // absent() yields only the labels its selector pins with `=`.
+  const pinned = [...v.text.matchAll(/([A-Za-z_][A-Za-z0-9_]*)="/g)].map((m) => m[1] as string);
+  const labels = v.labels.filter((l) => pinned.includes(l));
+  return call("value", "absent", v, { facts: { usesAbsent: true }, labels });
 }
 
 /** φ-quantile from histogram buckets; `le` must have survived any aggregation. */
@@ -252,8 +312,11 @@ export function histogram_quantile<L extends string>(
   v: Vector<"histogram", L | "le">,
 ): Vector<"value", Exclude<L, "le">> {
   if (!(q >= 0 && q <= 1)) throw new RangeError(`histogram_quantile(${q}): φ must be within 0..1`);
-  const labels = v.labels.filter((l): l is Exclude<L, "le"> => l !== "le");
-  return call("value", "histogram_quantile", `${formatNumber(q)}, ${v.text}`, labels);
+  const labels = v.labels.filter((l) => l !== "le");
+  return call("value", "histogram_quantile", v, { prefix: `${formatNumber(q)}, `, labels }) as Vector<
+    "value",
+    Exclude<L, "le">
+  >;
 }
 
 /** Aggregating histogram buckets keeps them buckets only when `le` is kept. */
@@ -294,7 +357,9 @@ function aggregate(fn: AggregateFn) {
     const keepsLe = labels.includes("le");
     const kind =
       v.kind === "histogram" ? (keepsLe ? "histogram" : "value") : v.kind === "gauge" ? "gauge" : "value";
-    return new Vector(kind, `${fn}${clause} (${v.text})`, labels);
+    const written = grouping ? ("by" in grouping ? grouping.by : grouping.without) : [];
+    const facts = mergeFacts(v.facts, { aggregationLabels: written });
+    return new Vector(kind, `${fn}${clause} (${v.text})`, labels, facts, true, v.origin);
   }
   return agg;
 }
@@ -310,7 +375,7 @@ export function clamp_min<K extends SeriesKind, L extends string>(
   v: Vector<K, L>,
   floor: number,
 ): Vector<K, L> {
-  return call(v.kind, "clamp_min", `${v.text}, ${formatNumber(floor)}`, v.labels);
+  return call(v.kind, "clamp_min", v, { suffix: `, ${formatNumber(floor)}` });
 }
 
 /**
@@ -318,5 +383,5 @@ export function clamp_min<K extends SeriesKind, L extends string>(
  * parse error names the file and line of this call. Its labels are unknown to the type system.
  */
 export function raw(promql: string, labels: readonly string[] = []): Vector<"value", string> {
-  return new Vector("value", promql, labels, false, callSite());
+  return new Vector("value", promql, labels, emptyFacts, false, callSite());
 }

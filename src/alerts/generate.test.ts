@@ -4,6 +4,7 @@ import type { KubeObject } from "../core/kube/object.ts";
 import { definitionWith } from "../testing/alerts/definition.ts";
 import { max, metric } from "./expr.ts";
 import { generate } from "./generate.ts";
+import { receiver, rootRoute } from "./routes.ts";
 import { alert } from "./rules.ts";
 import { series } from "./test-input.ts";
 
@@ -79,6 +80,15 @@ describe("generated files", () => {
     const am = files.get("alertmanager.yml") ?? "";
     expect(am).toContain("credentials_file: /etc/alertmanager/secrets/receiver-token");
     expect(am).not.toMatch(/\bcredentials:|bearer_token:/);
+  });
+
+  test("Slack reads its webhook URL from a file too", () => {
+    const slack = receiver("slack", {
+      slack: [{ apiUrlFile: "/etc/alertmanager/secrets/slack-webhook-url", channel: "#alerts" }],
+    });
+    const am = generate(definitionWith([hot], rootRoute({ receiver: slack }))).get("alertmanager.yml") ?? "";
+    expect(am).toContain("api_url_file: /etc/alertmanager/secrets/slack-webhook-url");
+    expect(am).not.toMatch(/api_url:/);
   });
 
   test("manifests: rules ConfigMap, Alertmanager ConfigMap, Deployment and Service in observability", () => {

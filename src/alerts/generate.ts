@@ -10,6 +10,7 @@ import { duration } from "./expr.ts";
 import { alertsManifests } from "./manifests.ts";
 import type { AlertRule, AlertTest, RuleGroup } from "./rules.ts";
 import { parseTemplate, renderTemplate } from "./template.ts";
+import { toYaml } from "./yaml.ts";
 
 export const rulesDir = "rules";
 export const testsDir = "tests";
@@ -19,11 +20,6 @@ export const amtoolCasesFile = "amtool-routes.json";
 export const prometheusAlertingFile = "prometheus-alerting.yaml";
 /** Where the Prometheus Deployment mounts the rules ConfigMap. */
 export const rulesMountPath = "/etc/prometheus/rules";
-
-/** YAML text of a value, ending with a newline. */
-export function toYaml(value: unknown): string {
-  return `${Bun.YAML.stringify(value, null, 2)}\n`;
-}
 
 export function ruleFileName(file: RuleFile): string {
   return `${file.name}.rules.yaml`;

@@ -174,7 +174,8 @@ export function lint(def: AlertsDefinition): Finding[] {
   const seen = new Map<string, Rule>();
   const findings: Finding[] = [];
   for (const { rule } of entries) {
-    const facts = promqlFacts(rule.expr.text);
+    // DSL expressions carry their facts; anything with raw PromQL in it is parsed.
+    const facts = rule.expr.origin ? promqlFacts(rule.expr.text) : rule.expr.facts;
     assertParses(rule, facts);
     for (const n of facts.seriesNames) used.add(n);
     findings.push(...lintCommon(def, rule, facts, recorded));

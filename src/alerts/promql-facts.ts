@@ -16,6 +16,36 @@ export interface PromqlFacts {
   readonly hasRange: boolean;
 }
 
+export const emptyFacts: PromqlFacts = {
+  seriesNames: [],
+  aggregationLabels: [],
+  rateWindows: [],
+  hasComparison: false,
+  usesAbsent: false,
+  hasRange: false,
+};
+
+function concat<T>(a: readonly T[], b: readonly T[] | undefined, c: readonly T[] | undefined): readonly T[] {
+  if (!b?.length && !c?.length) return a;
+  return [...a, ...(b ?? []), ...(c ?? [])];
+}
+
+/** The facts of an expression built from parts with these facts. */
+export function mergeFacts(
+  a: PromqlFacts,
+  b: Partial<PromqlFacts>,
+  c: Partial<PromqlFacts> = {},
+): PromqlFacts {
+  return {
+    seriesNames: concat(a.seriesNames, b.seriesNames, c.seriesNames),
+    aggregationLabels: concat(a.aggregationLabels, b.aggregationLabels, c.aggregationLabels),
+    rateWindows: concat(a.rateWindows, b.rateWindows, c.rateWindows),
+    hasComparison: a.hasComparison || b.hasComparison === true || c.hasComparison === true,
+    usesAbsent: a.usesAbsent || b.usesAbsent === true || c.usesAbsent === true,
+    hasRange: a.hasRange || b.hasRange === true || c.hasRange === true,
+  };
+}
+
 const rateFunctions = new Set(["rate", "irate", "increase", "deriv", "delta", "idelta"]);
 const comparisons = new Set(["Eql", "Neq", "Gtr", "Gte", "Lss", "Lte"]);
 

@@ -4,7 +4,7 @@
 import type { Duration } from "../core/duration.ts";
 import type { SourceLocation } from "../core/location.ts";
 import { callSite } from "./call-site.ts";
-import { type DurationLike, duration, Selector, type SeriesKind, type Vector } from "./expr.ts";
+import { type DurationLike, duration, Selector, type SeriesKind, selects, type Vector } from "./expr.ts";
 
 export const AlertSeverity = { Critical: "critical", Warning: "warning", Info: "info" } as const;
 export type AlertSeverity = (typeof AlertSeverity)[keyof typeof AlertSeverity];
@@ -130,7 +130,7 @@ export function record<K extends SeriesKind, L extends string>(
     type: "record",
     name,
     expr,
-    select: () => new Selector(kind, name, expr.labels),
+    select: () => new Selector(kind, name, expr.labels, selects(name)),
     ...(location ? { location } : {}),
   };
 }

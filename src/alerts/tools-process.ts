@@ -7,7 +7,8 @@ const install: Record<string, string> = {
   amtool: "apt-get install -y --no-install-recommends prometheus-alertmanager",
 };
 
-async function run(argv: readonly string[], cwd: string): Promise<ToolRun> {
+/** Runs one of the Prometheus tools in `cwd`; a missing tool is an EnvironmentError that says how to install it. */
+export async function runTool(argv: readonly string[], cwd: string): Promise<ToolRun> {
   const [tool] = argv;
   if (!tool || !Bun.which(tool)) {
     throw new EnvironmentError(`${tool} is not installed; install it with: ${install[tool ?? ""] ?? tool}`);
@@ -30,11 +31,11 @@ async function run(argv: readonly string[], cwd: string): Promise<ToolRun> {
 /** Runs the tools in `cwd` (the build's output directory), so file names stay relative. */
 export function processTools(cwd: string): AlertTools {
   return {
-    checkRules: (files) => run(["promtool", "check", "rules", ...files], cwd),
-    testRules: (files) => run(["promtool", "test", "rules", ...files], cwd),
-    checkConfig: (file) => run(["amtool", "check-config", file], cwd),
+    checkRules: (files) => runTool(["promtool", "check", "rules", ...files], cwd),
+    testRules: (files) => runTool(["promtool", "test", "rules", ...files], cwd),
+    checkConfig: (file) => runTool(["amtool", "check-config", file], cwd),
     routesTest: (config, labels, receivers) =>
-      run(
+      runTool(
         [
           "amtool",
           "config",

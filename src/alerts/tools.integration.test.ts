@@ -8,8 +8,9 @@ import { runCli } from "../cli/main.ts";
 import { ExitCode } from "../core/exit-code.ts";
 import type { RoutingCase } from "./alertmanager.ts";
 import { writeAtomically } from "./files.ts";
-import { generate } from "./generate.ts";
-import { processTools } from "./tools-process.ts";
+import { alertmanagerFile, generate, prometheusAlertingFile } from "./generate.ts";
+import { receiver, rootRoute } from "./routes.ts";
+import { processTools, runTool } from "./tools-process.ts";
 
 const repo = resolve(import.meta.dir, "../..");
 let dir: string;
@@ -70,6 +71,26 @@ describe("real promtool and amtool", () => {
     expect(run.output).toContain("alertname: GpuOverheating");
     await writeFile(file, text);
   }, 30_000);
+
+  test("Prometheus accepts the alerting section, and amtool a Slack receiver", async () => {
+    const out = join(dir, "out");
+    const section = Bun.YAML.parse(await readFile(join(out, prometheusAlertingFile), "utf8")) as object;
+    await writeFile(
+      join(out, "prometheus.yml"),
+      JSON.stringify({ global: { scrape_interval: "15s" }, ...section }),
+    );
+    const check = await runTool(["promtool", "check", "config", "prometheus.yml"], out);
+    expect(check.output).toContain("SUCCESS");
+    const slack = receiver("slack", {
+      slack: [{ apiUrlFile: "/etc/alertmanager/secrets/slack", channel: "#alerts" }],
+    });
+    const def = {
+      ...defaults,
+      alertmanager: { ...defaults.alertmanager, route: rootRoute({ receiver: slack }) },
+    };
+    await writeFile(join(out, "slack.yml"), generate(def).get(alertmanagerFile) ?? "");
+    expect((await processTools(out).checkConfig("slack.yml")).ok).toBe(true);
+  });
 
   test("GIVEN receivers amtool disagrees with THEN the routing case fails", async () => {
     const out = join(dir, "out");

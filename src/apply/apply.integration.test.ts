@@ -6,13 +6,14 @@ import {
   deployment,
   fastDeps,
   namespace,
+  rendered,
   request,
   seedAs,
   service,
 } from "../testing/apply/objects.ts";
 import { FakeKube } from "../testing/fake-kube/server.ts";
 import { applyEnvironment } from "./apply.ts";
-import { summarize } from "./report.ts";
+import { Action, exitCodeOf, FailureKind, summarize } from "./report.ts";
 
 let fake: FakeKube;
 let target: KubeApplyTarget;
@@ -74,7 +75,9 @@ describe("apply against the fake API server", () => {
       fastDeps(),
     );
     const refused = await applyEnvironment(target, request(stack, { prune: true }), fastDeps());
-    expect(refused.problems.join("\n")).toContain("--allow-destructive Namespace//extra");
+    expect(refused.problems.map((p) => p.message).join("\n")).toContain(
+      "--allow-destructive Namespace//extra",
+    );
     expect(summarize(refused.objects).pruned).toBe(0);
     expect(await target.get({ group: "", version: "v1", kind: "Namespace", name: "extra" })).toBeDefined();
     const allowed = await applyEnvironment(
@@ -93,5 +96,103 @@ describe("apply against the fake API server", () => {
     expect(summarize(run.objects).pruned).toBe(0);
     const ref = { group: "", version: "v1", kind: "ConfigMap", namespace: "staging", name: "someone-elses" };
     expect(await target.get(ref)).toBeDefined();
+  });
+});
+
+describe("failures the API reports", () => {
+  test("a 409 names the field and the other manager; --force-conflicts takes it over", async () => {
+    await seedAs(fake, "kubectl", namespace("staging"));
+    await seedAs(fake, "kubectl-edit", deployment("staging", "api", 5));
+    const run = await applyEnvironment(target, request(stack), fastDeps());
+    const api = run.objects.find((o) => o.ref.kind === "Deployment" && o.ref.name === "api");
+    expect(api).toMatchObject({ action: Action.Failed, failure: FailureKind.Conflict });
+    expect(api?.message).toBe(
+      'conflict on .spec.replicas (owned by "kubectl-edit"); --force-conflicts takes these fields over',
+    );
+    expect(exitCodeOf([run])).toBe(1);
+    const forced = await applyEnvironment(target, request(stack, { force: true }), fastDeps());
+    expect(forced.objects.find((o) => o.ref.kind === "Deployment" && o.ref.name === "api")?.action).toBe(
+      Action.Configured,
+    );
+  });
+
+  test("a 422 points at the template line of the invalid field", async () => {
+    const bad = deployment("staging", "api");
+    const spec = bad.spec as { template: { metadata: { labels: Record<string, string> } } };
+    spec.template.metadata.labels = { app: "something-else" };
+    const objects = rendered([namespace("staging"), bad]).map((r, i) =>
+      i === 1
+        ? {
+            ...r,
+            locate: (path: readonly (string | number)[]) => ({
+              file: "templates/api.yaml.hbs",
+              line: 40 + path.length,
+            }),
+          }
+        : r,
+    );
+    const run = await applyEnvironment(target, { ...request([]), objects }, fastDeps());
+    const failed = run.objects.find((o) => o.action === Action.Failed);
+    expect(failed?.failure).toBe(FailureKind.Input);
+    expect(failed?.message).toContain("is invalid");
+    expect(failed?.source?.file).toBe("templates/api.yaml.hbs");
+    expect(failed?.source?.line).toBeGreaterThan(40);
+    expect(exitCodeOf([run])).toBe(2);
+  });
+
+  test("CRDs are applied first and waited for until Established, then their objects", async () => {
+    fake.controller.start(15);
+    const crd = {
+      apiVersion: "apiextensions.k8s.io/v1",
+      kind: "CustomResourceDefinition",
+      metadata: { name: "widgets.example.com" },
+      spec: {
+        group: "example.com",
+        names: { kind: "Widget", plural: "widgets", singular: "widget", listKind: "WidgetList" },
+        scope: "Namespaced",
+        versions: [
+          {
+            name: "v1",
+            served: true,
+            storage: true,
+            schema: { openAPIV3Schema: { type: "object", "x-kubernetes-preserve-unknown-fields": true } },
+          },
+        ],
+      },
+    };
+    const widget = {
+      apiVersion: "example.com/v1",
+      kind: "Widget",
+      metadata: { name: "w", namespace: "staging" },
+      size: 3,
+    };
+    const objects = [crd, namespace("staging"), widget];
+    const run = await applyEnvironment(target, request(objects), fastDeps());
+    expect(run.objects.map((o) => `${o.action} ${o.ref.kind}`)).toEqual([
+      "created CustomResourceDefinition",
+      "created Namespace",
+      "created Widget",
+    ]);
+    const again = await applyEnvironment(target, request(objects), fastDeps());
+    expect(summarize(again.objects).unchanged).toBe(3);
+  });
+});
+
+describe("--dry-run", () => {
+  test("on a fresh cluster: the server is asked where it can answer, nothing is written", async () => {
+    const run = await applyEnvironment(target, request(stack, { dryRun: true }), fastDeps());
+    expect(summarize(run.objects)).toEqual({ created: 5, configured: 0, unchanged: 0, pruned: 0, failed: 0 });
+    expect(run.objects.map((o) => o.ref.kind)).toEqual([
+      "Namespace",
+      "ConfigMap",
+      "Service",
+      "Deployment",
+      "Deployment",
+    ]);
+    expect(run.objects[1]?.message).toBe("in namespace staging, created by this run");
+    expect(fake.requests.filter((r) => r.verb === "patch").every((r) => r.dryRun)).toBe(true);
+    expect(
+      await target.get({ group: "", version: "v1", kind: "Namespace", name: "staging" }),
+    ).toBeUndefined();
   });
 });

@@ -19,10 +19,13 @@ import { forEachBounded } from "./pool.ts";
 import type { ApplyTarget, KindRef } from "./port.ts";
 import { ApiFailure } from "./port.ts";
 import { formatRefusal, planPrune } from "./prune.ts";
-import { Action, type ApplyReport, FailureKind, type ObjectOutcome } from "./report.ts";
+import { Action, type ApplyReport, FailureKind, type ObjectOutcome, type Problem } from "./report.ts";
 import { defaultRetryPolicy, type RetryEnv, type RetryPolicy, withRetry } from "./retry.ts";
 import { waitForRollouts } from "./rollout.ts";
 import { waitedKinds } from "./wait.ts";
+
+/** Requests in flight within a stage unless --concurrency says otherwise. */
+export const defaultConcurrency = 32;
 
 export interface ApplyRequest {
   readonly environment: string;
@@ -96,11 +99,16 @@ export async function applyEnvironment(
   }));
   const desiredObjects = desired.map((d) => d.object);
   const outcomes = new Map<string, ObjectOutcome>();
-  const problems: string[] = [];
+  const problems: Problem[] = [];
+  const order = new Map(desiredObjects.map((o, i) => [refKey(refOf(o)), i]));
+  const rank = (o: ObjectOutcome) => order.get(refKey(o.ref)) ?? order.size;
   const report = (): ApplyReport => ({
     target: target.name,
     dryRun: req.dryRun,
-    objects: [...outcomes.values()],
+    // Apply order, then deletions by kind and name: the same on every run.
+    objects: [...outcomes.values()].sort(
+      (a, b) => rank(a) - rank(b) || refKey(a.ref).localeCompare(refKey(b.ref)),
+    ),
     problems,
     requests: { retries: counter.retries },
   });
@@ -123,9 +131,10 @@ export async function applyEnvironment(
     for (const gk of scope.groupKinds) {
       const kind = kindRefOf(gk, desiredObjects);
       if (!kind) {
-        problems.push(
-          `the inventory records ${gk}, whose API version is unknown: its members were not checked`,
-        );
+        problems.push({
+          kind: "note",
+          message: `the inventory records ${gk}, whose API version is unknown: its members were not checked`,
+        });
         continue;
       }
       const namespaces = isClusterScoped(kind.kind) ? [undefined] : scope.namespaces;
@@ -141,22 +150,22 @@ export async function applyEnvironment(
     });
   } catch (e) {
     const f = classifyFailure(e);
-    problems.push(`could not read the current state: ${f.message}`);
+    problems.push({ kind: f.kind, message: `could not read the current state: ${f.message}` });
     notAttempted(desiredObjects.map(refOf));
-    return { ...report(), objects: [...outcomes.values()].map((o) => ({ ...o, failure: f.kind })) };
+    return report();
   }
 
   const members = [...live.values()].filter((o) => isMember(o, parent));
   const prune = req.prune ? planPrune(desiredObjects, members, req.allowDestructive) : undefined;
   if (prune && prune.refusals.length > 0) {
-    for (const r of prune.refusals) problems.push(formatRefusal(r));
+    for (const r of prune.refusals) problems.push({ kind: "refused", message: formatRefusal(r) });
     notAttempted(desiredObjects.map(refOf));
     return report();
   }
 
-  const parentNamespaceExists =
-    parentLive !== undefined ||
-    live.has(refKey({ group: "", version: "v1", kind: "Namespace", name: req.appNamespace }));
+  const liveNamespace = (name: string) =>
+    live.has(refKey({ group: "", version: "v1", kind: "Namespace", name }));
+  const parentNamespaceExists = parentLive !== undefined || liveNamespace(req.appNamespace);
   let parentWritten = false;
   const writeParent = async (record: InventoryRecord): Promise<void> => {
     const next = parentObject(parent, record);
@@ -169,6 +178,11 @@ export async function applyEnvironment(
   };
   const recordBeforeWrites = unionInventory(recorded, rendered);
 
+  const namespacesCreatedNow = new Set(
+    desiredObjects
+      .filter((o) => o.kind === "Namespace" && !liveNamespace(o.metadata.name))
+      .map((o) => o.metadata.name),
+  );
   let stopped = false;
   const stages = [...new Set(desired.map((d) => stageOf(d.object.kind)))].sort((a, b) => a - b);
   for (const stage of stages) {
@@ -177,9 +191,11 @@ export async function applyEnvironment(
         await writeParent(recordBeforeWrites);
         parentWritten = true;
       } catch (e) {
-        problems.push(
-          `could not record the inventory in ConfigMap ${parent.namespace}/${parent.name}: ${classifyFailure(e).message}`,
-        );
+        const f = classifyFailure(e);
+        problems.push({
+          kind: f.kind,
+          message: `could not record the inventory in ConfigMap ${parent.namespace}/${parent.name}: ${f.message}`,
+        });
         stopped = true;
       }
     }
@@ -206,6 +222,15 @@ export async function applyEnvironment(
         }
         if (isUnchanged(object, current)) {
           outcomes.set(key, { ref, action: Action.Unchanged });
+          return;
+        }
+        if (req.dryRun && ref.namespace !== undefined && namespacesCreatedNow.has(ref.namespace)) {
+          // The API cannot dry-run into a namespace that does not exist yet (404).
+          outcomes.set(key, {
+            ref,
+            action: Action.Created,
+            message: `in namespace ${ref.namespace}, created by this run`,
+          });
           return;
         }
         try {
@@ -253,11 +278,11 @@ export async function applyEnvironment(
   }
 
   if (prune) {
-    const order = [...prune.deletions].sort((a, b) => stageOf(b.kind) - stageOf(a.kind));
+    const deletionOrder = [...prune.deletions].sort((a, b) => stageOf(b.kind) - stageOf(a.kind));
     let deletionFailed = false;
-    for (const stage of [...new Set(order.map((r) => stageOf(r.kind)))]) {
+    for (const stage of [...new Set(deletionOrder.map((r) => stageOf(r.kind)))]) {
       await forEachBounded(
-        order.filter((r) => stageOf(r.kind) === stage),
+        deletionOrder.filter((r) => stageOf(r.kind) === stage),
         req.concurrency,
         async (ref) => {
           try {
@@ -286,10 +311,11 @@ export async function applyEnvironment(
   }
 
   try {
-    if (req.prune) await writeParent(rendered);
+    await writeParent(req.prune ? rendered : recordBeforeWrites);
     await target.commit?.();
   } catch (e) {
-    problems.push(`could not record the inventory: ${classifyFailure(e).message}`);
+    const f = classifyFailure(e);
+    problems.push({ kind: f.kind, message: `could not record the inventory: ${f.message}` });
     return report();
   }
 

@@ -33,6 +33,41 @@ export function withAppliedHash(o: KubeObject): KubeObject {
   };
 }
 
+const quantityPattern =
+  /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(?:(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)|[eE]([+-]?\d+))?$/;
+const suffixes: Readonly<Record<string, number>> = {
+  n: 1e-9,
+  u: 1e-6,
+  m: 1e-3,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
+};
+
+/** A resource quantity's value (`500m` → 0.5, `1Gi` → 1073741824), or undefined for other text. */
+export function quantityValue(text: string): number | undefined {
+  const m = quantityPattern.exec(text);
+  if (!m) return undefined;
+  const scale = m[2] ? (suffixes[m[2]] as number) : m[3] ? 10 ** Number(m[3]) : 1;
+  return Number(m[1]) * scale;
+}
+
+/** The API server stores quantities in canonical form (`1000m` comes back as `1`). */
+function sameQuantity(want: string, have: string): boolean {
+  const a = quantityValue(want);
+  const b = quantityValue(have);
+  return a !== undefined && b !== undefined && Math.abs(a - b) <= Math.abs(a) * 1e-12;
+}
+
 /** Every field of `want` is present in `have` with the same value (lists compared item by item). */
 export function containedIn(want: unknown, have: unknown): boolean {
   if (Array.isArray(want)) {
@@ -45,6 +80,7 @@ export function containedIn(want: unknown, have: unknown): boolean {
     return Object.entries(want).every(([k, w]) => containedIn(w, (have as Record<string, unknown>)[k]));
   }
   if (typeof want === "number" && typeof have === "string") return String(want) === have;
+  if (typeof want === "string" && typeof have === "string" && want !== have) return sameQuantity(want, have);
   return want === have;
 }
 

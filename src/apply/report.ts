@@ -1,3 +1,4 @@
+import { ExitCode } from "../core/exit-code.ts";
 import { describeRef, type ObjectRef } from "../core/kube/object.ts";
 import { formatLocation, type SourceLocation } from "../core/location.ts";
 
@@ -31,12 +32,19 @@ export interface ObjectOutcome {
   readonly rollout?: string;
 }
 
+/** A problem of the run as a whole (not of one object): a refused prune, an unreadable inventory. */
+export interface Problem {
+  /** `note` informs and fails nothing. */
+  readonly kind: FailureKind | "refused" | "note";
+  readonly message: string;
+}
+
 export interface ApplyReport {
   readonly target: string;
   readonly dryRun: boolean;
   readonly objects: readonly ObjectOutcome[];
   /** Why the run stopped early or pruning was refused, in order. */
-  readonly problems: readonly string[];
+  readonly problems: readonly Problem[];
   readonly requests: { readonly retries: number };
 }
 
@@ -50,23 +58,45 @@ export function summarize(objects: readonly ObjectOutcome[]): Summary {
 
 const summaryKeys = ["created", "configured", "unchanged", "pruned", "failed"] as const;
 
+/** `3 created, 0 configured, 4 unchanged, 0 pruned, 0 failed`. */
+export function summaryLine(s: Summary): string {
+  return summaryKeys.map((k) => `${s[k]} ${k}`).join(", ");
+}
+
 function outcomeLine(o: ObjectOutcome): string {
   const where = o.source ? ` (${formatLocation(o.source)})` : "";
   const note = o.message ? `: ${o.message}` : o.rollout ? ` · ${o.rollout}` : "";
   return `${o.action.padEnd(13)} ${describeRef(o.ref)}${note}${where}`;
 }
 
-/** The terminal report: one line per object that did something, then the counts table. */
+const notAttemptedCount = (r: ApplyReport) =>
+  r.objects.filter((o) => o.action === Action.NotAttempted).length;
+
+/** The terminal report of one target: one line per object that did something, then the counts. */
 export function formatReport(r: ApplyReport): string {
   const lines: string[] = [`${r.target}${r.dryRun ? " (dry run)" : ""}`];
   for (const o of r.objects) if (o.action !== Action.Unchanged) lines.push(`  ${outcomeLine(o)}`);
   const s = summarize(r.objects);
-  const skipped = r.objects.filter((o) => o.action === Action.NotAttempted).length;
-  lines.push(
-    `  ${summaryKeys.map((k) => `${s[k]} ${k}`).join(", ")}${skipped ? `, ${skipped} not attempted` : ""}`,
-  );
-  for (const p of r.problems) lines.push(`  ${p}`);
+  const skipped = notAttemptedCount(r);
+  const retried = r.requests.retries ? ` (${r.requests.retries} requests retried)` : "";
+  lines.push(`  ${summaryLine(s)}${skipped ? `, ${skipped} not attempted` : ""}${retried}`);
+  for (const p of r.problems) lines.push(`  ${p.message}`);
   return `${lines.join("\n")}\n`;
+}
+
+/** The counts as a terminal table, one row per target. */
+export function formatSummaryTable(reports: readonly ApplyReport[]): string {
+  const head = ["target", ...summaryKeys, "not attempted"];
+  const rows = reports.map((r) => {
+    const s = summarize(r.objects);
+    return [r.target, ...summaryKeys.map((k) => String(s[k])), String(notAttemptedCount(r))];
+  });
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] as string).length)));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number)))
+      .join("  ");
+  return `${[head, ...rows].map(line).join("\n")}\n`;
 }
 
 /** The job summary: a Markdown table per target. */
@@ -74,17 +104,20 @@ export function formatReportMarkdown(reports: readonly ApplyReport[]): string {
   const head = `| target | ${summaryKeys.join(" | ")} | not attempted |\n|---|${summaryKeys.map(() => "---:").join("|")}|---:|`;
   const rows = reports.map((r) => {
     const s = summarize(r.objects);
-    const skipped = r.objects.filter((o) => o.action === Action.NotAttempted).length;
-    return `| \`${r.target}\` | ${summaryKeys.map((k) => s[k]).join(" | ")} | ${skipped} |`;
+    return `| \`${r.target}\` | ${summaryKeys.map((k) => s[k]).join(" | ")} | ${notAttemptedCount(r)} |`;
   });
   const details = reports.flatMap((r) =>
     r.objects
       .filter((o) => o.action === Action.Failed || o.action === Action.Pruned)
       .map((o) => `- \`${r.target}\` ${outcomeLine(o)}`),
   );
-  return [head, ...rows, "", ...details, ...reports.flatMap((r) => r.problems.map((p) => `- ${p}`))].join(
-    "\n",
-  );
+  return [
+    head,
+    ...rows,
+    "",
+    ...details,
+    ...reports.flatMap((r) => r.problems.map((p) => `- \`${r.target}\` ${p.message}`)),
+  ].join("\n");
 }
 
 export function reportJson(o: ObjectOutcome) {
@@ -95,4 +128,22 @@ export function reportJson(o: ObjectOutcome) {
     ...(o.source ? { source: formatLocation(o.source) } : {}),
     ...(o.rollout ? { rollout: o.rollout } : {}),
   };
+}
+
+const exitRank: Record<Problem["kind"], ExitCode> = {
+  note: ExitCode.Ok,
+  environment: ExitCode.EnvironmentFailed,
+  input: ExitCode.BadInput,
+  refused: ExitCode.BadInput,
+  conflict: ExitCode.NotClean,
+  rollout: ExitCode.NotClean,
+};
+
+/** The contract's exit code for a set of runs: the worst of their failures. */
+export function exitCodeOf(reports: readonly ApplyReport[]): ExitCode {
+  const kinds = reports.flatMap((r) => [
+    ...r.problems.map((p) => p.kind),
+    ...r.objects.flatMap((o) => (o.failure && o.action === Action.Failed ? [o.failure] : [])),
+  ]);
+  return kinds.reduce<ExitCode>((worst, k) => Math.max(worst, exitRank[k]) as ExitCode, ExitCode.Ok);
 }

@@ -12,6 +12,7 @@ const benches: Record<string, () => Promise<Bench>> = {
   smoke: () => import("./smoke.ts"),
   alerts: () => import("./alerts.ts"),
   receiver: () => import("./receiver.ts"),
+  apply: () => import("./apply.ts"),
 };
 
 const [benchName, ...benchArgs] = process.argv.slice(2);

@@ -11,13 +11,12 @@ import type {
   DeploymentRecord,
   DeploymentState,
 } from "../promote/ports.ts";
+import type { RepoRef } from "./deployment.ts";
 import { guarded } from "./octokit.ts";
-import { readZip } from "./zip.ts";
 
-export interface RepoRef {
-  readonly owner: string;
-  readonly repo: string;
-}
+export type { RepoRef };
+
+import { readZip } from "./zip.ts";
 
 /** How many of an environment's newest deployments the history looks at. */
 const historyDepth = 30;

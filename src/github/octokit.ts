@@ -8,6 +8,7 @@ export interface PullRequestRef {
   readonly number: number;
 }
 
+/** Runs a GitHub call, turning a refusal into an EnvironmentError that names what was tried. */
 export async function guarded<T>(what: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();

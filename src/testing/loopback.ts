@@ -27,3 +27,25 @@ export function serveLoopback(
     },
   };
 }
+
+/** A fake API served on loopback between start() and stop(); subclasses answer in handle(). */
+export abstract class LoopbackFake {
+  private server: LoopbackServer | undefined;
+
+  abstract handle(request: Request): Response | Promise<Response>;
+
+  start(): this {
+    this.server = serveLoopback((req) => this.handle(req));
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    await this.server?.stop();
+    this.server = undefined;
+  }
+
+  get url(): string {
+    if (!this.server) throw new Error(`${this.constructor.name} is not started`);
+    return this.server.url;
+  }
+}

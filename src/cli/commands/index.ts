@@ -1,5 +1,6 @@
 import type { Command } from "../command.ts";
 import { alertsBuild, alertsCheck, alertsTest } from "./alerts.ts";
+import { applyCommand } from "./apply.ts";
 import { bundleCommand } from "./bundle.ts";
 import { deployCommand } from "./deploy.ts";
 import { diffCommand } from "./diff.ts";
@@ -23,6 +24,7 @@ export const commands: readonly Command[] = [
   alertsCheck,
   alertsTest,
   receiverServe,
+  applyCommand,
   bundleCommand,
   deployCommand,
   promoteCommand,

@@ -1,3 +1,5 @@
+import { LoopbackFake } from "../loopback.ts";
+
 /**
  * A loopback stand-in for the GKE API (container.googleapis.com v1), answering
  * `projects.locations.clusters.get` as the REST API does: the Cluster resource as JSON, or
@@ -31,25 +33,15 @@ const rpcError = (code: number, status: string, message: string, details: unknow
     headers: { "Content-Type": "application/json; charset=UTF-8" },
   });
 
-export class FakeGke {
+export class FakeGke extends LoopbackFake {
   readonly requests: FakeGkeRequest[] = [];
-  private server: ReturnType<typeof Bun.serve> | undefined;
 
-  constructor(private readonly options: FakeGkeOptions) {}
-
-  start(): this {
-    this.server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: (req) => this.handle(req) });
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    await this.server?.stop(true);
-    this.server = undefined;
+  constructor(private readonly options: FakeGkeOptions) {
+    super();
   }
 
   get port(): number {
-    if (!this.server) throw new Error("fake GKE is not started");
-    return this.server.port as number;
+    return Number(new URL(this.url).port);
   }
 
   handle(req: Request): Response {

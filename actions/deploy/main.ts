@@ -1,0 +1,33 @@
+import * as core from "@actions/core";
+import * as github from "@actions/github";
+import { formatReportMarkdown, summaryLine } from "../../src/apply/report.ts";
+import { deployOptionsFromInputs, prepareDeploy, realWorld } from "../../src/cli/commands/apply.ts";
+import { octokitDeployments, withDeployment } from "../../src/github/deployment.ts";
+import { makeOctokit } from "../../src/github/octokit.ts";
+
+async function run(): Promise<void> {
+  for (const name of ["GRAFANA_ADMIN_USER", "GRAFANA_ADMIN_PASSWORD"])
+    core.setSecret(process.env[name] ?? "");
+  const options = deployOptionsFromInputs(core);
+  const prepared = prepareDeploy(
+    options,
+    realWorld(process.cwd(), process.env, (line) => core.info(line)),
+  );
+  core.setOutput("sha256", prepared.sha256);
+  const { repo, sha, serverUrl, runId } = github.context;
+  const logUrl = `${serverUrl}/${repo.owner}/${repo.repo}/actions/runs/${runId}`;
+  const deployments = octokitDeployments(makeOctokit(core.getInput("github-token")), repo);
+  const record = { ref: sha, environment: options.env, sha256: prepared.sha256, logUrl };
+  const result = await withDeployment(deployments, record, async () => {
+    const r = await prepared.run();
+    return { ...r, ok: r.exitCode === 0, headline: summaryLine(r.summary) };
+  });
+  await core.summary
+    .addHeading(`flyby apply: ${options.env}`, 2)
+    .addRaw(formatReportMarkdown(result.reports))
+    .write();
+  core.setOutput("summary", JSON.stringify(result.summary));
+  if (!result.ok) core.setFailed(`flyby apply ${options.env}: ${result.headline} (exit ${result.exitCode})`);
+}
+
+run().catch((e: unknown) => core.setFailed(e instanceof Error ? e.message : String(e)));

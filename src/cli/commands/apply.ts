@@ -1,0 +1,335 @@
+import { createHash } from "node:crypto";
+import { join, resolve } from "node:path";
+import { GoogleAuth } from "google-auth-library";
+import { writeDirectoryAtomically } from "../../adapters/atomic-dir.ts";
+import { DirApplyTarget } from "../../adapters/dir-target.ts";
+import { KubeApplyTarget } from "../../adapters/kube-target.ts";
+import { loadManifestTree } from "../../adapters/manifest-files.ts";
+import { type ApplyDeps, applyEnvironment, defaultConcurrency } from "../../apply/apply.ts";
+import type { ApplyTarget } from "../../apply/port.ts";
+import { parseAllowDestructive } from "../../apply/prune.ts";
+import {
+  type ApplyReport,
+  exitCodeOf,
+  formatReport,
+  formatSummaryTable,
+  reportJson,
+  type Summary,
+  summarize,
+} from "../../apply/report.ts";
+import { buildEnvironmentSecrets } from "../../apply/secrets.ts";
+import { Duration } from "../../core/duration.ts";
+import { UsageError } from "../../core/errors.ts";
+import type { ExitCode } from "../../core/exit-code.ts";
+import { stageOf } from "../../core/kube/kinds.ts";
+import type { RenderedObject } from "../../core/kube/object.ts";
+import { gkeClusterPath } from "../../core/manifests/environments.ts";
+import { renderToText } from "../../core/render/output.ts";
+import { renderChecked } from "../../core/render/render-checked.ts";
+import {
+  gkeKubeConfig,
+  parseGkeClusterPath,
+  resolveGkeCluster,
+  tokenSourceOf,
+} from "../../gke/credentials.ts";
+import { loadKubeConfig } from "../../kube/cluster.ts";
+import type { Command, CommandContext, OptionValues } from "../command.ts";
+import { flag, parseTarget, requiredString, stringOption } from "../options.ts";
+
+export interface DeployOptions {
+  readonly env: string;
+  /** `dir:PATH` or `cluster`. */
+  readonly target: string;
+  readonly kubeconfig?: string;
+  readonly context?: string;
+  /** GKE cluster paths; `env` stands for every cluster of the environment. */
+  readonly gke: readonly string[];
+  readonly prune: boolean;
+  readonly wait: boolean;
+  readonly timeout: Duration;
+  readonly dryRun: boolean;
+  readonly concurrency: number;
+  readonly force: boolean;
+  readonly allowDestructive: readonly string[];
+}
+
+/** The outside world a deploy talks to; tests replace the clusters. */
+export interface DeployWorld {
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly apply: ApplyDeps;
+  gkeTarget(path: string): Promise<ApplyTarget>;
+  kubeTarget(kubeconfig: string | undefined, context: string | undefined): ApplyTarget;
+}
+
+export interface DeployResult {
+  readonly reports: readonly ApplyReport[];
+  readonly exitCode: ExitCode;
+  /** sha256 of the rendered YAML (without the Secrets built from the environment). */
+  readonly sha256: string;
+  readonly summary: Summary;
+}
+
+/** Real clusters: kubeconfig contexts, or GKE through its REST API and Application Default Credentials. */
+export function realWorld(
+  cwd: string,
+  env: Readonly<Record<string, string | undefined>>,
+  progress: (line: string) => void,
+): DeployWorld {
+  return {
+    cwd,
+    env,
+    apply: {
+      sleep: (ms) => Bun.sleep(ms),
+      random: Math.random,
+      now: () => Date.now(),
+      progress,
+    },
+    async gkeTarget(path) {
+      const auth = await new GoogleAuth({
+        scopes: ["https://www.googleapis.com/auth/cloud-platform"],
+      }).getClient();
+      const cluster = await resolveGkeCluster(path, auth);
+      return new KubeApplyTarget(gkeKubeConfig(cluster, tokenSourceOf(auth)), `gke:${path}`);
+    },
+    kubeTarget(kubeconfig, context) {
+      const kc = loadKubeConfig({ ...(kubeconfig ? { kubeconfig } : {}), ...(context ? { context } : {}) });
+      return new KubeApplyTarget(kc, `cluster:${kc.getCurrentContext()}`);
+    },
+  };
+}
+
+function sortForApply(objects: readonly RenderedObject[]): RenderedObject[] {
+  return [...objects].sort((a, b) => stageOf(a.object.kind) - stageOf(b.object.kind));
+}
+
+export interface PreparedDeploy {
+  /** sha256 of the rendered YAML (without the Secrets built from the environment). */
+  readonly sha256: string;
+  run(): Promise<DeployResult>;
+}
+
+/**
+ * Renders the environment and checks the options and secrets; `run()` then applies to every
+ * target in parallel, one report per target.
+ */
+export function prepareDeploy(options: DeployOptions, world: DeployWorld): PreparedDeploy {
+  const allow = new Set(
+    options.allowDestructive.map((v) => {
+      try {
+        return parseAllowDestructive(v);
+      } catch (e) {
+        throw new UsageError(`--allow-destructive ${(e as Error).message}`);
+      }
+    }),
+  );
+  const target = parseTarget(options.target, "target", ["dir", "cluster"] as const);
+  const result = renderChecked(loadManifestTree(join(world.cwd, "manifests")), options.env);
+  const environment = result.environment;
+  const sha256 = createHash("sha256").update(renderToText(result.objects)).digest("hex");
+  let makeTargets: () => Promise<ApplyTarget[]>;
+  let objects: readonly RenderedObject[] = result.objects;
+  if (target.scheme === "dir") {
+    if (!target.rest) throw new UsageError("--target dir:PATH needs a folder");
+    if (options.gke.length > 0 || options.kubeconfig || options.context) {
+      throw new UsageError("--gke, --kubeconfig and --context go with --target cluster");
+    }
+    const dir = new DirApplyTarget(resolve(world.cwd, target.rest), writeDirectoryAtomically, target.rest);
+    makeTargets = async () => [dir];
+  } else {
+    const secrets = buildEnvironmentSecrets(
+      result.objects.map((r) => r.object),
+      world.env,
+    ).map((object) => ({
+      object,
+      source: { file: "environment (GRAFANA_ADMIN_USER, GRAFANA_ADMIN_PASSWORD)" },
+    }));
+    objects = sortForApply([...result.objects, ...secrets]);
+    if (options.gke.length > 0) {
+      if (options.kubeconfig || options.context) {
+        throw new UsageError("--gke does not go with --kubeconfig or --context");
+      }
+      const paths = [
+        ...new Set(
+          options.gke.flatMap((g) =>
+            g === "env" ? environment.clusters.map(gkeClusterPath) : [parseGkeClusterPath(g)],
+          ),
+        ),
+      ];
+      makeTargets = () => Promise.all(paths.map((p) => world.gkeTarget(p)));
+    } else {
+      makeTargets = async () => [
+        world.kubeTarget(options.kubeconfig ?? world.env.KUBECONFIG, options.context),
+      ];
+    }
+  }
+  const request = {
+    environment: environment.name,
+    appNamespace: environment.appNamespace,
+    namespaces: environment.namespaces,
+    objects,
+    prune: options.prune,
+    wait: options.wait,
+    timeoutMs: options.timeout.milliseconds,
+    dryRun: options.dryRun,
+    concurrency: options.concurrency,
+    force: options.force,
+    allowDestructive: allow,
+  };
+  return {
+    sha256,
+    async run() {
+      const targets = await makeTargets();
+      const reports = await Promise.all(
+        targets.map((t) =>
+          applyEnvironment(t, request, {
+            ...world.apply,
+            progress: (line) => world.apply.progress(targets.length > 1 ? `${t.name}: ${line}` : line),
+          }),
+        ),
+      );
+      const summary = summarize(reports.flatMap((r) => r.objects));
+      return { reports, exitCode: exitCodeOf(reports), sha256, summary };
+    },
+  };
+}
+
+export function deploy(options: DeployOptions, world: DeployWorld): Promise<DeployResult> {
+  return prepareDeploy(options, world).run();
+}
+
+export function deployJson(result: DeployResult): string {
+  return `${JSON.stringify({
+    summary: result.summary,
+    objects: result.reports.flatMap((r) => r.objects.map((o) => ({ target: r.target, ...reportJson(o) }))),
+    problems: result.reports.flatMap((r) => r.problems.map((p) => ({ target: r.target, ...p }))),
+    sha256: result.sha256,
+  })}\n`;
+}
+
+function optionsOf(ctx: CommandContext): DeployOptions {
+  const concurrencyText = stringOption(ctx, "concurrency") ?? String(defaultConcurrency);
+  const concurrency = Number(concurrencyText);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
+    throw new UsageError(`--concurrency "${concurrencyText}" must be a whole number from 1 to 256`);
+  }
+  const list = (name: string) => {
+    const v = ctx.options[name];
+    return Array.isArray(v) ? v : typeof v === "string" ? [v] : [];
+  };
+  const kubeconfig = stringOption(ctx, "kubeconfig");
+  const context = stringOption(ctx, "context");
+  return {
+    env: requiredString(ctx, "env", "E"),
+    target: requiredString(ctx, "target", "dir:PATH|cluster"),
+    ...(kubeconfig ? { kubeconfig } : {}),
+    ...(context ? { context } : {}),
+    gke: list("gke"),
+    prune: flag(ctx, "prune"),
+    wait: flag(ctx, "wait"),
+    timeout: Duration.parse(stringOption(ctx, "timeout") ?? "5m", "--timeout"),
+    dryRun: flag(ctx, "dry-run"),
+    concurrency,
+    force: flag(ctx, "force-conflicts"),
+    allowDestructive: list("allow-destructive"),
+  };
+}
+
+/** What the deploy action reads its inputs with (@actions/core). */
+export interface ActionInputs {
+  getInput(name: string, options?: { required?: boolean }): string;
+  getBooleanInput(name: string): boolean;
+  getMultilineInput(name: string): string[];
+}
+
+/** The deploy action's inputs, named as the command's options (`environment` is `--env`). */
+export function deployOptionsFromInputs(core: ActionInputs): DeployOptions {
+  const strings = ["kubeconfig", "context", "timeout", "concurrency"];
+  const flags = ["prune", "wait", "dry-run", "force-conflicts"];
+  const options: OptionValues = {
+    env: core.getInput("environment", { required: true }),
+    target: core.getInput("target", { required: true }),
+    ...Object.fromEntries(strings.map((n) => [n, core.getInput(n) || undefined])),
+    ...Object.fromEntries(flags.map((n) => [n, core.getBooleanInput(n)])),
+    gke: core.getMultilineInput("gke"),
+    "allow-destructive": core.getMultilineInput("allow-destructive"),
+  };
+  return optionsOf({ options } as CommandContext);
+}
+
+/** Runs `apply` with the given world; the command itself passes the real one. */
+export async function runApply(ctx: CommandContext, world: DeployWorld): Promise<ExitCode> {
+  const result = await deploy(optionsOf(ctx), world);
+  if (ctx.out.json) ctx.out.stdout(deployJson(result));
+  else {
+    for (const r of result.reports) ctx.out.stdout(`${formatReport(r)}\n`);
+    ctx.out.stdout(formatSummaryTable(result.reports));
+  }
+  return result.exitCode;
+}
+
+export const applyCommand: Command = {
+  name: "apply",
+  summary: "Server-side apply an environment in stages, prune by inventory, wait for rollouts",
+  synopsis:
+    "apply --env E --target dir:PATH|cluster [--kubeconfig P] [--context C] [--gke projects/P/locations/L/clusters/C] [--prune] [--wait] [--timeout D] [--dry-run] [--concurrency N] [--force-conflicts] [--allow-destructive REF]...",
+  details: `
+Applies the rendered environment with server-side apply (field manager flyby), stage by stage:
+CRDs (waited until Established), Namespaces, RBAC, ServiceAccounts/ConfigMaps/Secrets/PVCs,
+Services, workloads; up to --concurrency requests in flight within a stage (default 32).
+Objects whose live state already matches are not written: a second apply of the same render
+makes no writes. Every object carries the ApplySet label applyset.kubernetes.io/part-of, and
+the ConfigMap flyby-applyset-<env> in the app namespace records the inventory.
+  dir:PATH   hydrated manifests as files (the render --out layout), replaced atomically
+  cluster    a kubeconfig context, or GKE: --gke projects/P/locations/L/clusters/C (repeatable;
+             --gke env means every cluster of the environment, applied in parallel). GKE
+             endpoints come from the GKE API with Application Default Credentials.
+--prune deletes inventory objects no longer rendered. It refuses an empty render, deleting
+more than 25% of the inventory, and deleting a Namespace, PVC or CRD, unless each object is
+named: --allow-destructive KIND/NS/NAME (KIND/NAME when cluster-scoped).
+--wait follows Deployments, StatefulSets, DaemonSets and PVCs until ready or --timeout (5m).
+Secret grafana-admin is built from GRAFANA_ADMIN_USER and GRAFANA_ADMIN_PASSWORD (16+
+characters, no well-known default) when a rendered workload reads it; values never print.
+429, 5xx and broken connections are retried with backoff; after a hard failure the report
+lists what was applied, what failed and what was not attempted.
+Exit codes: 0 applied, 1 a conflict or failed rollout, 2 bad input or a refused prune,
+3 the cluster failed (unreachable, forbidden, timeout).`,
+  options: {
+    env: { type: "string", valueName: "E", description: "the environment (see manifests/environments.yaml)" },
+    target: { type: "string", valueName: "dir:PATH|cluster", description: "where to apply" },
+    kubeconfig: {
+      type: "string",
+      valueName: "P",
+      description: "kubeconfig file (default $KUBECONFIG, ~/.kube/config)",
+    },
+    context: { type: "string", valueName: "C", description: "kubeconfig context to use" },
+    gke: {
+      type: "string",
+      valueName: "projects/P/locations/L/clusters/C",
+      multiple: true,
+      description: "a GKE cluster (repeatable), or env for all of the environment's clusters",
+    },
+    prune: { type: "boolean", description: "delete inventory objects that are no longer rendered" },
+    wait: { type: "boolean", description: "wait for rollouts" },
+    timeout: { type: "string", valueName: "D", description: "how long --wait waits (default 5m)" },
+    "dry-run": { type: "boolean", description: "ask the server what would change; write nothing" },
+    concurrency: {
+      type: "string",
+      valueName: "N",
+      description: "requests in flight within a stage (default 32)",
+    },
+    "force-conflicts": { type: "boolean", description: "take over fields another field manager owns" },
+    "allow-destructive": {
+      type: "string",
+      valueName: "REF",
+      multiple: true,
+      description: "let --prune delete this object (KIND/NS/NAME), past the guards",
+    },
+  },
+  run(ctx) {
+    return runApply(
+      ctx,
+      realWorld(ctx.cwd, ctx.env, (line) => ctx.out.stderr(`${line}\n`)),
+    );
+  },
+};
