@@ -7,8 +7,8 @@ import { renderChecked } from "../core/render/render-checked.ts";
 import { stableResolver } from "../testing/bundles.ts";
 import { repoRoot } from "../testing/cli.ts";
 import { decodeBundle, encodeBundle } from "./bundle.ts";
-import { formatImageReference, parseImageReference, registryOf } from "./image-ref.ts";
-import { buildBundle, containerImages, type DigestResolver, pinObjects } from "./pin.ts";
+import { parseImageReference, registryOf } from "./image-ref.ts";
+import { buildBundle, containerImages, pinObjects } from "./pin.ts";
 
 const tree = loadManifestTree(join(repoRoot, "manifests"));
 const commit = "0123456789abcdef0123456789abcdef01234567";

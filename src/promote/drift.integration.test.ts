@@ -3,7 +3,7 @@ import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { KubeApplyTarget } from "../adapters/kube-target.ts";
 import { loadManifestTree } from "../adapters/manifest-files.ts";
-import { loadEnvironments } from "../core/manifests/environments.ts";
+import { Duration } from "../core/duration.ts";
 import { artifactBundleStore, githubLedger } from "../github/deployments.ts";
 import { makeOctokit } from "../github/octokit.ts";
 import { tokenKubeConfig } from "../kube/cluster.ts";
@@ -15,7 +15,7 @@ import { FakeIssues } from "../testing/fake-github/issues.ts";
 import { FakeGitHub } from "../testing/fake-github/server.ts";
 import { FakeKube } from "../testing/fake-kube/server.ts";
 import { ScriptedSmoke } from "../testing/memory-deploy.ts";
-import { applyRollout } from "./adapters/apply-rollout.ts";
+import { bundleRollout } from "./adapters/apply-rollout.ts";
 import { deployAndVerify } from "./deploy.ts";
 
 const repo = { owner: "overflying", repo: "platform" };
@@ -40,13 +40,27 @@ beforeAll(async () => {
     {
       ledger: githubLedger(octokit, repo),
       store: artifactBundleStore(octokit, repo, join(dir, ".flyby/bundles")),
-      rollout: applyRollout({
-        target: new KubeApplyTarget(tokenKubeConfig(kube.url, kube.adminToken), "fake"),
-        environments: loadEnvironments(tree),
-        timeoutMs: 10_000,
-        concurrency: 8,
-        deps: fastDeps(),
-      }),
+      rollout: bundleRollout(
+        (environment) => ({
+          env: environment,
+          target: "cluster",
+          gke: [],
+          prune: true,
+          wait: true,
+          timeout: Duration.ofSeconds(10),
+          dryRun: false,
+          concurrency: 8,
+          force: false,
+          allowDestructive: [],
+        }),
+        {
+          cwd: dir,
+          env: {},
+          apply: fastDeps(),
+          gkeTarget: () => Promise.reject(new Error("no GKE here")),
+          kubeTarget: () => new KubeApplyTarget(tokenKubeConfig(kube.url, kube.adminToken), "fake"),
+        },
+      ),
       smoke: new ScriptedSmoke(),
       now: () => Date.now(),
       progress: () => {},

@@ -39,6 +39,7 @@ const images = [
   ["us-docker.pkg.dev/overflying/platform/api", "platform/api", "main"],
   ["us-docker.pkg.dev/overflying/platform/worker", "platform/worker", "main"],
 ] as const;
+const grafanaPassword = "story-test-grafana-password-0123";
 /** The worker digest whose production pods lose their GPU metrics. */
 let brokenWorker = "";
 
@@ -152,6 +153,8 @@ function job(extra: Record<string, string> = {}): Record<string, string> {
     GITHUB_API_URL: github.url,
     FLYBY_REGISTRY_PASSWORD: registry.password,
     FLYBY_REGISTRY_PLAIN_HTTP: registry.host,
+    GRAFANA_ADMIN_USER: "grafana-admin",
+    GRAFANA_ADMIN_PASSWORD: grafanaPassword,
     ...extra,
   };
 }
@@ -241,6 +244,7 @@ describe("the release story", () => {
     const v2 = await releaseJob("v2.0.0", second, "bundle-201.json", 203);
     expect(v2.stderr).not.toContain("internal error");
     expect(v2.code).toBe(1);
+    for (const out of [v1, v2]) expect(out.stdout + out.stderr).not.toContain(grafanaPassword);
     const promotedV2 = JSON.parse(v2.stdout) as {
       promotedFrom: string;
       deploy: { state: string; reason: string; deployment: number };

@@ -9,12 +9,12 @@ import { newSalt, Redactor } from "../../diff/redact.ts";
 import { isDirty, renderMarkdownFull, renderText } from "../../diff/report.ts";
 import { githubDriftIssues } from "../../github/issues.ts";
 import { makeOctokit } from "../../github/octokit.ts";
-import { KubeCluster, loadKubeConfig } from "../../kube/cluster.ts";
-import { asApplied } from "../../promote/adapters/apply-rollout.ts";
+import { asApplied, liveClusterOf } from "../../promote/adapters/apply-rollout.ts";
 import { type DriftCheck, syncDriftIssue } from "../../promote/drift.ts";
 import { currentDeployment } from "../../promote/history.ts";
 import type { Command } from "../command.ts";
 import { flag, stringOption } from "../options.ts";
+import { realWorld } from "./apply.ts";
 import { githubOptions, githubParts, repoFrom, reportChoices, reportOptions } from "./release-options.ts";
 
 export const driftCommand: Command = {
@@ -40,11 +40,9 @@ Exit 0 no drift, 1 drift found, 3 GitHub or the cluster unreachable or the bundl
     const { ledger, store } = githubParts(ctx);
     const kubeconfig = stringOption(ctx, "kubeconfig");
     const context = stringOption(ctx, "context");
-    const cluster = new KubeCluster(
-      loadKubeConfig({
-        ...(kubeconfig ? { kubeconfig: resolve(ctx.cwd, kubeconfig) } : {}),
-        ...(context ? { context } : {}),
-      }),
+    const world = realWorld(ctx.cwd, ctx.env, (line) => ctx.out.stderr(`${line}\n`));
+    const cluster = liveClusterOf(
+      world.kubeTarget(kubeconfig ? resolve(ctx.cwd, kubeconfig) : ctx.env.KUBECONFIG, context),
     );
     const issues = flag(ctx, "issue")
       ? githubDriftIssues(

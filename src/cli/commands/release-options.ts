@@ -1,16 +1,9 @@
-import { join, resolve } from "node:path";
-import { writeDirectoryAtomically } from "../../adapters/atomic-dir.ts";
-import { DirApplyTarget } from "../../adapters/dir-target.ts";
-import { KubeApplyTarget } from "../../adapters/kube-target.ts";
-import { loadManifestTree } from "../../adapters/manifest-files.ts";
-import type { ApplyTarget } from "../../apply/port.ts";
+import { resolve } from "node:path";
 import { Duration } from "../../core/duration.ts";
 import { UsageError } from "../../core/errors.ts";
-import { loadEnvironments } from "../../core/manifests/environments.ts";
 import { artifactBundleStore, githubLedger, type RepoRef } from "../../github/deployments.ts";
 import { makeOctokit } from "../../github/octokit.ts";
-import { loadKubeConfig } from "../../kube/cluster.ts";
-import { applyRollout } from "../../promote/adapters/apply-rollout.ts";
+import { bundleRollout } from "../../promote/adapters/apply-rollout.ts";
 import { smokeCheck } from "../../promote/adapters/smoke-check.ts";
 import type { BundleStore, DeployDeps, DeploymentLedger } from "../../promote/ports.ts";
 import { expectationsForEnvironment } from "../../smoke/adapters/environment.ts";
@@ -18,6 +11,7 @@ import { systemClock } from "../../smoke/poller.ts";
 import { accessFrom, parseCount, parseHttpUrl } from "../../smoke/run.ts";
 import type { CommandContext, OptionSpec } from "../command.ts";
 import { flag, parseTarget, stringOption } from "../options.ts";
+import { applyCommand, optionsOf, realWorld } from "./apply.ts";
 
 /** Where the ledger lives: GITHUB_TOKEN and GITHUB_REPOSITORY, as in a workflow job. */
 export const githubOptions: Readonly<Record<string, OptionSpec>> = {
@@ -28,12 +22,14 @@ export const githubOptions: Readonly<Record<string, OptionSpec>> = {
   },
 };
 
+const applyOptions = applyCommand.options;
+
+/** Where to apply, as `flyby apply` takes it, and how to reach the smoke checks. */
 export const targetOptions: Readonly<Record<string, OptionSpec>> = {
-  target: { type: "string", valueName: "dir:PATH|cluster", description: "where to apply (default cluster)" },
-  kubeconfig: { type: "string", valueName: "P", description: "kubeconfig (default $KUBECONFIG)" },
-  context: { type: "string", valueName: "C", description: "kubeconfig context" },
-  timeout: { type: "string", valueName: "D", description: "how long to wait for rollouts (default 5m)" },
-  concurrency: { type: "string", valueName: "N", description: "parallel API calls per stage (default 8)" },
+  ...Object.fromEntries(
+    ["kubeconfig", "context", "gke", "timeout", "concurrency"].map((k) => [k, applyOptions[k] as OptionSpec]),
+  ),
+  target: { ...(applyOptions.target as OptionSpec), description: "where to apply (default cluster)" },
   prometheus: { type: "string", valueName: "URL", description: "smoke checks: Prometheus base URL" },
   "via-cluster": {
     type: "boolean",
@@ -84,26 +80,6 @@ export function githubParts(ctx: CommandContext): { ledger: DeploymentLedger; st
   };
 }
 
-function applyTarget(ctx: CommandContext): ApplyTarget {
-  const target = parseTarget(stringOption(ctx, "target") ?? "cluster", "target", ["dir", "cluster"] as const);
-  const given = stringOption(ctx, "kubeconfig");
-  const kubeconfig = given ? resolve(ctx.cwd, given) : ctx.env.KUBECONFIG;
-  const context = stringOption(ctx, "context");
-  if (target.scheme === "dir") {
-    if (!target.rest) throw new UsageError("--target dir:PATH needs a folder");
-    return new DirApplyTarget(resolve(ctx.cwd, target.rest), writeDirectoryAtomically, target.rest);
-  }
-  const kc = loadKubeConfig({ ...(kubeconfig ? { kubeconfig } : {}), ...(context ? { context } : {}) });
-  return new KubeApplyTarget(kc, `cluster:${kc.getCurrentContext()}`);
-}
-
-function count(ctx: CommandContext, name: string, fallback: number): number {
-  const text = stringOption(ctx, name);
-  if (text === undefined) return fallback;
-  if (!/^[1-9]\d*$/.test(text)) throw new UsageError(`--${name} "${text}" is not a positive whole number`);
-  return Number(text);
-}
-
 /** Everything a deploy, promotion or rollback talks to, from the command line and the job's environment. */
 export function deployDeps(ctx: CommandContext): DeployDeps {
   const progress = (line: string) => ctx.out.stderr(line.endsWith("\n") ? line : `${line}\n`);
@@ -124,13 +100,19 @@ export function deployDeps(ctx: CommandContext): DeployDeps {
   return {
     ledger,
     store,
-    rollout: applyRollout({
-      target: applyTarget(ctx),
-      environments: loadEnvironments(loadManifestTree(join(ctx.cwd, "manifests"))),
-      timeoutMs: Duration.parse(stringOption(ctx, "timeout") ?? "5m", "--timeout").milliseconds,
-      concurrency: count(ctx, "concurrency", 8),
-      deps: { sleep: (ms) => Bun.sleep(ms), random: Math.random, now: () => Date.now(), progress },
-    }),
+    rollout: bundleRollout(
+      (environment) =>
+        optionsOf({
+          ...ctx,
+          options: {
+            ...ctx.options,
+            env: environment,
+            target: stringOption(ctx, "target") ?? "cluster",
+            kubeconfig: kubeconfig ? resolve(ctx.cwd, kubeconfig) : undefined,
+          },
+        }),
+      realWorld(ctx.cwd, ctx.env, progress),
+    ),
     smoke: smokeCheck(
       (environment) =>
         expectationsForEnvironment(ctx.cwd, environment, {

@@ -1,53 +1,39 @@
-import { type ApplyDeps, applyEnvironment } from "../../apply/apply.ts";
 import { withAppliedHash } from "../../apply/compare.ts";
 import { applySetParent, withMembership } from "../../apply/inventory.ts";
 import type { ApplyTarget } from "../../apply/port.ts";
-import { Action, summarize } from "../../apply/report.ts";
+import { Action } from "../../apply/report.ts";
+import { type DeployOptions, type DeployWorld, deploy } from "../../cli/commands/apply.ts";
 import { describeRef, type KubeObject } from "../../core/kube/object.ts";
-import type { Environments } from "../../core/manifests/environments.ts";
+import type { LiveCluster } from "../../diff/live.ts";
 import type { Rollout, RolloutResult } from "../ports.ts";
 
-export interface ApplyRolloutOptions {
-  readonly target: ApplyTarget;
-  readonly environments: Environments;
-  readonly timeoutMs: number;
-  readonly concurrency: number;
-  readonly deps: ApplyDeps;
-  /** Objects that never go into a bundle (Secrets built from the job's environment). */
-  readonly extra?: (environment: string, objects: readonly KubeObject[]) => readonly KubeObject[];
-}
-
-/** A bundle's objects through the apply engine: server-side apply, prune by inventory, wait for rollouts. */
-export function applyRollout(options: ApplyRolloutOptions): Rollout {
+/**
+ * A bundle's objects through `flyby apply` with prune and wait: the same targets (a folder, a
+ * kubeconfig context, GKE), the same Secrets built from the job's environment.
+ */
+export function bundleRollout(options: (environment: string) => DeployOptions, world: DeployWorld): Rollout {
   return {
     async apply(environment, objects): Promise<RolloutResult> {
-      const env = options.environments.get(environment);
-      const all = [...objects, ...(options.extra?.(environment, objects) ?? [])];
-      const report = await applyEnvironment(
-        options.target,
+      const result = await deploy(
         {
-          environment,
-          appNamespace: env.appNamespace,
-          namespaces: env.namespaces,
-          objects: all.map((object) => ({ object, source: { file: `bundle (${environment})` } })),
+          ...options(environment),
           prune: true,
           wait: true,
-          timeoutMs: options.timeoutMs,
           dryRun: false,
-          concurrency: options.concurrency,
-          force: false,
-          allowDestructive: new Set(),
+          objects: objects.map((object) => ({ object, source: { file: `bundle (${environment})` } })),
         },
-        options.deps,
+        world,
       );
-      const s = summarize(report.objects);
-      const failed = report.objects.find((o) => o.action === Action.Failed);
+      const s = result.summary;
       const counts = `${s.created} created, ${s.configured} configured, ${s.unchanged} unchanged, ${s.pruned} pruned, ${s.failed} failed`;
+      const failed = result.reports.flatMap((r) => r.objects).find((o) => o.action === Action.Failed);
+      const problem = result.reports.flatMap((r) => r.problems)[0];
       const why = failed
         ? `; ${describeRef(failed.ref)}: ${failed.message ?? failed.rollout ?? "failed"}`
-        : "";
-      const problem = report.problems[0] ? `; ${report.problems[0]}` : "";
-      return { ok: s.failed === 0 && report.problems.length === 0, summary: `${counts}${why}${problem}` };
+        : problem
+          ? `; ${problem.message}`
+          : "";
+      return { ok: result.exitCode === 0, summary: `${counts}${why}` };
     },
   };
 }
@@ -60,4 +46,16 @@ export function asApplied(
 ): KubeObject[] {
   const parent = applySetParent(environment, appNamespace);
   return objects.map((o) => withAppliedHash(withMembership(o, parent)));
+}
+
+/**
+ * The live side of a drift check through the apply target's client: LIST per kind and
+ * server-side apply dry runs, with fields such as NetworkPolicy `from` read back as the API
+ * spells them.
+ */
+export function liveClusterOf(target: ApplyTarget): LiveCluster {
+  return {
+    list: (apiVersion, kind, namespace) => target.list({ apiVersion, kind }, namespace),
+    dryRunApply: (object) => target.apply(object, { force: true, dryRun: true }),
+  };
 }
