@@ -9,7 +9,7 @@ import { stagingBundleOf } from "../testing/bundles.ts";
 import { repoRoot } from "../testing/cli.ts";
 import { memoryDeps, ScriptedSmoke } from "../testing/memory-deploy.ts";
 import { deployAndVerify } from "./deploy.ts";
-import { type PromoteRequest, promote } from "./promote.ts";
+import { type PromoteRequest, promote, verifiedStagingBundle } from "./promote.ts";
 import { previousDeployment, rollbackTo } from "./rollback.ts";
 import { deploymentTimeline, environmentStatus, formatStatus } from "./status.ts";
 
@@ -226,6 +226,15 @@ describe("promote", () => {
     expect(text).toMatch(/promote 2 v1\.0\.0 [a-f0-9]{12} : success smoke passed/);
     for (const line of text.split("\n").filter((l) => l.startsWith("    ")))
       expect(line.split(" : ").length).toBe(3);
+  });
+
+  test("the verified staging bundle of a commit is found by its Deployment; none is refused", async () => {
+    const deps = memoryDeps();
+    const bundle = await stagingBundle(commitA);
+    const none = await refusal(verifiedStagingBundle(deps, commitA));
+    expect(none.message).toContain(`commit ${commitA} has no successful staging Deployment`);
+    await deployAndVerify(deps, bundle, commitA);
+    expect((await verifiedStagingBundle(deps, commitA)).sha256).toBe(bundle.sha256);
   });
 
   test("a bundle built for another environment is not promoted", async () => {

@@ -1,7 +1,7 @@
 import { type Bundle, BundleFormat, sealBundle, shortHash } from "../bundle/bundle.ts";
 import { parseImageReference } from "../bundle/image-ref.ts";
 import { containerImages, pinObjects } from "../bundle/pin.ts";
-import { InputError } from "../core/errors.ts";
+import { EnvironmentError, InputError } from "../core/errors.ts";
 import type { KubeObject } from "../core/kube/object.ts";
 import { type DeployOutcome, deployBundle } from "./deploy.ts";
 import { currentDeployment, latestState, succeeded } from "./history.ts";
@@ -128,4 +128,28 @@ export async function promote(deps: DeployDeps, req: PromoteRequest): Promise<Pr
     productionEnvironment: true,
   });
   return { promoted, deploy, rollback };
+}
+
+/**
+ * The bundle that passed on staging for a commit: the newest successful staging Deployment
+ * of that commit, its bundle fetched from the store and checked against its hash.
+ */
+export async function verifiedStagingBundle(
+  deps: Pick<DeployDeps, "ledger" | "store">,
+  commit: string,
+): Promise<Bundle> {
+  const staging = await deps.ledger.list(sourceEnvironment);
+  const verified = staging.find((d) => d.sha === commit && succeeded(d));
+  if (!verified) {
+    throw new InputError(
+      `commit ${commit} has no successful ${sourceEnvironment} Deployment: nothing verified to promote`,
+    );
+  }
+  const bundle = await deps.store.get(verified.payload.bundle);
+  if (!bundle) {
+    throw new EnvironmentError(
+      `the bundle ${shortHash(verified.payload.bundle)} of ${sourceEnvironment} deployment #${verified.id} is not available (its artifact may have expired)`,
+    );
+  }
+  return bundle;
 }

@@ -5,7 +5,7 @@ import { readBundleFile } from "../../bundle/sources.ts";
 import { InputError, UsageError } from "../../core/errors.ts";
 import { ExitCode } from "../../core/exit-code.ts";
 import { renderChecked } from "../../core/render/render-checked.ts";
-import { promote } from "../../promote/promote.ts";
+import { promote, verifiedStagingBundle } from "../../promote/promote.ts";
 import type { Command, CommandContext } from "../command.ts";
 import { requiredString, stringOption } from "../options.ts";
 import { outcomeJson, reportOutcome } from "./deploy.ts";
@@ -40,7 +40,8 @@ export const promoteCommand: Command = {
   synopsis:
     "promote --bundle FILE --to production [--tag T] [target flags] (--prometheus URL | --via-cluster)",
   details: `
-Refuses a bundle whose hash does not match its content, whose commit is not the tag's, that
+Without --bundle, takes the bundle of the tag commit's successful staging Deployment from the
+workflow artifacts. Refuses a bundle whose hash does not match its content, whose commit is not the tag's, that
 has no successful staging Deployment, that runs an image without its digest, or when
 production would run an image the bundle does not pin. Otherwise renders production with its
 own values and the bundle's digests, records a production Deployment (in_progress), applies
@@ -49,7 +50,12 @@ production bundle, recorded as a rollback Deployment, and marks the promotion fa
 Exit 0 promoted (or already running), 1 failed and rolled back, 2 refused, 3 GitHub or the
 cluster unreachable, or another deployment of production running.`,
   options: {
-    bundle: { type: "string", valueName: "FILE", description: "the staging bundle" },
+    bundle: {
+      type: "string",
+      valueName: "FILE",
+      description:
+        "the staging bundle (default: fetched from the tag commit's successful staging Deployment)",
+    },
     to: { type: "string", valueName: "E", description: "the environment to promote to (production)" },
     tag: { type: "string", valueName: "T", description: "the release tag (default GITHUB_REF_NAME)" },
     commit: {
@@ -61,14 +67,16 @@ cluster unreachable, or another deployment of production running.`,
     ...githubOptions,
   },
   async run(ctx) {
-    const file = requiredString(ctx, "bundle", "FILE");
+    const file = stringOption(ctx, "bundle");
     const to = requiredString(ctx, "to", "E");
-    const bundle = readBundleFile(resolve(ctx.cwd, file), file);
+    const given = file ? readBundleFile(resolve(ctx.cwd, file), file) : undefined;
     const { tag, commit } = releaseTag(ctx);
     const rendered = renderChecked(loadManifestTree(join(ctx.cwd, "manifests")), to);
-    const out = await promote(deployDeps(ctx), {
+    const deps = deployDeps(ctx);
+    const bundle = given ?? (await verifiedStagingBundle(deps, commit));
+    const out = await promote(deps, {
       bundle,
-      bundleFile: file,
+      bundleFile: file ?? `the staging bundle ${shortHash(bundle.sha256)}`,
       to,
       tag,
       tagCommit: commit,
