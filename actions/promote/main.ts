@@ -5,11 +5,11 @@ const flags = ["to", "tag", "bundle", "target", "gke", "kubeconfig", "context", 
 const smokeFlags = ["prometheus", "grafana", "smoke-timeout"];
 
 async function flyby(args: string[]): Promise<{ code: number; stdout: string }> {
-  let stdout = "";
+  const out: string[] = [];
   const io = { stdoutIsTTY: false, cwd: process.cwd(), env: process.env };
   const write = (t: string) => core.info(t.trimEnd());
-  const code = await runCli(args, { ...io, stdout: (t) => void (stdout += t), stderr: write });
-  return { code, stdout };
+  const code = await runCli(args, { ...io, stdout: (t) => out.push(t), stderr: write });
+  return { code, stdout: out.join("") };
 }
 
 /** Runs `flyby promote`, then writes its outputs and the deployment timeline to the job summary. */
