@@ -86,6 +86,7 @@ export function deploymentTimeline(
   title: string,
   byEnvironment: ReadonlyMap<string, readonly DeploymentRecord[]>,
 ): string {
+  if ([...byEnvironment.values()].every((records) => records.length === 0)) return "_No deployments yet._\n";
   const lines = ["```mermaid", "timeline", `  title ${mermaidSafe(title)}`];
   for (const [environment, records] of byEnvironment) {
     if (records.length === 0) continue;
