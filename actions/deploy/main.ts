@@ -14,17 +14,16 @@ async function run(): Promise<void> {
     realWorld(process.cwd(), process.env, (line) => core.info(line)),
   );
   core.setOutput("sha256", prepared.sha256);
-  const { repo, sha, serverUrl, runId } = github.context;
+  const { repo, sha, serverUrl, runId, apiUrl } = github.context;
   const logUrl = `${serverUrl}/${repo.owner}/${repo.repo}/actions/runs/${runId}`;
-  const deployments = octokitDeployments(makeOctokit(core.getInput("github-token")), repo);
+  const deployments = octokitDeployments(makeOctokit(core.getInput("github-token"), apiUrl), repo);
   const record = { ref: sha, environment: options.env, sha256: prepared.sha256, logUrl };
   const result = await withDeployment(deployments, record, async () => {
     const r = await prepared.run();
     return { ...r, ok: r.exitCode === 0, headline: summaryLine(r.summary) };
   });
   await core.summary
-    .addHeading(`flyby apply: ${options.env}`, 2)
-    .addRaw(formatReportMarkdown(result.reports))
+    .addRaw(`## flyby apply: ${options.env}\n\n${formatReportMarkdown(result.reports)}\n`)
     .write();
   core.setOutput("summary", JSON.stringify(result.summary));
   if (!result.ok) core.setFailed(`flyby apply ${options.env}: ${result.headline} (exit ${result.exitCode})`);

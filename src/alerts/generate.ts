@@ -1,3 +1,4 @@
+import type { KubeObject } from "../core/kube/object.ts";
 /**
  * Turns an alerts definition into the files `flyby alerts build` writes: Prometheus rule
  * files, promtool unit tests, alertmanager.yml, amtool routing cases and the Kubernetes
@@ -123,24 +124,28 @@ export function prometheusAlertingSection(def: AlertsDefinition) {
   };
 }
 
+function ruleFilesOf(def: AlertsDefinition): Map<string, string> {
+  return new Map(def.ruleFiles.map((file) => [ruleFileName(file), prometheusRuleFile(def, file)]));
+}
+
+/** The objects that deploy the alerts: the rules ConfigMap Prometheus mounts, and Alertmanager. */
+export function alertObjects(def: AlertsDefinition): KubeObject[] {
+  return alertsManifests(def, ruleFilesOf(def), toYaml(alertmanagerConfig(def.alertmanager)));
+}
+
 /** Every output file by path relative to the output directory. */
 export function generate(def: AlertsDefinition): Map<string, string> {
   const files = new Map<string, string>();
-  const ruleFiles = new Map<string, string>();
+  for (const [name, text] of ruleFilesOf(def)) files.set(`${rulesDir}/${name}`, text);
   for (const file of def.ruleFiles) {
-    const name = ruleFileName(file);
-    const text = prometheusRuleFile(def, file);
-    ruleFiles.set(name, text);
-    files.set(`${rulesDir}/${name}`, text);
     const tests = promtoolTestFile(def, file);
     if (tests) files.set(`${testsDir}/${file.name}.test.yaml`, tests);
   }
-  const amYaml = toYaml(alertmanagerConfig(def.alertmanager));
-  files.set(alertmanagerFile, amYaml);
+  files.set(alertmanagerFile, toYaml(alertmanagerConfig(def.alertmanager)));
   const alerts = allRules(def).flatMap(({ rule }) => (rule.type === "alert" ? [rule] : []));
   files.set(amtoolCasesFile, `${JSON.stringify(amtoolCases(def.alertmanager, alerts), null, 2)}\n`);
   files.set(prometheusAlertingFile, toYaml(prometheusAlertingSection(def)));
-  for (const object of alertsManifests(def, ruleFiles, amYaml)) {
+  for (const object of alertObjects(def)) {
     files.set(`${manifestsDir}/${object.kind.toLowerCase()}-${object.metadata.name}.yaml`, toYaml(object));
   }
   return files;

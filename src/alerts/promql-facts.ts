@@ -1,4 +1,5 @@
 import { parser } from "@prometheus-io/lezer-promql";
+import { unquote } from "../core/catalog/promql.ts";
 import { Duration } from "../core/duration.ts";
 
 /** What lint needs to know about one PromQL expression, read in a single parse. */
@@ -48,11 +49,6 @@ export function mergeFacts(
 
 const rateFunctions = new Set(["rate", "irate", "increase", "deriv", "delta", "idelta"]);
 const comparisons = new Set(["Eql", "Neq", "Gtr", "Gte", "Lss", "Lte"]);
-
-function unquote(literal: string): string {
-  const body = literal.slice(1, -1);
-  return literal.startsWith("`") ? body : body.replace(/\\(.)/g, "$1");
-}
 
 export function promqlFacts(expr: string): PromqlFacts {
   const seriesNames: string[] = [];

@@ -64,6 +64,9 @@ describe("apply against the fake API server", () => {
     const run = await applyEnvironment(target, request(next, { prune: true }), fastDeps());
     expect(summarize(run.objects)).toEqual({ created: 0, configured: 1, unchanged: 3, pruned: 1, failed: 0 });
     expect(run.objects.find((o) => o.action === "pruned")?.ref.name).toBe("worker");
+    const deletion = fake.requests.find((r) => r.verb === "delete");
+    expect(deletion?.path).toBe("/apis/apps/v1/namespaces/staging/deployments/worker");
+    expect(deletion?.query).toContain("propagationPolicy=Background");
     const deployments = await target.list({ apiVersion: "apps/v1", kind: "Deployment" }, "staging");
     expect(deployments.map((d) => d.metadata.name)).toEqual(["api"]);
   });

@@ -1,23 +1,21 @@
-import { isClusterScoped, Stage, stageOf } from "../core/kube/kinds.ts";
-import { type KubeObject, type ObjectRef, type RenderedObject, refKey, refOf } from "../core/kube/object.ts";
+import { Stage, stageOf } from "../core/kube/kinds.ts";
+import { type ObjectRef, type RenderedObject, refKey, refOf } from "../core/kube/object.ts";
 import { isUnchanged, withAppliedHash } from "./compare.ts";
+import { deleteMembers } from "./deletions.ts";
 import { classifyFailure } from "./failure.ts";
 import {
   ApplySetKeys,
-  type ApplySetParent,
   applySetParent,
-  groupKindOf,
   type InventoryRecord,
   inventoryOf,
   isMember,
   parentObject,
-  readInventory,
   unionInventory,
   withMembership,
 } from "./inventory.ts";
+import { type LiveState, readLiveState } from "./live-state.ts";
 import { forEachBounded } from "./pool.ts";
-import type { ApplyTarget, KindRef } from "./port.ts";
-import { ApiFailure } from "./port.ts";
+import type { ApplyTarget } from "./port.ts";
 import { formatRefusal, planPrune } from "./prune.ts";
 import { Action, type ApplyReport, FailureKind, type ObjectOutcome, type Problem } from "./report.ts";
 import { defaultRetryPolicy, type RetryEnv, type RetryPolicy, withRetry } from "./retry.ts";
@@ -50,38 +48,6 @@ export interface ApplyDeps extends RetryEnv {
   /** A live progress line (rollouts), written as it changes. */
   progress(line: string): void;
 }
-
-/** Preferred versions of groups that may appear only in a recorded inventory. */
-const preferredVersions: Readonly<Record<string, string>> = {
-  "": "v1",
-  apps: "v1",
-  batch: "v1",
-  policy: "v1",
-  autoscaling: "v2",
-  "networking.k8s.io": "v1",
-  "rbac.authorization.k8s.io": "v1",
-  "apiextensions.k8s.io": "v1",
-  "monitoring.coreos.com": "v1",
-};
-
-function kindRefOf(groupKind: string, rendered: readonly KubeObject[]): KindRef | undefined {
-  const seen = rendered.find((o) => groupKindOf(o) === groupKind);
-  if (seen) return { apiVersion: seen.apiVersion, kind: seen.kind };
-  const dot = groupKind.indexOf(".");
-  const kind = dot < 0 ? groupKind : groupKind.slice(0, dot);
-  const group = dot < 0 ? "" : groupKind.slice(dot + 1);
-  const version = preferredVersions[group];
-  if (!version) return undefined;
-  return { apiVersion: group ? `${group}/${version}` : version, kind };
-}
-
-const parentRef = (p: ApplySetParent): ObjectRef => ({
-  group: "",
-  version: "v1",
-  kind: "ConfigMap",
-  namespace: p.namespace,
-  name: p.name,
-});
 
 /** One run of `apply` against one target. Never throws for an object's failure: the report says. */
 export async function applyEnvironment(
@@ -119,41 +85,25 @@ export async function applyEnvironment(
     }
   };
 
-  let parentLive: KubeObject | undefined;
-  const live = new Map<string, KubeObject>();
   const rendered = inventoryOf(desiredObjects);
-  let recorded: InventoryRecord;
+  let state: LiveState;
   try {
-    parentLive = await call(() => target.get(parentRef(parent)));
-    recorded = readInventory(parentLive);
-    const scope = unionInventory(recorded, { groupKinds: rendered.groupKinds, namespaces: req.namespaces });
-    const lists: { kind: KindRef; namespace: string | undefined }[] = [];
-    for (const gk of scope.groupKinds) {
-      const kind = kindRefOf(gk, desiredObjects);
-      if (!kind) {
-        problems.push({
-          kind: "note",
-          message: `the inventory records ${gk}, whose API version is unknown: its members were not checked`,
-        });
-        continue;
-      }
-      const namespaces = isClusterScoped(kind.kind) ? [undefined] : scope.namespaces;
-      for (const namespace of namespaces) lists.push({ kind, namespace });
-    }
-    await forEachBounded(lists, req.concurrency, async ({ kind, namespace }) => {
-      const items = await call(() => target.list(kind, namespace)).catch((e: unknown) => {
-        if (e instanceof ApiFailure && e.status === 404) return [];
-        throw e;
-      });
-      for (const o of items)
-        live.set(refKey(refOf({ ...o, apiVersion: o.apiVersion ?? kind.apiVersion })), o);
-    });
+    state = await readLiveState(target, call, parent, desiredObjects, req.namespaces, req.concurrency);
   } catch (e) {
     const f = classifyFailure(e);
     problems.push({ kind: f.kind, message: `could not read the current state: ${f.message}` });
     notAttempted(desiredObjects.map(refOf));
     return report();
   }
+  for (const gk of state.unlisted) {
+    problems.push({
+      kind: "note",
+      message: `the inventory records ${gk}, whose API version is unknown: its members were not checked`,
+    });
+  }
+  const live = state.objects;
+  const recorded = state.recorded;
+  let parentLive = state.parent;
 
   const members = [...live.values()].filter((o) => isMember(o, parent));
   const prune = req.prune ? planPrune(desiredObjects, members, req.allowDestructive) : undefined;
@@ -278,36 +228,10 @@ export async function applyEnvironment(
   }
 
   if (prune) {
-    const deletionOrder = [...prune.deletions].sort((a, b) => stageOf(b.kind) - stageOf(a.kind));
-    let deletionFailed = false;
-    for (const stage of [...new Set(deletionOrder.map((r) => stageOf(r.kind)))]) {
-      await forEachBounded(
-        deletionOrder.filter((r) => stageOf(r.kind) === stage),
-        req.concurrency,
-        async (ref) => {
-          try {
-            await call(() => target.delete(ref, { dryRun: req.dryRun })).catch((e: unknown) => {
-              if (e instanceof ApiFailure && e.status === 404) return;
-              throw e;
-            });
-            outcomes.set(refKey(ref), { ref, action: Action.Pruned });
-          } catch (e) {
-            const f = classifyFailure(e);
-            outcomes.set(refKey(ref), {
-              ref,
-              action: Action.Failed,
-              failure: f.kind,
-              message: `delete: ${f.message}`,
-            });
-            deletionFailed = true;
-          }
-        },
-        () => deletionFailed,
-      );
-      if (deletionFailed) break;
-    }
+    const deleted = await deleteMembers(target, call, prune.deletions, req);
+    for (const o of deleted.outcomes) outcomes.set(refKey(o.ref), o);
     notAttempted(prune.deletions);
-    if (deletionFailed) return report();
+    if (deleted.failed) return report();
   }
 
   try {

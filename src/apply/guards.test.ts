@@ -72,7 +72,8 @@ describe("grafana-admin from the environment", () => {
     const attempt = (password: string | undefined) => () =>
       buildEnvironmentSecrets([grafana], { GRAFANA_ADMIN_USER: "ops", GRAFANA_ADMIN_PASSWORD: password });
     expect(attempt(undefined)).toThrow("needs GRAFANA_ADMIN_PASSWORD");
-    for (const weak of ["admin", "admin123", "Password"]) expect(attempt(weak)).toThrow("well-known default");
+    for (const weak of ["admin", "admin123", "Password", "changeme"])
+      expect(attempt(weak)).toThrow("well-known default");
     expect(attempt("short-but-unique")).not.toThrow();
     try {
       attempt("tooShort1")();

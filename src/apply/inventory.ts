@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import { isClusterScoped } from "../core/kube/kinds.ts";
 import { groupOf, type KubeObject } from "../core/kube/object.ts";
 
 /** ApplySet labels and annotations (KEP-3659). */
@@ -100,9 +99,4 @@ export function withMembership(o: KubeObject, parent: ApplySetParent): KubeObjec
 
 export function isMember(o: KubeObject, parent: ApplySetParent): boolean {
   return o.metadata.labels?.[ApplySetKeys.partOf] === parent.id;
-}
-
-/** Which namespaces to look in for members of a group-kind. */
-export function scopesOf(kind: string, namespaces: readonly string[]): (string | undefined)[] {
-  return isClusterScoped(kind) ? [undefined] : [...namespaces];
 }

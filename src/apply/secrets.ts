@@ -1,5 +1,6 @@
 import { InputError } from "../core/errors.ts";
 import type { KubeObject } from "../core/kube/object.ts";
+import { knownDefaultPasswords } from "../core/validate/policies/credentials.ts";
 
 /** A Secret flyby builds at apply time from environment variables, never from the templates. */
 export interface EnvironmentSecret {
@@ -18,7 +19,8 @@ export const environmentSecrets: readonly EnvironmentSecret[] = [
   },
 ];
 
-export const knownDefaultPasswords: ReadonlySet<string> = new Set(["admin", "admin123", "password"]);
+/** Well-known defaults a deployed password may not be: Grafana's and the ones validate rejects in manifests. */
+export const refusedPasswords: ReadonlySet<string> = new Set(["admin", "password", ...knownDefaultPasswords]);
 export const minPasswordLength = 16;
 
 /** Namespaces in which some rendered Pod template reads the Secret through a secretKeyRef or volume. */
@@ -61,7 +63,7 @@ export function buildEnvironmentSecrets(
         );
       }
       if (secret.passwords.includes(key)) {
-        if (knownDefaultPasswords.has(value.toLowerCase())) {
+        if (refusedPasswords.has(value.toLowerCase())) {
           throw new InputError(`${variable} is a well-known default password; choose another`);
         }
         if (value.length < minPasswordLength) {

@@ -1,6 +1,7 @@
 import { ClusterManagerClient } from "@google-cloud/container";
 import { KubeConfig, type User } from "@kubernetes/client-node";
 import type { AuthClient } from "google-auth-library";
+import { KubeApplyTarget } from "../adapters/kube-target.ts";
 import { EnvironmentError, UsageError } from "../core/errors.ts";
 
 /** `projects/P/locations/L/clusters/C`, checked. */
@@ -109,4 +110,15 @@ export function gkeKubeConfig(cluster: GkeCluster, tokens: TokenSource): KubeCon
     },
   });
   return kc;
+}
+
+/** An apply target for a GKE cluster: endpoint and CA from the GKE API, a fresh token per request. */
+export async function gkeApplyTarget(
+  path: string,
+  auth: AuthClient,
+  api: GkeApiOptions = {},
+  tokens: TokenSource = tokenSourceOf(auth),
+): Promise<KubeApplyTarget> {
+  const cluster = await resolveGkeCluster(path, auth, api);
+  return new KubeApplyTarget(gkeKubeConfig(cluster, tokens), `gke:${path}`);
 }

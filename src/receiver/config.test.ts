@@ -23,6 +23,10 @@ describe("loadConfig", () => {
     expect(bad).toThrow(InputError);
     expect(bad).toThrow(/at sinks\.0\.url/);
     expect(() => loadConfig({ defaultToken: "t", json: '{"deadline":"soon"}' })).toThrow(/at deadline/);
+    const rollback = '{"sinks":[{"type":"rollback","name":"rb","repo":"o/r","token":"x"}]}';
+    expect(() => loadConfig({ defaultToken: "t", json: rollback })).toThrow(
+      /needs "deployments".*at sinks\.0/,
+    );
   });
 });
 

@@ -48,6 +48,21 @@ const webhookSink = z
   })
   .strict();
 
+/** Off unless listed: dispatches the rollback workflow for a critical alert soon after a deploy. */
+const rollbackSink = z
+  .object({
+    type: z.literal("rollback"),
+    name: sinkName,
+    match: match.optional(),
+    repo: z.string().regex(/^[\w.-]+\/[\w.-]+$/, "expected owner/name"),
+    token: z.string().min(1),
+    apiUrl: z.url().default("https://api.github.com"),
+    environment: z.string().min(1).default("production"),
+    within: duration.default(Duration.parse("30m")),
+    eventType: z.string().min(1).max(100).default("flyby-rollback"),
+  })
+  .strict();
+
 const configSchema = z
   .object({
     tokens: z
@@ -60,7 +75,9 @@ const configSchema = z
       .strict()
       .default({}),
     hmac: z.object({ secret: z.string().min(1), window: duration.default(Duration.parse("5m")) }).optional(),
-    sinks: z.array(z.discriminatedUnion("type", [slackSink, githubSink, webhookSink])).default([]),
+    sinks: z
+      .array(z.discriminatedUnion("type", [slackSink, githubSink, webhookSink, rollbackSink]))
+      .default([]),
     dedupTtl: duration.default(Duration.parse("1h")),
     deadline: duration.default(Duration.parse("8s")),
     attemptTimeout: duration.default(Duration.parse("3s")),
@@ -76,6 +93,7 @@ export type SinkConfig = z.infer<typeof configSchema>["sinks"][number];
 export type SlackSinkConfig = z.infer<typeof slackSink>;
 export type GithubSinkConfig = z.infer<typeof githubSink>;
 export type WebhookSinkConfig = z.infer<typeof webhookSink>;
+export type RollbackSinkConfig = z.infer<typeof rollbackSink>;
 export type SinkMatch = z.infer<typeof match>;
 
 export interface ReceiverConfig extends Omit<z.infer<typeof configSchema>, "tokens"> {
@@ -129,6 +147,13 @@ export function loadConfig(sources: ConfigSources): ReceiverConfig {
     if (names.has(s.name))
       throw new InputError(`${origin}: sink name "${s.name}" is used twice`, undefined, `sinks.${i}.name`);
     names.add(s.name);
+    if (s.type === "rollback" && !parsed.data.deployments) {
+      throw new InputError(
+        `${origin}: a rollback sink needs "deployments" to know when a deploy happened`,
+        undefined,
+        `sinks.${i}`,
+      );
+    }
   }
   return { ...parsed.data, tokens };
 }

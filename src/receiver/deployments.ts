@@ -1,3 +1,5 @@
+import { githubRequest, repoUrl } from "./github-api.ts";
+
 /** The latest deployment that reached an environment. */
 export interface Deployment {
   readonly environment: string;
@@ -52,13 +54,8 @@ export class GithubDeployments implements DeploymentSource {
   }
 
   private async get<T>(path: string): Promise<T> {
-    const res = await this.o.fetch(`${this.o.apiUrl.replace(/\/$/, "")}/repos/${this.o.repo}${path}`, {
-      headers: {
-        accept: "application/vnd.github+json",
-        authorization: `Bearer ${this.o.token}`,
-        "x-github-api-version": "2022-11-28",
-        "user-agent": "flyby-receiver",
-      },
+    const res = await this.o.fetch(repoUrl(this.o.apiUrl, this.o.repo, path), {
+      ...githubRequest(this.o.token, "GET"),
       signal: AbortSignal.timeout(2000),
     });
     if (!res.ok) throw new Error(`github deployments answered ${res.status}`);

@@ -1,7 +1,7 @@
 import { bearerMatches, verifySignature } from "./auth.ts";
 import { isJson, readLimited } from "./body.ts";
 import type { ReceiverConfig, RouteName } from "./config.ts";
-import { type Deployment, type DeploymentSource, deployContext } from "./deployments.ts";
+import { type Deployment, type DeploymentSource, deployContext as describeDeploy } from "./deployments.ts";
 import { idempotencyKey, type Sha256 } from "./idempotency.ts";
 import { DeliveryResult, ReceiverMetrics } from "./metrics.ts";
 import { redactNotification } from "./redact.ts";
@@ -149,8 +149,9 @@ export function createReceiver(deps: ReceiverDeps): Receiver {
     return { sink: sink.name, delivered, duplicate, failed: 0, busy: false };
   }
 
-  async function enrich(n: Notification): Promise<Map<string, string>> {
-    const out = new Map<string, string>();
+  /** The latest deployment of each firing alert's environment, by fingerprint. */
+  async function enrich(n: Notification): Promise<Map<string, Deployment>> {
+    const out = new Map<string, Deployment>();
     const source = deps.deployments;
     if (!source) return out;
     const byEnv = new Map<string, Promise<Deployment | undefined>>();
@@ -163,7 +164,7 @@ export function createReceiver(deps: ReceiverDeps): Receiver {
           source.latest(env).catch(() => undefined),
         );
       const d = await byEnv.get(env);
-      if (d) out.set(a.fingerprint, deployContext(Date.parse(a.startsAt), d));
+      if (d) out.set(a.fingerprint, d);
     }
     return out;
   }
@@ -198,11 +199,18 @@ export function createReceiver(deps: ReceiverDeps): Receiver {
     const n = redactNotification(parsed.notification);
     metrics.received.inc({ status: n.status });
     const key = await idempotencyKey(n, deps.sha256);
-    const deployContext = await enrich(n);
+    const deployments = await enrich(n);
+    const deployContext = new Map<string, string>();
+    for (const a of n.alerts) {
+      const d = deployments.get(a.fingerprint);
+      if (d) deployContext.set(a.fingerprint, describeDeploy(Date.parse(a.startsAt), d));
+    }
     const results = await Promise.all(
       sinks.flatMap(({ sink, match }) => {
         const routed = routeTo(n, match);
-        return routed ? [runSink(sink, { key, notification: routed, deployContext }, deadline)] : [];
+        return routed
+          ? [runSink(sink, { key, notification: routed, deployContext, deployments }, deadline)]
+          : [];
       }),
     );
     const sinkResults: SinkResult[] = results.map(({ busy: _, ...r }) => r);

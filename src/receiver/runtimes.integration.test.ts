@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Miniflare } from "miniflare";
-import { conformanceSuite } from "../testing/receiver/conformance.ts";
+import { conformanceSuite, type ReceiverLaunch } from "../testing/receiver/conformance.ts";
 import { stopProcess, waitForLine } from "../testing/receiver/processes.ts";
 import { buildEdgeBundle } from "./build.ts";
 
@@ -66,17 +66,23 @@ conformanceSuite("deno", async (launch) => {
   return { url: url as string, stop: () => stopProcess(child) };
 });
 
-conformanceSuite("workerd", async (launch) => {
+async function startWorkerd(launch: ReceiverLaunch, bindings: "durable-object" | "kv") {
   const mf = new Miniflare({
     modules: true,
     script: await buildEdgeBundle("workers"),
     compatibilityDate: "2025-09-01",
     compatibilityFlags: ["nodejs_compat"],
-    kvNamespaces: ["RECEIVER_KV"],
+    ...(bindings === "durable-object"
+      ? { durableObjects: { RECEIVER_STORE: "ReceiverStoreObject" } }
+      : { kvNamespaces: ["RECEIVER_KV"] }),
     bindings: { ...launch },
     host: "127.0.0.1",
     port: 0,
   });
   const url = (await mf.ready).origin;
   return { url, stop: () => mf.dispose() };
-});
+}
+
+conformanceSuite("workerd", (launch) => startWorkerd(launch, "durable-object"));
+// Workers KV has no compare-and-set: only sequential duplicates are caught there.
+conformanceSuite("workerd-kv", (launch) => startWorkerd(launch, "kv"), { atomicClaims: false });

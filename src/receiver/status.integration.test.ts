@@ -92,19 +92,19 @@ test("the status page shows firing alerts by environment, deliveries and the las
 
     const production = page.locator("#firing-production");
     await expect(production.locator("tbody tr").count()).resolves.toBe(1);
-    const row = await production.locator("tbody tr").first().innerText();
+    const row = await production.locator("tbody tr").first().textContent();
     expect(row).toContain("critical");
     expect(row).toContain("HighErrorRate");
     expect(row).toContain("fired 4 min after v1.4.2 reached production");
-    expect(await page.locator("#firing-staging").innerText()).toContain("QueueBacklog");
-    expect(await page.locator("#firing").innerText()).not.toContain("DiskFull");
+    expect(await page.locator("#firing-staging").textContent()).toContain("QueueBacklog");
+    expect(await page.locator("#firing").textContent()).not.toContain("DiskFull");
 
     const deliveries = page.locator("#deliveries tbody tr");
     expect(await deliveries.count()).toBe(3);
-    expect(await deliveries.first().innerText()).toContain("resolved");
-    expect(await page.locator("#deliveries").innerText()).toContain("slack: delivered");
+    expect(await deliveries.first().textContent()).toContain("resolved");
+    expect(await page.locator("#deliveries").textContent()).toContain("slack: delivered");
 
-    const deployment = await page.locator("#deployments tbody tr").first().innerText();
+    const deployment = await page.locator("#deployments tbody tr").first().textContent();
     expect(deployment).toContain("production");
     expect(deployment).toContain("v1.4.2");
     expect(deployment).toContain("9f8e7d6");

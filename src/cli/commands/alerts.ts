@@ -1,10 +1,11 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { RoutingCase } from "../../alerts/alertmanager.ts";
 import { type AlertsBuild, buildAlerts } from "../../alerts/build.ts";
 import { loadDefinition, writeAtomically } from "../../alerts/files.ts";
 import { alertmanagerFile, amtoolCasesFile, rulesDir, testsDir } from "../../alerts/generate.ts";
+import { stackManifest, stackManifestPath } from "../../alerts/stack-manifest.ts";
 import type { AlertTools, ToolRun } from "../../alerts/tools.ts";
 import { processTools } from "../../alerts/tools-process.ts";
 import { ExitCode } from "../../core/exit-code.ts";
@@ -13,6 +14,12 @@ import type { Command, CommandContext } from "../command.ts";
 import { stringOption } from "../options.ts";
 
 export const defaultOutDir = ".flyby/alerts";
+
+async function writeFileAtomically(path: string, text: string): Promise<void> {
+  const temp = `${path}.tmp-${process.pid}`;
+  await writeFile(temp, text);
+  await rename(temp, path);
+}
 
 function report(
   ctx: CommandContext,
@@ -58,20 +65,28 @@ export function alertsCommands(toolsIn: (dir: string) => AlertTools): Command[] 
     synopsis: "alerts build [--out DIR]",
     details:
       "Reads alerts/index.ts, lints the rules and the routing, and writes the output atomically.\n" +
+      `It also writes the alerting objects (rules ConfigMap, Alertmanager) to ${stackManifestPath},\n` +
+      "so they render, diff and deploy with the rest of the stack; commit that file.\n" +
       "Exit 1 when lint reports errors (nothing is written), 2 when raw PromQL does not parse.",
     options: {
       out: { type: "string", valueName: "DIR", description: `output directory (default ${defaultOutDir})` },
     },
     async run(ctx) {
-      const b = await build(ctx);
+      const def = await loadDefinition(ctx.cwd);
+      const b = buildAlerts(def, ctx.cwd);
       const out = resolve(ctx.cwd, stringOption(ctx, "out") ?? defaultOutDir);
       const failed = hasErrors(b.findings);
-      if (!failed) await writeAtomically(out, b.files);
+      if (!failed) {
+        await writeAtomically(out, b.files);
+        await writeFileAtomically(join(ctx.cwd, stackManifestPath), stackManifest(def));
+      }
       report(ctx, b.findings, [], {
         out: failed ? null : out,
         files: failed ? [] : [...b.files.keys()].sort(),
       });
-      if (!ctx.out.json && !failed) ctx.out.stdout(`wrote ${b.files.size} files to ${out}\n`);
+      if (!ctx.out.json && !failed) {
+        ctx.out.stdout(`wrote ${b.files.size} files to ${out}, and ${stackManifestPath}\n`);
+      }
       return failed ? ExitCode.NotClean : ExitCode.Ok;
     },
   };

@@ -3,11 +3,12 @@ import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { KubeApplyTarget } from "../../adapters/kube-target.ts";
 import { Duration } from "../../core/duration.ts";
+import { EnvironmentError } from "../../core/errors.ts";
 import { tokenKubeConfig } from "../../kube/cluster.ts";
 import { fastDeps } from "../../testing/apply/objects.ts";
 import { runFlyby, scratchRepo } from "../../testing/cli.ts";
 import { FakeKube } from "../../testing/fake-kube/server.ts";
-import { deploy } from "./apply.ts";
+import { type DeployOptions, type DeployWorld, deploy } from "./apply.ts";
 
 const secrets = { GRAFANA_ADMIN_USER: "ops", GRAFANA_ADMIN_PASSWORD: "a-long-unique-grafana-password" };
 let fake: FakeKube;
@@ -145,7 +146,7 @@ describe("flyby apply --target cluster", () => {
 });
 
 describe("an environment with several clusters", () => {
-  test("fans out to every cluster in parallel and reports per cluster", async () => {
+  test("fans out to every cluster in parallel and reports per cluster, one unreachable cluster included", async () => {
     const second = new FakeKube().start();
     try {
       const envFile = join(repo, "manifests/environments.yaml");
@@ -160,33 +161,32 @@ describe("an environment with several clusters", () => {
         "projects/overflying/locations/us-central1/clusters/overflying": fake,
         "projects/overflying/locations/europe-west1/clusters/overflying-eu": second,
       };
-      const result = await deploy(
-        {
-          env: "staging",
-          target: "cluster",
-          gke: ["env"],
-          prune: true,
-          wait: false,
-          timeout: Duration.parse("30s"),
-          dryRun: false,
-          concurrency: 4,
-          force: false,
-          allowDestructive: [],
+      const options: DeployOptions = {
+        env: "staging",
+        target: "cluster",
+        gke: ["env"],
+        prune: true,
+        wait: false,
+        timeout: Duration.parse("30s"),
+        dryRun: false,
+        concurrency: 4,
+        force: false,
+        allowDestructive: [],
+      };
+      const world: DeployWorld = {
+        cwd: repo,
+        env: {},
+        apply: fastDeps(),
+        gkeTarget: async (path) => {
+          const f = byPath[path];
+          if (!f) throw new EnvironmentError(`GKE getCluster ${path}: not found`);
+          return new KubeApplyTarget(tokenKubeConfig(f.url, f.adminToken), `gke:${path}`);
         },
-        {
-          cwd: repo,
-          env: {},
-          apply: fastDeps(),
-          gkeTarget: async (path) => {
-            const f = byPath[path];
-            if (!f) throw new Error(`unexpected cluster ${path}`);
-            return new KubeApplyTarget(tokenKubeConfig(f.url, f.adminToken), `gke:${path}`);
-          },
-          kubeTarget: () => {
-            throw new Error("no kubeconfig in this test");
-          },
+        kubeTarget: () => {
+          throw new Error("no kubeconfig in this test");
         },
-      );
+      };
+      const result = await deploy(options, world);
       expect(result.reports.map((r) => r.target).sort()).toEqual([
         "gke:projects/overflying/locations/europe-west1/clusters/overflying-eu",
         "gke:projects/overflying/locations/us-central1/clusters/overflying",
@@ -194,6 +194,13 @@ describe("an environment with several clusters", () => {
       expect(result.summary.created).toBe(14);
       expect(result.sha256).toMatch(/^[0-9a-f]{64}$/);
       expect(second.cluster.all().some((e) => e.resource.resource.kind === "Deployment")).toBe(true);
+
+      delete byPath["projects/overflying/locations/europe-west1/clusters/overflying-eu"];
+      const partial = await deploy({ ...options, prune: false }, world);
+      const eu = partial.reports.find((r) => r.target.includes("europe-west1"));
+      expect(eu?.problems[0]?.message).toContain("could not read the current state: GKE getCluster");
+      expect(partial.reports.find((r) => r.target.includes("us-central1"))?.problems).toEqual([]);
+      expect(partial.exitCode).toBe(3);
     } finally {
       await second.stop();
     }

@@ -26,12 +26,7 @@ import type { RenderedObject } from "../../core/kube/object.ts";
 import { gkeClusterPath } from "../../core/manifests/environments.ts";
 import { renderToText } from "../../core/render/output.ts";
 import { renderChecked } from "../../core/render/render-checked.ts";
-import {
-  gkeKubeConfig,
-  parseGkeClusterPath,
-  resolveGkeCluster,
-  tokenSourceOf,
-} from "../../gke/credentials.ts";
+import { gkeApplyTarget, parseGkeClusterPath } from "../../gke/credentials.ts";
 import { loadKubeConfig } from "../../kube/cluster.ts";
 import type { Command, CommandContext, OptionValues } from "../command.ts";
 import { flag, parseTarget, requiredString, stringOption } from "../options.ts";
@@ -91,14 +86,19 @@ export function realWorld(
       const auth = await new GoogleAuth({
         scopes: ["https://www.googleapis.com/auth/cloud-platform"],
       }).getClient();
-      const cluster = await resolveGkeCluster(path, auth);
-      return new KubeApplyTarget(gkeKubeConfig(cluster, tokenSourceOf(auth)), `gke:${path}`);
+      return gkeApplyTarget(path, auth);
     },
     kubeTarget(kubeconfig, context) {
       const kc = loadKubeConfig({ ...(kubeconfig ? { kubeconfig } : {}), ...(context ? { context } : {}) });
       return new KubeApplyTarget(kc, `cluster:${kc.getCurrentContext()}`);
     },
   };
+}
+
+/** A cluster whose credentials could not be resolved: its report says why, the others go on. */
+function unreachable(name: string, error: unknown): ApplyTarget {
+  const fail = () => Promise.reject(error);
+  return { name, list: fail, get: fail, apply: fail, delete: fail };
 }
 
 function sortForApply(objects: readonly RenderedObject[]): RenderedObject[] {
@@ -159,7 +159,8 @@ export function prepareDeploy(options: DeployOptions, world: DeployWorld): Prepa
           ),
         ),
       ];
-      makeTargets = () => Promise.all(paths.map((p) => world.gkeTarget(p)));
+      makeTargets = () =>
+        Promise.all(paths.map((p) => world.gkeTarget(p).catch((e: unknown) => unreachable(`gke:${p}`, e))));
     } else {
       makeTargets = async () => [
         world.kubeTarget(options.kubeconfig ?? world.env.KUBECONFIG, options.context),

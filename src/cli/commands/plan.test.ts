@@ -10,7 +10,7 @@ describe("plan", () => {
   test("renders and validates every environment and writes the report", async () => {
     const run = await runFlyby(["plan"], repo);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain("production: 24 objects, 0 errors");
+    expect(run.stdout).toContain("production: 28 objects, 0 errors");
     const report = readFileSync(join(repo, ".flyby/plan/report.md"), "utf8");
     expect(report).toContain("| staging | 7 | 0 | 2 |");
     expect(report).toContain("warning image-digest Deployment overflying-api");

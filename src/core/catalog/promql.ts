@@ -17,7 +17,8 @@ export interface PromqlAnalysis {
   readonly syntaxErrorAt?: number;
 }
 
-function unquote(literal: string): string {
+/** The value of a PromQL string literal: "…", '…' or `…` (raw). */
+export function unquote(literal: string): string {
   const body = literal.slice(1, -1);
   return literal.startsWith("`") ? body : body.replace(/\\(.)/g, "$1");
 }

@@ -14,6 +14,7 @@ export const ManifestPaths = {
   templatesDir: "templates/",
   partialsDir: "partials/",
   templateSuffix: ".yaml.hbs",
+  plainSuffix: ".yaml",
   partialSuffix: ".hbs",
 } as const;
 

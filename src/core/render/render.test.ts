@@ -103,6 +103,18 @@ describe("render", () => {
       scrape_configs: { job_name: string; metric_relabel_configs?: { action: string; regex: string }[] }[];
     };
     expect(config.global.scrape_interval).toBe("15s");
+    // The alerting rules generated from alerts/ are mounted and evaluated; alerts go to Alertmanager.
+    expect(config).toMatchObject({
+      rule_files: ["/etc/prometheus/rules/*.rules.yaml"],
+      alerting: {
+        alertmanagers: [{ static_configs: [{ targets: ["alertmanager.observability.svc:9093"] }] }],
+      },
+    });
+    const production = renderEnvironment(tree, "production").objects.map((r) => r.object);
+    expect(production.some((o) => o.kind === "ConfigMap" && o.metadata.name === "prometheus-rules")).toBe(
+      true,
+    );
+    expect(production.some((o) => o.kind === "Deployment" && o.metadata.name === "alertmanager")).toBe(true);
     const jobs = config.scrape_configs.map((j) => j.job_name);
     for (const j of [
       "overflying-api-production",

@@ -194,6 +194,13 @@ export function renderEnvironment(tree: ManifestTree, envName: string): RenderRe
     const render = set.compile(displayPath(tree, path), tree.files.get(path) as string);
     objects.push(...decodeDocuments(render(context)));
   }
+  // Plain YAML (generated files such as alerting.generated.yaml) is read as it is: no
+  // Handlebars, so Go templates in alert annotations stay untouched.
+  for (const path of filesUnder(tree, ManifestPaths.templatesDir, ManifestPaths.plainSuffix)) {
+    const file = displayPath(tree, path);
+    const lines = (tree.files.get(path) as string).split("\n");
+    objects.push(...decodeDocuments({ lines, sources: lines.map((_, i) => ({ file, line: i + 1 })) }));
+  }
   const owned = objects.filter((r) => ownedBy(environment, r.object));
   owned.sort((a, b) => compareObjects(a.object, b.object));
   return { environment, values, objects: owned };

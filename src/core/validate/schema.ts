@@ -44,7 +44,8 @@ interface TypeMapClass {
   getAttributeTypeMap(): readonly AttributeType[];
 }
 
-const typeMaps = new Map<string, readonly AttributeType[] | undefined>();
+/** Field name → field type, per client-node model. */
+const typeMaps = new Map<string, ReadonlyMap<string, string> | undefined>();
 
 /** The kinds flyby renders or is likely to render, by apiVersion/kind. */
 const validators: Readonly<Record<string, ModelClass>> = {
@@ -74,11 +75,12 @@ function validatorFor(apiVersion: string, kind: string): ModelClass | undefined 
   return validators[`${apiVersion}/${kind}`];
 }
 
-function typeMap(type: string): readonly AttributeType[] | undefined {
+function typeMap(type: string): ReadonlyMap<string, string> | undefined {
   if (!typeMaps.has(type)) {
     try {
       const mod = load(`@kubernetes/client-node/dist/gen/models/${type}.js`) as Record<string, TypeMapClass>;
-      typeMaps.set(type, mod[type]?.getAttributeTypeMap());
+      const attrs = mod[type]?.getAttributeTypeMap();
+      typeMaps.set(type, attrs && new Map(attrs.map((a) => [a.baseName, a.type])));
     } catch {
       typeMaps.set(type, undefined);
     }
@@ -92,29 +94,28 @@ function modelName(apiVersion: string, kind: string): string {
   return `${version.charAt(0).toUpperCase()}${version.slice(1)}${kind}`;
 }
 
+/** Walks an object against its model, collecting the paths of fields the model does not declare. */
 function unknownFields(value: unknown, type: string, path: string[], out: string[][]): void {
-  if (value === null || value === undefined) return;
+  if (value === null || typeof value !== "object") return;
   const list = /^Array<(.+)>$/.exec(type);
   if (list) {
-    if (Array.isArray(value)) {
-      for (const [i, v] of value.entries()) unknownFields(v, list[1] as string, [...path, String(i)], out);
+    if (!Array.isArray(value)) return;
+    for (const [i, v] of value.entries()) {
+      path.push(String(i));
+      unknownFields(v, list[1] as string, path, out);
+      path.pop();
     }
     return;
   }
   const map = /^\{ \[key: string\]: (.+); \}$/.exec(type);
-  if (map) {
-    if (typeof value === "object") {
-      for (const [k, v] of Object.entries(value)) unknownFields(v, map[1] as string, [...path, k], out);
-    }
-    return;
-  }
-  if (!/^V\d/.test(type) || typeof value !== "object" || Array.isArray(value)) return;
-  const attrs = typeMap(type);
-  if (!attrs) return;
+  const fields = map ? undefined : /^V\d/.test(type) && !Array.isArray(value) ? typeMap(type) : undefined;
+  if (!map && !fields) return;
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    const attr = attrs.find((a) => a.baseName === k);
-    if (!attr) out.push([...path, k]);
-    else unknownFields(v, attr.type, [...path, k], out);
+    const fieldType = map ? (map[1] as string) : fields?.get(k);
+    path.push(k);
+    if (fieldType === undefined) out.push([...path]);
+    else unknownFields(v, fieldType, path, out);
+    path.pop();
   }
 }
 

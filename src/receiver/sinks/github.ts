@@ -1,4 +1,5 @@
 import type { GithubSinkConfig } from "../config.ts";
+import { githubRequest, repoUrl } from "../github-api.ts";
 import type { Alert } from "../webhook.ts";
 import {
   type Attempt,
@@ -66,21 +67,11 @@ export class GithubSink implements Sink {
   }
 
   private api(path: string): string {
-    return `${this.config.apiUrl.replace(/\/$/, "")}/repos/${this.config.repo}${path}`;
+    return repoUrl(this.config.apiUrl, this.config.repo, path);
   }
 
   private request(method: string, payload?: unknown): RequestInit {
-    return {
-      method,
-      headers: {
-        accept: "application/vnd.github+json",
-        authorization: `Bearer ${this.config.token}`,
-        "x-github-api-version": "2022-11-28",
-        "user-agent": "flyby-receiver",
-        ...(payload ? { "content-type": "application/json" } : {}),
-      },
-      ...(payload ? { body: JSON.stringify(payload) } : {}),
-    };
+    return githubRequest(this.config.token, method, payload);
   }
 
   /** Opens, comments on, closes or reopens the subject's issue so it matches the alert. */

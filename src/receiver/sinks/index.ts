@@ -1,5 +1,6 @@
 import type { SinkConfig, SinkMatch } from "../config.ts";
 import { GithubSink } from "./github.ts";
+import { RollbackSink } from "./rollback.ts";
 import type { Sink } from "./sink.ts";
 import { SlackSink } from "./slack.ts";
 import { WebhookSink } from "./webhook.ts";
@@ -17,6 +18,8 @@ function build(c: SinkConfig): Sink {
       return new GithubSink(c);
     case "webhook":
       return new WebhookSink(c);
+    case "rollback":
+      return new RollbackSink(c);
   }
 }
 

@@ -24,6 +24,7 @@ test("Slack messages keep to 50 blocks and carry every alert once, the same on e
     key: "k",
     notification: notification({ alerts: manyAlerts(97).reverse() }),
     deployContext: new Map(),
+    deployments: new Map(),
   };
   const messages = slackMessages(out);
   expect(messages).toHaveLength(3);

@@ -1,3 +1,4 @@
+import type { Deployment } from "../deployments.ts";
 import type { Alert, Notification } from "../webhook.ts";
 
 /** A notification on its way out, after redaction and routing, with its deploy context per alert. */
@@ -6,6 +7,8 @@ export interface Outgoing {
   readonly notification: Notification;
   /** "fired 4 min after v1.4.2 reached production", by alert fingerprint. */
   readonly deployContext: ReadonlyMap<string, string>;
+  /** The latest deployment of each firing alert's environment, by fingerprint. */
+  readonly deployments: ReadonlyMap<string, Deployment>;
 }
 
 export type Attempt =

@@ -183,3 +183,58 @@ describe("generic webhook and deploy context", () => {
     );
   });
 });
+
+describe("rollback trigger", () => {
+  test("a critical alert soon after a production deploy dispatches the rollback workflow once", async () => {
+    github.deployments.push({
+      id: 2,
+      environment: "production",
+      ref: "v1.5.0",
+      sha: "feedfacefeedface",
+      created_at: "2026-11-24T02:09:00Z",
+      statuses: [{ state: "success", created_at: "2026-11-24T02:10:00Z" }],
+    });
+    const send = receiver(
+      [
+        {
+          type: "rollback",
+          name: "rollback",
+          repo: github.repo,
+          token: github.token,
+          apiUrl: github.url,
+          within: "15m",
+        },
+      ],
+      { deployments: { repo: github.repo, token: github.token, apiUrl: github.url } },
+    );
+    const warning = alert({
+      fingerprint: "rb0",
+      startsAt: "2026-11-24T02:12:00Z",
+      labels: { alertname: "Slow", env: "production", severity: "warning" },
+    });
+    const late = alert({ fingerprint: "rb1", startsAt: "2026-11-24T04:00:00Z" });
+    expect((await send(notification({ alerts: [warning, late] }))).status).toBe(200);
+    expect(github.dispatches).toHaveLength(0);
+
+    const soon = alert({ fingerprint: "rb2", startsAt: "2026-11-24T02:14:00Z" });
+    expect((await send(notification({ alerts: [soon] }))).status).toBe(200);
+    expect(
+      (
+        await send(
+          notification({ alerts: [soon, alert({ fingerprint: "rb3", startsAt: "2026-11-24T02:15:00Z" })] }),
+        )
+      ).status,
+    ).toBe(200);
+    expect(github.dispatches).toEqual([
+      {
+        event_type: "flyby-rollback",
+        client_payload: expect.objectContaining({
+          environment: "production",
+          ref: "v1.5.0",
+          sha: "feedfacefeedface",
+          reason: "HighErrorRate fired 4 min after v1.5.0 reached production",
+        }),
+      },
+    ] as never);
+  });
+});

@@ -38,6 +38,7 @@ export interface ReceiverLaunch {
 export function conformanceSuite(
   runtime: string,
   start: (launch: ReceiverLaunch) => Promise<RunningReceiver>,
+  options: { atomicClaims: boolean } = { atomicClaims: true },
 ) {
   describe(`receiver conformance on ${runtime}`, () => {
     const slack = new FakeSlack();
@@ -103,6 +104,22 @@ export function conformanceSuite(
       expect(postsFor("once")).toHaveLength(1);
     });
 
+    if (options.atomicClaims) {
+      test("two copies arriving together are posted once", async () => {
+        slack.delayPosts(300);
+        try {
+          const answers = await Promise.all([
+            fetch(post(url("/alertmanager"), group("pair"), conformanceToken)),
+            fetch(post(url("/alertmanager"), group("pair"), conformanceToken)),
+          ]);
+          expect(answers.map((a) => a.status).sort()).toEqual([200, 200]);
+        } finally {
+          slack.delayPosts(0);
+        }
+        expect(postsFor("pair")).toHaveLength(1);
+      });
+    }
+
     test("a Slack 500 is retried and the message is posted once", async () => {
       slack.failNext(1, 500);
       const res = await fetch(post(url("/alertmanager"), group("retry"), conformanceToken));
@@ -114,7 +131,8 @@ export function conformanceSuite(
       const metrics = await fetch(url("/metrics"), { headers: auth });
       expect(metrics.status).toBe(200);
       const text = await metrics.text();
-      expect(text).toContain('flyby_receiver_deliveries_total{sink="slack",result="delivered"} 2');
+      const delivered = options.atomicClaims ? 3 : 2;
+      expect(text).toContain(`flyby_receiver_deliveries_total{sink="slack",result="delivered"} ${delivered}`);
       expect(text).toContain('flyby_receiver_sink_attempt_failures_total{sink="slack"} 1');
       const page = await fetch(url("/"), { headers: auth });
       expect(page.headers.get("content-type")).toContain("text/html");

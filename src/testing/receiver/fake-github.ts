@@ -59,6 +59,7 @@ export class FakeGithub {
   readonly issues = new Map<number, FakeIssue>();
   readonly deployments: FakeDeployment[] = [];
   readonly requests: { method: string; path: string }[] = [];
+  readonly dispatches: { event_type: string; client_payload: Record<string, unknown> }[] = [];
   private failures: number[] = [];
   private server: Server<unknown> | undefined;
 
@@ -99,6 +100,21 @@ export class FakeGithub {
     const parts = url.pathname.slice(prefix.length + 1).split("/");
     const [kind, id, sub] = parts;
     if (kind === "issues") return this.issuesRoute(request, id, sub);
+    if (kind === "dispatches" && request.method === "POST") {
+      const payload = (await request.json()) as {
+        event_type?: unknown;
+        client_payload?: Record<string, unknown>;
+      };
+      if (typeof payload.event_type !== "string" || payload.event_type === "") {
+        return gh(422, {
+          message: 'Invalid request.\n\nNo subschema in "anyOf" matched.',
+          documentation_url: docs,
+          status: "422",
+        });
+      }
+      this.dispatches.push({ event_type: payload.event_type, client_payload: payload.client_payload ?? {} });
+      return new Response(null, { status: 204 });
+    }
     if (kind === "deployments" && request.method === "GET") {
       if (id && sub === "statuses") {
         const d = this.deployments.find((x) => String(x.id) === id);

@@ -29,6 +29,7 @@ function invalidBlocks(blocks: NonNullable<SlackPost["body"]["blocks"]>): boolea
 export class FakeSlack {
   readonly posts: SlackPost[] = [];
   private failures: { status: 429 | 500 | 503; delayMs: number }[] = [];
+  private delayMs = 0;
   private server: Server<unknown> | undefined;
   readonly hookPath = "/services/T0000/B0000/XXXXXXXXXXXXXXXXXXXXXXXX";
 
@@ -45,6 +46,11 @@ export class FakeSlack {
   /** The next `count` requests fail with `status` (after `delayMs`, to provoke timeouts). */
   failNext(count: number, status: 429 | 500 | 503 = 500, delayMs = 0): void {
     for (let i = 0; i < count; i++) this.failures.push({ status, delayMs });
+  }
+
+  /** Successful posts take this long from now on, so concurrent requests overlap. */
+  delayPosts(ms: number): void {
+    this.delayMs = ms;
   }
 
   clearFailures(): void {
@@ -74,6 +80,7 @@ export class FakeSlack {
     }
     if (!body.text && !body.blocks?.length) return slackError(400, "no_text");
     if (body.blocks && invalidBlocks(body.blocks)) return slackError(400, "invalid_blocks");
+    if (this.delayMs) await Bun.sleep(this.delayMs);
     this.posts.push({ path, body });
     return new Response("ok", { headers: { "content-type": "text/html" } });
   }

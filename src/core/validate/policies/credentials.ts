@@ -5,14 +5,24 @@ import { containersOf, podTemplateOf } from "./workloads.ts";
 /** Default credentials that must never be deployed (the seed's admin123 among them). */
 export const knownDefaultPasswords = ["admin123", "changeme", "prom-operator"] as const;
 
+// Any of the known defaults, as a whole word.
+const defaultPassword = new RegExp(`(^|[^\\w])(${knownDefaultPasswords.join("|")})([^\\w]|$)`);
+
 const secretName = /pass(word)?|secret|token|credential|api[-_]?key|private[-_]?key/i;
 
-function walkStrings(value: unknown, path: string[], visit: (s: string, path: string[]) => void): void {
+/** Calls visit for every string in a value, with its path (the same array, mutated as it walks). */
+function walkStrings(
+  value: unknown,
+  path: string[],
+  visit: (s: string, path: readonly string[]) => void,
+): void {
   if (typeof value === "string") visit(value, path);
-  else if (Array.isArray(value)) {
-    for (const [i, v] of value.entries()) walkStrings(v, [...path, String(i)], visit);
-  } else if (value && typeof value === "object") {
-    for (const [k, v] of Object.entries(value)) walkStrings(v, [...path, k], visit);
+  else if (value && typeof value === "object") {
+    for (const [k, v] of Array.isArray(value) ? value.entries() : Object.entries(value)) {
+      path.push(String(k));
+      walkStrings(v, path, visit);
+      path.pop();
+    }
   }
 }
 
@@ -64,13 +74,13 @@ export function credentialsPolicy(r: RenderedObject): Finding[] {
       path.includes("args") ||
       path.includes("command");
     if (!relevant) return;
-    const word = knownDefaultPasswords.find((p) => new RegExp(`(^|[^\\w])${p}([^\\w]|$)`).test(s));
+    const word = defaultPassword.exec(s)?.[2];
     if (word) {
       findings.push({
         severity: Severity.Error,
         rule: "literal-credentials",
         message: `${o.kind} ${o.metadata.name}: ${path.join(".")} contains the default password "${word}"`,
-        location: at(path),
+        location: at([...path]),
         hint: "default credentials must never be rendered; change them at deploy time",
       });
     }

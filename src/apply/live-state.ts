@@ -1,0 +1,93 @@
+import { isClusterScoped } from "../core/kube/kinds.ts";
+import { type KubeObject, type ObjectRef, refKey, refOf } from "../core/kube/object.ts";
+import {
+  type ApplySetParent,
+  groupKindOf,
+  type InventoryRecord,
+  inventoryOf,
+  readInventory,
+  unionInventory,
+} from "./inventory.ts";
+import { forEachBounded } from "./pool.ts";
+import { ApiFailure, type ApplyTarget, type KindRef } from "./port.ts";
+
+/** Preferred versions of groups that may appear only in a recorded inventory. */
+const preferredVersions: Readonly<Record<string, string>> = {
+  "": "v1",
+  apps: "v1",
+  batch: "v1",
+  policy: "v1",
+  autoscaling: "v2",
+  "networking.k8s.io": "v1",
+  "rbac.authorization.k8s.io": "v1",
+  "apiextensions.k8s.io": "v1",
+  "monitoring.coreos.com": "v1",
+};
+
+function kindRefOf(groupKind: string, rendered: readonly KubeObject[]): KindRef | undefined {
+  const seen = rendered.find((o) => groupKindOf(o) === groupKind);
+  if (seen) return { apiVersion: seen.apiVersion, kind: seen.kind };
+  const dot = groupKind.indexOf(".");
+  const kind = dot < 0 ? groupKind : groupKind.slice(0, dot);
+  const group = dot < 0 ? "" : groupKind.slice(dot + 1);
+  const version = preferredVersions[group];
+  if (!version) return undefined;
+  return { apiVersion: group ? `${group}/${version}` : version, kind };
+}
+
+export const parentRef = (p: ApplySetParent): ObjectRef => ({
+  group: "",
+  version: "v1",
+  kind: "ConfigMap",
+  namespace: p.namespace,
+  name: p.name,
+});
+
+export interface LiveState {
+  readonly parent: KubeObject | undefined;
+  /** What the parent records (empty before the first apply). */
+  readonly recorded: InventoryRecord;
+  /** Every listed object, by refKey. */
+  readonly objects: Map<string, KubeObject>;
+  /** Recorded group-kinds that could not be listed. */
+  readonly unlisted: readonly string[];
+}
+
+/**
+ * Reads what is there: the ApplySet parent, then one LIST per kind and namespace, over the kinds
+ * rendered now and those the parent recorded, in the environment's and the recorded namespaces.
+ */
+export async function readLiveState(
+  target: ApplyTarget,
+  call: <T>(f: () => Promise<T>) => Promise<T>,
+  parent: ApplySetParent,
+  desired: readonly KubeObject[],
+  namespaces: readonly string[],
+  concurrency: number,
+): Promise<LiveState> {
+  const parentLive = await call(() => target.get(parentRef(parent)));
+  const recorded = readInventory(parentLive);
+  const scope = unionInventory(recorded, { groupKinds: inventoryOf(desired).groupKinds, namespaces });
+  const lists: { kind: KindRef; namespace: string | undefined }[] = [];
+  const unlisted: string[] = [];
+  for (const gk of scope.groupKinds) {
+    const kind = kindRefOf(gk, desired);
+    if (!kind) {
+      unlisted.push(gk);
+      continue;
+    }
+    for (const namespace of isClusterScoped(kind.kind) ? [undefined] : scope.namespaces) {
+      lists.push({ kind, namespace });
+    }
+  }
+  const objects = new Map<string, KubeObject>();
+  await forEachBounded(lists, concurrency, async ({ kind, namespace }) => {
+    const items = await call(() => target.list(kind, namespace)).catch((e: unknown) => {
+      if (e instanceof ApiFailure && e.status === 404) return [];
+      throw e;
+    });
+    for (const o of items)
+      objects.set(refKey(refOf({ ...o, apiVersion: o.apiVersion ?? kind.apiVersion })), o);
+  });
+  return { parent: parentLive, recorded, objects, unlisted };
+}
