@@ -13,18 +13,20 @@ const pushed: Record<string, string> = {};
 beforeAll(async () => {
   registry = await startRegistry();
   repo = scratchRepo();
-  const common = join(repo, "manifests/values/common.yaml");
-  let text = readFileSync(common, "utf8");
-  for (const [from, name, tag] of [
+  const images = [
     ["quay.io/prometheus/prometheus", "prometheus/prometheus", "v2.42.0"],
     ["docker.io/grafana/grafana", "grafana/grafana", "10.4.2"],
     ["us-docker.pkg.dev/overflying/platform/api", "platform/api", "main"],
     ["us-docker.pkg.dev/overflying/platform/worker", "platform/worker", "main"],
-  ] as const) {
-    text = text.replace(`repository: ${from}`, `repository: ${registry.host}/${name}`);
-    pushed[name] = await registry.pushImage(name, tag);
+  ] as const;
+  for (const file of ["common.yaml", "production.yaml"]) {
+    const path = join(repo, "manifests/values", file);
+    let text = readFileSync(path, "utf8");
+    for (const [from, name] of images)
+      text = text.replace(`repository: ${from}`, `repository: ${registry.host}/${name}`);
+    writeFileSync(path, text);
   }
-  writeFileSync(common, text);
+  for (const [, name, tag] of images) pushed[name] = await registry.pushImage(name, tag);
 });
 afterAll(async () => {
   await registry?.stop();
@@ -47,7 +49,7 @@ describe("flyby bundle against a real registry", () => {
       repo,
       env(),
     );
-    expect(a.stderr).toContain("4 images pinned");
+    expect(a.stderr).toContain("5 images pinned");
     expect(a.code).toBe(0);
     expect(b.code).toBe(0);
     const hash = a.stdout.trim();

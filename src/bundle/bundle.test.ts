@@ -22,6 +22,7 @@ async function stagingBundle(resolver = stableRegistry) {
     commit,
     values: r.values,
     objects: r.objects.map((o) => o.object),
+    otherEnvironments: renderChecked(tree, "production").objects.map((o) => o.object),
     resolver,
   });
 }
@@ -42,6 +43,7 @@ describe("release bundle", () => {
     for (const { image } of images) expect(image).toMatch(/@sha256:[a-f0-9]{64}$/);
     expect(Object.keys(bundle.content.images)).toEqual([
       "docker.io/grafana/grafana",
+      "quay.io/prometheus/alertmanager",
       "quay.io/prometheus/prometheus",
       "us-docker.pkg.dev/overflying/platform/api",
       "us-docker.pkg.dev/overflying/platform/worker",

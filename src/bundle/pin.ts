@@ -66,9 +66,15 @@ export function imagesOfValues(values: unknown): ImageRef[] {
 
 /**
  * The images a release carries, one per repository: those the values name (so the shared
- * stack production runs is pinned by the same release) and those the objects run.
+ * stack production runs is pinned by the same release), those the objects run, and those
+ * only other environments run (Alertmanager in the shared stack), so that promotion never
+ * meets an image the release does not pin.
  */
-export function releaseImages(values: unknown, objects: readonly KubeObject[]): ImageRef[] {
+export function releaseImages(
+  values: unknown,
+  objects: readonly KubeObject[],
+  otherEnvironments: readonly KubeObject[] = [],
+): ImageRef[] {
   const byRepo = new Map<string, ImageRef>();
   const add = (img: ImageRef, where: string) => {
     const seen = byRepo.get(img.repository);
@@ -81,6 +87,10 @@ export function releaseImages(values: unknown, objects: readonly KubeObject[]): 
   };
   for (const img of imagesOfValues(values)) add(img, "the values");
   for (const { image, owner } of containerImages(objects)) add(parseImageReference(image), owner);
+  for (const { image } of containerImages(otherEnvironments)) {
+    const img = parseImageReference(image);
+    if (!byRepo.has(img.repository)) byRepo.set(img.repository, img);
+  }
   return [...byRepo.values()].sort((a, b) => a.repository.localeCompare(b.repository));
 }
 
@@ -113,10 +123,12 @@ export async function buildBundle(input: {
   readonly commit: string;
   readonly values: unknown;
   readonly objects: readonly KubeObject[];
+  /** The objects the other environments render: images only they run are pinned too. */
+  readonly otherEnvironments?: readonly KubeObject[];
   readonly resolver: DigestResolver;
 }): Promise<Bundle> {
   const images: Record<string, PinnedImage> = {};
-  for (const img of releaseImages(input.values, input.objects)) {
+  for (const img of releaseImages(input.values, input.objects, input.otherEnvironments)) {
     const digest = img.digest ?? (await input.resolver.resolve(img));
     images[img.repository] = { repository: img.repository, ...(img.tag ? { tag: img.tag } : {}), digest };
   }

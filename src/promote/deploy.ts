@@ -37,7 +37,7 @@ async function claim(deps: DeployDeps, req: DeployRequest): Promise<DeploymentRe
     environment,
     ref: req.ref,
     sha: req.bundle.content.commit,
-    payload: req.payload,
+    payload: deps.actor ? { ...req.payload, actor: deps.actor } : req.payload,
     description: statusText(`${req.payload.kind} ${shortHash(req.bundle.sha256)}`),
     productionEnvironment: req.productionEnvironment,
   });

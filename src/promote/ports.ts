@@ -28,6 +28,8 @@ export interface DeploymentPayload {
   /** For a rollback: the deployment it replaced, and why. */
   readonly rollbackOf?: number;
   readonly reason?: string;
+  /** Who started it (the workflow's actor); the Deployment's creator is the job's token. */
+  readonly actor?: string;
 }
 
 export interface DeploymentStatusRecord {
@@ -96,6 +98,8 @@ export interface DeployDeps {
   readonly store: BundleStore;
   readonly rollout: Rollout;
   readonly smoke: SmokeCheck;
+  /** Who starts the deploys (GITHUB_ACTOR in a workflow). */
+  readonly actor?: string;
   /** Milliseconds since the epoch. */
   now(): number;
   progress(line: string): void;

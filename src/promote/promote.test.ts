@@ -52,7 +52,7 @@ describe("promote", () => {
     const live = deps.rollout.live("production") ?? [];
     expect(live.length).toBe(production.length);
     const images = containerImages(live).map((c) => c.image);
-    expect(images.length).toBe(4);
+    expect(images.length).toBe(5);
     for (const image of images) {
       const repo = image.slice(0, image.indexOf("@"));
       expect(image).toBe(`${repo}@${bundle.content.images[repo]?.digest}`);

@@ -41,7 +41,7 @@ export function environmentStatus(
             bundle: current.payload.bundle,
             commit: current.payload.commit,
             ...(current.payload.tag ? { tag: current.payload.tag } : {}),
-            by: current.creator,
+            by: current.payload.actor ?? current.creator,
             at: current.createdAt,
             smoke: current.statuses.find((s) => s.state === S.Success)?.description ?? "passed",
           },

@@ -203,7 +203,12 @@ async function releaseJob(tag: string, commit: string, bundleFile: string | unde
       ...cluster(dir),
     ],
     repo,
-    job({ GITHUB_REF_TYPE: "tag", GITHUB_REF_NAME: tag, GITHUB_SHA: commit }),
+    job({
+      GITHUB_REF_TYPE: "tag",
+      GITHUB_REF_NAME: tag,
+      GITHUB_SHA: commit,
+      GITHUB_ACTOR: "release-manager",
+    }),
   );
   uploadBundles(join(repo, dir), runId, commit);
   return out;
@@ -307,7 +312,7 @@ describe("the release story", () => {
       `staging: sha256:${stagingV2.slice(0, 12)} commit ${second.slice(0, 12)}`,
     );
     expect(status.stdout).toContain(
-      `production: sha256:${promotedV1.bundle.slice(0, 12)} commit ${first.slice(0, 12)} tag v1.0.0 (rollback #${prod[2]?.id} by github-actions[bot]`,
+      `production: sha256:${promotedV1.bundle.slice(0, 12)} commit ${first.slice(0, 12)} tag v1.0.0 (rollback #${prod[2]?.id} by release-manager`,
     );
     expect(status.stdout).toContain(
       `  last attempt: promote #${prod[1]?.id} (v2.0.0) failure: rolling back to`,

@@ -22,6 +22,7 @@ export async function stagingBundleOf(tree: ManifestTree, commit: string, salt =
     commit,
     values: r.values,
     objects: r.objects.map((o) => o.object),
+    otherEnvironments: renderChecked(tree, "production").objects.map((o) => o.object),
     resolver: stableResolver(salt),
   });
 }

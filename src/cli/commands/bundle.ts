@@ -5,6 +5,7 @@ import { encodeBundle } from "../../bundle/bundle.ts";
 import { buildBundle } from "../../bundle/pin.ts";
 import { resolverFromEnv, sourceCommit } from "../../bundle/sources.ts";
 import { ExitCode } from "../../core/exit-code.ts";
+import { loadEnvironments } from "../../core/manifests/environments.ts";
 import { renderChecked } from "../../core/render/render-checked.ts";
 import type { Command } from "../command.ts";
 import { requiredString, stringOption } from "../options.ts";
@@ -34,12 +35,17 @@ registry cannot be reached after retries.`,
     const env = requiredString(ctx, "env", "E");
     const out = requiredString(ctx, "out", "FILE");
     const commit = sourceCommit(ctx.cwd, ctx.env, stringOption(ctx, "commit"));
-    const rendered = renderChecked(loadManifestTree(join(ctx.cwd, "manifests")), env);
+    const tree = loadManifestTree(join(ctx.cwd, "manifests"));
+    const rendered = renderChecked(tree, env);
+    const others = loadEnvironments(tree)
+      .all.filter((e) => e.name !== env)
+      .flatMap((e) => renderChecked(tree, e.name).objects.map((r) => r.object));
     const bundle = await buildBundle({
       environment: env,
       commit,
       values: rendered.values,
       objects: rendered.objects.map((r) => r.object),
+      otherEnvironments: others,
       resolver: resolverFromEnv(ctx.env),
     });
     writeFileAtomically(join(ctx.cwd, out), encodeBundle(bundle));

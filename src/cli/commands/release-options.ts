@@ -129,6 +129,7 @@ export function deployDeps(ctx: CommandContext): DeployDeps {
         progress,
       },
     ),
+    ...(ctx.env.GITHUB_ACTOR ? { actor: ctx.env.GITHUB_ACTOR } : {}),
     now: () => Date.now(),
     progress,
   };
