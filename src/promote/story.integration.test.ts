@@ -305,6 +305,40 @@ describe("the release story", () => {
     );
     expect(rollbackBundle.content.environment).toBe("production");
 
+    // By hand: there is no other good bundle to go back to; the v1.0.0 bundle file can be re-applied.
+    const previous = await runFlyby(
+      ["rollback", "--env", "production", "--previous", ...cluster(".flyby/run-301")],
+      repo,
+      job(),
+    );
+    expect(previous.code).toBe(2);
+    expect(previous.stderr).toContain("production has no earlier successful bundle to roll back to");
+    const again = await runFlyby(
+      [
+        "rollback",
+        "--env",
+        "production",
+        "--to",
+        `.flyby/run-203/${promotedV1.bundle}.json`,
+        "--reason",
+        "re-apply v1.0.0",
+        ...cluster(".flyby/run-302"),
+      ],
+      repo,
+      job(),
+    );
+    expect(again.stderr).not.toContain("internal error");
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain(`rollback to sha256:${promotedV1.bundle.slice(0, 12)} #`);
+    const byHand = deployments.deployments.at(-1);
+    expect(byHand?.payload).toMatchObject({
+      kind: "rollback",
+      bundle: promotedV1.bundle,
+      reason: "re-apply v1.0.0",
+    });
+    expect(byHand?.statuses.map((s) => s.state)).toEqual(["success", "in_progress"]);
+    prod.push(byHand as (typeof prod)[number]);
+
     // `flyby status` says what runs where.
     const status = await runFlyby(["status"], repo, job());
     expect(status.code).toBe(0);
@@ -312,7 +346,7 @@ describe("the release story", () => {
       `staging: sha256:${stagingV2.slice(0, 12)} commit ${second.slice(0, 12)}`,
     );
     expect(status.stdout).toContain(
-      `production: sha256:${promotedV1.bundle.slice(0, 12)} commit ${first.slice(0, 12)} tag v1.0.0 (rollback #${prod[2]?.id} by release-manager`,
+      `production: sha256:${promotedV1.bundle.slice(0, 12)} commit ${first.slice(0, 12)} tag v1.0.0 (rollback #${prod[3]?.id} by github-actions[bot]`,
     );
     expect(status.stdout).toContain(
       `  last attempt: promote #${prod[1]?.id} (v2.0.0) failure: rolling back to`,
