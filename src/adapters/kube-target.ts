@@ -7,8 +7,6 @@ import {
   Watch,
 } from "@kubernetes/client-node";
 // Not re-exported by the package root: the converters between API JSON and client-node's models.
-import { ObjectSerializer } from "@kubernetes/client-node/dist/gen/models/ObjectSerializer.js";
-import { getSerializationType } from "@kubernetes/client-node/dist/util.js";
 import { fieldManager } from "../apply/inventory.ts";
 import {
   ApiFailure,
@@ -19,6 +17,7 @@ import {
   type WatchEvent,
 } from "../apply/port.ts";
 import type { KubeObject, ObjectRef } from "../core/kube/object.ts";
+import { fromModel, toModel } from "../kube/models.ts";
 
 interface StatusBody {
   readonly message?: string;
@@ -57,20 +56,6 @@ export function toFailure(e: unknown): Error {
   if (message.startsWith("Unrecognized API version and kind"))
     return new ApiFailure(404, "NotFound", message);
   return new NetworkFailure(message, { cause: e });
-}
-
-/**
- * client-node sends and returns its generated models, whose property names differ from the
- * API's where the API's are reserved words (`from` is `_from`). Plain API JSON is converted
- * into the model before a request and back after it, so no field is lost either way.
- */
-function toModel(o: KubeObject): KubernetesObject {
-  return ObjectSerializer.deserialize(structuredClone(o), getSerializationType(o.apiVersion, o.kind), "");
-}
-
-function fromModel(model: unknown, apiVersion: string, kind: string): KubeObject {
-  const plain = ObjectSerializer.serialize(model, getSerializationType(apiVersion, kind), "") as KubeObject;
-  return { ...plain, apiVersion, kind };
 }
 
 /** Exposes the collection path client-node derives from discovery, for watches. */

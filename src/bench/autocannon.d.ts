@@ -33,6 +33,7 @@ declare module "autocannon" {
   }
   export interface Instance {
     stop(): void;
+    on(event: "response", listener: () => void): void;
   }
   export default function autocannon(
     options: Options,

@@ -1,8 +1,6 @@
 // One server for `bun run bench receiver`, in its own process so the load generator does not
 // share its event loop: `bare` answers 200 after reading the body; `memory` and `sqlite` run
 // the receiver (auth, validation, dedup) in front of a sink that succeeds at once.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bunSha256 } from "../receiver/bun/serve.ts";
 import { loadConfig } from "../receiver/config.ts";
@@ -11,16 +9,14 @@ import { Ok } from "../receiver/sinks/sink.ts";
 import { MemoryStore } from "../receiver/store.ts";
 import { SqliteStore } from "../receiver/stores/sqlite.ts";
 
-const mode = process.argv[2];
-// argv[3]: the bearer token the load generator sends.
+// argv: mode, the bearer token the load generator sends, a scratch directory.
+const [, , mode, token, scratch] = process.argv;
 
 function receiverFetch(): (request: Request) => Promise<Response> {
   const store =
-    mode === "sqlite"
-      ? new SqliteStore(join(mkdtempSync(join(tmpdir(), "flyby-bench-")), "r.db"))
-      : new MemoryStore();
+    mode === "sqlite" ? new SqliteStore(join(scratch ?? ".", "receiver-bench.db")) : new MemoryStore();
   const receiver = createReceiver({
-    config: loadConfig({ defaultToken: process.argv[3] }),
+    config: loadConfig({ defaultToken: token }),
     sha256: bunSha256,
     store,
     fetch: () => Promise.reject(new Error("the bench sink makes no requests")),

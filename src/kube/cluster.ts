@@ -10,6 +10,7 @@ import {
 import { EnvironmentError, InputError } from "../core/errors.ts";
 import type { KubeObject } from "../core/kube/object.ts";
 import { ForbiddenError, type LiveCluster, RejectedError } from "../diff/live.ts";
+import { fromModel, toModel } from "./models.ts";
 
 /** The field manager flyby applies and dry-runs as. */
 export const fieldManager = "flyby";
@@ -138,14 +139,14 @@ export class KubeCluster implements LiveCluster {
         throw e;
       }
     });
-    return list.items.map((o) => ({ ...o, apiVersion, kind }) as KubeObject);
+    return list.items.map((o) => fromModel(o, apiVersion, kind));
   }
 
   async dryRunApply(object: KubeObject): Promise<KubeObject> {
-    const spec = object as unknown as KubernetesObject;
-    return (await this.call("patch", object.kind, () =>
-      this.client.patch(spec, undefined, "All", fieldManager, true, PatchStrategy.ServerSideApply),
-    )) as unknown as KubeObject;
+    const after = await this.call("patch", object.kind, () =>
+      this.client.patch(toModel(object), undefined, "All", fieldManager, true, PatchStrategy.ServerSideApply),
+    );
+    return fromModel(after, object.apiVersion, object.kind);
   }
 
   private async call<T>(verb: string, kind: string, fn: () => Promise<T>): Promise<T> {

@@ -29,6 +29,34 @@ export async function readLimited(request: Request, limit: number): Promise<Body
   return { ok: true, bytes };
 }
 
+export type JsonBody =
+  | { kind: "json"; value: unknown; bytes?: Uint8Array }
+  | { kind: "not-json"; bytes?: Uint8Array }
+  | { kind: "too-large" };
+
+/**
+ * Reads and parses a JSON body of at most `limit` bytes. The raw bytes come back only when
+ * asked for (to check a signature); otherwise a body of declared length is parsed natively.
+ */
+export async function readJsonBody(request: Request, limit: number, keepBytes: boolean): Promise<JsonBody> {
+  const declared = request.headers.get("content-length");
+  if (!keepBytes && declared !== null) {
+    if (Number(declared) > limit) return { kind: "too-large" };
+    try {
+      return { kind: "json", value: await request.json() };
+    } catch {
+      return { kind: "not-json" };
+    }
+  }
+  const read = await readLimited(request, limit);
+  if (!read.ok) return { kind: "too-large" };
+  try {
+    return { kind: "json", value: JSON.parse(new TextDecoder().decode(read.bytes)), bytes: read.bytes };
+  } catch {
+    return { kind: "not-json", bytes: read.bytes };
+  }
+}
+
 export function isJson(contentType: string | null): boolean {
   const media = contentType?.split(";")[0]?.trim().toLowerCase();
   return media === "application/json";

@@ -82,8 +82,13 @@ const configSchema = z
     deadline: duration.default(Duration.parse("8s")),
     attemptTimeout: duration.default(Duration.parse("3s")),
     deployments: z
-      .object({ repo: z.string().regex(/^[\w.-]+\/[\w.-]+$/), token: z.string().min(1), apiUrl: z.url() })
-      .partial({ apiUrl: true })
+      .object({
+        repo: z.string().regex(/^[\w.-]+\/[\w.-]+$/),
+        token: z.string().min(1),
+        apiUrl: z.url().optional(),
+        /** Shown on the status page before any of their alerts arrive. */
+        environments: z.array(z.string().min(1)).default([]),
+      })
       .strict()
       .optional(),
   })

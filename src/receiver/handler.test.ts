@@ -52,6 +52,20 @@ describe("requests", () => {
     }
   });
 
+  test("with auth explicitly off, routes answer without a token", async () => {
+    const clock = new FakeClock();
+    const receiver = createReceiver({
+      config: loadConfig({ insecureNoAuth: true }),
+      store: new MemoryStore(),
+      fetch: () => Promise.reject(new Error("no network in unit tests")),
+      now: clock.now,
+      sleep: clock.sleep,
+      sinks: [],
+    });
+    expect((await receiver.handle(post(`${base}/alertmanager`, notification(), undefined))).status).toBe(200);
+    expect((await receiver.handle(new Request(`${base}/metrics`))).status).toBe(200);
+  });
+
   test("per-route tokens replace the default one", async () => {
     const { receiver } = setup({ json: { tokens: { metrics: ["scrape-token-abcdef"] } } });
     const withDefault = new Request(`${base}/metrics`, { headers: { authorization: `Bearer ${token}` } });

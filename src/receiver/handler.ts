@@ -1,5 +1,5 @@
 import { bearerMatches, verifySignature } from "./auth.ts";
-import { isJson, readLimited } from "./body.ts";
+import { isJson, readJsonBody } from "./body.ts";
 import type { ReceiverConfig, RouteName } from "./config.ts";
 import { type Deployment, type DeploymentSource, deployContext as describeDeploy } from "./deployments.ts";
 import { idempotencyKey, type Sha256 } from "./idempotency.ts";
@@ -173,24 +173,20 @@ export function createReceiver(deps: ReceiverDeps): Receiver {
     if (!isJson(request.headers.get("content-type"))) {
       return problem(415, "content type must be application/json");
     }
-    const body = await readLimited(request, MaxBodyBytes);
-    if (!body.ok) return problem(413, `body is larger than ${MaxBodyBytes} bytes`);
+    const body = await readJsonBody(request, MaxBodyBytes, config.hmac !== undefined);
+    if (body.kind === "too-large") return problem(413, `body is larger than ${MaxBodyBytes} bytes`);
     if (config.hmac) {
       const check = await verifySignature(
         request.headers,
-        body.bytes,
+        body.bytes ?? new Uint8Array(),
         config.hmac.secret,
         config.hmac.window.milliseconds,
         now(),
       );
       if (!check.ok) return problem(401, check.reason);
     }
-    let value: unknown;
-    try {
-      value = JSON.parse(new TextDecoder().decode(body.bytes));
-    } catch {
-      return problem(400, "body is not valid JSON", { field: "(root)" });
-    }
+    if (body.kind === "not-json") return problem(400, "body is not valid JSON", { field: "(root)" });
+    const value = body.value;
     const parsed = parseWebhook(value);
     if (!parsed.ok) return problem(400, `${parsed.field}: ${parsed.message}`, { field: parsed.field });
 
@@ -239,10 +235,14 @@ export function createReceiver(deps: ReceiverDeps): Receiver {
     );
   }
 
+  function environments(): string[] {
+    return [...new Set([...(config.deployments?.environments ?? []), ...board.environments()])].sort();
+  }
+
   async function status(): Promise<Response> {
     const source = deps.deployments;
     const deployments = source
-      ? (await Promise.all(board.environments().map((e) => source.latest(e).catch(() => undefined)))).filter(
+      ? (await Promise.all(environments().map((e) => source.latest(e).catch(() => undefined)))).filter(
           (d): d is Deployment => d !== undefined,
         )
       : [];

@@ -14,7 +14,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 conformanceSuite("bun", async (launch) => {
   const child = Bun.spawn(
     [
-      "bun",
+      process.execPath,
       "src/cli/main.ts",
       "receiver",
       "serve",

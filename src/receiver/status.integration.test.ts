@@ -32,12 +32,20 @@ beforeAll(async () => {
     created_at: minutesAgo(12),
     statuses: [{ state: "success", created_at: minutesAgo(10) }],
   });
+  github.deployments.push({
+    id: 8,
+    environment: "canary",
+    ref: "v1.5.0-rc.1",
+    sha: "abcdef0123456789",
+    created_at: minutesAgo(3),
+    statuses: [{ state: "success", created_at: minutesAgo(2) }],
+  });
   const receiver = receiverFromEnv(
     {
       FLYBY_RECEIVER_TOKEN: token,
       FLYBY_RECEIVER_CONFIG: JSON.stringify({
         sinks: [{ type: "slack", name: "slack", url: slack.url }],
-        deployments: { repo: github.repo, token: github.token, apiUrl: github.url },
+        deployments: { repo: github.repo, token: github.token, apiUrl: github.url, environments: ["canary"] },
       }),
     },
     { store: () => new MemoryStore() },
@@ -104,10 +112,14 @@ test("the status page shows firing alerts by environment, deliveries and the las
     expect(await deliveries.first().textContent()).toContain("resolved");
     expect(await page.locator("#deliveries").textContent()).toContain("slack: delivered");
 
-    const deployment = await page.locator("#deployments tbody tr").first().textContent();
-    expect(deployment).toContain("production");
-    expect(deployment).toContain("v1.4.2");
-    expect(deployment).toContain("9f8e7d6");
+    const deployments = page.locator("#deployments tbody tr");
+    expect(await deployments.count()).toBe(2);
+    const canary = await deployments.nth(0).textContent();
+    expect(canary).toContain("v1.5.0-rc.1");
+    expect(canary).toContain("2 min ago");
+    const released = await deployments.nth(1).textContent();
+    expect(released).toContain("v1.4.2");
+    expect(released).toContain("9f8e7d6");
   } finally {
     await page.close();
   }

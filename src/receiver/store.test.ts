@@ -22,6 +22,16 @@ describe.each(stores)("%s store", (_, make) => {
     expect(await s.claim("k", 30, 1000)).toBe(Claim.Delivered);
   });
 
+  test("claims made together on one delivery give exactly one caller the claim", async () => {
+    const s = make();
+    const claims = await Promise.all([
+      s.claim("c", 0, 1000),
+      s.claim("c", 0, 1000),
+      s.claim("other", 0, 1000),
+    ]);
+    expect(claims).toEqual([Claim.Claimed, Claim.Busy, Claim.Claimed]);
+  });
+
   test("a released claim or an expired lease can be claimed again", async () => {
     const s = make();
     expect(await s.claim("a", 0, 1000)).toBe(Claim.Claimed);

@@ -34,3 +34,24 @@ test("receiver serve names the config field that is wrong", async () => {
     await runCli(["receiver", "serve", "--port", "99999"], io(tmpdir(), { FLYBY_RECEIVER_TOKEN: "t" }).io),
   ).toBe(ExitCode.BadInput);
 });
+
+test("receiver serve exits 3 when its port is taken", async () => {
+  const taken = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response("busy") });
+  try {
+    const { err, io: cli } = io(tmpdir(), { FLYBY_RECEIVER_TOKEN: "t" });
+    const args = [
+      "receiver",
+      "serve",
+      "--host",
+      "127.0.0.1",
+      "--port",
+      String(taken.port),
+      "--store",
+      "memory",
+    ];
+    expect(await runCli(args, cli)).toBe(ExitCode.EnvironmentFailed);
+    expect(err.join("")).toContain(`cannot listen on 127.0.0.1:${taken.port}`);
+  } finally {
+    await taken.stop(true);
+  }
+});

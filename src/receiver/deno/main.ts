@@ -1,5 +1,5 @@
-// Deno's adapter: Deno.serve with a Deno KV store. Run the bundle from
-// src/receiver/build.ts with: deno run --unstable-kv --allow-net --allow-env --allow-read --allow-write
+// Deno's adapter: Deno.serve with a Deno KV store. Run this file, or its bundle from
+// src/receiver/build.ts, with: deno run --unstable-kv --allow-net --allow-env --allow-read --allow-write --allow-sys
 import { receiverFromEnv } from "../runtime.ts";
 import { type DenoKvLike, DenoKvStore } from "../stores/deno-kv.ts";
 

@@ -6,6 +6,8 @@ export class SqliteStore implements DeliveryStore {
   private readonly db: Database;
   private lastSweep = 0;
   private readonly q;
+  private queue: { run: () => unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void }[] = [];
+  private readonly runBatch: (batch: SqliteStore["queue"]) => { ok: boolean; value: unknown }[];
 
   constructor(path: string) {
     this.db = new Database(path, { create: true, strict: true });
@@ -15,7 +17,6 @@ export class SqliteStore implements DeliveryStore {
     this.db.run(
       "CREATE TABLE IF NOT EXISTS deliveries (id TEXT PRIMARY KEY, state TEXT NOT NULL, expires_at INTEGER NOT NULL)",
     );
-    this.db.run("CREATE INDEX IF NOT EXISTS deliveries_expiry ON deliveries (expires_at)");
     this.db.run(
       "CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL, expires_at INTEGER NOT NULL)",
     );
@@ -42,15 +43,54 @@ export class SqliteStore implements DeliveryStore {
       sweepDeliveries: this.db.query<unknown, [number]>("DELETE FROM deliveries WHERE expires_at <= ?"),
       sweepValues: this.db.query<unknown, [number]>("DELETE FROM kv WHERE expires_at <= ?"),
     };
+    // IMMEDIATE takes the write lock first, so processes sharing the file take turns.
+    this.runBatch = this.db.transaction((batch: SqliteStore["queue"]) =>
+      batch.map((op) => {
+        try {
+          return { ok: true, value: op.run() };
+        } catch (e) {
+          return { ok: false, value: e };
+        }
+      }),
+    ).immediate;
   }
 
-  async claim(id: string, nowMs: number, leaseMs: number): Promise<Claim> {
-    if (this.q.take.get(id, nowMs + leaseMs, nowMs)) return Claim.Claimed;
-    return this.q.state.get(id)?.state === "delivered" ? Claim.Delivered : Claim.Busy;
+  /**
+   * Writes from requests handled in the same turn of the event loop share one transaction:
+   * one commit instead of one per statement.
+   */
+  private batched<T>(run: () => T): Promise<T> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ run, resolve: resolve as (v: unknown) => void, reject });
+      if (this.queue.length === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    const batch = this.queue;
+    this.queue = [];
+    let results: { ok: boolean; value: unknown }[];
+    try {
+      results = this.runBatch(batch);
+    } catch (e) {
+      for (const op of batch) op.reject(e);
+      return;
+    }
+    for (const [i, r] of results.entries()) {
+      if (r.ok) batch[i]?.resolve(r.value);
+      else batch[i]?.reject(r.value);
+    }
+  }
+
+  claim(id: string, nowMs: number, leaseMs: number): Promise<Claim> {
+    return this.batched(() => {
+      if (this.q.take.get(id, nowMs + leaseMs, nowMs)) return Claim.Claimed;
+      return this.q.state.get(id)?.state === "delivered" ? Claim.Delivered : Claim.Busy;
+    });
   }
 
   async complete(id: string, nowMs: number, ttlMs: number): Promise<void> {
-    this.q.deliver.run(id, nowMs + ttlMs);
+    await this.batched(() => this.q.deliver.run(id, nowMs + ttlMs));
     if (nowMs - this.lastSweep >= sweepEveryMs) this.sweep(nowMs);
   }
 
@@ -66,6 +106,7 @@ export class SqliteStore implements DeliveryStore {
     this.q.setValue.run(key, value, nowMs + ttlMs);
   }
 
+  /** A full scan once a minute: cheaper than keeping an index on expiry up to date on every write. */
   sweep(nowMs: number): void {
     this.lastSweep = nowMs;
     this.q.sweepDeliveries.run(nowMs);

@@ -1,0 +1,18 @@
+import type { KubernetesObject } from "@kubernetes/client-node";
+import { ObjectSerializer } from "@kubernetes/client-node/dist/gen/models/ObjectSerializer.js";
+import { getSerializationType } from "@kubernetes/client-node/dist/util.js";
+import type { KubeObject } from "../core/kube/object.ts";
+
+/**
+ * client-node sends and returns its generated models, whose property names differ from the
+ * API's where the API's are reserved words (`from` is `_from`). Plain API JSON is converted
+ * into the model before a request and back after it, so no field is lost either way.
+ */
+export function toModel(o: KubeObject): KubernetesObject {
+  return ObjectSerializer.deserialize(structuredClone(o), getSerializationType(o.apiVersion, o.kind), "");
+}
+
+export function fromModel(model: unknown, apiVersion: string, kind: string): KubeObject {
+  const plain = ObjectSerializer.serialize(model, getSerializationType(apiVersion, kind), "") as KubeObject;
+  return { ...plain, apiVersion, kind };
+}
