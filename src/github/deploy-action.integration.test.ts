@@ -2,9 +2,12 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot, scratchRepo } from "../testing/cli.ts";
-import { FakeGitHubDeployments } from "../testing/fake-github/deployments.ts";
+import { FakeDeployments } from "../testing/fake-github/deployments.ts";
+import { FakeGitHub } from "../testing/fake-github/server.ts";
 
-const github = new FakeGitHubDeployments();
+const fake = new FakeDeployments();
+const github = new FakeGitHub().use(fake);
+const token = "ghs-test-token";
 let repo: string;
 beforeAll(() => {
   github.start();
@@ -38,7 +41,7 @@ async function runAction(inputs: Record<string, string>, extraEnv: Record<string
     GITHUB_RUN_ID: "42",
     GITHUB_OUTPUT: output,
     GITHUB_STEP_SUMMARY: summary,
-    "INPUT_GITHUB-TOKEN": github.token,
+    "INPUT_GITHUB-TOKEN": token,
     ...Object.fromEntries(
       Object.entries({ ...defaults, ...inputs }).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]),
     ),
@@ -62,14 +65,15 @@ describe("actions/deploy", () => {
     expect(existsSync(join(repo, "hydrated/staging/deployment-overflying-api.yaml"))).toBe(true);
     const sha256 = run.output.match(/^sha256<<(.+)\n([0-9a-f]{64})\n\1$/m)?.[2];
     expect(sha256).toMatch(/^[0-9a-f]{64}$/);
-    const deployment = github.deployments.at(-1);
+    const deployment = fake.deployments.at(-1);
     expect(deployment).toMatchObject({
       ref: "0123456789abcdef0123456789abcdef01234567",
       environment: "staging",
       payload: { sha256 },
     });
-    expect(deployment?.statuses.map((s) => s.state)).toEqual(["in_progress", "success"]);
-    expect(deployment?.statuses.at(-1)).toMatchObject({
+    // The fake keeps statuses newest first, as GitHub lists them.
+    expect(deployment?.statuses.map((s) => s.state)).toEqual(["success", "in_progress"]);
+    expect(deployment?.statuses[0]).toMatchObject({
       description: `sha256 ${sha256?.slice(0, 12)}: 7 created, 0 configured, 0 unchanged, 0 pruned, 0 failed`,
       log_url: "https://github.example/overflying/flyby/actions/runs/42",
     });
@@ -78,7 +82,7 @@ describe("actions/deploy", () => {
   });
 
   test("a weak Grafana password fails the step, masked, before any deployment is recorded", async () => {
-    const before = github.deployments.length;
+    const before = fake.deployments.length;
     const run = await runAction(
       { environment: "production", target: "cluster", prune: "false", wait: "false" },
       { GRAFANA_ADMIN_USER: "ops", GRAFANA_ADMIN_PASSWORD: "admin123" },
@@ -86,6 +90,6 @@ describe("actions/deploy", () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toContain("::add-mask::admin123");
     expect(run.stdout).toContain("::error::GRAFANA_ADMIN_PASSWORD is a well-known default password");
-    expect(github.deployments.length).toBe(before);
+    expect(fake.deployments.length).toBe(before);
   });
 });

@@ -1,19 +1,24 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { FakeGitHubDeployments } from "../testing/fake-github/deployments.ts";
+import { FakeDeployments } from "../testing/fake-github/deployments.ts";
+import { FakeGitHub } from "../testing/fake-github/server.ts";
 import { octokitDeployments, withDeployment } from "./deployment.ts";
 import { makeOctokit } from "./octokit.ts";
 
-const fake = new FakeGitHubDeployments();
+const fake = new FakeDeployments();
+const github = new FakeGitHub().use(fake);
+const token = "ghs-test-token";
 beforeAll(() => {
-  fake.start();
+  fake.refs.set("abc123", "a".repeat(40));
+  github.start();
 });
 afterAll(async () => {
-  await fake.stop();
+  await github.stop();
 });
 
 const sha256 = "9f2c".padEnd(64, "0");
-const api = () =>
-  octokitDeployments(makeOctokit(fake.token, fake.url), { owner: "overflying", repo: "flyby" });
+const api = () => octokitDeployments(makeOctokit(token, github.url), { owner: "overflying", repo: "flyby" });
+/** Statuses oldest first, as they were written. */
+const written = () => [...(fake.deployments.at(-1)?.statuses ?? [])].reverse();
 
 describe("GitHub Deployment around an apply", () => {
   test("records the rendered sha256 and goes in_progress → success", async () => {
@@ -28,8 +33,8 @@ describe("GitHub Deployment around an apply", () => {
     expect(result.ok).toBe(true);
     const d = fake.deployments.at(-1);
     expect(d).toMatchObject({ ref: "abc123", environment: "staging", payload: { sha256 } });
-    expect(d?.statuses.map((s) => s.state)).toEqual(["in_progress", "success"]);
-    expect(d?.statuses.at(-1)?.description).toBe("sha256 9f2c00000000: 3 created, 4 unchanged");
+    expect(written().map((s) => s.state)).toEqual(["in_progress", "success"]);
+    expect(written().at(-1)?.description).toBe("sha256 9f2c00000000: 3 created, 4 unchanged");
   });
 
   test("a failed apply ends in failure; a thrown error in error, and is rethrown", async () => {
@@ -37,16 +42,16 @@ describe("GitHub Deployment around an apply", () => {
       ok: false,
       headline: "1 failed",
     }));
-    expect(fake.deployments.at(-1)?.statuses.map((s) => s.state)).toEqual(["in_progress", "failure"]);
+    expect(written().map((s) => s.state)).toEqual(["in_progress", "failure"]);
     const boom = withDeployment(api(), { ref: "abc123", environment: "staging", sha256 }, async () => {
       throw new Error("cluster unreachable");
     });
     await expect(boom).rejects.toThrow("cluster unreachable");
-    expect(fake.deployments.at(-1)?.statuses.map((s) => s.state)).toEqual(["in_progress", "error"]);
+    expect(written().map((s) => s.state)).toEqual(["in_progress", "error"]);
   });
 
   test("bad credentials are an environment failure naming GitHub's answer", async () => {
-    const bad = octokitDeployments(makeOctokit("wrong", fake.url), { owner: "overflying", repo: "flyby" });
+    const bad = octokitDeployments(makeOctokit("wrong", github.url), { owner: "overflying", repo: "flyby" });
     await expect(
       bad.create({ ref: "x", environment: "staging", description: "", payload: {} }),
     ).rejects.toThrow("GitHub refused to create a deployment (401)");

@@ -46,6 +46,8 @@ export interface DeployOptions {
   readonly concurrency: number;
   readonly force: boolean;
   readonly allowDestructive: readonly string[];
+  /** Objects to apply instead of the environment's render: a release bundle's. */
+  readonly objects?: readonly RenderedObject[];
 }
 
 /** The outside world a deploy talks to; tests replace the clusters. */
@@ -126,9 +128,10 @@ export function prepareDeploy(options: DeployOptions, world: DeployWorld): Prepa
   const target = parseTarget(options.target, "target", ["dir", "cluster"] as const);
   const result = renderChecked(loadManifestTree(join(world.cwd, "manifests")), options.env);
   const environment = result.environment;
-  const sha256 = createHash("sha256").update(renderToText(result.objects)).digest("hex");
+  const rendered = options.objects ?? result.objects;
+  const sha256 = createHash("sha256").update(renderToText(rendered)).digest("hex");
   let makeTargets: () => Promise<ApplyTarget[]>;
-  let objects: readonly RenderedObject[] = result.objects;
+  let objects: readonly RenderedObject[] = rendered;
   if (target.scheme === "dir") {
     if (!target.rest) throw new UsageError("--target dir:PATH needs a folder");
     if (options.gke.length > 0 || options.kubeconfig || options.context) {
@@ -138,13 +141,13 @@ export function prepareDeploy(options: DeployOptions, world: DeployWorld): Prepa
     makeTargets = async () => [dir];
   } else {
     const secrets = buildEnvironmentSecrets(
-      result.objects.map((r) => r.object),
+      rendered.map((r) => r.object),
       world.env,
     ).map((object) => ({
       object,
       source: { file: "environment (GRAFANA_ADMIN_USER, GRAFANA_ADMIN_PASSWORD)" },
     }));
-    objects = sortForApply([...result.objects, ...secrets]);
+    objects = sortForApply([...rendered, ...secrets]);
     if (options.gke.length > 0) {
       if (options.kubeconfig || options.context) {
         throw new UsageError("--gke does not go with --kubeconfig or --context");
@@ -208,7 +211,7 @@ export function deployJson(result: DeployResult): string {
   })}\n`;
 }
 
-function optionsOf(ctx: CommandContext): DeployOptions {
+export function optionsOf(ctx: CommandContext): DeployOptions {
   const concurrencyText = stringOption(ctx, "concurrency") ?? String(defaultConcurrency);
   const concurrency = Number(concurrencyText);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {

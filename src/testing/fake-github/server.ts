@@ -21,6 +21,11 @@ export interface StoredComment {
   updated_at: string;
 }
 
+/** A part of the fake API: answers the requests it knows, leaves the rest (undefined). */
+export interface FakeGitHubRoutes {
+  handle(req: Request, url: URL, user: FakeGitHubUser, baseUrl: string): Promise<Response | undefined>;
+}
+
 export interface GitHubRequest {
   readonly method: string;
   readonly path: string;
@@ -29,7 +34,7 @@ export interface GitHubRequest {
 const bodyLimit = 65_536;
 const docs = "https://docs.github.com/rest/issues/comments";
 
-const json = (status: number, body: unknown, headers: Record<string, string> = {}): Response =>
+export const json = (status: number, body: unknown, headers: Record<string, string> = {}): Response =>
   new Response(status === 204 ? null : JSON.stringify(body), {
     status,
     headers: { "Content-Type": "application/json; charset=utf-8", ...headers },
@@ -38,6 +43,8 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
 export class FakeGitHub {
   readonly comments: StoredComment[] = [];
   readonly requests: GitHubRequest[] = [];
+  /** More of the API, each in its own module (deployments.ts, issues.ts); tried in order. */
+  readonly routes: FakeGitHubRoutes[] = [];
   private nextId = 1000;
   private server: ReturnType<typeof Bun.serve> | undefined;
 
@@ -127,7 +134,17 @@ export class FakeGitHub {
         return json(204, null);
       }
     }
+    for (const routes of this.routes) {
+      const answer = await routes.handle(req, url, user, this.url);
+      if (answer) return answer;
+    }
     return json(404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" });
+  }
+
+  /** Serves more endpoints from a module of routes. */
+  use(routes: FakeGitHubRoutes): this {
+    this.routes.push(routes);
+    return this;
   }
 
   private list(url: URL, owner: string, repo: string, issue: number): Response {

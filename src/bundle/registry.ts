@@ -1,0 +1,134 @@
+import { EnvironmentError, InputError } from "../core/errors.ts";
+import { formatImageReference, type ImageRef, isDigest, registryOf } from "./image-ref.ts";
+import type { DigestResolver } from "./pin.ts";
+
+/** Manifest types a tag may point at; the digest of the index is what a node pulls. */
+export const manifestAccept = [
+  "application/vnd.oci.image.index.v1+json",
+  "application/vnd.docker.distribution.manifest.list.v2+json",
+  "application/vnd.oci.image.manifest.v1+json",
+  "application/vnd.docker.distribution.manifest.v2+json",
+].join(", ");
+
+export interface BasicCredentials {
+  readonly username: string;
+  readonly password: string;
+}
+
+export interface RegistryOptions {
+  readonly fetch?: typeof fetch;
+  /** Credentials for the token service of a host, e.g. `oauth2accesstoken` + a Google access token. */
+  readonly credentials?: (host: string) => BasicCredentials | undefined;
+  /** Hosts spoken to over plain HTTP (a registry on loopback in tests). */
+  readonly plainHttp?: readonly string[];
+  readonly attempts?: number;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/** Parses `Bearer realm="…",service="…",scope="…"`. */
+export function parseChallenge(header: string): { scheme: string; params: Record<string, string> } {
+  const space = header.indexOf(" ");
+  const scheme = (space < 0 ? header : header.slice(0, space)).toLowerCase();
+  const params: Record<string, string> = {};
+  for (const m of header.slice(space + 1).matchAll(/([a-zA-Z_]+)="([^"]*)"/g)) {
+    params[(m[1] as string).toLowerCase()] = m[2] as string;
+  }
+  return { scheme, params };
+}
+
+class Retryable extends Error {}
+
+/**
+ * Resolves tags through the OCI distribution API: HEAD on /v2/<name>/manifests/<tag>,
+ * reading Docker-Content-Digest. A 401 with a Bearer challenge (Artifact Registry, Docker
+ * Hub, distribution with token auth) is answered by asking the realm for a token.
+ */
+export class OciDigestResolver implements DigestResolver {
+  private readonly fetch: typeof fetch;
+  private readonly attempts: number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly tokens = new Map<string, string>();
+
+  constructor(private readonly options: RegistryOptions = {}) {
+    this.fetch = options.fetch ?? fetch;
+    this.attempts = options.attempts ?? 4;
+    this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  }
+
+  async resolve(image: ImageRef): Promise<string> {
+    if (!image.tag) throw new InputError(`${image.repository} has neither tag nor digest`);
+    const { host, name } = registryOf(image.repository);
+    const scheme = this.options.plainHttp?.includes(host) ? "http" : "https";
+    const url = `${scheme}://${host}/v2/${name}/manifests/${encodeURIComponent(image.tag)}`;
+    const what = formatImageReference(image);
+    const res = await this.withRetries(what, host, () => this.head(url, host, name));
+    if (res.status === 404) {
+      throw new InputError(`the registry has no ${what} (manifest unknown): push it or fix the tag`);
+    }
+    if (res.status === 401 || res.status === 403) {
+      throw new EnvironmentError(
+        `the registry ${host} refused access to ${what} (HTTP ${res.status}); check the registry credentials`,
+      );
+    }
+    if (!res.ok) throw new EnvironmentError(`the registry ${host} answered HTTP ${res.status} for ${what}`);
+    const digest = res.headers.get("docker-content-digest") ?? "";
+    if (!isDigest(digest)) {
+      throw new EnvironmentError(`the registry ${host} sent no sha256 Docker-Content-Digest for ${what}`);
+    }
+    return digest;
+  }
+
+  private async head(url: string, host: string, name: string): Promise<Response> {
+    const headers: Record<string, string> = { Accept: manifestAccept };
+    const cached = this.tokens.get(`${host}/${name}`);
+    if (cached) headers.Authorization = `Bearer ${cached}`;
+    let res = await this.fetch(url, { method: "HEAD", headers });
+    const challenge = res.headers.get("www-authenticate");
+    if (res.status === 401 && challenge && !cached) {
+      const token = await this.token(host, name, challenge);
+      if (token) {
+        this.tokens.set(`${host}/${name}`, token);
+        res = await this.fetch(url, {
+          method: "HEAD",
+          headers: { ...headers, Authorization: `Bearer ${token}` },
+        });
+      }
+    }
+    if (res.status >= 500 || res.status === 429) throw new Retryable(`HTTP ${res.status}`);
+    return res;
+  }
+
+  private async token(host: string, name: string, challenge: string): Promise<string | undefined> {
+    const { scheme, params } = parseChallenge(challenge);
+    if (scheme !== "bearer" || !params.realm) return undefined;
+    const url = new URL(params.realm);
+    if (params.service) url.searchParams.set("service", params.service);
+    url.searchParams.set("scope", params.scope ?? `repository:${name}:pull`);
+    const creds = this.options.credentials?.(host);
+    const headers: Record<string, string> = {};
+    if (creds) headers.Authorization = `Basic ${btoa(`${creds.username}:${creds.password}`)}`;
+    const res = await this.fetch(url, { headers });
+    if (res.status >= 500 || res.status === 429) throw new Retryable(`token service HTTP ${res.status}`);
+    if (!res.ok) {
+      throw new EnvironmentError(`the token service of ${host} refused a token (HTTP ${res.status})`);
+    }
+    const body = (await res.json()) as { token?: string; access_token?: string };
+    return body.token ?? body.access_token;
+  }
+
+  private async withRetries<T>(what: string, host: string, call: () => Promise<T>): Promise<T> {
+    let last = "";
+    for (let attempt = 1; attempt <= this.attempts; attempt++) {
+      try {
+        return await call();
+      } catch (e) {
+        if (e instanceof EnvironmentError || e instanceof InputError) throw e;
+        last = (e as Error).message;
+        if (attempt < this.attempts) await this.sleep(250 * 2 ** (attempt - 1));
+      }
+    }
+    throw new EnvironmentError(
+      `could not resolve ${what}: the registry ${host} did not answer after ${this.attempts} attempts (${last})`,
+    );
+  }
+}

@@ -1,0 +1,64 @@
+import { join } from "node:path";
+import { writeFileAtomically } from "../../adapters/atomic-file.ts";
+import { loadManifestTree } from "../../adapters/manifest-files.ts";
+import { encodeBundle } from "../../bundle/bundle.ts";
+import { buildBundle } from "../../bundle/pin.ts";
+import { resolverFromEnv, sourceCommit } from "../../bundle/sources.ts";
+import { ExitCode } from "../../core/exit-code.ts";
+import { loadEnvironments } from "../../core/manifests/environments.ts";
+import { renderChecked } from "../../core/render/render-checked.ts";
+import type { Command } from "../command.ts";
+import { requiredString, stringOption } from "../options.ts";
+
+export const bundleCommand: Command = {
+  name: "bundle",
+  summary: "Write a release bundle: rendered objects, images pinned by digest, sha256",
+  synopsis: "bundle --env staging --out FILE [--commit SHA]",
+  details: `
+Renders the environment, resolves every image tag to its digest through the OCI
+distribution API (HEAD on the manifest, Docker-Content-Digest; bearer tokens as Artifact
+Registry asks for them) and writes one JSON file whose content hashes to the sha256 it
+declares. The same commit, values and registry state give the same bytes.
+Registry credentials: FLYBY_REGISTRY_PASSWORD (an access token), FLYBY_REGISTRY_USERNAME
+(default oauth2accesstoken). Exit 2 for a tag the registry does not have, 3 when the
+registry cannot be reached after retries.`,
+  options: {
+    env: { type: "string", valueName: "E", description: "the environment to bundle (staging)" },
+    out: { type: "string", valueName: "FILE", description: "where to write the bundle" },
+    commit: {
+      type: "string",
+      valueName: "SHA",
+      description: "the source commit (default: GITHUB_SHA, then HEAD)",
+    },
+  },
+  async run(ctx) {
+    const env = requiredString(ctx, "env", "E");
+    const out = requiredString(ctx, "out", "FILE");
+    const commit = sourceCommit(ctx.cwd, ctx.env, stringOption(ctx, "commit"));
+    const tree = loadManifestTree(join(ctx.cwd, "manifests"));
+    const rendered = renderChecked(tree, env);
+    const others = loadEnvironments(tree)
+      .all.filter((e) => e.name !== env)
+      .flatMap((e) => renderChecked(tree, e.name).objects.map((r) => r.object));
+    const bundle = await buildBundle({
+      environment: env,
+      commit,
+      values: rendered.values,
+      objects: rendered.objects.map((r) => r.object),
+      otherEnvironments: others,
+      resolver: resolverFromEnv(ctx.env),
+    });
+    writeFileAtomically(join(ctx.cwd, out), encodeBundle(bundle));
+    if (ctx.out.json) {
+      ctx.out.stdout(
+        `${JSON.stringify({ sha256: bundle.sha256, commit, environment: env, images: bundle.content.images })}\n`,
+      );
+    } else {
+      ctx.out.stdout(`${bundle.sha256}\n`);
+      ctx.out.stderr(
+        `wrote ${out}: ${bundle.content.objects.length} objects, ${Object.keys(bundle.content.images).length} images pinned, commit ${commit.slice(0, 12)}\n`,
+      );
+    }
+    return ExitCode.Ok;
+  },
+};

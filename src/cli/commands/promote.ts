@@ -1,0 +1,98 @@
+import { join, resolve } from "node:path";
+import { loadManifestTree } from "../../adapters/manifest-files.ts";
+import { shortHash } from "../../bundle/bundle.ts";
+import { readBundleFile } from "../../bundle/sources.ts";
+import { InputError, UsageError } from "../../core/errors.ts";
+import { ExitCode } from "../../core/exit-code.ts";
+import { renderChecked } from "../../core/render/render-checked.ts";
+import { promote, verifiedStagingBundle } from "../../promote/promote.ts";
+import type { Command, CommandContext } from "../command.ts";
+import { requiredString, stringOption } from "../options.ts";
+import { outcomeJson, reportOutcome } from "./deploy.ts";
+import { deployDeps, githubOptions, targetOptions } from "./release-options.ts";
+
+/** The tag being released and its commit: flags, else the tag the workflow runs for. */
+function releaseTag(ctx: CommandContext): { tag: string; commit: string } {
+  const fromRef = ctx.env.GITHUB_REF_TYPE === "tag" ? ctx.env.GITHUB_REF_NAME : undefined;
+  const tag = stringOption(ctx, "tag") ?? fromRef;
+  if (!tag) throw new UsageError("no tag: pass --tag vX.Y.Z (a tag workflow sets GITHUB_REF_NAME)");
+  const given = stringOption(ctx, "commit") ?? (tag === fromRef ? ctx.env.GITHUB_SHA : undefined);
+  if (given) {
+    if (!/^[0-9a-f]{40}$/.test(given))
+      throw new UsageError(`--commit "${given}" is not a full 40-hex commit id`);
+    return { tag, commit: given };
+  }
+  const git = Bun.spawnSync(["git", "rev-parse", "--verify", "--quiet", `refs/tags/${tag}^{commit}`], {
+    cwd: ctx.cwd,
+    stdout: "pipe",
+    stderr: "ignore",
+  });
+  const commit = git.stdout.toString().trim();
+  if (git.exitCode !== 0 || !commit) {
+    throw new InputError(`the tag ${tag} does not exist in this checkout`, undefined, "--tag");
+  }
+  return { tag, commit };
+}
+
+export const promoteCommand: Command = {
+  name: "promote",
+  summary: "Apply a bundle verified on staging to production; roll back when its smoke checks fail",
+  synopsis:
+    "promote --bundle FILE --to production [--tag T] [target flags] (--prometheus URL | --via-cluster)",
+  details: `
+Without --bundle, takes the bundle of the tag commit's successful staging Deployment from the
+workflow artifacts. Refuses a bundle whose hash does not match its content, whose commit is not the tag's, that
+has no successful staging Deployment, that runs an image without its digest, or when
+production would run an image the bundle does not pin. Otherwise renders production with its
+own values and the bundle's digests, records a production Deployment (in_progress), applies
+with prune and wait, and smoke-checks. When the checks fail it re-applies the last successful
+production bundle, recorded as a rollback Deployment, and marks the promotion failed.
+Exit 0 promoted (or already running), 1 failed and rolled back, 2 refused, 3 GitHub or the
+cluster unreachable, or another deployment of production running.`,
+  options: {
+    bundle: {
+      type: "string",
+      valueName: "FILE",
+      description:
+        "the staging bundle (default: fetched from the tag commit's successful staging Deployment)",
+    },
+    to: { type: "string", valueName: "E", description: "the environment to promote to (production)" },
+    tag: { type: "string", valueName: "T", description: "the release tag (default GITHUB_REF_NAME)" },
+    commit: {
+      type: "string",
+      valueName: "SHA",
+      description: "the tag's commit (default: resolved with git)",
+    },
+    ...targetOptions,
+    ...githubOptions,
+  },
+  async run(ctx) {
+    const file = stringOption(ctx, "bundle");
+    const to = requiredString(ctx, "to", "E");
+    const given = file ? readBundleFile(resolve(ctx.cwd, file), file) : undefined;
+    const { tag, commit } = releaseTag(ctx);
+    const rendered = renderChecked(loadManifestTree(join(ctx.cwd, "manifests")), to);
+    const deps = deployDeps(ctx);
+    const bundle = given ?? (await verifiedStagingBundle(deps, commit));
+    const out = await promote(deps, {
+      bundle,
+      bundleFile: file ?? `the staging bundle ${shortHash(bundle.sha256)}`,
+      to,
+      tag,
+      tagCommit: commit,
+      rendered: rendered.objects.map((r) => r.object),
+    });
+    if (ctx.out.json) {
+      ctx.out.stdout(
+        `${JSON.stringify({ bundle: out.promoted.sha256, promotedFrom: bundle.sha256, deploy: outcomeJson(out.deploy), rollback: outcomeJson(out.rollback) })}\n`,
+      );
+    } else if (!out.deploy) {
+      ctx.out.stdout(`${to} already runs ${shortHash(out.promoted.sha256)} (${tag}); nothing applied\n`);
+    } else {
+      reportOutcome(ctx, `promote ${tag} ${shortHash(out.promoted.sha256)}`, out.deploy);
+      if (out.rollback) reportOutcome(ctx, "rollback", out.rollback);
+    }
+    if (!out.deploy || out.deploy.state === "success") return ExitCode.Ok;
+    return ExitCode.NotClean;
+  },
+};

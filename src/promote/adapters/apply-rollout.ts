@@ -1,0 +1,61 @@
+import { withAppliedHash } from "../../apply/compare.ts";
+import { applySetParent, withMembership } from "../../apply/inventory.ts";
+import type { ApplyTarget } from "../../apply/port.ts";
+import { Action } from "../../apply/report.ts";
+import { type DeployOptions, type DeployWorld, deploy } from "../../cli/commands/apply.ts";
+import { describeRef, type KubeObject } from "../../core/kube/object.ts";
+import type { LiveCluster } from "../../diff/live.ts";
+import type { Rollout, RolloutResult } from "../ports.ts";
+
+/**
+ * A bundle's objects through `flyby apply` with prune and wait: the same targets (a folder, a
+ * kubeconfig context, GKE), the same Secrets built from the job's environment.
+ */
+export function bundleRollout(options: (environment: string) => DeployOptions, world: DeployWorld): Rollout {
+  return {
+    async apply(environment, objects): Promise<RolloutResult> {
+      const result = await deploy(
+        {
+          ...options(environment),
+          prune: true,
+          wait: true,
+          dryRun: false,
+          objects: objects.map((object) => ({ object, source: { file: `bundle (${environment})` } })),
+        },
+        world,
+      );
+      const s = result.summary;
+      const counts = `${s.created} created, ${s.configured} configured, ${s.unchanged} unchanged, ${s.pruned} pruned, ${s.failed} failed`;
+      const failed = result.reports.flatMap((r) => r.objects).find((o) => o.action === Action.Failed);
+      const problem = result.reports.flatMap((r) => r.problems)[0];
+      const why = failed
+        ? `; ${describeRef(failed.ref)}: ${failed.message ?? failed.rollout ?? "failed"}`
+        : problem
+          ? `; ${problem.message}`
+          : "";
+      return { ok: result.exitCode === 0, summary: `${counts}${why}` };
+    },
+  };
+}
+
+/** The objects as the apply engine writes them (ApplySet membership, applied hash), for comparing with live ones. */
+export function asApplied(
+  environment: string,
+  appNamespace: string,
+  objects: readonly KubeObject[],
+): KubeObject[] {
+  const parent = applySetParent(environment, appNamespace);
+  return objects.map((o) => withAppliedHash(withMembership(o, parent)));
+}
+
+/**
+ * The live side of a drift check through the apply target's client: LIST per kind and
+ * server-side apply dry runs, with fields such as NetworkPolicy `from` read back as the API
+ * spells them.
+ */
+export function liveClusterOf(target: ApplyTarget): LiveCluster {
+  return {
+    list: (apiVersion, kind, namespace) => target.list({ apiVersion, kind }, namespace),
+    dryRunApply: (object) => target.apply(object, { force: true, dryRun: true }),
+  };
+}

@@ -1,0 +1,71 @@
+import { shortHash } from "../bundle/bundle.ts";
+import type { EnvironmentDiff } from "../diff/report.ts";
+import { isDirty, renderMarkdown, totals } from "../diff/report.ts";
+
+/** One open issue per drifting environment, found again by its title and label. */
+export interface DriftIssues {
+  findOpen(title: string): Promise<{ readonly number: number } | undefined>;
+  create(title: string, body: string): Promise<number>;
+  update(issue: number, body: string): Promise<void>;
+  /** Comments why, then closes the issue as completed. */
+  close(issue: number, comment: string): Promise<void>;
+}
+
+export const driftLabel = "flyby-drift";
+
+export function driftTitle(environment: string): string {
+  return `Drift in ${environment}`;
+}
+
+export interface DriftCheck {
+  readonly environment: string;
+  readonly bundle: string;
+  readonly deployment: number;
+  readonly ref: string;
+  readonly diff: EnvironmentDiff;
+}
+
+/** GitHub rejects an issue body over 65,536 characters; the report is cut to the first part. */
+const bodyLimit = 60_000;
+
+export function driftBody(check: DriftCheck, checkedAt: string): string {
+  const parts = renderMarkdown(check.diff, bodyLimit);
+  const more =
+    parts.length > 1
+      ? `\n\n_The report has ${parts.length} parts; the first is shown. Run \`flyby drift --env ${check.environment}\` for all of it._`
+      : "";
+  return [
+    `The live objects of **${check.environment}** differ from the bundle last applied there: ${shortHash(check.bundle)} (deployment #${check.deployment}, ${check.ref}).`,
+    `Checked at ${checkedAt}. Re-apply with \`flyby rollback --env ${check.environment} --to <bundle>\` or promote a new release; this issue closes itself when the live state matches again.`,
+    "",
+    `${parts[0] ?? ""}${more}`,
+  ].join("\n");
+}
+
+export type DriftAction = "opened" | "updated" | "closed" | "clean";
+
+/** Opens or updates the environment's drift issue, or closes it when the live state is clean again. */
+export async function syncDriftIssue(
+  issues: DriftIssues,
+  check: DriftCheck,
+  checkedAt: string,
+): Promise<DriftAction> {
+  const title = driftTitle(check.environment);
+  const open = await issues.findOpen(title);
+  if (isDirty([check.diff])) {
+    const body = driftBody(check, checkedAt);
+    if (open) {
+      await issues.update(open.number, body);
+      return "updated";
+    }
+    await issues.create(title, body);
+    return "opened";
+  }
+  if (!open) return "clean";
+  const c = totals(check.diff);
+  await issues.close(
+    open.number,
+    `No drift at ${checkedAt}: the ${c.unchanged} live objects of ${check.environment} match ${shortHash(check.bundle)} (deployment #${check.deployment}).`,
+  );
+  return "closed";
+}

@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { repoRoot, scratchRepo } from "../testing/cli.ts";
+import { FakeDeployments } from "../testing/fake-github/deployments.ts";
+import { FakeGitHub } from "../testing/fake-github/server.ts";
+
+let github: FakeGitHub;
+let dir: string;
+beforeAll(() => {
+  github = new FakeGitHub().use(new FakeDeployments()).start();
+  dir = scratchRepo();
+});
+afterAll(async () => {
+  await github.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("actions/promote", () => {
+  test("a tag whose commit never passed staging is refused; outputs, summary and failure say so", async () => {
+    const summary = join(dir, "summary.md");
+    const output = join(dir, "output.txt");
+    writeFileSync(summary, "");
+    writeFileSync(output, "");
+    const proc = Bun.spawn(["bun", join(repoRoot, "actions/promote/main.ts")], {
+      cwd: dir,
+      stdout: "pipe",
+      stderr: "pipe",
+      env: {
+        PATH: process.env.PATH ?? "",
+        GITHUB_TOKEN: "ghs-test-token",
+        GITHUB_REPOSITORY: "overflying/platform",
+        GITHUB_API_URL: github.url,
+        GITHUB_REF_TYPE: "tag",
+        GITHUB_REF_NAME: "v1.0.0",
+        GITHUB_SHA: "f".repeat(40),
+        GITHUB_STEP_SUMMARY: summary,
+        GITHUB_OUTPUT: output,
+        INPUT_TO: "production",
+        INPUT_TAG: "v1.0.0",
+        INPUT_TARGET: "dir:out",
+        "INPUT_VIA-CLUSTER": "false",
+        INPUT_PROMETHEUS: "http://127.0.0.1:9",
+      },
+    });
+    const stdout = await new Response(proc.stdout).text();
+    expect(await proc.exited).toBe(1);
+    expect(stdout).toContain(`commit ${"f".repeat(40)} has no successful staging Deployment`);
+    expect(stdout).toContain("::error::flyby promote v1.0.0 exited 2");
+    const outputs = readFileSync(output, "utf8");
+    expect(outputs).toMatch(/^state<<.+\nrefused\n/m);
+    expect(outputs).toMatch(/^bundle<<.+\n\n/m);
+    const text = readFileSync(summary, "utf8");
+    expect(text).toContain("<h2>flyby promote v1.0.0</h2>");
+    expect(text).toContain("production: never deployed");
+    expect(text).toContain("_No deployments yet._");
+  }, 30_000);
+});
