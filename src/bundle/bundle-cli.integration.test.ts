@@ -34,7 +34,11 @@ afterAll(async () => {
 });
 
 function env(): Record<string, string> {
-  return { FLYBY_REGISTRY_PASSWORD: registry.password, FLYBY_REGISTRY_PLAIN_HTTP: registry.host };
+  return {
+    FLYBY_REGISTRY_PASSWORD: registry.password,
+    FLYBY_REGISTRY_PLAIN_HTTP: registry.host,
+    FLYBY_REGISTRY_HOSTS: registry.host,
+  };
 }
 
 describe("flyby bundle against a real registry", () => {
@@ -81,6 +85,16 @@ describe("flyby bundle against a real registry", () => {
     } finally {
       writeFileSync(common, original);
     }
+  });
+
+  test("the registry password goes to no host outside FLYBY_REGISTRY_HOSTS", async () => {
+    const r = await runFlyby(["bundle", "--env", "staging", "--out", "e.json", "--commit", commit], repo, {
+      ...env(),
+      FLYBY_REGISTRY_HOSTS: "us-docker.pkg.dev",
+    });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain("refused a token (HTTP 401)");
+    expect(r.stderr).not.toContain(registry.password);
   });
 
   test("a commit that is not a full id exits 2", async () => {

@@ -153,6 +153,7 @@ function job(extra: Record<string, string> = {}): Record<string, string> {
     GITHUB_API_URL: github.url,
     FLYBY_REGISTRY_PASSWORD: registry.password,
     FLYBY_REGISTRY_PLAIN_HTTP: registry.host,
+    FLYBY_REGISTRY_HOSTS: registry.host,
     GRAFANA_ADMIN_USER: "grafana-admin",
     GRAFANA_ADMIN_PASSWORD: grafanaPassword,
     ...extra,
