@@ -13,11 +13,5 @@ export default defineAlerts({
   testEvaluationInterval: "1m",
   ruleFiles: [api, workerRules, platform],
   alertmanager: { route: root, inhibitions, namespaces: ["production", "staging", "observability"] },
-  deployment: {
-    namespace: "observability",
-    // Production runs images pinned by digest only; a release writes the verified one.
-    image:
-      "quay.io/prometheus/alertmanager@sha256:5e8a3f0b9c1d2e4f6a7b8c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f7a8b9c0d1",
-    secretName: "alertmanager-secrets",
-  },
+  deployment: { namespace: "observability" },
 });

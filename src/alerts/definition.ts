@@ -10,12 +10,9 @@ export interface RuleFile {
   readonly groups: readonly RuleGroup[];
 }
 
-/** Where Alertmanager runs and which Secret holds its credentials files. */
+/** Where Alertmanager runs; its Deployment (image, Secret with `receiver-token`) is a template. */
 export interface AlertmanagerDeployment {
   readonly namespace: string;
-  readonly image: string;
-  /** Secret with the key `receiver-token` (and `slack-webhook-url` when Slack is used). */
-  readonly secretName: string;
 }
 
 /** Everything `alerts/index.ts` exports as its default: the input of `flyby alerts build`. */

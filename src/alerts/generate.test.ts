@@ -91,15 +91,14 @@ describe("generated files", () => {
     expect(am).not.toMatch(/api_url:/);
   });
 
-  test("manifests: rules ConfigMap, Alertmanager ConfigMap, Deployment and Service in observability", () => {
+  test("manifests: the rules ConfigMap and Alertmanager's configuration, in observability", () => {
     const objects = [...files]
       .filter(([p]) => p.startsWith("manifests/"))
       .map(([, t]) => Bun.YAML.parse(t) as KubeObject);
+    // Alertmanager's Deployment and Service are a template, so its image is a value releases pin.
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
       "ConfigMap/alertmanager-config",
       "ConfigMap/prometheus-rules",
-      "Deployment/alertmanager",
-      "Service/alertmanager",
     ]);
     for (const o of objects) {
       expect(o.metadata.namespace).toBe("observability");
@@ -109,13 +108,6 @@ describe("generated files", () => {
       });
       expect(Object.keys(o).slice(0, 3)).toEqual(["apiVersion", "kind", "metadata"]);
     }
-    const deployment = objects.find((o) => o.kind === "Deployment") as KubeObject & {
-      spec: { template: { spec: { containers: Record<string, unknown>[] } } };
-    };
-    const container = deployment.spec.template.spec.containers[0];
-    expect(container).toHaveProperty("resources.limits.memory");
-    expect(container).toHaveProperty("livenessProbe.httpGet.path", "/-/healthy");
-    expect(container).toHaveProperty("readinessProbe.httpGet.path", "/-/ready");
     const rules = objects.find((o) => o.metadata.name === "prometheus-rules") as KubeObject & {
       data: object;
     };

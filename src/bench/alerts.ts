@@ -91,7 +91,7 @@ export function definition(): AlertsDefinition {
       inhibitions: [],
       namespaces: ["staging", "production"],
     },
-    deployment: { namespace: "observability", image: "am", secretName: "s" },
+    deployment: { namespace: "observability" },
   });
 }
 

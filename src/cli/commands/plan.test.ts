@@ -24,8 +24,8 @@ describe("plan", () => {
     const run = await runFlyby(["plan", "--json"], repo);
     expect(run.code).toBe(1);
     expect(JSON.parse(run.stdout).environments).toContainEqual(
-      // Without the production values file, all four images fall back to their common tags.
-      expect.objectContaining({ environment: "production", errors: 4 }),
+      // Without the production values file, all five images fall back to their common tags.
+      expect.objectContaining({ environment: "production", errors: 5 }),
     );
     expect(readFileSync(join(repo, ".flyby/plan/report.md"), "utf8")).toContain("error image-digest");
   });

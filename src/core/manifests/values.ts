@@ -98,6 +98,7 @@ export const Values = z
         adminSecret: z.string().regex(/^[a-z0-9-]+$/),
       })
       .strict(),
+    alertmanager: z.object({ image: Image, resources: Resources }).strict(),
     nats: z.object({ namespace: z.string(), selector: z.record(z.string(), z.string()), port }).strict(),
     api: Service.extend({ httpPort: port }),
     worker: Service.extend({ gpu: Gpu }),

@@ -43,6 +43,9 @@ export function templateHelpers(
         name: path.slice(path.lastIndexOf("/") + 1),
         text: readFile(path),
       })),
+    /** A short, stable digest of a text (sha256, 16 hex digits), e.g. to roll pods when a config changes. */
+    checksum: (text: string) =>
+      new Bun.CryptoHasher("sha256").update(String(text)).digest("hex").slice(0, 16),
     /** `concat "svc-" 1` → "svc-1". */
     concat: (...args: unknown[]) => args.slice(0, -1).join(""),
     /** `range 3` → [0, 1, 2]. */

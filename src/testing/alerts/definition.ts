@@ -19,10 +19,6 @@ export function definitionWith(
     evaluationInterval: "15s",
     ruleFiles: [{ name: "test", groups: [group("test", rules)] }],
     alertmanager: { route, inhibitions: [], namespaces: ["production"] },
-    deployment: {
-      namespace: "observability",
-      image: "alertmanager:test",
-      secretName: "alertmanager-secrets",
-    },
+    deployment: { namespace: "observability" },
   });
 }
