@@ -36,6 +36,7 @@ let repo: string;
 const images = [
   ["quay.io/prometheus/prometheus", "prometheus/prometheus", "v2.42.0"],
   ["docker.io/grafana/grafana", "grafana/grafana", "10.4.2"],
+  ["quay.io/prometheus/alertmanager", "prometheus/alertmanager", "v0.25.0"],
   ["us-docker.pkg.dev/overflying/platform/api", "platform/api", "main"],
   ["us-docker.pkg.dev/overflying/platform/worker", "platform/worker", "main"],
 ] as const;
