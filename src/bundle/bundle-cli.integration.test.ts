@@ -18,6 +18,7 @@ beforeAll(async () => {
     ["quay.io/prometheus/alertmanager", "prometheus/alertmanager", "v0.25.0"],
     ["quay.io/prometheus/alertmanager", "prometheus/alertmanager", "v0.25.0"],
     ["docker.io/grafana/grafana", "grafana/grafana", "10.4.2"],
+    ["quay.io/prometheus/alertmanager", "prometheus/alertmanager", "v0.25.0"],
     ["us-docker.pkg.dev/overflying/platform/api", "platform/api", "main"],
     ["us-docker.pkg.dev/overflying/platform/worker", "platform/worker", "main"],
   ] as const;
@@ -36,7 +37,11 @@ afterAll(async () => {
 });
 
 function env(): Record<string, string> {
-  return { FLYBY_REGISTRY_PASSWORD: registry.password, FLYBY_REGISTRY_PLAIN_HTTP: registry.host };
+  return {
+    FLYBY_REGISTRY_PASSWORD: registry.password,
+    FLYBY_REGISTRY_PLAIN_HTTP: registry.host,
+    FLYBY_REGISTRY_HOSTS: registry.host,
+  };
 }
 
 describe("flyby bundle against a real registry", () => {
@@ -83,6 +88,16 @@ describe("flyby bundle against a real registry", () => {
     } finally {
       writeFileSync(common, original);
     }
+  });
+
+  test("the registry password goes to no host outside FLYBY_REGISTRY_HOSTS", async () => {
+    const r = await runFlyby(["bundle", "--env", "staging", "--out", "e.json", "--commit", commit], repo, {
+      ...env(),
+      FLYBY_REGISTRY_HOSTS: "us-docker.pkg.dev",
+    });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain("refused a token (HTTP 401)");
+    expect(r.stderr).not.toContain(registry.password);
   });
 
   test("a commit that is not a full id exits 2", async () => {

@@ -67,7 +67,7 @@ export function imagesOfValues(values: unknown): ImageRef[] {
 /**
  * The images a release carries, one per repository: those the values name (so the shared
  * stack production runs is pinned by the same release), those the objects run, and those
- * only other environments run (Alertmanager in the shared stack), so that promotion never
+ * only other environments run (an image written into a shared-stack template), so that promotion never
  * meets an image the release does not pin.
  */
 export function releaseImages(

@@ -89,6 +89,28 @@ describe("OCI digest resolution against docker-registry (distribution 2.8) with 
   });
 });
 
+describe("credentials", () => {
+  test("go only to a token service on the registry's own host name", async () => {
+    const port = registry.host.split(":")[1];
+    const seen: (string | null)[] = [];
+    const spy = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      seen.push(new Headers(init?.headers).get("authorization"));
+      return fetch(input, init);
+    }) as typeof fetch;
+    const resolver = new OciDigestResolver({
+      fetch: spy,
+      plainHttp: [`localhost:${port}`],
+      credentials: () => ({ username: registry.username, password: registry.password }),
+      sleep: noWait,
+    });
+    const err = await resolver
+      .resolve({ repository: `localhost:${port}/platform/api`, tag: "v1.2.3" })
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(EnvironmentError);
+    expect(seen[1]).toBeNull();
+  });
+});
+
 describe("an unreachable registry", () => {
   test("is retried, then exits 3 saying how many attempts were made", async () => {
     const port = await new Promise<number>((resolve) => {

@@ -104,7 +104,9 @@ export class OciDigestResolver implements DigestResolver {
     const url = new URL(params.realm);
     if (params.service) url.searchParams.set("service", params.service);
     url.searchParams.set("scope", params.scope ?? `repository:${name}:pull`);
-    const creds = this.options.credentials?.(host);
+    // Credentials go only to a token service on the registry's own host name.
+    const creds =
+      url.hostname === new URL(`http://${host}`).hostname ? this.options.credentials?.(host) : undefined;
     const headers: Record<string, string> = {};
     if (creds) headers.Authorization = `Basic ${btoa(`${creds.username}:${creds.password}`)}`;
     const res = await this.fetch(url, { headers });

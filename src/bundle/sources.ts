@@ -21,13 +21,19 @@ function gitHead(cwd: string): string | undefined {
 /**
  * The registry resolver as configured by the environment: FLYBY_REGISTRY_PASSWORD (a Google
  * access token for Artifact Registry, user `oauth2accesstoken` unless FLYBY_REGISTRY_USERNAME
- * says otherwise) and FLYBY_REGISTRY_PLAIN_HTTP (hosts without TLS, comma-separated).
+ * says otherwise), sent only to FLYBY_REGISTRY_HOSTS (comma-separated; default: Artifact
+ * Registry and Container Registry hosts), and FLYBY_REGISTRY_PLAIN_HTTP (hosts without TLS).
  */
 export function resolverFromEnv(env: Env): OciDigestResolver {
   const password = env.FLYBY_REGISTRY_PASSWORD;
   const username = env.FLYBY_REGISTRY_USERNAME ?? "oauth2accesstoken";
+  const hosts = (env.FLYBY_REGISTRY_HOSTS ?? "").split(",").filter(Boolean);
+  const mine = (host: string) =>
+    hosts.length > 0
+      ? hosts.includes(host)
+      : host.endsWith(".pkg.dev") || host === "gcr.io" || host.endsWith(".gcr.io");
   return new OciDigestResolver({
-    credentials: () => (password ? { username, password } : undefined),
+    credentials: (host) => (password && mine(host) ? { username, password } : undefined),
     plainHttp: (env.FLYBY_REGISTRY_PLAIN_HTTP ?? "").split(",").filter(Boolean),
   });
 }

@@ -64,7 +64,8 @@ function raceError(environment: string, busy: DeploymentRecord): EnvironmentErro
 /**
  * Records a Deployment, applies the bundle's objects (prune and wait), runs the smoke checks
  * and leaves the Deployment at success or failure with the reason. Apply and smoke failures
- * come back as the outcome; only a refusal to start throws.
+ * come back as the outcome; an error that stops the deploy from being tried at all leaves the
+ * Deployment at `error` and is thrown.
  */
 export async function deployBundle(deps: DeployDeps, req: DeployRequest): Promise<DeployOutcome> {
   const environment = req.bundle.content.environment;
@@ -89,7 +90,10 @@ export async function deployBundle(deps: DeployDeps, req: DeployRequest): Promis
     if (!smoke.passed) return await fail(`smoke failed: ${smoke.summary}`);
     return await finish(S.Success, `smoke passed: ${smoke.summary}`);
   } catch (e) {
-    return fail(`apply failed: ${(e as Error).message}`);
+    // Nothing could be tried (bad options, a refused Secret, an unreachable API): GitHub's
+    // `error` state, and the error goes on to the CLI edge for its exit code.
+    await deps.ledger.setStatus(deployment.id, S.Error, statusText(`not deployed: ${(e as Error).message}`));
+    throw e;
   }
 }
 

@@ -111,6 +111,11 @@ describe("flyby drift", () => {
     expect(issue?.body).toContain("differ from the bundle last applied there: sha256:");
     expect(issue?.body).toContain("overflying-api");
 
+    const found = await makeOctokit("ghs-test-token", github.url).rest.search.issuesAndPullRequests({
+      q: 'repo:overflying/platform is:issue is:open label:flyby-drift in:title "Drift in staging"',
+    });
+    expect(found.data.items.map((i) => i.number)).toEqual([issue?.number as number]);
+
     scaleApi(7);
     const second = await drift();
     expect(second.code).toBe(1);

@@ -237,6 +237,24 @@ describe("promote", () => {
     expect((await verifiedStagingBundle(deps, commitA)).sha256).toBe(bundle.sha256);
   });
 
+  test("an error before anything is applied leaves the Deployment at error and reaches the caller", async () => {
+    const deps = memoryDeps({
+      rollout: {
+        apply: async () => {
+          throw new InputError("GRAFANA_ADMIN_PASSWORD is a well-known default password");
+        },
+      },
+    });
+    const bundle = await stagingBundle(commitA);
+    const e = await refusal(deployAndVerify(deps, bundle, commitA));
+    expect((e as InputError).exitCode).toBe(2);
+    const [d] = await deps.ledger.list("staging");
+    expect(d?.statuses.map((s) => s.state)).toEqual(["error", "in_progress"]);
+    expect(d?.statuses[0]?.description).toBe(
+      "not deployed: GRAFANA_ADMIN_PASSWORD is a well-known default password",
+    );
+  });
+
   test("a bundle built for another environment is not promoted", async () => {
     const deps = memoryDeps();
     const bundle = await stagingBundle(commitA);

@@ -37,6 +37,7 @@ const images = [
   ["quay.io/prometheus/prometheus", "prometheus/prometheus", "v2.42.0"],
   ["quay.io/prometheus/alertmanager", "prometheus/alertmanager", "v0.25.0"],
   ["docker.io/grafana/grafana", "grafana/grafana", "10.4.2"],
+  ["quay.io/prometheus/alertmanager", "prometheus/alertmanager", "v0.25.0"],
   ["us-docker.pkg.dev/overflying/platform/api", "platform/api", "main"],
   ["us-docker.pkg.dev/overflying/platform/worker", "platform/worker", "main"],
 ] as const;
@@ -154,6 +155,7 @@ function job(extra: Record<string, string> = {}): Record<string, string> {
     GITHUB_API_URL: github.url,
     FLYBY_REGISTRY_PASSWORD: registry.password,
     FLYBY_REGISTRY_PLAIN_HTTP: registry.host,
+    FLYBY_REGISTRY_HOSTS: registry.host,
     GRAFANA_ADMIN_USER: "grafana-admin",
     GRAFANA_ADMIN_PASSWORD: grafanaPassword,
     ...extra,
