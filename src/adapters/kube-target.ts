@@ -17,24 +17,7 @@ import {
   type WatchEvent,
 } from "../apply/port.ts";
 import type { KubeObject, ObjectRef } from "../core/kube/object.ts";
-import { fromModel, toModel } from "../kube/models.ts";
-
-interface StatusBody {
-  readonly message?: string;
-  readonly reason?: string;
-  readonly details?: { readonly causes?: { field?: string; message?: string; reason?: string }[] };
-}
-
-function statusOf(body: unknown): StatusBody {
-  if (typeof body === "string") {
-    try {
-      return JSON.parse(body) as StatusBody;
-    } catch {
-      return { message: body };
-    }
-  }
-  return (body ?? {}) as StatusBody;
-}
+import { fromModel, statusOf, toModel } from "../kube/models.ts";
 
 function headerOf(headers: unknown, name: string): string | undefined {
   if (!headers || typeof headers !== "object") return undefined;

@@ -10,7 +10,7 @@ import {
 import { EnvironmentError, InputError } from "../core/errors.ts";
 import type { KubeObject } from "../core/kube/object.ts";
 import { ForbiddenError, type LiveCluster, RejectedError } from "../diff/live.ts";
-import { fromModel, toModel } from "./models.ts";
+import { fromModel, statusOf, toModel } from "./models.ts";
 
 /** The field manager flyby applies and dry-runs as. */
 export const fieldManager = "flyby";
@@ -52,24 +52,6 @@ export function tokenKubeConfig(server: string, token: string): KubeConfig {
     currentContext: "target",
   });
   return kc;
-}
-
-interface StatusBody {
-  message?: string;
-  readonly reason?: string;
-  readonly details?: { readonly kind?: string };
-}
-
-function statusOf(e: ApiException<unknown>): StatusBody {
-  const body = e.body;
-  if (typeof body === "string") {
-    try {
-      return JSON.parse(body) as StatusBody;
-    } catch {
-      return { message: body };
-    }
-  }
-  return (body ?? {}) as StatusBody;
 }
 
 function causeOf(e: unknown): string {
@@ -167,7 +149,7 @@ export class KubeCluster implements LiveCluster {
     } catch (e) {
       if (e instanceof EnvironmentError) throw e;
       if (e instanceof ApiException) {
-        const status = statusOf(e);
+        const status = statusOf(e.body);
         if (e.code === 403) {
           throw new ForbiddenError(verb, status.details?.kind ?? kind, status.message ?? "forbidden");
         }
