@@ -1,5 +1,5 @@
 import { UsageError } from "../core/errors.ts";
-import type { CommandContext } from "./command.ts";
+import type { CommandContext, OptionSpec } from "./command.ts";
 
 export function stringOption(ctx: CommandContext, name: string): string | undefined {
   const v = ctx.options[name];
@@ -34,3 +34,13 @@ export function parseTarget<S extends string>(
   }
   return { scheme, rest: colon < 0 ? "" : value.slice(colon + 1) };
 }
+
+/** `--kubeconfig P` and `--context C`, as every command that talks to a cluster takes them. */
+export const kubeOptions = {
+  kubeconfig: {
+    type: "string",
+    valueName: "P",
+    description: "kubeconfig file (default $KUBECONFIG, ~/.kube/config)",
+  },
+  context: { type: "string", valueName: "C", description: "kubeconfig context to use" },
+} as const satisfies Record<string, OptionSpec>;

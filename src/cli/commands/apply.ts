@@ -29,7 +29,7 @@ import { renderChecked } from "../../core/render/render-checked.ts";
 import { gkeApplyTarget, parseGkeClusterPath } from "../../gke/credentials.ts";
 import { loadKubeConfig } from "../../kube/cluster.ts";
 import type { Command, CommandContext, OptionValues } from "../command.ts";
-import { flag, parseTarget, requiredString, stringOption } from "../options.ts";
+import { flag, kubeOptions, parseTarget, requiredString, stringOption } from "../options.ts";
 
 export interface DeployOptions {
   readonly env: string;
@@ -301,12 +301,7 @@ Exit codes: 0 applied, 1 a conflict or failed rollout, 2 bad input or a refused 
   options: {
     env: { type: "string", valueName: "E", description: "the environment (see manifests/environments.yaml)" },
     target: { type: "string", valueName: "dir:PATH|cluster", description: "where to apply" },
-    kubeconfig: {
-      type: "string",
-      valueName: "P",
-      description: "kubeconfig file (default $KUBECONFIG, ~/.kube/config)",
-    },
-    context: { type: "string", valueName: "C", description: "kubeconfig context to use" },
+    ...kubeOptions,
     gke: {
       type: "string",
       valueName: "projects/P/locations/L/clusters/C",

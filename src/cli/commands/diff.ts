@@ -8,7 +8,7 @@ import { diffEnvironment } from "../../diff/environment.ts";
 import { newSalt, Redactor } from "../../diff/redact.ts";
 import { isDirty, renderJson, renderMarkdownFull, renderText } from "../../diff/report.ts";
 import type { Command, CommandContext } from "../command.ts";
-import { requiredString, stringOption } from "../options.ts";
+import { kubeOptions, requiredString, stringOption } from "../options.ts";
 
 const formats = ["text", "markdown", "json"] as const;
 type Format = (typeof formats)[number];
@@ -40,12 +40,7 @@ cluster could not be reached.`,
   options: {
     env: { type: "string", valueName: "E", description: "the environment (see manifests/environments.yaml)" },
     against: { type: "string", valueName: "git:REF|dir:PATH|cluster", description: "what to compare with" },
-    kubeconfig: {
-      type: "string",
-      valueName: "P",
-      description: "kubeconfig file (default $KUBECONFIG, ~/.kube/config)",
-    },
-    context: { type: "string", valueName: "C", description: "kubeconfig context to use" },
+    ...kubeOptions,
     format: { type: "string", valueName: "F", description: "text (default), markdown or json" },
   },
   async run(ctx) {

@@ -13,7 +13,7 @@ import { asApplied, liveClusterOf } from "../../promote/adapters/apply-rollout.t
 import { type DriftCheck, syncDriftIssue } from "../../promote/drift.ts";
 import { currentDeployment } from "../../promote/history.ts";
 import type { Command } from "../command.ts";
-import { flag, stringOption } from "../options.ts";
+import { flag, kubeOptions, stringOption } from "../options.ts";
 import { realWorld } from "./apply.ts";
 import { githubOptions, githubParts, repoFrom, reportChoices, reportOptions } from "./release-options.ts";
 
@@ -29,8 +29,7 @@ drifting environment ("Drift in production", label flyby-drift) up to date and c
 the live state matches again.
 Exit 0 no drift, 1 drift found, 3 GitHub or the cluster unreachable or the bundle gone.`,
   options: {
-    kubeconfig: { type: "string", valueName: "P", description: "kubeconfig (default $KUBECONFIG)" },
-    context: { type: "string", valueName: "C", description: "kubeconfig context" },
+    ...kubeOptions,
     issue: { type: "boolean", description: "open, update or close the environment's drift issue" },
     ...reportOptions,
     ...githubOptions,

@@ -6,7 +6,7 @@ import { type Clock, systemClock } from "../../smoke/poller.ts";
 import { formatReport } from "../../smoke/report.ts";
 import { accessFrom, type PrometheusAccess, parseCount, parseHttpUrl, smoke } from "../../smoke/run.ts";
 import type { Command, CommandContext } from "../command.ts";
-import { flag, requiredString, stringOption } from "../options.ts";
+import { flag, kubeOptions, requiredString, stringOption } from "../options.ts";
 
 function access(ctx: CommandContext): PrometheusAccess {
   const prometheusUrl = stringOption(ctx, "prometheus");
@@ -67,12 +67,7 @@ Example: flyby smoke --env staging --prometheus http://127.0.0.1:9090 --timeout 
         type: "boolean",
         description: "dcgm-exporter exposes the worker GPUs: check DCGM_FI_DEV_* too (default: the values)",
       },
-      kubeconfig: {
-        type: "string",
-        valueName: "P",
-        description: "kubeconfig for --via-cluster (default $KUBECONFIG)",
-      },
-      context: { type: "string", valueName: "C", description: "kubeconfig context for --via-cluster" },
+      ...kubeOptions,
     },
     async run(ctx) {
       const environment = requiredString(ctx, "env", "E");
