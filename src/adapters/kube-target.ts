@@ -1,7 +1,6 @@
 import {
   ApiException,
   type KubeConfig,
-  type KubernetesObject,
   KubernetesObjectApi,
   PatchStrategy,
   Watch,

@@ -2,7 +2,6 @@ import {
   ApiException,
   type Configuration,
   KubeConfig,
-  type KubernetesObject,
   KubernetesObjectApi,
   PatchStrategy,
   type V1APIResource,
