@@ -6,7 +6,7 @@ import { octokitDeployments, withDeployment } from "../../src/github/deployment.
 import { makeOctokit } from "../../src/github/octokit.ts";
 
 async function run(): Promise<void> {
-  for (const name of ["GRAFANA_ADMIN_USER", "GRAFANA_ADMIN_PASSWORD"])
+  for (const name of ["GRAFANA_ADMIN_USER", "GRAFANA_ADMIN_PASSWORD", "FLYBY_RECEIVER_TOKEN"])
     core.setSecret(process.env[name] ?? "");
   const options = deployOptionsFromInputs(core);
   const prepared = prepareDeploy(

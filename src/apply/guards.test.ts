@@ -82,6 +82,25 @@ describe("grafana-admin from the environment", () => {
     }
   });
 
+  test("Alertmanager's receiver token comes from FLYBY_RECEIVER_TOKEN, held to the same rules", () => {
+    const alertmanager = {
+      ...grafana,
+      metadata: { name: "alertmanager", namespace: "observability" },
+      spec: {
+        template: {
+          spec: { volumes: [{ name: "secrets", secret: { secretName: "alertmanager-secrets" } }] },
+        },
+      },
+    };
+    expect(() => buildEnvironmentSecrets([alertmanager], {})).toThrow("needs FLYBY_RECEIVER_TOKEN");
+    expect(() => buildEnvironmentSecrets([alertmanager], { FLYBY_RECEIVER_TOKEN: "changeme" })).toThrow(
+      "well-known default",
+    );
+    const [secret] = buildEnvironmentSecrets([alertmanager], { FLYBY_RECEIVER_TOKEN: strong });
+    expect(secret?.metadata).toMatchObject({ name: "alertmanager-secrets", namespace: "observability" });
+    expect(secret?.data).toEqual({ "receiver-token": Buffer.from(strong).toString("base64") });
+  });
+
   test("nothing is built when no object reads the Secret", () => {
     expect(buildEnvironmentSecrets([configMap("staging", "x")], {})).toEqual([]);
   });

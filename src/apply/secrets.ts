@@ -17,7 +17,18 @@ export const environmentSecrets: readonly EnvironmentSecret[] = [
     keys: { username: "GRAFANA_ADMIN_USER", password: "GRAFANA_ADMIN_PASSWORD" },
     passwords: ["password"],
   },
+  {
+    // Alertmanager's bearer token for the flyby receiver (the receiver reads the same variable).
+    name: "alertmanager-secrets",
+    keys: { "receiver-token": "FLYBY_RECEIVER_TOKEN" },
+    passwords: ["receiver-token"],
+  },
 ];
+
+/** The environment variables a Secret flyby builds is made from. */
+export function secretVariables(name: string): string[] {
+  return Object.values(environmentSecrets.find((s) => s.name === name)?.keys ?? {});
+}
 
 /** Well-known defaults a deployed password may not be: Grafana's and the ones validate rejects in manifests. */
 export const refusedPasswords: ReadonlySet<string> = new Set(["admin", "password", ...knownDefaultPasswords]);

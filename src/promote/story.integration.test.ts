@@ -158,6 +158,7 @@ function job(extra: Record<string, string> = {}): Record<string, string> {
     FLYBY_REGISTRY_HOSTS: registry.host,
     GRAFANA_ADMIN_USER: "grafana-admin",
     GRAFANA_ADMIN_PASSWORD: grafanaPassword,
+    FLYBY_RECEIVER_TOKEN: "receiver-token-for-the-story",
     ...extra,
   };
 }

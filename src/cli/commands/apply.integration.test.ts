@@ -10,7 +10,11 @@ import { runFlyby, scratchRepo } from "../../testing/cli.ts";
 import { FakeKube } from "../../testing/fake-kube/server.ts";
 import { type DeployOptions, type DeployWorld, deploy } from "./apply.ts";
 
-const secrets = { GRAFANA_ADMIN_USER: "ops", GRAFANA_ADMIN_PASSWORD: "a-long-unique-grafana-password" };
+const secrets = {
+  GRAFANA_ADMIN_USER: "ops",
+  GRAFANA_ADMIN_PASSWORD: "a-long-unique-grafana-password",
+  FLYBY_RECEIVER_TOKEN: "a-long-unique-receiver-token",
+};
 let fake: FakeKube;
 let repo: string;
 

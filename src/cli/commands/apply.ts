@@ -17,7 +17,7 @@ import {
   type Summary,
   summarize,
 } from "../../apply/report.ts";
-import { buildEnvironmentSecrets } from "../../apply/secrets.ts";
+import { buildEnvironmentSecrets, secretVariables } from "../../apply/secrets.ts";
 import { Duration } from "../../core/duration.ts";
 import { UsageError } from "../../core/errors.ts";
 import type { ExitCode } from "../../core/exit-code.ts";
@@ -145,7 +145,7 @@ export function prepareDeploy(options: DeployOptions, world: DeployWorld): Prepa
       world.env,
     ).map((object) => ({
       object,
-      source: { file: "environment (GRAFANA_ADMIN_USER, GRAFANA_ADMIN_PASSWORD)" },
+      source: { file: `environment (${secretVariables(object.metadata.name).join(", ")})` },
     }));
     objects = sortForApply([...rendered, ...secrets]);
     if (options.gke.length > 0) {
@@ -292,8 +292,9 @@ the ConfigMap flyby-applyset-<env> in the app namespace records the inventory.
 more than 25% of the inventory, and deleting a Namespace, PVC or CRD, unless each object is
 named: --allow-destructive KIND/NS/NAME (KIND/NAME when cluster-scoped).
 --wait follows Deployments, StatefulSets, DaemonSets and PVCs until ready or --timeout (5m).
-Secret grafana-admin is built from GRAFANA_ADMIN_USER and GRAFANA_ADMIN_PASSWORD (16+
-characters, no well-known default) when a rendered workload reads it; values never print.
+Secret grafana-admin is built from GRAFANA_ADMIN_USER and GRAFANA_ADMIN_PASSWORD, and
+alertmanager-secrets from FLYBY_RECEIVER_TOKEN (16+ characters, no well-known default), when a
+rendered workload reads them; values never print.
 429, 5xx and broken connections are retried with backoff; after a hard failure the report
 lists what was applied, what failed and what was not attempted.
 Exit codes: 0 applied, 1 a conflict or failed rollout, 2 bad input or a refused prune,
