@@ -13,6 +13,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     case "unrecognized_keys":
       return `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
     case "invalid_type":
+      if (/received undefined$/.test(issue.message)) return `a required ${issue.expected} is missing`;
       return issue.message.startsWith("Invalid input: expected")
         ? issue.message.replace("Invalid input: ", "").replace(/, received (\w+)/, ", but got $1")
         : issue.message;
