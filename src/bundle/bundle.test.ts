@@ -4,7 +4,7 @@ import { loadManifestTree } from "../adapters/manifest-files.ts";
 import { InputError } from "../core/errors.ts";
 import type { KubeObject } from "../core/kube/object.ts";
 import { renderChecked } from "../core/render/render-checked.ts";
-import { stableResolver } from "../testing/bundles.ts";
+import { stableResolver, stagingBundleOf } from "../testing/bundles.ts";
 import { repoRoot } from "../testing/cli.ts";
 import { decodeBundle, encodeBundle } from "./bundle.ts";
 import { parseImageReference, registryOf } from "./image-ref.ts";
@@ -15,17 +15,7 @@ const commit = "0123456789abcdef0123456789abcdef01234567";
 
 const stableRegistry = stableResolver();
 
-async function stagingBundle(resolver = stableRegistry) {
-  const r = renderChecked(tree, "staging");
-  return buildBundle({
-    environment: "staging",
-    commit,
-    values: r.values,
-    objects: r.objects.map((o) => o.object),
-    otherEnvironments: renderChecked(tree, "production").objects.map((o) => o.object),
-    resolver,
-  });
-}
+const stagingBundle = (resolver = stableRegistry) => stagingBundleOf(tree, commit, "", resolver);
 
 describe("release bundle", () => {
   test("built twice from the same inputs, it has one hash and the same bytes", async () => {

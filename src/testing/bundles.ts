@@ -14,8 +14,16 @@ export function stableResolver(salt = ""): DigestResolver {
   };
 }
 
-/** The bundle `flyby bundle --env staging` would write, without a registry. */
-export async function stagingBundleOf(tree: ManifestTree, commit: string, salt = ""): Promise<Bundle> {
+/**
+ * The bundle `flyby bundle --env staging` would write, without a registry. A salt stands for
+ * a new build of the same tags; a resolver replaces the registry altogether.
+ */
+export async function stagingBundleOf(
+  tree: ManifestTree,
+  commit: string,
+  salt = "",
+  resolver: DigestResolver = stableResolver(salt),
+): Promise<Bundle> {
   const r = renderChecked(tree, "staging");
   return buildBundle({
     environment: "staging",
@@ -23,6 +31,6 @@ export async function stagingBundleOf(tree: ManifestTree, commit: string, salt =
     values: r.values,
     objects: r.objects.map((o) => o.object),
     otherEnvironments: renderChecked(tree, "production").objects.map((o) => o.object),
-    resolver: stableResolver(salt),
+    resolver,
   });
 }
