@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runFlyby, scratchRepo } from "../testing/cli.ts";
-import { startRegistry, type TestRegistry } from "../testing/oci-registry.ts";
+import { startRegistry, type TestRegistry, useRegistryForStack } from "../testing/oci-registry.ts";
 import { decodeBundle } from "./bundle.ts";
 
 let registry: TestRegistry;
@@ -13,23 +13,7 @@ const pushed: Record<string, string> = {};
 beforeAll(async () => {
   registry = await startRegistry();
   repo = scratchRepo();
-  const images = [
-    ["quay.io/prometheus/prometheus", "prometheus/prometheus", "v2.42.0"],
-    ["quay.io/prometheus/alertmanager", "prometheus/alertmanager", "v0.25.0"],
-    ["quay.io/prometheus/alertmanager", "prometheus/alertmanager", "v0.25.0"],
-    ["docker.io/grafana/grafana", "grafana/grafana", "10.4.2"],
-    ["quay.io/prometheus/alertmanager", "prometheus/alertmanager", "v0.25.0"],
-    ["us-docker.pkg.dev/overflying/platform/api", "platform/api", "main"],
-    ["us-docker.pkg.dev/overflying/platform/worker", "platform/worker", "main"],
-  ] as const;
-  for (const file of ["common.yaml", "production.yaml"]) {
-    const path = join(repo, "manifests/values", file);
-    let text = readFileSync(path, "utf8");
-    for (const [from, name] of images)
-      text = text.replace(`repository: ${from}`, `repository: ${registry.host}/${name}`);
-    writeFileSync(path, text);
-  }
-  for (const [, name, tag] of images) pushed[name] = await registry.pushImage(name, tag);
+  Object.assign(pushed, await useRegistryForStack(repo, registry));
 });
 afterAll(async () => {
   await registry?.stop();

@@ -15,7 +15,7 @@ import { runFlyby, scratchRepo } from "../testing/cli.ts";
 import { FakeDeployments } from "../testing/fake-github/deployments.ts";
 import { FakeGitHub } from "../testing/fake-github/server.ts";
 import { FakeKube } from "../testing/fake-kube/server.ts";
-import { startRegistry, type TestRegistry } from "../testing/oci-registry.ts";
+import { startRegistry, type TestRegistry, useRegistryForStack } from "../testing/oci-registry.ts";
 import { makeZip } from "../testing/zip.ts";
 
 /**
@@ -33,14 +33,6 @@ let github: FakeGitHub;
 let deployments: FakeDeployments;
 let stack: DemoStack;
 let repo: string;
-const images = [
-  ["quay.io/prometheus/prometheus", "prometheus/prometheus", "v2.42.0"],
-  ["quay.io/prometheus/alertmanager", "prometheus/alertmanager", "v0.25.0"],
-  ["docker.io/grafana/grafana", "grafana/grafana", "10.4.2"],
-  ["quay.io/prometheus/alertmanager", "prometheus/alertmanager", "v0.25.0"],
-  ["us-docker.pkg.dev/overflying/platform/api", "platform/api", "main"],
-  ["us-docker.pkg.dev/overflying/platform/worker", "platform/worker", "main"],
-] as const;
 const grafanaPassword = "story-test-grafana-password-0123";
 /** The worker digest whose production pods lose their GPU metrics. */
 let brokenWorker = "";
@@ -117,14 +109,7 @@ beforeAll(async () => {
   });
 
   repo = scratchRepo();
-  for (const file of ["values/common.yaml", "values/production.yaml"]) {
-    const path = join(repo, "manifests", file);
-    let text = readFileSync(path, "utf8");
-    for (const [from, name] of images)
-      text = text.replace(`repository: ${from}`, `repository: ${registry.host}/${name}`);
-    writeFileSync(path, text);
-  }
-  for (const [, name, tag] of images) await registry.pushImage(name, tag);
+  await useRegistryForStack(repo, registry);
   writeFileSync(join(repo, "kubeconfig.json"), tokenKubeConfig(kube.url, kube.adminToken).exportConfig());
   writeFileSync(join(repo, ".gitignore"), ".flyby/\n*.json\n");
   git("init", "-q", "-b", "main");

@@ -215,3 +215,32 @@ export async function startRegistry(): Promise<TestRegistry> {
 
   return { host, username, password, pushImage, stop };
 }
+
+/** The stack's images: repository in the values, name and tag in the test registry. */
+const stackImages = [
+  ["quay.io/prometheus/prometheus", "prometheus/prometheus", "v2.42.0"],
+  ["quay.io/prometheus/alertmanager", "prometheus/alertmanager", "v0.25.0"],
+  ["docker.io/grafana/grafana", "grafana/grafana", "10.4.2"],
+  ["us-docker.pkg.dev/overflying/platform/api", "platform/api", "main"],
+  ["us-docker.pkg.dev/overflying/platform/worker", "platform/worker", "main"],
+] as const;
+
+/**
+ * Points a scratch repository's values at the test registry and pushes every stack image
+ * there. Returns the digest pushed for each image name.
+ */
+export async function useRegistryForStack(
+  repo: string,
+  registry: TestRegistry,
+): Promise<Record<string, string>> {
+  for (const file of ["common.yaml", "production.yaml"]) {
+    const path = join(repo, "manifests/values", file);
+    let text = readFileSync(path, "utf8");
+    for (const [from, name] of stackImages)
+      text = text.replace(`repository: ${from}`, `repository: ${registry.host}/${name}`);
+    writeFileSync(path, text);
+  }
+  const pushed: Record<string, string> = {};
+  for (const [, name, tag] of stackImages) pushed[name] = await registry.pushImage(name, tag);
+  return pushed;
+}
