@@ -3,12 +3,11 @@ import { join } from "node:path";
 import { loadManifestTree } from "../adapters/manifest-files.ts";
 import { InputError } from "../core/errors.ts";
 import type { KubeObject } from "../core/kube/object.ts";
-import { renderChecked } from "../core/render/render-checked.ts";
 import { stableResolver, stagingBundleOf } from "../testing/bundles.ts";
 import { repoRoot } from "../testing/cli.ts";
 import { decodeBundle, encodeBundle } from "./bundle.ts";
 import { parseImageReference, registryOf } from "./image-ref.ts";
-import { buildBundle, containerImages, pinObjects } from "./pin.ts";
+import { containerImages, pinObjects } from "./pin.ts";
 
 const tree = loadManifestTree(join(repoRoot, "manifests"));
 const commit = "0123456789abcdef0123456789abcdef01234567";
