@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runCli } from "../cli/main.ts";
 import { Duration } from "../core/duration.ts";
 import { ExitCode } from "../core/exit-code.ts";
 import type { Fault } from "../exporter/exporter.ts";
+import { runFlyby } from "../testing/cli.ts";
 import { startFakeGrafana } from "../testing/fake-grafana.ts";
 import { startFakeKubeProxy } from "../testing/fake-kube-proxy.ts";
 import { countingFetch } from "./adapters/http.ts";
@@ -84,15 +84,6 @@ describe("smoke against a real Prometheus", () => {
   });
 
   test("flyby smoke exits 0 and prints the table; --json gives the verdict", async () => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const io = {
-      stdout: (t: string) => out.push(t),
-      stderr: (t: string) => err.push(t),
-      stdoutIsTTY: false,
-      cwd: process.cwd(),
-      env: {},
-    };
     const args = [
       "smoke",
       "--env",
@@ -102,12 +93,13 @@ describe("smoke against a real Prometheus", () => {
       "--scrape-interval",
       "1s",
     ];
-    expect(await runCli([...args, "--gpus", "2", "--timeout", "10s"], io)).toBe(ExitCode.Ok);
-    expect(out.join("")).toContain("smoke staging: passed");
-    expect(out.join("")).toMatch(/gpu-values\s+✅ pass/);
-    out.length = 0;
-    expect(await runCli([...args, "--gpus", "2", "--json"], io)).toBe(ExitCode.Ok);
-    const json = JSON.parse(out.join(""));
+    const table = await runFlyby([...args, "--gpus", "2", "--timeout", "10s"], process.cwd());
+    expect(table.code).toBe(ExitCode.Ok);
+    expect(table.stdout).toContain("smoke staging: passed");
+    expect(table.stdout).toMatch(/gpu-values\s+✅ pass/);
+    const asJson = await runFlyby([...args, "--gpus", "2", "--json"], process.cwd());
+    expect(asJson.code).toBe(ExitCode.Ok);
+    const json = JSON.parse(asJson.stdout);
     expect(json.passed).toBe(true);
     expect(json.requests).toBeGreaterThanOrEqual(10);
   });
@@ -253,14 +245,6 @@ describe("smoke against a real Prometheus", () => {
     try {
       const kubeconfig = join(dir, "config");
       await writeFile(kubeconfig, apiserver.kubeconfig());
-      const out: string[] = [];
-      const io = {
-        stdout: (t: string) => out.push(t),
-        stderr: () => {},
-        stdoutIsTTY: false,
-        cwd: process.cwd(),
-        env: {},
-      };
       const args = [
         "smoke",
         "--env",
@@ -271,7 +255,9 @@ describe("smoke against a real Prometheus", () => {
         "--scrape-interval",
         "1s",
       ];
-      expect(await runCli([...args, "--gpus", "2", "--timeout", "10s"], io)).toBe(ExitCode.Ok);
+      expect((await runFlyby([...args, "--gpus", "2", "--timeout", "10s"], process.cwd())).code).toBe(
+        ExitCode.Ok,
+      );
       expect(apiserver.requests).toContain(
         "GET /api/v1/namespaces/observability/services/prometheus:9090/proxy/-/ready",
       );
@@ -285,18 +271,17 @@ describe("smoke against a real Prometheus", () => {
 
       // A token the API server does not accept: exit 3, the Status message, no token in the output.
       await writeFile(kubeconfig, apiserver.kubeconfig().replace("kube-t0ken", "expired-t0ken"));
-      const err: string[] = [];
-      const refused = await runCli(args, { ...io, stderr: (t: string) => err.push(t) });
-      expect(refused).toBe(ExitCode.EnvironmentFailed);
-      expect(err.join("")).toContain("refused the request (401): Unauthorized");
-      expect(err.join("")).not.toContain("t0ken");
+      const refused = await runFlyby(args, process.cwd());
+      expect(refused.code).toBe(ExitCode.EnvironmentFailed);
+      expect(refused.stderr).toContain("refused the request (401): Unauthorized");
+      expect(refused.stderr).not.toContain("t0ken");
       await writeFile(kubeconfig, apiserver.kubeconfig());
 
       // Prometheus has no endpoints: the API server answers 503 with a Status.
       services["observability/prometheus:9090"] = null;
-      out.length = 0;
-      expect(await runCli([...args, "--timeout", "1s"], io)).toBe(ExitCode.NotClean);
-      expect(out.join("")).toContain(
+      const noEndpoints = await runFlyby([...args, "--timeout", "1s"], process.cwd());
+      expect(noEndpoints.code).toBe(ExitCode.NotClean);
+      expect(noEndpoints.stdout).toContain(
         'Prometheus is not ready: no endpoints available for service "prometheus"',
       );
     } finally {
