@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { resolveUserPath } from "../adapters/user-path.ts";
 import { UsageError } from "../core/errors.ts";
 import { renderChecked } from "../core/render/render-checked.ts";
 import { KubeCluster, loadKubeConfig } from "../kube/cluster.ts";
@@ -31,7 +31,11 @@ export function resolveBaseline(req: BaselineRequest): Baseline {
     }
     case "dir":
       if (!rest) throw new UsageError("--against dir:PATH needs a folder");
-      return { type: "objects", label: req.against, objects: readHydratedDir(join(req.cwd, rest), rest) };
+      return {
+        type: "objects",
+        label: req.against,
+        objects: readHydratedDir(resolveUserPath(req.cwd, rest), rest),
+      };
     case "cluster": {
       const source = {
         ...(req.kubeconfig ? { kubeconfig: req.kubeconfig } : {}),

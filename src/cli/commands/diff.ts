@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { loadManifestTree } from "../../adapters/manifest-files.ts";
+import { resolveUserPath } from "../../adapters/user-path.ts";
 import { UsageError } from "../../core/errors.ts";
 import { ExitCode } from "../../core/exit-code.ts";
 import { renderChecked } from "../../core/render/render-checked.ts";
@@ -48,7 +49,8 @@ cluster could not be reached.`,
     const against = requiredString(ctx, "against", "git:REF|dir:PATH|cluster");
     const format = formatOf(ctx);
     const head = renderChecked(loadManifestTree(join(ctx.cwd, "manifests")), env);
-    const kubeconfig = stringOption(ctx, "kubeconfig") ?? ctx.env.KUBECONFIG;
+    const kubeconfigOption = stringOption(ctx, "kubeconfig");
+    const kubeconfig = kubeconfigOption ? resolveUserPath(ctx.cwd, kubeconfigOption) : ctx.env.KUBECONFIG;
     const context = stringOption(ctx, "context");
     const baseline = resolveBaseline({
       cwd: ctx.cwd,

@@ -1,5 +1,6 @@
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { loadManifestTree } from "../../adapters/manifest-files.ts";
+import { resolveUserPath } from "../../adapters/user-path.ts";
 import { shortHash } from "../../bundle/bundle.ts";
 import { EnvironmentError } from "../../core/errors.ts";
 import { ExitCode } from "../../core/exit-code.ts";
@@ -41,7 +42,7 @@ Exit 0 no drift, 1 drift found, 3 GitHub or the cluster unreachable or the bundl
     const context = stringOption(ctx, "context");
     const world = realWorld(ctx.cwd, ctx.env, (line) => ctx.out.stderr(`${line}\n`));
     const cluster = liveClusterOf(
-      world.kubeTarget(kubeconfig ? resolve(ctx.cwd, kubeconfig) : ctx.env.KUBECONFIG, context),
+      world.kubeTarget(kubeconfig ? resolveUserPath(ctx.cwd, kubeconfig) : ctx.env.KUBECONFIG, context),
     );
     const issues = flag(ctx, "issue")
       ? githubDriftIssues(

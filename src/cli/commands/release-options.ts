@@ -1,4 +1,4 @@
-import { resolve } from "node:path";
+import { resolveUserPath } from "../../adapters/user-path.ts";
 import { Duration } from "../../core/duration.ts";
 import { UsageError } from "../../core/errors.ts";
 import { artifactBundleStore, githubLedger, type RepoRef } from "../../github/deployments.ts";
@@ -73,7 +73,7 @@ export function githubParts(ctx: CommandContext): { ledger: DeploymentLedger; st
     run && ctx.env.GITHUB_SERVER_URL
       ? `${ctx.env.GITHUB_SERVER_URL}/${repo.owner}/${repo.repo}/actions/runs/${run}`
       : undefined;
-  const dir = resolve(ctx.cwd, stringOption(ctx, "bundles") ?? ".flyby/bundles");
+  const dir = resolveUserPath(ctx.cwd, stringOption(ctx, "bundles") ?? ".flyby/bundles");
   return {
     ledger: githubLedger(octokit, repo, logUrl ? { logUrl } : {}),
     store: artifactBundleStore(octokit, repo, dir),
@@ -84,7 +84,8 @@ export function githubParts(ctx: CommandContext): { ledger: DeploymentLedger; st
 export function deployDeps(ctx: CommandContext): DeployDeps {
   const progress = (line: string) => ctx.out.stderr(line.endsWith("\n") ? line : `${line}\n`);
   const prometheusUrl = stringOption(ctx, "prometheus");
-  const kubeconfig = stringOption(ctx, "kubeconfig");
+  const kubeconfigOption = stringOption(ctx, "kubeconfig");
+  const kubeconfig = kubeconfigOption ? resolveUserPath(ctx.cwd, kubeconfigOption) : undefined;
   const context = stringOption(ctx, "context");
   const grafana = stringOption(ctx, "grafana");
   const interval = stringOption(ctx, "scrape-interval");
@@ -108,7 +109,7 @@ export function deployDeps(ctx: CommandContext): DeployDeps {
             ...ctx.options,
             env: environment,
             target: stringOption(ctx, "target") ?? "cluster",
-            kubeconfig: kubeconfig ? resolve(ctx.cwd, kubeconfig) : undefined,
+            kubeconfig,
           },
         }),
       realWorld(ctx.cwd, ctx.env, progress),

@@ -1,3 +1,4 @@
+import { resolveUserPath } from "../../adapters/user-path.ts";
 import { Duration } from "../../core/duration.ts";
 import { ExitCode } from "../../core/exit-code.ts";
 import { expectationsForEnvironment } from "../../smoke/adapters/environment.ts";
@@ -10,7 +11,8 @@ import { flag, kubeOptions, requiredString, stringOption } from "../options.ts";
 
 function access(ctx: CommandContext): PrometheusAccess {
   const prometheusUrl = stringOption(ctx, "prometheus");
-  const kubeconfig = stringOption(ctx, "kubeconfig");
+  const kubeconfigOption = stringOption(ctx, "kubeconfig");
+  const kubeconfig = kubeconfigOption ? resolveUserPath(ctx.cwd, kubeconfigOption) : undefined;
   const context = stringOption(ctx, "context");
   return accessFrom({
     ...(prometheusUrl !== undefined ? { prometheusUrl } : {}),

@@ -147,19 +147,25 @@ describe("render", () => {
     const repo = scratchRepo();
     scratch.push(repo);
     const out = join(repo, "out");
+    const extra = join(repo, "manifests/templates/services/extra.yaml.hbs");
+    writeFileSync(
+      extra,
+      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n  namespace: {{env.namespace}}\ndata: {}\n",
+    );
     const first = await runFlyby(["render", "--env", "staging", "--out", "out"], repo);
     expect(first.code).toBe(0);
     expect(readdirSync(join(out, "staging")).sort()).toContain("deployment-overflying-api.yaml");
-    writeFileSync(join(out, "stale.yaml"), "left over");
+    expect(existsSync(join(out, "staging/configmap-extra.yaml"))).toBe(true);
+    rmSync(extra);
     // A failing render leaves the folder as it was.
     writeFileSync(join(repo, "manifests/values/staging.yaml"), "api:\n  replicas: many\n");
     const failed = await runFlyby(["render", "--env", "staging", "--out", "out"], repo);
     expect(failed.code).toBe(2);
-    expect(readFileSync(join(out, "stale.yaml"), "utf8")).toBe("left over");
-    // A successful one replaces it, stale files included.
+    expect(existsSync(join(out, "staging/configmap-extra.yaml"))).toBe(true);
+    // A successful one replaces it whole: a file of an object no longer rendered goes too.
     writeFileSync(join(repo, "manifests/values/staging.yaml"), "api:\n  replicas: 2\n");
     expect((await runFlyby(["render", "--env", "staging", "--out", "out"], repo)).code).toBe(0);
-    expect(existsSync(join(out, "stale.yaml"))).toBe(false);
+    expect(existsSync(join(out, "staging/configmap-extra.yaml"))).toBe(false);
     expect(readFileSync(join(out, "staging/deployment-overflying-api.yaml"), "utf8")).toContain(
       "replicas: 2",
     );
