@@ -171,6 +171,26 @@ describe("render", () => {
     );
   });
 
+  test("--out writes an object whose name is valid but too long for a file name", async () => {
+    const repo = scratchRepo();
+    scratch.push(repo);
+    const name = ["a".repeat(63), "b".repeat(63), "c".repeat(63), "d".repeat(61)].join(".");
+    expect(name.length).toBe(253);
+    writeFileSync(
+      join(repo, "manifests/templates/services/extra.yaml.hbs"),
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: {{env.namespace}}\ndata: {}\n`,
+    );
+    const run = await runFlyby(["render", "--env", "staging", "--out", "out"], repo);
+    expect({ code: run.code, stderr: run.stderr }).toEqual({
+      code: 0,
+      stderr: expect.stringContaining("wrote"),
+    });
+    const file = readdirSync(join(repo, "out/staging")).find((f) => f.startsWith("configmap-aaa"));
+    expect(file).toMatch(/^configmap-a+\.b+\.c+\.d+-[0-9a-f]{12}\.yaml$/);
+    expect(Buffer.byteLength(file as string)).toBeLessThanOrEqual(255);
+    expect(readFileSync(join(repo, "out/staging", file as string), "utf8")).toContain(`name: ${name}`);
+  });
+
   test("--help and usage errors follow the contract", async () => {
     expect((await runFlyby(["render", "--help"], repoRoot)).stdout).toContain("Usage: flyby render --env E");
     const missing = await runFlyby(["render"], repoRoot);
