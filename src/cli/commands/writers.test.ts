@@ -211,7 +211,9 @@ describe("paths are resolved as a shell user expects", () => {
   test("diff --against dir:/absolute reads that folder", async () => {
     const s = scratchRepository();
     const out = join(s.base, "hydrated");
-    expect((await runFlyby(render(out), s.repo)).code).toBe(0);
+    const rendered = await runFlyby(["render", "--env", "staging"], s.repo);
+    mkdirSync(out);
+    writeFileSync(join(out, "staging.yaml"), rendered.stdout);
     const run = await runFlyby(["diff", "--env", "staging", "--against", `dir:${out}`], s.repo);
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: "" });
   });
