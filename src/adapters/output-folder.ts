@@ -166,11 +166,11 @@ export function checkOutputFolder(target: string, rules: OutputRules): void {
   if (!stat) return;
   if (stat.isSymbolicLink()) refuse(rules, path, "it is a symbolic link; give the folder itself");
   if (!stat.isDirectory()) refuse(rules, path, "it is a file, not a folder");
-  const entries = entriesUnder(target);
-  if (entries.length === 0) return;
+  const top = readdirSync(target).sort();
+  if (top.length === 0) return;
   const marker = readMarker(target);
   if (!marker) {
-    const top = [...new Set(entries.map((e) => e.split("/")[0] as string))];
+    // Only the top level is read: a foreign folder may be as large as a home folder.
     refuse(
       rules,
       path,
@@ -178,7 +178,7 @@ export function checkOutputFolder(target: string, rules: OutputRules): void {
     );
   }
   const ours = new Set([...marker.files, outputMarker]);
-  const foreign = entries.filter((e) => !ours.has(e));
+  const foreign = entriesUnder(target).filter((e) => !ours.has(e));
   if (foreign.length > 0) {
     refuse(
       rules,
