@@ -1,6 +1,5 @@
 import { join } from "node:path";
 import { loadManifestTree } from "../../adapters/manifest-files.ts";
-import { resolveUserPath } from "../../adapters/user-path.ts";
 import { UsageError } from "../../core/errors.ts";
 import { ExitCode } from "../../core/exit-code.ts";
 import { renderChecked } from "../../core/render/render-checked.ts";
@@ -9,7 +8,7 @@ import { diffEnvironment } from "../../diff/environment.ts";
 import { newSalt, Redactor } from "../../diff/redact.ts";
 import { isDirty, renderJson, renderMarkdownFull, renderText } from "../../diff/report.ts";
 import type { Command, CommandContext } from "../command.ts";
-import { kubeOptions, requiredString, stringOption } from "../options.ts";
+import { kubeOptions, pathOption, requiredString, stringOption } from "../options.ts";
 
 const formats = ["text", "markdown", "json"] as const;
 type Format = (typeof formats)[number];
@@ -49,8 +48,7 @@ cluster could not be reached.`,
     const against = requiredString(ctx, "against", "git:REF|dir:PATH|cluster");
     const format = formatOf(ctx);
     const head = renderChecked(loadManifestTree(join(ctx.cwd, "manifests")), env);
-    const kubeconfigOption = stringOption(ctx, "kubeconfig");
-    const kubeconfig = kubeconfigOption ? resolveUserPath(ctx.cwd, kubeconfigOption) : ctx.env.KUBECONFIG;
+    const kubeconfig = pathOption(ctx, "kubeconfig") ?? ctx.env.KUBECONFIG;
     const context = stringOption(ctx, "context");
     const baseline = resolveBaseline({
       cwd: ctx.cwd,

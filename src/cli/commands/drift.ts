@@ -1,6 +1,5 @@
 import { join } from "node:path";
 import { loadManifestTree } from "../../adapters/manifest-files.ts";
-import { resolveUserPath } from "../../adapters/user-path.ts";
 import { shortHash } from "../../bundle/bundle.ts";
 import { EnvironmentError } from "../../core/errors.ts";
 import { ExitCode } from "../../core/exit-code.ts";
@@ -14,7 +13,7 @@ import { asApplied, liveClusterOf } from "../../promote/adapters/apply-rollout.t
 import { type DriftCheck, syncDriftIssue } from "../../promote/drift.ts";
 import { currentDeployment } from "../../promote/history.ts";
 import type { Command } from "../command.ts";
-import { flag, kubeOptions, stringOption } from "../options.ts";
+import { flag, kubeOptions, pathOption, stringOption } from "../options.ts";
 import { realWorld } from "./apply.ts";
 import { githubOptions, githubParts, repoFrom, reportChoices, reportOptions } from "./release-options.ts";
 
@@ -38,12 +37,10 @@ Exit 0 no drift, 1 drift found, 3 GitHub or the cluster unreachable or the bundl
   async run(ctx) {
     const { environments, format } = reportChoices(ctx);
     const { ledger, store } = githubParts(ctx);
-    const kubeconfig = stringOption(ctx, "kubeconfig");
+    const kubeconfig = pathOption(ctx, "kubeconfig");
     const context = stringOption(ctx, "context");
     const world = realWorld(ctx.cwd, ctx.env, (line) => ctx.out.stderr(`${line}\n`));
-    const cluster = liveClusterOf(
-      world.kubeTarget(kubeconfig ? resolveUserPath(ctx.cwd, kubeconfig) : ctx.env.KUBECONFIG, context),
-    );
+    const cluster = liveClusterOf(world.kubeTarget(kubeconfig ?? ctx.env.KUBECONFIG, context));
     const issues = flag(ctx, "issue")
       ? githubDriftIssues(
           makeOctokit(ctx.env.GITHUB_TOKEN ?? ctx.env.GH_TOKEN ?? "", ctx.env.GITHUB_API_URL),

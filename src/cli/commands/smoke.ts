@@ -1,4 +1,3 @@
-import { resolveUserPath } from "../../adapters/user-path.ts";
 import { Duration } from "../../core/duration.ts";
 import { ExitCode } from "../../core/exit-code.ts";
 import { expectationsForEnvironment } from "../../smoke/adapters/environment.ts";
@@ -7,12 +6,11 @@ import { type Clock, systemClock } from "../../smoke/poller.ts";
 import { formatReport } from "../../smoke/report.ts";
 import { accessFrom, type PrometheusAccess, parseCount, parseHttpUrl, smoke } from "../../smoke/run.ts";
 import type { Command, CommandContext } from "../command.ts";
-import { flag, kubeOptions, requiredString, stringOption } from "../options.ts";
+import { flag, kubeOptions, pathOption, requiredString, stringOption } from "../options.ts";
 
 function access(ctx: CommandContext): PrometheusAccess {
   const prometheusUrl = stringOption(ctx, "prometheus");
-  const kubeconfigOption = stringOption(ctx, "kubeconfig");
-  const kubeconfig = kubeconfigOption ? resolveUserPath(ctx.cwd, kubeconfigOption) : undefined;
+  const kubeconfig = pathOption(ctx, "kubeconfig");
   const context = stringOption(ctx, "context");
   return accessFrom({
     ...(prometheusUrl !== undefined ? { prometheusUrl } : {}),
