@@ -2,23 +2,13 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runFlyby, scratchRepo } from "../../testing/cli.ts";
+import { seededRandom } from "../../testing/fake-kube/faults.ts";
 import { treeSnapshot } from "../../testing/tree.ts";
 
 /**
  * Random hostile names and namespaces, from a seeded generator so a failure replays: every
  * render --out exits 0 or 2, never with an internal error, and writes nothing outside out/.
  */
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const pieces = [
   ..."az09-.",
   "..",
@@ -51,7 +41,7 @@ afterAll(() => {
 
 describe("render --out with random names", () => {
   test("exits 0 or 2 and never writes outside the output folder", async () => {
-    const next = seeded(13);
+    const next = seededRandom(13);
     const repo = scratchRepo();
     scratch.push(repo);
     const template = join(repo, "manifests/templates/services/random.yaml.hbs");
