@@ -1,13 +1,16 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { imagePullBackOffPodStatus, imagePullFailedEvent, runningPodStatus } from "./kubelet.ts";
 import type { Obj } from "./schema.ts";
 import { FakeKube } from "./server.ts";
 
 /**
- * Replays the 62 exchanges recorded from kube-apiserver v1.26.0 (testdata/…/README.md) against
- * the fake, in order, and compares status codes, content types and bodies. uids,
- * resourceVersions, timestamps and generated names differ by nature; everything else must match.
+ * Replays the exchanges recorded from kube-apiserver v1.26.0 (01-62) and v1.26.1 (63-85, see
+ * testdata/…/README.md) against the fake, in order, and compares status codes, content types
+ * and bodies, managedFields included. uids, resourceVersions, timestamps and generated names
+ * differ by nature; everything else must match. Between exchanges the test moves the fake's
+ * clock and runs controller passes where the recorded cluster's controllers acted.
  */
 
 interface Recording {
@@ -404,6 +407,50 @@ describe("fake API server replays the kube-apiserver v1.26 recordings", () => {
     expect((body("84").items as Obj[]).map((p) => (p.status as Obj).podIP)).toEqual(["127.0.0.2"]);
     const events = body("83").items as Obj[];
     expect(events.map((e) => (e.involvedObject as Obj).name)).toEqual([metaOf("81").name]);
+  });
+});
+
+describe("kubelet.ts writes what the recorded kubelet wrote", () => {
+  const recorded = (n: string) => recordings.find((r) => r.file.startsWith(n))?.rec as Recording;
+  /** Run-specific values of a kubelet's writes: times and the runtime's image and container ids. */
+  const blank = (v: unknown): unknown =>
+    JSON.parse(JSON.stringify(v), (k, x) =>
+      [
+        "startTime",
+        "startedAt",
+        "imageID",
+        "containerID",
+        "firstTimestamp",
+        "lastTimestamp",
+        "resourceVersion",
+      ].includes(k) && typeof x === "string"
+        ? "<run>"
+        : x,
+    );
+  const at = new Date("2026-11-30T00:52:51Z");
+
+  test("a Pod marked Running has the status of 76", () => {
+    const sent = recorded("76").request.body as Obj;
+    const pod = { metadata: sent.metadata, spec: sent.spec };
+    expect(normalize(blank(runningPodStatus(pod, at)))).toEqual(normalize(blank(sent.status)));
+  });
+
+  test("a Pod failing its image pull has the status of 81", () => {
+    const sent = recorded("81").request.body as Obj;
+    const pod = { metadata: sent.metadata, spec: sent.spec };
+    expect(normalize(blank(imagePullBackOffPodStatus(pod, at, "127.0.0.3")))).toEqual(
+      normalize(blank(sent.status)),
+    );
+  });
+
+  test("the pull failure's Event has the shape of 82", () => {
+    const pod = recorded("81").request.body as Obj;
+    const { message, ...event } = blank(imagePullFailedEvent(pod, at)) as Obj;
+    const { message: recordedMessage, ...sent } = blank(recorded("82").request.body) as Obj;
+    expect(normalize(event)).toEqual(normalize(sent));
+    const image = (((pod.spec as Obj).containers as Obj[])[0] as Obj).image;
+    for (const m of [message, recordedMessage])
+      expect(String(m)).toStartWith(`Failed to pull image "${image}": `);
   });
 });
 
