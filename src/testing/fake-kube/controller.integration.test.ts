@@ -160,6 +160,34 @@ describe("the simulated controller, driven by the test", () => {
     expect(condition(await status("bad"), "Progressing")?.reason).toBe("ProgressDeadlineExceeded");
   });
 
+  test("`imagePullBackOff` mode: the built-in kubelet fails every pull and posts the Event", async () => {
+    fake.controller.setRollout("apps", "pull", "imagePullBackOff");
+    await request("PATCH", `${base}/pull?fieldManager=flyby`, deployment("pull", 2, 10));
+    reconcile(2);
+    const pods = (await request("GET", "/api/v1/namespaces/apps/pods?labelSelector=app%3Dpull")).body
+      .items as Obj[];
+    expect(pods.map((p) => (p.status as Obj).phase)).toEqual(["Pending", "Pending"]);
+    const reasons = pods.map(
+      (p) => ((((p.status as Obj).containerStatuses as Obj[])[0]?.state as Obj).waiting as Obj).reason,
+    );
+    expect(reasons).toEqual(["ImagePullBackOff", "ImagePullBackOff"]);
+    const events = (await request("GET", "/api/v1/namespaces/apps/events")).body.items as Obj[];
+    const about = new Set(pods.map((p) => (p.metadata as Obj).name));
+    expect(events.filter((e) => about.has((e.involvedObject as Obj).name)).map((e) => e.reason)).toEqual([
+      "Failed",
+      "Failed",
+    ]);
+    fake.controller.reconcile();
+    expect(events.length).toBe(
+      ((await request("GET", "/api/v1/namespaces/apps/events")).body.items as Obj[]).length,
+    );
+    clock += 11_000;
+    fake.controller.reconcile();
+    const s = await status("pull");
+    expect(condition(s, "Available")?.status).toBe("False");
+    expect(condition(s, "Progressing")?.reason).toBe("ProgressDeadlineExceeded");
+  });
+
   test("deadlineScale shortens every progress deadline", async () => {
     fake.controller.deadlineScale = 0.1;
     try {
@@ -228,7 +256,9 @@ describe("the simulated controller, driven by the test", () => {
         for (let i = 0; i < 500; i++) {
           const d = await call("GET", path);
           const s = (d.status ?? {}) as Obj;
-          if (s.observedGeneration === (d.metadata as Obj).generation && s.availableReplicas === 1) return d;
+          const settled = condition(s, "Progressing")?.reason === "NewReplicaSetAvailable";
+          if (s.observedGeneration === (d.metadata as Obj).generation && settled && s.updatedReplicas === 1)
+            return d;
           await Bun.sleep(10);
         }
         throw new Error("never ready");
@@ -244,7 +274,7 @@ describe("the simulated controller, driven by the test", () => {
       expect((right.status as Obj).observedGeneration).toBe(1);
       expect(condition(right.status as Obj, "Progressing")?.reason).toBe("NewReplicaSetAvailable");
       const done = await ready();
-      expect(condition(done.status as Obj, "Progressing")?.reason).toBe("NewReplicaSetAvailable");
+      expect(done.status).toMatchObject({ observedGeneration: 2, replicas: 1, availableReplicas: 1 });
       expect(((done.metadata as Obj).annotations as Obj)["deployment.kubernetes.io/revision"]).toBe("2");
     } finally {
       await timed.stop();
@@ -252,11 +282,11 @@ describe("the simulated controller, driven by the test", () => {
   });
 
   test("LIST pages with limit and continue", async () => {
-    const first = (await request("GET", `${base}?limit=4`)).body;
-    expect((first.items as Obj[]).length).toBe(4);
+    const first = (await request("GET", `${base}?limit=5`)).body;
+    expect((first.items as Obj[]).length).toBe(5);
     const meta = first.metadata as Obj;
     expect(meta.remainingItemCount).toBe(1);
-    const second = (await request("GET", `${base}?limit=4&continue=${meta.continue}`)).body;
+    const second = (await request("GET", `${base}?limit=5&continue=${meta.continue}`)).body;
     expect((second.items as Obj[]).map((i) => (i.metadata as Obj).name)).toEqual(["web"]);
     expect((second.metadata as Obj).continue).toBeUndefined();
   });

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { type FakeCluster, formatTime } from "./cluster.ts";
 import { deepEqual } from "./fieldset.ts";
-import { qosClassOf, runningPodStatus, writePodStatus } from "./kubelet.ts";
+import { failPodImagePull, qosClassOf, runningPodStatus, writePodStatus } from "./kubelet.ts";
 import type { ResourceType } from "./resources.ts";
 import type { Obj } from "./schema.ts";
 
@@ -13,17 +13,20 @@ import type { Obj } from "./schema.ts";
  * - `kubelet`: the same, said out loud: nothing marks the Pods; the test does, through the
  *   pods/status subresource as a kubelet would (`markPodsRunning`/`failImagePull` in kubelet.ts).
  * - `ready`: a built-in kubelet marks every Pod Running and Ready (like 76) at its next pass.
+ * - `imagePullBackOff`: a built-in kubelet reports every new Pod's pull as failing (81) and posts
+ *   the Warning Event (82); the Deployment stays unavailable until its deadline passes.
  * - `failing`: the progress deadline counts as passed at once.
  */
-export type RolloutMode = "pending" | "kubelet" | "ready" | "failing";
+export type RolloutMode = "pending" | "kubelet" | "ready" | "imagePullBackOff" | "failing";
 
 /** Tuning of the simulated controller; also settable later on `fake.controller`. */
 export interface FakeControllerOptions {
   /** Mode of Deployments without their own (`setRollout`). Default `pending`. */
   readonly defaultMode?: RolloutMode;
   /**
-   * How long after a spec change the controller ignores the new generation (default 0). Until
-   * then the Deployment shows generation > observedGeneration with the old conditions, as 79 does.
+   * How long after a spec change (or a creation) the controller ignores the new generation
+   * (default 0). Until then the Deployment shows generation > observedGeneration with the old
+   * status and conditions, as 79 does.
    */
   readonly observeDelayMs?: number;
   /** Multiplies `progressDeadlineSeconds` (default 1): 0.01 turns a 10 s deadline into 100 ms. */
@@ -470,6 +473,12 @@ export class FakeController {
         isReady(p)
           ? p
           : writePodStatus(this.cluster, p, runningPodStatus(p, this.cluster.now(), `127.0.0.${2 + i}`)),
+      );
+    } else if (mode === "imagePullBackOff") {
+      pods = pods.map((p, i) =>
+        (p.status as Obj | undefined)?.containerStatuses !== undefined
+          ? p
+          : failPodImagePull(this.cluster, p, `127.0.0.${2 + i}`).pod,
       );
     }
     const ready = pods.filter(isReady).length;

@@ -224,6 +224,28 @@ export function markPodsRunning(
   );
 }
 
+/** One Pod's failed pull: its status (81) and the kubelet's Warning Event (82). */
+export function failPodImagePull(
+  cluster: FakeCluster,
+  pod: Obj,
+  podIP = "127.0.0.2",
+  hostIP?: string,
+): { pod: Obj; event: Obj } {
+  const written = writePodStatus(cluster, pod, imagePullBackOffPodStatus(pod, cluster.now(), podIP, hostIP));
+  const namespace = String((written.metadata as Obj).namespace);
+  const event = cluster.create(
+    type(cluster, "v1", "Event"),
+    namespace,
+    imagePullFailedEvent(written, cluster.now()),
+    {
+      manager,
+      dryRun: false,
+      strict: false,
+    },
+  ).object;
+  return { pod: written, event };
+}
+
 /**
  * Makes a Deployment's Pods fail their image pull (81) and posts the kubelet's Warning Event for
  * each (82). The Deployment then stays unavailable and passes its progress deadline.
@@ -235,28 +257,10 @@ export function failImagePull(
   options: KubeletOptions = {},
 ): { pods: Obj[]; events: Obj[] } {
   const { cluster } = host;
-  const eventType = type(cluster, "v1", "Event");
-  const pods = podsOfDeployment(cluster, namespace, deployment)
+  const failed = podsOfDeployment(cluster, namespace, deployment)
     .filter(options.filter ?? (() => true))
     .map((pod, i) =>
-      writePodStatus(
-        cluster,
-        pod,
-        imagePullBackOffPodStatus(
-          pod,
-          cluster.now(),
-          ipAfter(options.podIP ?? "127.0.0.2", i),
-          options.hostIP,
-        ),
-      ),
+      failPodImagePull(cluster, pod, ipAfter(options.podIP ?? "127.0.0.2", i), options.hostIP),
     );
-  const events = pods.map(
-    (pod) =>
-      cluster.create(eventType, namespace, imagePullFailedEvent(pod, cluster.now()), {
-        manager,
-        dryRun: false,
-        strict: false,
-      }).object,
-  );
-  return { pods, events };
+  return { pods: failed.map((f) => f.pod), events: failed.map((f) => f.event) };
 }
