@@ -185,11 +185,11 @@ function podFor(recordedPod: Obj): Obj {
 }
 
 /** The kubelet's PUT of 76 and 81: the fake's Pod as a GET returns it, with the recorded status. */
-function kubeletPut(rec: Recording): void {
+function kubeletPut(rec: Recording): Recording {
   const sent = rec.request.body as Obj;
-  const { managedFields: _m, ...metadata } = podFor(sent).metadata as Obj;
   const live = podFor(sent);
-  rec.request.body = { ...live, metadata, status: sent.status };
+  const { managedFields: _m, ...metadata } = live.metadata as Obj;
+  return { ...rec, request: { ...rec.request, body: { ...live, metadata, status: sent.status } } };
 }
 
 /** What happened on the recorded cluster between two exchanges, replayed on the fake. */
@@ -251,7 +251,7 @@ const before: Record<string, () => Promise<void> | void> = {
 };
 
 /** Rewrites a recorded request for the fake's generated names. */
-const adapt: Record<string, (rec: Recording) => void> = {
+const adapt: Record<string, (rec: Recording) => Recording> = {
   "76": kubeletPut,
   "81": kubeletPut,
 };
@@ -298,16 +298,19 @@ describe("fake API server replays the kube-apiserver v1.26 recordings", () => {
     test(`${file}: ${rec.title}`, async () => {
       await before[id]?.();
       clock += 100;
-      adapt[id]?.(rec);
+      const exchange = adapt[id]?.(rec) ?? rec;
       const query = Object.fromEntries(
         Object.entries(rec.request.query ?? {}).map(([k, v]) => [k, renamed(v)]),
       );
       if (id === "35" || id === "75") query.resourceVersion = lastListVersion;
-      const sent = rec.request.body;
+      const sent = exchange.request.body;
       const renamedBody =
         sent === undefined || typeof sent === "string" ? sent : JSON.parse(renamed(JSON.stringify(sent)));
       const request = toRequest(
-        { ...rec, request: { ...rec.request, path: renamed(rec.request.path), body: renamedBody } },
+        {
+          ...exchange,
+          request: { ...exchange.request, path: renamed(exchange.request.path), body: renamedBody },
+        },
         query,
       );
       const res = id === "75" ? await (rolloutWatch as Promise<Response>) : await fake.handle(request);
