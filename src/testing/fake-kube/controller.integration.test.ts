@@ -125,6 +125,23 @@ describe("the simulated controller, driven by the test", () => {
     expect(byRevision).toEqual({ "1": 0, "2": 3 });
   });
 
+  test("going back to an earlier template reuses its ReplicaSet under the next revision", async () => {
+    await request("PATCH", `${base}/web?fieldManager=flyby`, deployment("web", 3));
+    reconcile(10);
+    const web = (await request("GET", `${base}/web`)).body;
+    expect((web.metadata as Obj).annotations).toMatchObject({ "deployment.kubernetes.io/revision": "3" });
+    expect(condition(web.status as Obj, "Progressing")?.reason).toBe("NewReplicaSetAvailable");
+    const sets = (await request("GET", "/apis/apps/v1/namespaces/apps/replicasets?labelSelector=app%3Dweb"))
+      .body.items as Obj[];
+    const byRevision = Object.fromEntries(
+      sets.map((rs) => [
+        ((rs.metadata as Obj).annotations as Obj)["deployment.kubernetes.io/revision"],
+        (rs.spec as Obj).replicas,
+      ]),
+    );
+    expect(byRevision).toEqual({ "2": 0, "3": 3 });
+  });
+
   test("`kubelet` mode: a Deployment is available only once its Pods' status says Ready", async () => {
     fake.controller.setRollout("apps", "api", "kubelet");
     await request("PATCH", `${base}/api?fieldManager=flyby`, deployment("api", 2));

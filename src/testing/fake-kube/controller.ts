@@ -297,6 +297,23 @@ export class FakeController {
       this.baseline.set(uid, counts(status));
       d = this.cluster.write(deployType, next, manager, "status");
       sets = owned();
+    } else {
+      // A template seen before (a rollback): its ReplicaSet comes back under the next revision.
+      const revisionOf = (rs: Obj) => Number(annotations(rs)["deployment.kubernetes.io/revision"] ?? 0);
+      const newest = Math.max(0, ...sets.filter((rs) => rs !== current).map(revisionOf));
+      if (revisionOf(current) <= newest) {
+        const revision = String(newest + 1);
+        const rs = structuredClone(current);
+        meta(rs).annotations = { ...annotations(current), "deployment.kubernetes.io/revision": revision };
+        current = this.cluster.write(rsType, rs, manager);
+        sets = owned();
+      }
+      const revision = annotations(current)["deployment.kubernetes.io/revision"];
+      if (revision !== undefined && annotations(d)["deployment.kubernetes.io/revision"] !== revision) {
+        const next = structuredClone(d);
+        meta(next).annotations = { ...annotations(d), "deployment.kubernetes.io/revision": revision };
+        d = this.cluster.write(deployType, next, manager, "status");
+      }
     }
     this.rollingUpdate(current, sets, replicas, surge, unavailable);
     this.syncStatus(d, owned(), rsName, mode);

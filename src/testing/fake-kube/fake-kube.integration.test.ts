@@ -94,7 +94,8 @@ const fake = new FakeKube({
     "admin-token": { name: "admin", groups: ["system:masters", "system:authenticated"] },
     "viewer-token": { name: "viewer", groups: ["system:authenticated"] },
   },
-  watchTimeScale: 0.05,
+  // Watches last a fifth of their timeoutSeconds: long enough for the writes made while they are open.
+  watchTimeScale: 0.2,
 });
 
 beforeAll(() => {
