@@ -46,6 +46,21 @@ const status = async (name: string) => (await request("GET", `${base}/${name}`))
 const reconcile = (passes: number) => {
   for (let i = 0; i < passes; i++) fake.controller.reconcile();
 };
+const waitingOf = (pod: Obj) => {
+  const first = (((pod.status as Obj).containerStatuses ?? []) as Obj[])[0] ?? {};
+  return ((first.state ?? {}) as Obj).waiting as Obj | undefined;
+};
+/** spec.replicas of each ReplicaSet of an app, by revision. */
+const replicasByRevision = async (app: string) => {
+  const sets = (await request("GET", `/apis/apps/v1/namespaces/apps/replicasets?labelSelector=app%3D${app}`))
+    .body.items as Obj[];
+  return Object.fromEntries(
+    sets.map((rs) => [
+      ((rs.metadata as Obj).annotations as Obj)["deployment.kubernetes.io/revision"],
+      (rs.spec as Obj).replicas,
+    ]),
+  );
+};
 const withImage = (d: Obj, image: string): Obj => {
   const next = structuredClone(d);
   const containers = (((next.spec as Obj).template as Obj).spec as Obj).containers as Obj[];
@@ -83,9 +98,8 @@ describe("the simulated controller, driven by the test", () => {
     const pods = (await request("GET", "/api/v1/namespaces/apps/pods?labelSelector=app%3Dweb")).body
       .items as Obj[];
     expect(pods.map((p) => (p.status as Obj).podIP)).toEqual(["127.0.0.2", "127.0.0.3", "127.0.0.4"]);
-    const owners = ((pods[0]?.metadata as Obj).managedFields as Obj[]).map(
-      (e) => `${e.manager}/${e.subresource ?? ""}`,
-    );
+    const entries = ((pods[0]?.metadata ?? {}) as Obj).managedFields as Obj[];
+    const owners = entries.map((e) => `${e.manager}/${e.subresource ?? ""}`);
     expect(owners).toEqual(["kube-controller-manager/", "kubelet/status"]);
   });
 
@@ -114,15 +128,7 @@ describe("the simulated controller, driven by the test", () => {
     expect((web.metadata as Obj).annotations).toMatchObject({ "deployment.kubernetes.io/revision": "2" });
     expect(web.status).toMatchObject({ replicas: 3, updatedReplicas: 3, availableReplicas: 3 });
     expect(condition(web.status as Obj, "Progressing")?.reason).toBe("NewReplicaSetAvailable");
-    const sets = (await request("GET", "/apis/apps/v1/namespaces/apps/replicasets?labelSelector=app%3Dweb"))
-      .body.items as Obj[];
-    const byRevision = Object.fromEntries(
-      sets.map((rs) => [
-        ((rs.metadata as Obj).annotations as Obj)["deployment.kubernetes.io/revision"],
-        (rs.spec as Obj).replicas,
-      ]),
-    );
-    expect(byRevision).toEqual({ "1": 0, "2": 3 });
+    expect(await replicasByRevision("web")).toEqual({ "1": 0, "2": 3 });
   });
 
   test("going back to an earlier template reuses its ReplicaSet under the next revision", async () => {
@@ -131,15 +137,7 @@ describe("the simulated controller, driven by the test", () => {
     const web = (await request("GET", `${base}/web`)).body;
     expect((web.metadata as Obj).annotations).toMatchObject({ "deployment.kubernetes.io/revision": "3" });
     expect(condition(web.status as Obj, "Progressing")?.reason).toBe("NewReplicaSetAvailable");
-    const sets = (await request("GET", "/apis/apps/v1/namespaces/apps/replicasets?labelSelector=app%3Dweb"))
-      .body.items as Obj[];
-    const byRevision = Object.fromEntries(
-      sets.map((rs) => [
-        ((rs.metadata as Obj).annotations as Obj)["deployment.kubernetes.io/revision"],
-        (rs.spec as Obj).replicas,
-      ]),
-    );
-    expect(byRevision).toEqual({ "2": 0, "3": 3 });
+    expect(await replicasByRevision("web")).toEqual({ "2": 0, "3": 3 });
   });
 
   test("`kubelet` mode: a Deployment is available only once its Pods' status says Ready", async () => {
@@ -162,8 +160,7 @@ describe("the simulated controller, driven by the test", () => {
     reconcile(2);
     const { pods, events } = failImagePull(fake, "apps", "bad");
     const pod = pods[0] as Obj;
-    const waiting = (((pod.status as Obj).containerStatuses as Obj[])[0]?.state as Obj).waiting;
-    expect(waiting).toMatchObject({ reason: "ImagePullBackOff" });
+    expect(waitingOf(pod)).toMatchObject({ reason: "ImagePullBackOff" });
     expect(events).toHaveLength(1);
     const podName = String((pod.metadata as Obj).name);
     const listed = (
@@ -184,9 +181,7 @@ describe("the simulated controller, driven by the test", () => {
     const pods = (await request("GET", "/api/v1/namespaces/apps/pods?labelSelector=app%3Dpull")).body
       .items as Obj[];
     expect(pods.map((p) => (p.status as Obj).phase)).toEqual(["Pending", "Pending"]);
-    const reasons = pods.map(
-      (p) => ((((p.status as Obj).containerStatuses as Obj[])[0]?.state as Obj).waiting as Obj).reason,
-    );
+    const reasons = pods.map((p) => waitingOf(p)?.reason);
     expect(reasons).toEqual(["ImagePullBackOff", "ImagePullBackOff"]);
     const events = (await request("GET", "/api/v1/namespaces/apps/events")).body.items as Obj[];
     const about = new Set(pods.map((p) => (p.metadata as Obj).name));
