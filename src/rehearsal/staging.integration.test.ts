@@ -102,6 +102,8 @@ beforeAll(async () => {
     secrets,
   );
   if (applied.code !== 0) throw new Error(`flyby apply exited ${applied.code}: ${applied.stderr}`);
+  // The Deployment controller creates the ReplicaSets, then their Pods.
+  fake.controller.reconcile();
   fake.controller.reconcile();
 
   const api = new KubeApplyTarget(tokenKubeConfig(fake.url, fake.adminToken), "fake");
