@@ -22,8 +22,10 @@ function progressLine(objects: readonly KubeObject[], verdicts: ReadonlyMap<stri
 }
 
 /**
- * Watches the objects until all are ready, one has failed (a Deployment past its progress
- * deadline fails at once), or the deadline passes. Returns the last verdict of each.
+ * Watches the objects until each has its own final verdict (ready, or failed: a Deployment
+ * past its progress deadline fails at once) or the deadline passes. One failed rollout does
+ * not end the wait for the others. Returns the last verdict of each: `progressing` only when
+ * the deadline passed first.
  */
 export async function waitForRollouts(
   target: ApplyTarget,
@@ -37,10 +39,7 @@ export async function waitForRollouts(
   for (const key of wanted)
     verdicts.set(key, { state: Readiness.Progressing, progress: "…", message: "not seen yet" });
   let line = "";
-  const settled = () => {
-    const all = [...verdicts.values()];
-    return all.some((v) => v.state === Readiness.Failed) || all.every((v) => v.state === Readiness.Ready);
-  };
+  const settled = () => [...verdicts.values()].every((v) => v.state !== Readiness.Progressing);
   const groups = new Map<string, KubeObject>();
   for (const o of objects) groups.set(`${o.apiVersion}/${o.kind}/${o.metadata.namespace ?? ""}`, o);
   const stops: (() => void)[] = [];
@@ -52,6 +51,8 @@ export async function waitForRollouts(
             refOf({ ...e.object, apiVersion: e.object.apiVersion ?? o.apiVersion, kind: o.kind }),
           );
           if (!wanted.has(key) || e.type === "DELETED") return;
+          // A failed rollout stays failed: its verdict is final, like kubectl's rollout status.
+          if (verdicts.get(key)?.state === Readiness.Failed) return;
           verdicts.set(key, verdictOf({ ...e.object, kind: o.kind }));
           const next = progressLine(objects, verdicts);
           if (next !== line) {
