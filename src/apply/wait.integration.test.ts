@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { KubeApplyTarget } from "../adapters/kube-target.ts";
+import type { KubeObject } from "../core/kube/object.ts";
 import { tokenKubeConfig } from "../kube/cluster.ts";
 import { deployment, fastDeps, namespace, request } from "../testing/apply/objects.ts";
 import { FakeKube } from "../testing/fake-kube/server.ts";
-import type { KubeObject } from "../core/kube/object.ts";
 import { applyEnvironment } from "./apply.ts";
 import { Action, exitCodeOf, FailureKind } from "./report.ts";
 
@@ -73,7 +73,8 @@ describe("--wait", () => {
     const controller = fake.controller;
     // prometheus's pods turn ready only after api's failure has been reported
     const report = (line: string) => {
-      if (line.includes("failed")) setTimeout(() => controller.setRollout("staging", "prometheus", "ready"), 100);
+      if (line.includes("failed"))
+        setTimeout(() => controller.setRollout("staging", "prometheus", "ready"), 100);
     };
     const started = Date.now();
     const run = await applyEnvironment(target, request(stack, { wait: true, timeoutMs: 20_000 }), {
@@ -110,7 +111,11 @@ describe("--wait", () => {
     fake.controller.defaultMode = "ready";
     fake.controller.setRollout("staging", "api", "failing");
     fake.controller.start(15);
-    const first = await applyEnvironment(target, request(stack, { wait: true, timeoutMs: 10_000 }), fastDeps());
+    const first = await applyEnvironment(
+      target,
+      request(stack, { wait: true, timeoutMs: 10_000 }),
+      fastDeps(),
+    );
     expect(exitCodeOf([first])).toBe(1);
     // WHEN a new image is applied while the controller has not observed it yet
     fake.controller.stop();
