@@ -133,6 +133,11 @@ export class KubeApplyTarget implements ApplyTarget {
     this.watchBookmarks = options.watchBookmarks ?? true;
   }
 
+  /** Sets the deadline of each request from now on (`--request-timeout`). */
+  setRequestTimeout(ms: number): void {
+    this.client.timeoutMs = ms;
+  }
+
   private async call<T>(fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();

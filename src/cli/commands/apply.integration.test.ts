@@ -113,7 +113,7 @@ describe("flyby apply --target cluster", () => {
     const refused = await apply("--prune");
     expect(refused.code).toBe(2);
     expect(JSON.parse(refused.stdout).problems[0].message).toContain(
-      "--allow-destructive Namespace//infrastructure",
+      "--allow-destructive Namespace/infrastructure",
     );
     const allowed = await apply("--prune", "--allow-destructive", "Namespace/infrastructure");
     expect(allowed.code).toBe(0);
