@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import type { KubeApplyTarget } from "../adapters/kube-target.ts";
-import { fakeKubeTarget } from "../testing/apply/fake-target.ts";
+import { KubeApplyTarget } from "../adapters/kube-target.ts";
+import { tokenKubeConfig } from "../kube/cluster.ts";
 import {
   configMap,
   deployment,
@@ -22,7 +22,7 @@ const writes = () =>
 
 beforeEach(() => {
   fake = new FakeKube().start();
-  target = fakeKubeTarget(fake);
+  target = new KubeApplyTarget(tokenKubeConfig(fake.url, fake.adminToken), "fake");
 });
 afterEach(async () => {
   await fake.stop();

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import { fakeKubeTarget } from "../testing/apply/fake-target.ts";
+import { KubeApplyTarget } from "../adapters/kube-target.ts";
+import { tokenKubeConfig } from "../kube/cluster.ts";
 import { configMap, deployment, fastDeps, namespace, request, service } from "../testing/apply/objects.ts";
 import { type FaultCounts, randomFaults, seededRandom } from "../testing/fake-kube/faults.ts";
 import { FakeKube } from "../testing/fake-kube/server.ts";
@@ -23,7 +24,7 @@ describe("faults", () => {
   test("GIVEN 10% of requests fail with 429, 500 or a reset WHEN applying THEN the run converges", async () => {
     const counts: FaultCounts = { tooManyRequests: 0, internalError: 0, connectionReset: 0 };
     fake = new FakeKube({ fault: randomFaults(0.1, seededRandom(42), counts) }).start();
-    const target = fakeKubeTarget(fake);
+    const target = new KubeApplyTarget(tokenKubeConfig(fake.url, fake.adminToken), "fake");
     const first = await applyEnvironment(target, request(stack), fastDeps());
     expect(summarize(first.objects)).toMatchObject({ created: stack.length, failed: 0 });
     expect(first.requests.retries).toBeGreaterThan(0);
@@ -54,7 +55,7 @@ describe("faults", () => {
             )
           : undefined,
     }).start();
-    const target = fakeKubeTarget(fake);
+    const target = new KubeApplyTarget(tokenKubeConfig(fake.url, fake.adminToken), "fake");
     const run = await applyEnvironment(target, request(stack, { concurrency: 1 }), fastDeps());
     const by = (a: string) =>
       run.objects.filter((o) => o.action === a).map((o) => `${o.ref.kind}/${o.ref.name}`);

@@ -43,10 +43,7 @@ describe("a frozen API server (SIGSTOP)", () => {
     await server.stop();
   });
   const target = (options: ConstructorParameters<typeof KubeApplyTarget>[2]) =>
-    new KubeApplyTarget(tokenKubeConfig(server.url, server.token), "frozen", {
-      watchBookmarks: false,
-      ...options,
-    });
+    new KubeApplyTarget(tokenKubeConfig(server.url, server.token), "frozen", options);
 
   test("ends the apply with exit 3 naming the URL once the request deadline passes, never a hang", async () => {
     // GIVEN an environment applied once while the server answered

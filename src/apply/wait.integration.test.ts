@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import type { KubeApplyTarget } from "../adapters/kube-target.ts";
+import { KubeApplyTarget } from "../adapters/kube-target.ts";
 import type { KubeObject } from "../core/kube/object.ts";
-import { fakeKubeTarget } from "../testing/apply/fake-target.ts";
+import { tokenKubeConfig } from "../kube/cluster.ts";
 import { deployment, fastDeps, namespace, request } from "../testing/apply/objects.ts";
 import { FakeKube } from "../testing/fake-kube/server.ts";
 import { applyEnvironment } from "./apply.ts";
@@ -11,7 +11,7 @@ let fake: FakeKube;
 let target: KubeApplyTarget;
 beforeEach(() => {
   fake = new FakeKube().start();
-  target = fakeKubeTarget(fake);
+  target = new KubeApplyTarget(tokenKubeConfig(fake.url, fake.adminToken), "fake");
 });
 afterEach(async () => {
   await fake.stop();

@@ -88,11 +88,13 @@ export function realWorld(
       const auth = await new GoogleAuth({
         scopes: ["https://www.googleapis.com/auth/cloud-platform"],
       }).getClient();
-      return gkeApplyTarget(path, auth);
+      const target = await gkeApplyTarget(path, auth);
+      target.enableWatchBookmarks();
+      return target;
     },
     kubeTarget(kubeconfig, context) {
       const kc = loadKubeConfig({ ...(kubeconfig ? { kubeconfig } : {}), ...(context ? { context } : {}) });
-      return new KubeApplyTarget(kc, `cluster:${kc.getCurrentContext()}`);
+      return new KubeApplyTarget(kc, `cluster:${kc.getCurrentContext()}`, { watchBookmarks: true });
     },
   };
 }
