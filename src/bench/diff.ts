@@ -3,7 +3,9 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { KubernetesObjectApi, PatchStrategy } from "@kubernetes/client-node";
+import { KubeApplyTarget } from "../adapters/kube-target.ts";
 import { loadManifestTree } from "../adapters/manifest-files.ts";
+import { fieldManager } from "../apply/inventory.ts";
 import type { KubeObject } from "../core/kube/object.ts";
 import { renderChecked } from "../core/render/render-checked.ts";
 import { readGitTree } from "../diff/adapters/git-tree.ts";
@@ -13,7 +15,7 @@ import { toYaml } from "../diff/object-diff.ts";
 import { Redactor } from "../diff/redact.ts";
 import { renderMarkdown } from "../diff/report.ts";
 import { unifiedDiff } from "../diff/unified.ts";
-import { fieldManager, KubeCluster, tokenKubeConfig } from "../kube/cluster.ts";
+import { tokenKubeConfig } from "../kube/cluster.ts";
 import { FakeKube } from "../testing/fake-kube/server.ts";
 
 const objectCount = 1000;
@@ -184,7 +186,12 @@ async function liveBench(): Promise<void> {
 
     fake.requests.length = 0;
     const start = performance.now();
-    const result = await liveDiff(rendered, new KubeCluster(kc), { redactor: new Redactor("bench") });
+    const result = await liveDiff(
+      rendered,
+      new KubeApplyTarget(kc, "bench"),
+      { environment: "bench", appNamespace: namespaces[0] as string, namespaces },
+      { redactor: new Redactor("bench") },
+    );
     const flyby = ms(start);
     const requests = fake.requests.length;
     const dryRuns = fake.requests.filter((r) => r.dryRun).length;
