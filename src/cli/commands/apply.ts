@@ -88,13 +88,11 @@ export function realWorld(
       const auth = await new GoogleAuth({
         scopes: ["https://www.googleapis.com/auth/cloud-platform"],
       }).getClient();
-      const target = await gkeApplyTarget(path, auth);
-      target.enableWatchBookmarks();
-      return target;
+      return gkeApplyTarget(path, auth);
     },
     kubeTarget(kubeconfig, context) {
       const kc = loadKubeConfig({ ...(kubeconfig ? { kubeconfig } : {}), ...(context ? { context } : {}) });
-      return new KubeApplyTarget(kc, `cluster:${kc.getCurrentContext()}`, { watchBookmarks: true });
+      return new KubeApplyTarget(kc, `cluster:${kc.getCurrentContext()}`);
     },
   };
 }
@@ -308,7 +306,7 @@ does not stop the wait for the others; a status the controller has not observed 
 ProgressDeadlineExceeded right after a new image) does not count.
 --request-timeout D bounds every request to the cluster (default 30s, like kubectl's): a server
 that does not answer in time fails the run with exit 3, naming its URL. A watch that sends
-nothing (not even a bookmark) for 60s is dropped and opened again.
+nothing for 60s is dropped and opened again.
 Secret grafana-admin is built from GRAFANA_ADMIN_USER and GRAFANA_ADMIN_PASSWORD, and
 alertmanager-secrets from FLYBY_RECEIVER_TOKEN (16+ characters, no well-known default), when a
 rendered workload reads them; values never print.
