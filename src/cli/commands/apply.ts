@@ -304,7 +304,7 @@ named: --allow-destructive KIND/NS/NAME (KIND/NAME when cluster-scoped).
 failed (a Deployment past its progress deadline), or until --timeout (5m). One failed rollout
 does not stop the wait for the others; a status the controller has not observed yet (an old
 ProgressDeadlineExceeded right after a new image) does not count.
---request-timeout D bounds every request to the cluster (default 30s, like kubectl's): a server
+--request-timeout D bounds every request to the cluster (default 30s; named as kubectl names it): a server
 that does not answer in time fails the run with exit 3, naming its URL. A watch that sends
 nothing for 60s is dropped and opened again.
 Secret grafana-admin is built from GRAFANA_ADMIN_USER and GRAFANA_ADMIN_PASSWORD, and
