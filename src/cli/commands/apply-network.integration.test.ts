@@ -1,14 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
 import { type FakeKubeProcess, startFakeKubeProcess } from "../../testing/apply/fake-kube-process.ts";
-import { runFlyby, scratchRepo } from "../../testing/cli.ts";
-
-const secrets = {
-  GRAFANA_ADMIN_USER: "ops",
-  GRAFANA_ADMIN_PASSWORD: "a-long-unique-grafana-password",
-  FLYBY_RECEIVER_TOKEN: "a-long-unique-receiver-token",
-};
+import { applyProduction, writeKubeconfig } from "../../testing/apply/kubeconfig.ts";
+import { scratchRepo } from "../../testing/cli.ts";
 
 let server: FakeKubeProcess;
 let repo: string;
@@ -22,37 +16,8 @@ afterAll(async () => {
   rmSync(repo, { recursive: true, force: true });
 });
 
-function kubeconfig(url: string, token: string): string {
-  const path = join(repo, "kubeconfig.yaml");
-  writeFileSync(
-    path,
-    `apiVersion: v1
-kind: Config
-clusters: [{name: c, cluster: {server: "${url}", insecure-skip-tls-verify: true}}]
-users: [{name: admin, user: {token: ${token}}}]
-contexts: [{name: c, context: {cluster: c, user: admin}}]
-current-context: c
-`,
-  );
-  return path;
-}
-
 const apply = (url: string, ...extra: string[]) =>
-  runFlyby(
-    [
-      "apply",
-      "--env",
-      "production",
-      "--target",
-      "cluster",
-      "--kubeconfig",
-      kubeconfig(url, server.token),
-      "--json",
-      ...extra,
-    ],
-    repo,
-    secrets,
-  );
+  applyProduction(repo, writeKubeconfig(repo, url, server.token), ...extra);
 
 const problemsOf = (stdout: string) =>
   (JSON.parse(stdout).problems as { message: string }[]).map((p) => p.message).join("\n");

@@ -5,33 +5,17 @@ import { KubeApplyTarget } from "../../adapters/kube-target.ts";
 import { Duration } from "../../core/duration.ts";
 import { EnvironmentError } from "../../core/errors.ts";
 import { tokenKubeConfig } from "../../kube/cluster.ts";
+import { applyProduction, deploySecrets, writeKubeconfig } from "../../testing/apply/kubeconfig.ts";
 import { fastDeps } from "../../testing/apply/objects.ts";
 import { runFlyby, scratchRepo } from "../../testing/cli.ts";
 import { FakeKube } from "../../testing/fake-kube/server.ts";
 import { type DeployOptions, type DeployWorld, deploy } from "./apply.ts";
 
-const secrets = {
-  GRAFANA_ADMIN_USER: "ops",
-  GRAFANA_ADMIN_PASSWORD: "a-long-unique-grafana-password",
-  FLYBY_RECEIVER_TOKEN: "a-long-unique-receiver-token",
-};
+const secrets = deploySecrets;
 let fake: FakeKube;
 let repo: string;
 
-function kubeconfigFor(f: FakeKube): string {
-  const path = join(repo, "kubeconfig.yaml");
-  writeFileSync(
-    path,
-    `apiVersion: v1
-kind: Config
-clusters: [{name: fake, cluster: {server: "${f.url}", insecure-skip-tls-verify: true}}]
-users: [{name: admin, user: {token: ${f.adminToken}}}]
-contexts: [{name: fake, context: {cluster: fake, user: admin}}]
-current-context: fake
-`,
-  );
-  return path;
-}
+const kubeconfigFor = (f: FakeKube) => writeKubeconfig(repo, f.url, f.adminToken);
 
 beforeEach(() => {
   fake = new FakeKube().start();
@@ -42,22 +26,7 @@ afterEach(async () => {
   rmSync(repo, { recursive: true, force: true });
 });
 
-const apply = (...extra: string[]) =>
-  runFlyby(
-    [
-      "apply",
-      "--env",
-      "production",
-      "--target",
-      "cluster",
-      "--kubeconfig",
-      kubeconfigFor(fake),
-      "--json",
-      ...extra,
-    ],
-    repo,
-    secrets,
-  );
+const apply = (...extra: string[]) => applyProduction(repo, kubeconfigFor(fake), ...extra);
 
 const summaryOf = (stdout: string) => JSON.parse(stdout).summary;
 
