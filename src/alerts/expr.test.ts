@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import defaults from "../../alerts/index.ts";
 import { analyzePromql } from "../core/catalog/promql.ts";
+import { repoAlerts } from "../testing/alerts/stack.ts";
 import { allRules } from "./definition.ts";
 import {
   absent,
@@ -17,6 +17,8 @@ import {
   up,
 } from "./expr.ts";
 import { type PromqlFacts, promqlFacts } from "./promql-facts.ts";
+
+const defaults = repoAlerts();
 
 describe("the DSL emits PromQL", () => {
   test("a ratio of counter rates", () => {

@@ -1,12 +1,17 @@
 /** The disk side of the alerts commands: loading definitions and writing the build atomically. */
 import { mkdir, mkdtemp, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import { loadManifestTree } from "../adapters/manifest-files.ts";
+import { stackFacts } from "../core/catalog/stack.ts";
 import { InputError } from "../core/errors.ts";
-import type { AlertsDefinition } from "./definition.ts";
+import { type AlertsDefinition, type AlertsModule, resolveDefinition } from "./definition.ts";
 
 export const definitionsEntry = "alerts/index.ts";
 
-/** Imports `alerts/index.ts` under `root`; its default export is the definition. */
+/**
+ * Imports `alerts/index.ts` under `root`; its default export is the definition, or a function
+ * of the stack's facts read from `root/manifests` (every environment's values).
+ */
 export async function loadDefinition(root: string): Promise<AlertsDefinition> {
   const file = join(root, definitionsEntry);
   if (!(await Bun.file(file).exists())) {
@@ -14,8 +19,11 @@ export async function loadDefinition(root: string): Promise<AlertsDefinition> {
       file: definitionsEntry,
     });
   }
-  const mod = (await import(file)) as { default?: Partial<AlertsDefinition> };
-  const def = mod.default;
+  const mod = (await import(file)) as { default?: AlertsModule };
+  const def: Partial<AlertsDefinition> | undefined =
+    mod.default === undefined
+      ? undefined
+      : resolveDefinition(mod.default, () => stackFacts(loadManifestTree(join(root, "manifests"))));
   if (!def || !Array.isArray(def.ruleFiles) || !def.alertmanager || !def.scrapeInterval) {
     throw new InputError("the default export must be defineAlerts({...})", { file: definitionsEntry });
   }
