@@ -4,7 +4,9 @@ import { basename, dirname, join } from "node:path";
 import { loadManifestTree } from "../adapters/manifest-files.ts";
 import { stackFacts } from "../core/catalog/stack.ts";
 import { InputError } from "../core/errors.ts";
+import type { GeneratedFile } from "../core/plan/generated.ts";
 import { type AlertsDefinition, type AlertsModule, resolveDefinition } from "./definition.ts";
+import { stackManifest, stackManifestPath } from "./stack-manifest.ts";
 
 export const definitionsEntry = "alerts/index.ts";
 
@@ -63,4 +65,23 @@ export async function writeAtomically(dir: string, files: ReadonlyMap<string, st
     await rm(temp, { recursive: true, force: true });
     throw e;
   }
+}
+
+/**
+ * The committed files `alerts build` generates, with what it would write today from
+ * `alerts/` and the values: `plan` fails when they differ. None when there is no alerts/.
+ */
+export async function generatedAlertFiles(root: string): Promise<GeneratedFile[]> {
+  if (!(await Bun.file(join(root, definitionsEntry)).exists())) return [];
+  const def = await loadDefinition(root);
+  const committed = Bun.file(join(root, stackManifestPath));
+  return [
+    {
+      path: stackManifestPath,
+      expected: stackManifest(def),
+      actual: (await committed.exists()) ? await committed.text() : undefined,
+      regenerate: "bun run flyby alerts build",
+      sources: "alerts/ and manifests/values/",
+    },
+  ];
 }
