@@ -82,7 +82,8 @@ describe("every default rule", () => {
     test(`${rule.name} re-parses with Prometheus's grammar and selects only catalog series`, () => {
       const analysis = analyzePromql(rule.expr.text);
       expect(analysis.syntaxErrorAt).toBeUndefined();
-      expect(analysis.selectors.length).toBeGreaterThan(0);
+      // Only the Watchdog's vector(1) selects nothing: it fires by design.
+      if (rule.name !== "Watchdog") expect(analysis.selectors.length).toBeGreaterThan(0);
     });
   }
 });

@@ -196,7 +196,7 @@ describe("live: GPU at 95 °C", () => {
     const alert = got[0]?.body.alerts.find((a) => a.labels.alertname === "GpuOverheating");
     expect(alert?.status).toBe("firing");
     expect(alert?.labels).toMatchObject({
-      namespace: "production",
+      environment: "production",
       pod: exporter?.pod,
       gpu_id: "0",
       severity: "critical",

@@ -97,7 +97,7 @@ describe("real promtool and amtool", () => {
   test("GIVEN receivers amtool disagrees with THEN the routing case fails", async () => {
     const out = join(dir, "out");
     const cases = JSON.parse(await readFile(join(out, "amtool-routes.json"), "utf8")) as RoutingCase[];
-    const gpu = cases.find((c) => c.alert === "GpuOverheating" && c.labels.namespace === "production");
+    const gpu = cases.find((c) => c.alert === "GpuOverheating" && c.labels.environment === "production");
     expect(gpu?.receivers).toEqual(["flyby-production-page", "flyby-ml"]);
     const tools = processTools(out);
     expect((await tools.routesTest("alertmanager.yml", gpu?.labels ?? {}, ["flyby-ml"])).ok).toBe(false);
