@@ -68,7 +68,7 @@ describe("every alert reaches Alertmanager with the environment label", () => {
     const render = renderEnvironment(repoManifests(), stack.observability.environment);
     const cm = render.objects.find((o) => o.object.metadata.name === "prometheus-config");
     const config = Bun.YAML.parse(
-      (cm?.object.data as Record<string, string>)["prometheus.yml"] as string,
+      ((cm?.object.data ?? {}) as Record<string, string>)["prometheus.yml"] as string,
     ) as {
       scrape_configs: {
         job_name: string;
