@@ -62,29 +62,29 @@ describe("plan against the git base", () => {
 });
 
 describe("plan and the generated alerting objects", () => {
-  /** A scratch repository with manifests/ and alerts/ copied, and the code linked in. */
-  const withAlerts = () => {
+  /** Runs `use` in a scratch repository with manifests/ and alerts/ copied and the code linked in. */
+  const withAlerts = async (use: (dir: string) => Promise<void>) => {
     const dir = scratchRepo();
     cpSync(join(repoRoot, "alerts"), join(dir, "alerts"), { recursive: true });
     symlinkSync(join(repoRoot, "src"), join(dir, "src"));
-    return dir;
+    try {
+      await use(dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   };
   const generated = "manifests/templates/observability/alerting.generated.yaml";
 
   test("GIVEN alerts/ and the committed file agree THEN plan passes", async () => {
-    const dir = withAlerts();
-    try {
+    await withAlerts(async (dir) => {
       const run = await runFlyby(["plan"], dir);
       expect(run.code).toBe(0);
       expect(run.stdout).not.toContain("generated-stale");
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   test("GIVEN a threshold changed in alerts/ without a rebuild THEN plan exits 1 naming the stale file", async () => {
-    const dir = withAlerts();
-    try {
+    await withAlerts(async (dir) => {
       const worker = join(dir, "alerts/worker.ts");
       writeFileSync(worker, readFileSync(worker, "utf8").replace(".gt(90)", ".gt(85)"));
       const run = await runFlyby(["plan", "--json"], dir);
@@ -99,22 +99,17 @@ describe("plan and the generated alerting objects", () => {
       expect(readFileSync(join(dir, ".flyby/plan/report.md"), "utf8")).toContain(
         `${generated}:${finding.location.line}: error generated-stale`,
       );
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   test("GIVEN a GPU with less memory in the values without a rebuild THEN plan exits 1 too", async () => {
-    const dir = withAlerts();
-    try {
+    await withAlerts(async (dir) => {
       const common = join(dir, "manifests/values/common.yaml");
       writeFileSync(common, readFileSync(common, "utf8").replace("memoryGiB: 80", "memoryGiB: 24"));
       const run = await runFlyby(["plan"], dir);
       expect(run.code).toBe(1);
       expect(run.stdout).toContain(`${generated}:`);
       expect(run.stdout).toContain("error generated-stale");
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });

@@ -1,6 +1,7 @@
 import { type Finding, Severity } from "../../finding.ts";
 import type { RenderedObject } from "../../kube/object.ts";
 import type { SourceLocation } from "../../location.ts";
+import { parseEmbeddedYaml } from "./embedded-yaml.ts";
 
 interface AlertmanagerConfig {
   receivers?: { name?: string; webhook_configs?: { url?: string }[] }[];
@@ -36,20 +37,9 @@ export function alertmanagerWebhookPolicy(
   key: string,
   services: ReadonlySet<string>,
 ): Finding[] {
-  const at = r.locate?.(["data", key]) ?? r.source;
-  let config: AlertmanagerConfig;
-  try {
-    config = (Bun.YAML.parse(configText) ?? {}) as AlertmanagerConfig;
-  } catch (e) {
-    return [
-      {
-        severity: Severity.Error,
-        rule: "alertmanager-webhook",
-        message: `ConfigMap ${r.object.metadata.name}: ${key} is not valid YAML (${(e as Error).message})`,
-        location: at,
-      },
-    ];
-  }
+  const parsed = parseEmbeddedYaml<AlertmanagerConfig>(r, configText, key, "alertmanager-webhook");
+  if (!parsed.ok) return parsed.findings;
+  const { value: config, at } = parsed;
   const findings: Finding[] = [];
   for (const receiver of config.receivers ?? []) {
     for (const hook of receiver.webhook_configs ?? []) {
