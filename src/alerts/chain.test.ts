@@ -126,6 +126,28 @@ describe("receivers are each environment's edge receiver", () => {
   });
 });
 
+describe("the alerting pipeline is watched", () => {
+  test("alerts on Prometheus failing to reach Alertmanager and Alertmanager failing to notify, each unit-tested", () => {
+    const watched = {
+      PrometheusAlertmanagerErrors: "prometheus_notifications_errors_total",
+      PrometheusDroppingAlerts: "prometheus_notifications_dropped_total",
+      PrometheusNotConnectedToAlertmanager: "prometheus_notifications_alertmanagers_discovered",
+      AlertmanagerNotificationsFailing: "alertmanager_notifications_failed_total",
+    };
+    const tests = files.get("tests/platform.test.yaml") ?? "";
+    for (const [name, series] of Object.entries(watched)) {
+      const rule = rules.find((r) => r.alert === name);
+      expect({ name, expr: rule?.expr.includes(series), severity: rule?.labels?.severity }).toEqual({
+        name,
+        expr: true,
+        severity: "critical",
+      });
+      expect(tests).toContain(`alertname: ${name}`);
+    }
+    expect(rules.find((r) => r.alert === "PrometheusNotConnectedToAlertmanager")?.expr).toMatch(/< 1$/);
+  });
+});
+
 describe("stack-dependent thresholds come from the values", () => {
   const gpuRule = (rulesText: string | undefined, env: string) =>
     (Bun.YAML.parse(rulesText ?? "") as { groups: { rules: RuleYaml[] }[] }).groups
