@@ -233,7 +233,8 @@ const temperature = () => metric("overflying_worker_gpu_temperature_celsius");
 
 export const gpuOverheating = alert({
   name: "GpuOverheating",
-  expr: max(temperature(), { by: ["environment", "pod", "gpu_id"] }).gt(90),
+  // namespace rides along (one per environment) for people reading the alert.
+  expr: max(temperature(), { by: ["environment", "namespace", "pod", "gpu_id"] }).gt(90),
   for: "2m",
   severity: "critical",
   team: "ml",
@@ -247,7 +248,12 @@ export const gpuOverheating = alert({
       name: "95 °C",
       input: [series("overflying_worker_gpu_temperature_celsius", { ...worker, gpu_id: "0" }, "70 95x20")],
       at: "4m",
-      fires: [{ labels: { environment: "production", pod: "worker-0", gpu_id: "0" }, value: 95 }],
+      fires: [
+        {
+          labels: { environment: "production", namespace: "production", pod: "worker-0", gpu_id: "0" },
+          value: 95,
+        },
+      ],
     },
     {
       name: "85 °C",
