@@ -32,7 +32,9 @@ describe("a CLI that helps when you are wrong", () => {
   test("--version names the version, the commit and Bun", async () => {
     const run = await runFlyby(["--version"], repoRoot);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^flyby \d+\.\d+\.\d+ \(commit (?:[0-9a-f]{7,}|unknown), Bun \d+\.\d+\.\d+\)\n$/);
+    expect(run.stdout).toMatch(
+      /^flyby \d+\.\d+\.\d+ \(commit (?:[0-9a-f]{7,}|unknown), Bun \d+\.\d+\.\d+\)\n$/,
+    );
   });
 
   test("a mistyped command, option or environment gets a suggestion, exit 2", async () => {
