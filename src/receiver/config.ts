@@ -1,12 +1,14 @@
 import { z } from "zod";
 import { Duration } from "../core/duration.ts";
 import { InputError } from "../core/errors.ts";
+import { environmentLabel } from "../core/labels.ts";
 
 /** Routes that take a bearer token. /healthz is always open. */
 export const Routes = ["alertmanager", "metrics", "status"] as const;
 export type RouteName = (typeof Routes)[number];
 
-export const RoutingLabels = ["env", "severity", "team"] as const;
+/** The labels a sink's `match` can name; the environment is the label every alert carries. */
+export const RoutingLabels = [environmentLabel, "severity", "team"] as const;
 export type RoutingLabel = (typeof RoutingLabels)[number];
 
 const duration = z.string().transform((text, ctx) => {
@@ -19,10 +21,15 @@ const duration = z.string().transform((text, ctx) => {
 });
 
 const sinkName = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "use lowercase letters, digits and dashes");
+const values = z.array(z.string());
+/** `env` is the old name of the environment key, still read so existing configs keep working. */
 const match = z
-  .object({ env: z.array(z.string()), severity: z.array(z.string()), team: z.array(z.string()) })
+  .object({ [environmentLabel]: values, env: values, severity: values, team: values })
   .partial()
-  .strict();
+  .strict()
+  .transform(({ env, ...rest }) =>
+    env && !rest[environmentLabel] ? { ...rest, [environmentLabel]: env } : rest,
+  );
 
 const slackSink = z
   .object({ type: z.literal("slack"), name: sinkName, match: match.optional(), url: z.url() })

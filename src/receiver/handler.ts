@@ -10,7 +10,7 @@ import { type RoutedSink, sinksFromConfig } from "./sinks/index.ts";
 import type { Delivery, Http, Outgoing, Sink, SinkMemory } from "./sinks/sink.ts";
 import { renderStatusPage, type SinkResult, StatusBoard } from "./status.ts";
 import { Claim, type DeliveryStore } from "./store.ts";
-import { type Notification, parseWebhook } from "./webhook.ts";
+import { environmentOf, type Notification, parseWebhook } from "./webhook.ts";
 
 /** Alertmanager payloads are small; anything over this is refused with 413. */
 export const MaxBodyBytes = 1024 * 1024;
@@ -156,7 +156,7 @@ export function createReceiver(deps: ReceiverDeps): Receiver {
     if (!source) return out;
     const byEnv = new Map<string, Promise<Deployment | undefined>>();
     for (const a of n.alerts) {
-      const env = a.labels.env;
+      const env = environmentOf(a);
       if (!env || a.status !== "firing") continue;
       if (!byEnv.has(env))
         byEnv.set(

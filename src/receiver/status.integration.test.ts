@@ -78,12 +78,12 @@ test("the status page shows firing alerts by environment, deliveries and the las
   const prod = alert({ fingerprint: "p1", startsAt: minutesAgo(6) });
   const staging = alert({
     fingerprint: "s1",
-    labels: { alertname: "QueueBacklog", env: "staging", severity: "warning", team: "worker" },
+    labels: { alertname: "QueueBacklog", environment: "staging", severity: "warning", team: "worker" },
     annotations: { summary: "jobs waiting over 5 minutes" },
   });
   const gone = alert({
     fingerprint: "g1",
-    labels: { alertname: "DiskFull", env: "production", severity: "critical" },
+    labels: { alertname: "DiskFull", environment: "production", severity: "critical" },
   });
   expect((await send(notification({ alerts: [prod, gone] }))).status).toBe(200);
   expect((await send(notification({ groupKey: "staging", alerts: [staging] }))).status).toBe(200);

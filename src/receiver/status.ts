@@ -1,5 +1,5 @@
 import { type Deployment, formatAge } from "./deployments.ts";
-import type { Alert, Notification } from "./webhook.ts";
+import { type Alert, environmentOf, type Notification } from "./webhook.ts";
 
 export interface FiringAlert {
   readonly fingerprint: string;
@@ -46,7 +46,8 @@ export class StatusBoard {
     at: number,
   ): void {
     for (const a of n.alerts) {
-      if (a.labels.env) this.envs.add(a.labels.env);
+      const env = environmentOf(a);
+      if (env) this.envs.add(env);
       this.firingAlerts.delete(a.fingerprint);
       if (a.status === "firing") this.firingAlerts.set(a.fingerprint, firing(a, deploy.get(a.fingerprint)));
     }
@@ -75,7 +76,7 @@ function firing(a: Alert, deploy: string | undefined): FiringAlert {
   return {
     fingerprint: a.fingerprint,
     name: a.labels.alertname ?? "alert",
-    env: a.labels.env ?? "-",
+    env: environmentOf(a) ?? "-",
     severity: a.labels.severity ?? "-",
     summary: a.annotations.summary ?? a.annotations.description ?? "",
     startsAt: a.startsAt,
