@@ -41,3 +41,42 @@ test("the page escapes what alerts carry", () => {
   expect(html).not.toContain("<script>alert(1)");
   expect(html).toContain("&lt;script&gt;");
 });
+
+test("each firing alert links its runbook and the expression that fired it, escaped; other schemes are not linked", () => {
+  const board = new StatusBoard();
+  board.record(
+    notification({
+      alerts: [
+        alert({
+          fingerprint: "a",
+          annotations: { summary: "hot", runbook_url: 'https://runbooks.example/gpu?a=1&b="2"' },
+          generatorURL: "http://prometheus.local/graph?g0.expr=up&g0.tab=1",
+        }),
+        alert({
+          fingerprint: "b",
+          labels: { alertname: "Sneaky", environment: "production", severity: "warning" },
+          annotations: { runbook_url: "javascript:alert(1)" },
+          generatorURL: "data:text/html,<b>x</b>",
+        }),
+      ],
+    }),
+    new Map(),
+    [],
+    0,
+  );
+  const html = renderStatusPage({
+    firing: board.firing(),
+    recent: board.recent(),
+    deployments: [],
+    now: 0,
+    refreshSeconds: 10,
+  });
+  expect(html).toContain(
+    '<a class="runbook" href="https://runbooks.example/gpu?a=1&amp;b=&quot;2&quot;" rel="noopener noreferrer">runbook</a>',
+  );
+  expect(html).toContain(
+    '<a class="generator" href="http://prometheus.local/graph?g0.expr=up&amp;g0.tab=1" rel="noopener noreferrer">source</a>',
+  );
+  expect(html).not.toContain("javascript:");
+  expect(html).not.toContain("data:text/html");
+});

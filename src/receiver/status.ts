@@ -136,7 +136,8 @@ export const htmlHeaders: Record<string, string> = {
     "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   "x-frame-options": "DENY",
   "x-content-type-options": "nosniff",
-  "referrer-policy": "no-referrer",
+  // "same-origin", not "no-referrer": with no referrer, browsers send `Origin: null` on form posts.
+  "referrer-policy": "same-origin",
 };
 
 const style = `<style>
