@@ -494,7 +494,8 @@ export function createReceiver(deps: ReceiverDeps): Receiver {
         response = problem(500, "internal error");
       }
     }
-    const label = endpoint ?? "unknown";
+    // A wrong method counts under the path's route, an unknown path under "unknown".
+    const label = endpoint ?? (methods ? Object.values(methods)[0] : undefined) ?? "unknown";
     metrics.requests.inc({ route: label, code: String(response.status) });
     metrics.latency.observe({ route: label }, (now() - started) / 1000);
     return response;
