@@ -211,6 +211,7 @@ export function createReceiver(deps: ReceiverDeps): Receiver {
   async function announce(a: WatchdogAction): Promise<boolean> {
     const n = watchdogNotification(a, watchdogSettings);
     const key = await idempotencyKey(n, deps.sha256);
+    // No deploy context: a silent environment is not a bad deploy, and must never roll one back.
     const out = { key, notification: n, deployContext: new Map(), deployments: new Map() };
     const results = await deliver(out, now() + config.deadline.milliseconds);
     const sinkResults: SinkResult[] = results.map(({ busy: _, ...r }) => r);

@@ -205,4 +205,34 @@ describe("the dead man's switch in the receiver (fake clock)", () => {
       /FLYBY_RECEIVER_WATCHDOG_SILENCE "soon" is not a duration/,
     );
   });
+
+  test("a silent production right after a deploy never dispatches a rollback", async () => {
+    const clock = new FakeClock();
+    const calls: string[] = [];
+    const config = loadConfig({
+      defaultToken: token,
+      json: JSON.stringify({
+        sinks: [{ type: "rollback", name: "rollback", repo: "o/r", token: "gh-token-0123456789" }],
+        deployments: { repo: "o/r", token: "gh-token-0123456789" },
+        watchdog: { environments: ["production"] },
+      }),
+    });
+    const receiver = createReceiver({
+      config,
+      store: new MemoryStore(),
+      fetch: async (url) => {
+        calls.push(url);
+        return new Response("{}");
+      },
+      now: clock.now,
+      sleep: clock.sleep,
+      deployments: {
+        latest: async (environment) => ({ environment, ref: "v1", sha: "abc", reachedAt: clock.t }),
+      },
+    });
+    await receiver.tick();
+    clock.t += 6 * minute;
+    expect((await receiver.tick()).map((a) => a.kind)).toEqual(["silent"]);
+    expect(calls).toEqual([]);
+  });
 });
