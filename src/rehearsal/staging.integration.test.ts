@@ -5,25 +5,39 @@
  *   loopback pod IPs (127.0.0.2, 127.0.0.3), where the reference exporters listen;
  * - the real Prometheus runs the rendered prometheus.yml and the rendered rule files, laid out
  *   as its container sees them; pod discovery is the only substitute (src/core/local), built
- *   from the Pods the fake API server lists.
- * The scratch repository scrapes every second (values/common.yaml) so the test is quick.
+ *   from the Pods the fake API server lists;
+ * - the real Alertmanager runs the rendered alertmanager.yml with the receiver token from the
+ *   Secret apply builds; its webhooks go to the receiver (Bun adapter) instead of the edge
+ *   address in values, and the receiver posts to fake Slack and GitHub.
+ * Time is compressed, nothing else: the scratch repository scrapes every second
+ * (values/common.yaml), rule `for` durations, Prometheus's resend delay and Alertmanager's
+ * group and repeat intervals become one second, and the dead man's switch's window three
+ * seconds.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parse, stringify } from "yaml";
 import { KubeApplyTarget } from "../adapters/kube-target.ts";
 import { loadManifestTree } from "../adapters/manifest-files.ts";
 import { writeLocalContainer } from "../adapters/prometheus-checks.ts";
+import { buildEnvironmentSecrets } from "../apply/secrets.ts";
 import type { KubeObject } from "../core/kube/object.ts";
-import { localPrometheus } from "../core/local/container.ts";
+import { localAlertmanager, localPrometheus } from "../core/local/container.ts";
 import { renderChecked } from "../core/render/render-checked.ts";
 import { Fault, Role, type RunningExporter, startExporter } from "../exporter/exporter.ts";
 import { tokenKubeConfig } from "../kube/cluster.ts";
+import { serveWithBun } from "../receiver/bun/serve.ts";
+import { receiverFromEnv } from "../receiver/runtime.ts";
+import { MemoryStore } from "../receiver/store.ts";
 import { freePort, installPrometheusHint } from "../smoke/demo/local-prometheus.ts";
 import { deploySecrets, writeKubeconfig } from "../testing/apply/kubeconfig.ts";
 import { runFlyby, scratchRepo } from "../testing/cli.ts";
 import { FakeKube } from "../testing/fake-kube/server.ts";
+import { alertmanagerBinary } from "../testing/receiver/alertmanager.ts";
+import { FakeGithub } from "../testing/receiver/fake-github.ts";
+import { FakeSlack } from "../testing/receiver/fake-slack.ts";
 
 if (!Bun.which("prometheus")) throw new Error(installPrometheusHint);
 
@@ -34,7 +48,11 @@ let repo: string;
 let root: string;
 let fake: FakeKube;
 let prometheus: ReturnType<typeof Bun.spawn> | undefined;
+let alertmanager: ReturnType<typeof Bun.spawn> | undefined;
+let receiver: ReturnType<typeof serveWithBun> | undefined;
 let prometheusUrl = "";
+const slack = new FakeSlack();
+const github = new FakeGithub();
 const exporters = new Map<string, RunningExporter>();
 
 /** Writes a Pod's status as the kubelet would once its containers run and pass readiness. */
@@ -85,6 +103,22 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 
   throw new Error(`timed out waiting for ${what}`);
 }
 
+/** Alertmanager's group and repeat intervals compressed to a second, for a quick test. */
+function quickRoutes(route: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...route };
+  for (const k of ["group_wait", "group_interval", "repeat_interval"]) if (k in out) out[k] = "1s";
+  if (Array.isArray(out.routes))
+    out.routes = out.routes.map((r) => quickRoutes(r as Record<string, unknown>));
+  return out;
+}
+
+/** Starts a process and waits until its HTTP endpoint answers 200. */
+async function startServing(argv: string[], readyUrl: string): Promise<ReturnType<typeof Bun.spawn>> {
+  const child = Bun.spawn(argv, { stdout: "ignore", stderr: "ignore" });
+  await until(readyUrl, async () => ((await fetch(readyUrl)).ok ? true : undefined));
+  return child;
+}
+
 beforeAll(async () => {
   repo = scratchRepo();
   const common = join(repo, "manifests", "values", "common.yaml");
@@ -119,22 +153,91 @@ beforeAll(async () => {
     ...renderChecked(tree, "staging").objects,
   ].map((r) => r.object);
   root = mkdtempSync(join(tmpdir(), "flyby-rehearsal-"));
-  const local = localPrometheus(objects, pods, root);
+
+  // The receiver, as the Bun adapter serves it, delivering to fake Slack and GitHub.
+  slack.start();
+  github.start();
+  const edge = receiverFromEnv(
+    {
+      FLYBY_RECEIVER_TOKEN: deploySecrets.FLYBY_RECEIVER_TOKEN,
+      FLYBY_RECEIVER_WATCHDOG_SILENCE: "3s",
+      FLYBY_RECEIVER_CONFIG: JSON.stringify({
+        sinks: [
+          { type: "slack", name: "slack", url: slack.url },
+          { type: "github", name: "github", repo: github.repo, token: github.token, apiUrl: github.url },
+        ],
+        watchdog: { every: "250ms" },
+      }),
+    },
+    { store: () => new MemoryStore() },
+  );
+  receiver = serveWithBun(edge, 0, "127.0.0.1");
+
+  // Alertmanager with the Secret apply builds; every edge receiver address goes to the local one.
+  const withSecrets = [...objects, ...buildEnvironmentSecrets(objects, deploySecrets)];
+  const renderedAm = localAlertmanager(withSecrets, join(root, "alertmanager"));
+  const edges = new Set(
+    (
+      parse(renderedAm.files.get(renderedAm.configFile) as string).receivers as {
+        webhook_configs?: { url: string }[];
+      }[]
+    )
+      .flatMap((r) => r.webhook_configs ?? [])
+      .map((w) => new URL(w.url).origin),
+  );
+  const am = localAlertmanager(
+    withSecrets,
+    join(root, "alertmanager"),
+    Object.fromEntries([...edges].map((origin) => [origin, `http://127.0.0.1:${receiver?.port}`])),
+  );
+  const amConfig = parse(am.files.get(am.configFile) as string);
+  amConfig.route = quickRoutes(amConfig.route);
+  am.files.set(am.configFile, stringify(amConfig));
+  writeLocalContainer(am);
+  const amPort = await freePort();
+  alertmanager = await startServing(
+    [
+      alertmanagerBinary(),
+      ...am.args.filter((a) => !a.startsWith("--web.listen-address=")),
+      `--web.listen-address=127.0.0.1:${amPort}`,
+      "--cluster.listen-address=",
+      "--log.level=warn",
+    ],
+    `http://127.0.0.1:${amPort}/-/ready`,
+  );
+
+  // Prometheus, sending to that Alertmanager; rule `for` durations compressed to a second.
+  const local = localPrometheus(objects, pods, join(root, "prometheus"), {
+    "alertmanager.observability.svc:9093": `127.0.0.1:${amPort}`,
+  });
+  for (const [file, text] of local.files) {
+    if (/\.rules\.ya?ml$/.test(file)) local.files.set(file, text.replace(/^(\s+for: )\S+$/gm, "$11s"));
+  }
   writeLocalContainer(local);
   const port = await freePort();
   prometheusUrl = `http://127.0.0.1:${port}`;
-  prometheus = Bun.spawn(
-    ["prometheus", ...local.args, `--web.listen-address=127.0.0.1:${port}`, "--log.level=warn"],
-    { stdout: "ignore", stderr: "ignore" },
-  );
-  await until("Prometheus ready", async () =>
-    (await fetch(`${prometheusUrl}/-/ready`)).ok ? true : undefined,
+  prometheus = await startServing(
+    [
+      "prometheus",
+      ...local.args,
+      `--web.listen-address=127.0.0.1:${port}`,
+      // Alerts that fire at the first evaluation, before Alertmanager is known, are resent
+      // after this delay (default 1m).
+      "--rules.alert.resend-delay=1s",
+      "--log.level=warn",
+    ],
+    `${prometheusUrl}/-/ready`,
   );
 }, 60_000);
 
 afterAll(async () => {
-  prometheus?.kill("SIGTERM");
-  await prometheus?.exited;
+  for (const child of [prometheus, alertmanager]) {
+    child?.kill("SIGTERM");
+    await child?.exited;
+  }
+  await receiver?.stop(true);
+  await slack.stop();
+  await github.stop();
   for (const e of exporters.values()) await e.stop();
   await fake?.stop();
   if (root) rmSync(root, { recursive: true, force: true });
@@ -215,4 +318,51 @@ describe("staging rehearsal: the rendered Prometheus scrapes the applied Pods", 
     });
     expect(alert.labels.pod).toStartWith("overflying-worker-");
   }, 40_000);
+});
+
+const slackText = () => slack.posts.map((p) => JSON.stringify(p.body));
+const issuesAbout = (name: string) => [...github.issues.values()].filter((i) => i.title.includes(name));
+
+describe("staging rehearsal: the alert reaches the sinks through the rendered Alertmanager and the receiver", () => {
+  test("GIVEN the GPU still overheating WHEN the alert fires THEN Slack and a GitHub issue get it, labelled staging", async () => {
+    await until("a GitHub issue for GpuOverheating", async () =>
+      issuesAbout("GpuOverheating").length ? true : undefined,
+    );
+    const issue = issuesAbout("GpuOverheating")[0];
+    expect(issue?.state).toBe("open");
+    expect(issue?.title).toContain("staging");
+    expect(slackText().some((t) => t.includes("GpuOverheating") && t.includes("staging"))).toBe(true);
+    // The Watchdog is a heartbeat, never a message.
+    expect(slackText().some((t) => t.includes('"Watchdog'))).toBe(false);
+  }, 40_000);
+
+  test("WHEN the fault clears THEN the alert resolves and its GitHub issue closes", async () => {
+    exporters.get("overflying-worker")?.setFaults([]);
+    await until("the GpuOverheating issue closed", async () =>
+      issuesAbout("GpuOverheating").every((i) => i.state === "closed") ? true : undefined,
+    );
+    expect(issuesAbout("GpuOverheating")).toHaveLength(1);
+  }, 60_000);
+
+  test("WHEN Prometheus dies THEN the dead man's switch tells the sinks once that staging fell silent", async () => {
+    const silentPosts = () =>
+      slackText().filter((t) => t.includes("WatchdogSilent") && t.includes("staging"));
+    const metrics = async () =>
+      (
+        await fetch(`http://127.0.0.1:${receiver?.port}/metrics`, {
+          headers: { Authorization: `Bearer ${deploySecrets.FLYBY_RECEIVER_TOKEN}` },
+        })
+      ).text();
+    await until("staging's Watchdog at the receiver", async () =>
+      (await metrics()).includes('flyby_receiver_watchdog_heartbeats_total{environment="staging"}')
+        ? true
+        : undefined,
+    );
+    expect(silentPosts()).toEqual([]);
+    prometheus?.kill("SIGKILL");
+    await prometheus?.exited;
+    await until("the silence announced", async () => (silentPosts().length > 0 ? true : undefined));
+    await Bun.sleep(1500);
+    expect(silentPosts()).toHaveLength(1);
+  }, 60_000);
 });

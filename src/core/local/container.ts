@@ -122,6 +122,26 @@ function hostPaths(node: unknown, host: (p: string) => string, key = ""): unknow
 }
 
 /**
+ * The container that mounts a ConfigMap holding `key`, laid out under `root`, with the file its
+ * `--config.file` names parsed and its file paths moved under `root`.
+ */
+function configuredContainer(
+  objects: readonly KubeObject[],
+  key: string,
+  root: string,
+): { container: LocalContainer; configFile: string; config: Obj } {
+  const found = workloadWithConfig(objects, key);
+  if (!found) throw new Error(`no rendered workload mounts a ${key}`);
+  const container = localContainer(found.workload, found.container, objects, root);
+  const configFile = argValue(container.args, "config.file");
+  const text = configFile === undefined ? undefined : container.files.get(configFile);
+  if (configFile === undefined || text === undefined) {
+    throw new Error(`${found.workload.metadata.name} does not read its ${key} from a mounted ConfigMap`);
+  }
+  return { container, configFile, config: hostPaths(parse(text), container.host) as Obj };
+}
+
+/**
  * Prometheus's rendered configuration made runnable here. Everything stays as rendered
  * (relabelling, intervals, rule files, alerting) except what needs a cluster:
  * - each `kubernetes_sd_configs` becomes a `file_sd_configs` whose targets carry the
@@ -136,15 +156,7 @@ export function localPrometheus(
   root: string,
   addresses: Readonly<Record<string, string>> = {},
 ): LocalContainer & { readonly configFile: string } {
-  const found = workloadWithConfig(objects, "prometheus.yml");
-  if (!found) throw new Error("no rendered workload mounts a prometheus.yml");
-  const container = localContainer(found.workload, found.container, objects, root);
-  const configFile =
-    argValue(container.args, "config.file") ?? container.host("/etc/prometheus/prometheus.yml");
-  const text = container.files.get(configFile);
-  if (text === undefined)
-    throw new Error(`${configFile} is not mounted into ${found.workload.metadata.name}`);
-  const config = hostPaths(parse(text), container.host) as Obj;
+  const { container, configFile, config } = configuredContainer(objects, "prometheus.yml", root);
   const address = (t: unknown) => addresses[String(t)] ?? t;
   const staticTargets = (configs: unknown) =>
     list(configs).map((s) => ({ ...s, targets: (Array.isArray(s.targets) ? s.targets : []).map(address) }));
@@ -175,6 +187,31 @@ export function localPrometheus(
       })),
     };
   }
+  container.files.set(configFile, stringify(config));
+  return { ...container, configFile };
+}
+
+/**
+ * Alertmanager's rendered configuration made runnable here: its container laid out under
+ * `root` (the receiver token from the Secret apply builds, when `objects` holds it), and each
+ * webhook whose URL starts with a key of `urls` sent to that key's value instead (the edge
+ * receiver's address → a local receiver). Everything else stays as rendered.
+ */
+export function localAlertmanager(
+  objects: readonly KubeObject[],
+  root: string,
+  urls: Readonly<Record<string, string>> = {},
+): LocalContainer & { readonly configFile: string } {
+  const { container, configFile, config } = configuredContainer(objects, "alertmanager.yml", root);
+  const moved = (url: unknown) => {
+    const from = Object.keys(urls).find((u) => String(url).startsWith(u));
+    return from === undefined ? url : `${urls[from]}${String(url).slice(from.length)}`;
+  };
+  config.receivers = list(config.receivers).map((r) =>
+    r.webhook_configs
+      ? { ...r, webhook_configs: list(r.webhook_configs).map((w) => ({ ...w, url: moved(w.url) })) }
+      : r,
+  );
   container.files.set(configFile, stringify(config));
   return { ...container, configFile };
 }
