@@ -1,0 +1,182 @@
+import type { KubeApplyTarget } from "../adapters/kube-target.ts";
+import { applyEnvironment, defaultConcurrency } from "../apply/apply.ts";
+import { summarize } from "../apply/report.ts";
+import type { KubeObject } from "../core/kube/object.ts";
+import { diffEnvironment } from "../diff/environment.ts";
+import { Redactor } from "../diff/redact.ts";
+import type { EnvironmentDiff } from "../diff/report.ts";
+import { KubeCluster, tokenKubeConfig } from "../kube/cluster.ts";
+import { fastDeps, rendered, request } from "../testing/apply/objects.ts";
+import type { FakeKube } from "../testing/fake-kube/server.ts";
+import {
+  appNamespace,
+  asFlybyApplies,
+  changedFleet,
+  environment,
+  figure,
+  fleet,
+  latencies,
+  measured,
+  namespaces,
+  ratioLine,
+  withFake,
+} from "./kube-fleet.ts";
+import { bareApplies, KubectlLike, objectPath } from "./kubectl-like.ts";
+
+/**
+ * `bun run bench diff live [latency-ms]`: `flyby diff --against cluster` of a 1,001-object
+ * fleet right after `flyby apply`, unchanged and with 100 changes, against kubectl 1.26's
+ * `diff --server-side` request pattern (kubectl-like.ts), on the in-process fake API server
+ * with 0 ms and 25 ms added per request. Exits 1 when flyby names the wrong number of changed
+ * objects: the verdict comes before the speed.
+ */
+const rounds = 3;
+/** Requests liveDiff keeps in flight (its default): the floor sends its dry runs the same way. */
+const flybyDiffConcurrency = 16;
+const changes = 100;
+
+/** The one call into flyby's live diff, as `flyby diff --env bench --against cluster` makes it. */
+function flybyLiveDiff(
+  fake: FakeKube,
+  _target: KubeApplyTarget,
+  objects: readonly KubeObject[],
+): Promise<EnvironmentDiff> {
+  const cluster = new KubeCluster(tokenKubeConfig(fake.url, fake.adminToken));
+  return diffEnvironment(
+    environment,
+    rendered(objects),
+    { type: "cluster", label: "cluster", cluster },
+    new Redactor("bench"),
+  );
+}
+
+const reported = (d: EnvironmentDiff) => d.objects.filter((o) => o.change !== "unchanged");
+
+function verdict(d: EnvironmentDiff): string {
+  const by = new Map<string, number>();
+  for (const o of reported(d)) by.set(o.change, (by.get(o.change) ?? 0) + 1);
+  const parts = [...by].map(([change, n]) => `${n} ${change}`);
+  if (d.blocked.length) parts.push(`${d.blocked.length} blocked`);
+  return parts.join(", ") || "no changes";
+}
+
+interface Case {
+  readonly name: string;
+  readonly objects: readonly KubeObject[];
+  readonly expected: number;
+}
+
+export async function runLive(args: string[]): Promise<void> {
+  const all = fleet();
+  const wrong = new Set<string>();
+  const cases: Case[] = [
+    { name: "diff of the unchanged fleet (right after apply)", objects: all, expected: 0 },
+    { name: `diff with ${changes} changes`, objects: changedFleet(changes), expected: changes },
+  ];
+  const only = args[0] === undefined ? undefined : Number(args[0]);
+
+  for (const latencyMs of latencies.filter((l) => only === undefined || l === only)) {
+    console.log(
+      `live diff: ${all.length} objects (4 Namespaces, 601 ConfigMaps, 200 Services, 196 Deployments in ${namespaces.length} namespaces) applied by flyby, in-process fake API server, ${latencyMs} ms added per request${latencyMs ? ` (the fake sleeps once per request: ${latencyMs} ms = a ${latencyMs} ms round trip, ${latencyMs / 2} ms each way)` : ""}`,
+    );
+    await withFake(latencyMs, async ({ fake, target }) => {
+      const req = request(all, { environment, appNamespace, namespaces, concurrency: defaultConcurrency });
+      const applied = summarize((await applyEnvironment(target, req, fastDeps())).objects);
+      if (applied.created !== all.length)
+        throw new Error(`the setup apply created ${applied.created} objects`);
+      const reapply: number[] = [];
+      let reapplyRequests = "";
+      for (let round = 1; round <= rounds; round++) {
+        const again = await measured(fake, () => applyEnvironment(target, req, fastDeps()));
+        reapply.push(again.ms);
+        reapplyRequests = again.requests;
+      }
+      console.log(figure("(for reference) flyby unchanged re-apply", reapply, reapplyRequests));
+
+      for (const c of cases) {
+        console.log(`  ${c.name}: expected ${c.expected} objects reported changed`);
+        const flyby: number[] = [];
+        let flybyRequests = "";
+        let flybyVerdict = "";
+        let dryRunPaths = new Set<string>();
+        for (let round = 1; round <= rounds; round++) {
+          const d = await measured(fake, () => flybyLiveDiff(fake, target, c.objects));
+          flyby.push(d.ms);
+          flybyRequests = d.requests;
+          flybyVerdict = verdict(d.value);
+          dryRunPaths = new Set(fake.requests.filter((r) => r.dryRun).map((r) => r.path));
+          const n = reported(d.value).length;
+          if (n !== c.expected || d.value.blocked.length) {
+            wrong.add(
+              `${c.name} at ${latencyMs} ms: flyby reported ${flybyVerdict}, expected ${c.expected} changed`,
+            );
+          }
+        }
+        console.log(figure("flyby diff --against cluster", flyby, flybyRequests));
+        const right = flybyVerdict === (c.expected ? `${c.expected} changed` : "no changes");
+        console.log(
+          `      flyby's verdict: ${flybyVerdict}${right ? " (right)" : ` (WRONG: expected ${c.expected} changed)`}`,
+        );
+
+        // The serial baseline at 25 ms takes ~50 s per case: measured once there, 3 times at 0 ms.
+        const kubectl: number[] = [];
+        let kubectlRequests = "";
+        let kubectlChanged = 0;
+        const client = new KubectlLike(fake.url, fake.adminToken);
+        const sent = asFlybyApplies(c.objects);
+        for (let round = 1; round <= (latencyMs ? 1 : rounds); round++) {
+          const d = await measured(fake, () => client.diff(sent));
+          kubectl.push(d.ms);
+          kubectlRequests = d.requests;
+          kubectlChanged = d.value;
+        }
+        console.log(figure("kubectl-like (GET + dry-run SSA, serially)", kubectl, kubectlRequests));
+        console.log(`      kubectl-like's verdict: ${kubectlChanged} changed`);
+        if (kubectlChanged !== c.expected) {
+          wrong.add(
+            `${c.name} at ${latencyMs} ms: the kubectl-like baseline found ${kubectlChanged} changed`,
+          );
+        }
+        console.log(
+          ratioLine(
+            "kubectl-like time / flyby time",
+            kubectl,
+            flyby,
+            c.expected === 0 ? "(target >= 40x at 25 ms, with the right verdict)" : "",
+          ),
+        );
+        console.log(ratioLine("flyby diff time / flyby unchanged re-apply time", flyby, reapply));
+
+        if (latencyMs === 0) {
+          // The floor: the dry runs flyby sent (as flyby's apply would send those objects), nothing else.
+          const dryRun = sent.filter((o) => dryRunPaths.has(objectPath(o)));
+          if (dryRun.length === 0) {
+            console.log("    floor: flyby sent no dry run, so there is no bare dry run to compare with");
+          } else {
+            const floor: number[] = [];
+            let floorRequests = "";
+            for (let round = 1; round <= rounds; round++) {
+              const d = await measured(fake, () =>
+                bareApplies(fake.url, fake.adminToken, dryRun, flybyDiffConcurrency, true),
+              );
+              floor.push(d.ms);
+              floorRequests = d.requests;
+            }
+            console.log(
+              figure(`floor (bare dry-run SSA, concurrency ${flybyDiffConcurrency})`, floor, floorRequests),
+            );
+            console.log(ratioLine("flyby time / floor time", flyby, floor, "(target <= 1.3x)"));
+          }
+        }
+      }
+    });
+    console.log("");
+  }
+
+  if (wrong.size) {
+    console.log(
+      `FAIL: wrong verdicts (flyby's must name exactly the changed objects):\n  ${[...wrong].join("\n  ")}`,
+    );
+    process.exitCode = 1;
+  }
+}
