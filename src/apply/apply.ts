@@ -1,6 +1,6 @@
 import { Stage, stageOf } from "../core/kube/kinds.ts";
 import { type ObjectRef, type RenderedObject, refKey, refOf } from "../core/kube/object.ts";
-import { isUnchanged, withAppliedHash } from "./compare.ts";
+import { appliedForm, isUnchanged } from "./compare.ts";
 import { deleteMembers } from "./deletions.ts";
 import { classifyFailure } from "./failure.ts";
 import {
@@ -11,7 +11,6 @@ import {
   isMember,
   parentObject,
   unionInventory,
-  withMembership,
 } from "./inventory.ts";
 import { type LiveState, readLiveState } from "./live-state.ts";
 import { forEachBounded } from "./pool.ts";
@@ -61,7 +60,7 @@ export async function applyEnvironment(
   const parent = applySetParent(req.environment, req.appNamespace);
   const desired = req.objects.map((r) => ({
     rendered: r,
-    object: withAppliedHash(withMembership(r.object, parent)),
+    object: appliedForm(r.object, parent),
   }));
   const desiredObjects = desired.map((d) => d.object);
   const outcomes = new Map<string, ObjectOutcome>();

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import type { KubeObject } from "../core/kube/object.ts";
+import { type KubeObject, secretAsStored } from "../core/kube/object.ts";
+import { type ApplySetParent, withMembership } from "./inventory.ts";
 
 /** Records what flyby last applied, so a field removed from the templates still counts as a change. */
 export const appliedHashAnnotation = "flyby.overflying.io/applied-sha256";
@@ -31,6 +32,14 @@ export function withAppliedHash(o: KubeObject): KubeObject {
       annotations: { ...(o.metadata.annotations ?? {}), [appliedHashAnnotation]: sha256Of(o) },
     },
   };
+}
+
+/**
+ * The object exactly as apply sends it: the ApplySet membership label, then the hash of that
+ * content. The live diff dry-runs this same form, so a diff right after an apply is clean.
+ */
+export function appliedForm(o: KubeObject, parent: ApplySetParent): KubeObject {
+  return withAppliedHash(withMembership(o, parent));
 }
 
 const quantityPattern =
@@ -91,5 +100,8 @@ export function containedIn(want: unknown, have: unknown): boolean {
 export function isUnchanged(desired: KubeObject, live: KubeObject | undefined): boolean {
   if (!live) return false;
   const recorded = live.metadata.annotations?.[appliedHashAnnotation];
-  return recorded === desired.metadata.annotations?.[appliedHashAnnotation] && containedIn(desired, live);
+  return (
+    recorded === desired.metadata.annotations?.[appliedHashAnnotation] &&
+    containedIn(secretAsStored(desired), live)
+  );
 }

@@ -51,11 +51,22 @@ export interface LiveState {
   readonly objects: Map<string, KubeObject>;
   /** Recorded group-kinds that could not be listed. */
   readonly unlisted: readonly string[];
+  /** Reads RBAC refused, by `listScopeKey` (only when the caller tolerates them). */
+  readonly forbidden: ReadonlyMap<string, ApiFailure>;
 }
+
+/** `Kind.group/namespace`: one LIST the live state is made of. */
+export const listScopeKey = (
+  o: { apiVersion: string; kind: string },
+  namespace: string | undefined,
+): string => `${groupKindOf(o)}/${namespace ?? ""}`;
+
+const isForbidden = (e: unknown): e is ApiFailure => e instanceof ApiFailure && e.status === 403;
 
 /**
  * Reads what is there: the ApplySet parent, then one LIST per kind and namespace, over the kinds
  * rendered now and those the parent recorded, in the environment's and the recorded namespaces.
+ * With `tolerateForbidden` (a read-only diff), a read RBAC refuses is recorded, not thrown.
  */
 export async function readLiveState(
   target: ApplyTarget,
@@ -64,8 +75,17 @@ export async function readLiveState(
   desired: readonly KubeObject[],
   namespaces: readonly string[],
   concurrency: number,
+  tolerateForbidden = false,
 ): Promise<LiveState> {
-  const parentLive = await call(() => target.get(parentRef(parent)));
+  const forbidden = new Map<string, ApiFailure>();
+  const refused = (key: string) => (e: unknown) => {
+    if (!tolerateForbidden || !isForbidden(e)) throw e;
+    forbidden.set(key, e);
+    return undefined;
+  };
+  const parentLive = await call(() => target.get(parentRef(parent))).catch(
+    refused(listScopeKey({ apiVersion: "v1", kind: "ConfigMap" }, parent.namespace)),
+  );
   const recorded = readInventory(parentLive);
   const scope = unionInventory(recorded, { groupKinds: inventoryOf(desired).groupKinds, namespaces });
   const lists: { kind: KindRef; namespace: string | undefined }[] = [];
@@ -82,12 +102,14 @@ export async function readLiveState(
   }
   const objects = new Map<string, KubeObject>();
   await forEachBounded(lists, concurrency, async ({ kind, namespace }) => {
-    const items = await call(() => target.list(kind, namespace)).catch((e: unknown) => {
-      if (e instanceof ApiFailure && e.status === 404) return [];
-      throw e;
-    });
-    for (const o of items)
+    const items = await call(() => target.list(kind, namespace))
+      .catch((e: unknown) => {
+        if (e instanceof ApiFailure && e.status === 404) return [];
+        throw e;
+      })
+      .catch(refused(listScopeKey(kind, namespace)));
+    for (const o of items ?? [])
       objects.set(refKey(refOf({ ...o, apiVersion: o.apiVersion ?? kind.apiVersion })), o);
   });
-  return { parent: parentLive, recorded, objects, unlisted };
+  return { parent: parentLive, recorded, objects, unlisted, forbidden };
 }

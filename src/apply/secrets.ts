@@ -1,5 +1,5 @@
 import { InputError } from "../core/errors.ts";
-import type { KubeObject } from "../core/kube/object.ts";
+import type { KubeObject, ObjectRef } from "../core/kube/object.ts";
 import { knownDefaultPasswords } from "../core/validate/policies/credentials.ts";
 
 /** A Secret flyby builds at apply time from environment variables, never from the templates. */
@@ -50,6 +50,25 @@ function namespacesReferencing(objects: readonly KubeObject[], secret: string): 
   };
   for (const o of objects) if (o.metadata.namespace) visit(o.spec, o.metadata.namespace);
   return [...found].sort();
+}
+
+/**
+ * Where apply will write the Secrets it builds from the environment: a live diff, which has no
+ * values, treats these as members it cannot compare rather than as removals.
+ */
+export function environmentSecretRefs(
+  objects: readonly KubeObject[],
+  secrets: readonly EnvironmentSecret[] = environmentSecrets,
+): ObjectRef[] {
+  return secrets.flatMap((secret) =>
+    namespacesReferencing(objects, secret.name).map((namespace) => ({
+      group: "",
+      version: "v1",
+      kind: "Secret",
+      namespace,
+      name: secret.name,
+    })),
+  );
 }
 
 /**

@@ -1,6 +1,6 @@
 import { KubeApplyTarget } from "../adapters/kube-target.ts";
-import { withAppliedHash } from "../apply/compare.ts";
-import { applySetParent, withMembership } from "../apply/inventory.ts";
+import { appliedForm } from "../apply/compare.ts";
+import { applySetParent } from "../apply/inventory.ts";
 import type { KubeObject } from "../core/kube/object.ts";
 import { tokenKubeConfig } from "../kube/cluster.ts";
 import { configMap, deployment, namespace, service } from "../testing/apply/objects.ts";
@@ -56,7 +56,7 @@ export function changedFleet(n: number): KubeObject[] {
 /** The objects as flyby's apply sends them: with the ApplySet label and the applied-sha256 annotation. */
 export function asFlybyApplies(objects: readonly KubeObject[]): KubeObject[] {
   const parent = applySetParent(environment, appNamespace);
-  return objects.map((o) => withAppliedHash(withMembership(o, parent)));
+  return objects.map((o) => appliedForm(o, parent));
 }
 
 export interface Fake {

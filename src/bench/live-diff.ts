@@ -1,11 +1,11 @@
-import type { KubeApplyTarget } from "../adapters/kube-target.ts";
+import { KubeApplyTarget } from "../adapters/kube-target.ts";
 import { applyEnvironment, defaultConcurrency } from "../apply/apply.ts";
 import { summarize } from "../apply/report.ts";
 import type { KubeObject } from "../core/kube/object.ts";
 import { diffEnvironment } from "../diff/environment.ts";
 import { Redactor } from "../diff/redact.ts";
 import type { EnvironmentDiff } from "../diff/report.ts";
-import { KubeCluster, tokenKubeConfig } from "../kube/cluster.ts";
+import { tokenKubeConfig } from "../kube/cluster.ts";
 import { fastDeps, rendered, request } from "../testing/apply/objects.ts";
 import type { FakeKube } from "../testing/fake-kube/server.ts";
 import {
@@ -35,17 +35,16 @@ const rounds = 3;
 const flybyDiffConcurrency = 16;
 const changes = 100;
 
-/** The one call into flyby's live diff, as `flyby diff --env bench --against cluster` makes it. */
-function flybyLiveDiff(
-  fake: FakeKube,
-  _target: KubeApplyTarget,
-  objects: readonly KubeObject[],
-): Promise<EnvironmentDiff> {
-  const cluster = new KubeCluster(tokenKubeConfig(fake.url, fake.adminToken));
+/**
+ * The one call into flyby's live diff, as `flyby diff --env bench --against cluster` makes it:
+ * a new client per run (discovery included), the environment's ApplySet scope.
+ */
+function flybyLiveDiff(fake: FakeKube, objects: readonly KubeObject[]): Promise<EnvironmentDiff> {
+  const target = new KubeApplyTarget(tokenKubeConfig(fake.url, fake.adminToken), fake.url);
   return diffEnvironment(
     environment,
     rendered(objects),
-    { type: "cluster", label: "cluster", cluster },
+    { type: "cluster", label: "cluster", target, scope: { environment, appNamespace, namespaces } },
     new Redactor("bench"),
   );
 }
@@ -100,7 +99,7 @@ export async function runLive(args: string[]): Promise<void> {
         let flybyVerdict = "";
         let dryRunPaths = new Set<string>();
         for (let round = 1; round <= rounds; round++) {
-          const d = await measured(fake, () => flybyLiveDiff(fake, target, c.objects));
+          const d = await measured(fake, () => flybyLiveDiff(fake, c.objects));
           flyby.push(d.ms);
           flybyRequests = d.requests;
           flybyVerdict = verdict(d.value);

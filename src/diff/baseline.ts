@@ -1,7 +1,11 @@
 import { join } from "node:path";
+import { KubeApplyTarget } from "../adapters/kube-target.ts";
+import { loadManifestTree } from "../adapters/manifest-files.ts";
+import { defaultRetryPolicy, withRetry } from "../apply/retry.ts";
 import { UsageError } from "../core/errors.ts";
+import { loadEnvironments } from "../core/manifests/environments.ts";
 import { renderChecked } from "../core/render/render-checked.ts";
-import { KubeCluster, loadKubeConfig } from "../kube/cluster.ts";
+import { loadKubeConfig } from "../kube/cluster.ts";
 import { readGitTree } from "./adapters/git-tree.ts";
 import { readHydratedDir } from "./adapters/hydrated-dir.ts";
 import type { Baseline } from "./environment.ts";
@@ -33,12 +37,28 @@ export function resolveBaseline(req: BaselineRequest): Baseline {
       if (!rest) throw new UsageError("--against dir:PATH needs a folder");
       return { type: "objects", label: req.against, objects: readHydratedDir(join(req.cwd, rest), rest) };
     case "cluster": {
-      const source = {
+      const kc = loadKubeConfig({
         ...(req.kubeconfig ? { kubeconfig: req.kubeconfig } : {}),
         ...(req.context ? { context: req.context } : {}),
+      });
+      const environment = loadEnvironments(loadManifestTree(join(req.cwd, "manifests"))).get(req.environment);
+      const counter = { retries: 0 };
+      return {
+        type: "cluster",
+        label: req.context ? `cluster (${req.context})` : "cluster",
+        // Named by its URL, so every failure says which server it was.
+        target: new KubeApplyTarget(
+          kc,
+          kc.getCurrentCluster()?.server ?? `cluster:${kc.getCurrentContext()}`,
+        ),
+        scope: {
+          environment: environment.name,
+          appNamespace: environment.appNamespace,
+          namespaces: environment.namespaces,
+        },
+        // 429s and 5xx are retried as apply retries them.
+        call: (f) => withRetry(f, defaultRetryPolicy, { sleep: Bun.sleep, random: Math.random }, counter),
       };
-      const cluster = new KubeCluster(loadKubeConfig(source));
-      return { type: "cluster", label: req.context ? `cluster (${req.context})` : "cluster", cluster };
     }
     default:
       throw new UsageError(

@@ -1,6 +1,7 @@
+import type { ApplyTarget } from "../apply/port.ts";
 import { type KubeObject, type RenderedObject, refKey, refOf } from "../core/kube/object.ts";
 import type { SourceLocation } from "../core/location.ts";
-import { type LiveCluster, liveDiff } from "./live.ts";
+import { type LiveDiffOptions, type LiveScope, liveDiff } from "./live.ts";
 import { diffObjects, type ObjectDiff } from "./object-diff.ts";
 import type { Redactor } from "./redact.ts";
 import type { EnvironmentDiff } from "./report.ts";
@@ -14,8 +15,10 @@ export type Baseline =
   | {
       readonly type: "cluster";
       readonly label: string;
-      readonly cluster: LiveCluster;
+      readonly target: ApplyTarget;
+      readonly scope: LiveScope;
       readonly concurrency?: number;
+      readonly call?: LiveDiffOptions["call"];
     };
 
 export function sourcesOf(rendered: readonly RenderedObject[]): Map<string, SourceLocation> {
@@ -68,10 +71,11 @@ export async function diffEnvironment(
       blocked: [],
     };
   }
-  const live = await liveDiff(after, baseline.cluster, {
+  const live = await liveDiff(after, baseline.target, baseline.scope, {
     redactor,
     sources,
     ...(baseline.concurrency ? { concurrency: baseline.concurrency } : {}),
+    ...(baseline.call ? { call: baseline.call } : {}),
   });
   return {
     environment,

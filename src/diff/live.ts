@@ -1,46 +1,36 @@
-import { type KubeObject, type ObjectRef, refKey, refOf } from "../core/kube/object.ts";
+import { appliedForm, isUnchanged } from "../apply/compare.ts";
+import { ApplySetKeys, applySetParent, groupKindOf, isMember } from "../apply/inventory.ts";
+import { listScopeKey, readLiveState } from "../apply/live-state.ts";
+import { ApiFailure, type ApplyTarget } from "../apply/port.ts";
+import { environmentSecretRefs } from "../apply/secrets.ts";
+import { EnvironmentError } from "../core/errors.ts";
+import { type KubeObject, refKey, refOf } from "../core/kube/object.ts";
 import type { SourceLocation } from "../core/location.ts";
-import { type BlockedObject, diffObject, type ObjectDiff, sortDiffs } from "./object-diff.ts";
+import {
+  type BlockedObject,
+  diffObject,
+  type FieldConflict,
+  type ObjectDiff,
+  sortDiffs,
+} from "./object-diff.ts";
 import type { Redactor } from "./redact.ts";
 
-/** What a live diff needs from a cluster. The Kubernetes adapter (src/kube) implements it. */
-export interface LiveCluster {
-  /** One LIST of a kind in a namespace (undefined: cluster-scoped). Items carry kind/apiVersion. */
-  list(apiVersion: string, kind: string, namespace: string | undefined): Promise<KubeObject[]>;
-  /** Server-side apply with dryRun=All: the object as the server would store it. */
-  dryRunApply(object: KubeObject): Promise<KubeObject>;
-}
-
-/** RBAC refused a request; the diff reports it per object instead of failing. */
-export class ForbiddenError extends Error {
-  constructor(
-    readonly verb: string,
-    readonly resource: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = "ForbiddenError";
-  }
-}
-
-/** The API server would refuse the object itself (422 invalid, immutable field, 400, 409, 500). */
-export class RejectedError extends Error {
-  constructor(
-    readonly code: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = "RejectedError";
-  }
+/** The environment whose ApplySet the live diff reads: the same parent apply writes. */
+export interface LiveScope {
+  readonly environment: string;
+  /** Where the ApplySet parent lives. */
+  readonly appNamespace: string;
+  /** The environment's own namespaces. */
+  readonly namespaces: readonly string[];
 }
 
 export interface LiveDiffOptions {
   readonly redactor: Redactor;
   /** Requests in flight at once (default 16). */
   readonly concurrency?: number;
-  /** Which live objects belong to the environment's inventory (a removal when no longer rendered). */
-  readonly inInventory?: (o: KubeObject) => boolean;
   readonly sources?: ReadonlyMap<string, SourceLocation>;
+  /** Wraps every request, e.g. to retry 429/5xx (default: one try). */
+  readonly call?: <T>(f: () => Promise<T>) => Promise<T>;
 }
 
 export interface LiveDiffResult {
@@ -66,66 +56,109 @@ export async function mapLimit<T, R>(
   return results;
 }
 
-export const managedByFlyby = (o: KubeObject): boolean =>
-  o.metadata.labels?.["app.kubernetes.io/managed-by"] === "flyby";
+/** `conflict with "other"` → `other`. */
+function managerOf(message: string | undefined): string {
+  return /conflict with "([^"]*)"/.exec(message ?? "")?.[1] ?? "another manager";
+}
 
-function blockedBy(ref: ObjectRef, e: ForbiddenError): BlockedObject {
-  return { ref, reason: `cannot diff: forbidden (${e.verb}, ${e.resource})` };
+function conflictsOf(e: ApiFailure): FieldConflict[] {
+  return (e.details.causes ?? [])
+    .filter((c) => c.reason === "FieldManagerConflict" || c.field)
+    .map((c) => ({ manager: managerOf(c.message), field: c.field ?? "?" }));
+}
+
+const isConflict = (e: unknown): e is ApiFailure =>
+  e instanceof ApiFailure && e.status === 409 && e.reason === "Conflict";
+
+/** Per-object answers that make a row rather than fail the whole diff. */
+function blockedReason(e: unknown, o: KubeObject, verb: string): string | undefined {
+  if (!(e instanceof ApiFailure)) return undefined;
+  if (e.status === 403) return `cannot diff: forbidden (${verb}, ${groupKindOf(o)})`;
+  if ([400, 404, 409, 415, 422, 500].includes(e.status)) {
+    // An error about a Secret may quote the value it rejected: keep only the reason.
+    const message = o.kind === "Secret" ? e.reason || "rejected" : e.message;
+    return `the API server would reject it (${e.status}): ${message}`;
+  }
+  return undefined;
+}
+
+function environmentFailure(target: ApplyTarget, e: unknown): EnvironmentError {
+  if (e instanceof EnvironmentError) return e;
+  const detail =
+    e instanceof ApiFailure
+      ? `${e.status}${e.reason ? ` ${e.reason}` : ""}: ${e.message}`
+      : e instanceof Error
+        ? e.message
+        : String(e);
+  return new EnvironmentError(`cannot diff against ${target.name}: ${detail}`, { cause: e });
 }
 
 /**
- * Diffs rendered objects against a live cluster: one LIST per kind and namespace gives the
- * "before" and the inventory; one server-side-apply dry run per existing object gives the
- * "after" (defaults and webhooks included). Objects missing on the cluster diff against nothing.
+ * Diffs rendered objects against a live cluster the way apply would change it:
+ * - each object is sent in the form apply sends (ApplySet label, applied hash);
+ * - the live state is the ApplySet's: its parent, then one LIST per kind and namespace, and a
+ *   removal is a member of this environment's set that is no longer rendered;
+ * - an object whose live state already holds what apply would send (same applied hash, every
+ *   field flyby manages unchanged) needs no request; the others are dry-run without force,
+ *   and a conflict with another field manager is reported, then dry-run forced to show what
+ *   `--force-conflicts` would do.
  */
 export async function liveDiff(
   rendered: readonly KubeObject[],
-  cluster: LiveCluster,
+  target: ApplyTarget,
+  scope: LiveScope,
   options: LiveDiffOptions,
 ): Promise<LiveDiffResult> {
   const limit = options.concurrency ?? 16;
-  const inInventory = options.inInventory ?? managedByFlyby;
-  const groupKey = (o: KubeObject) => `${o.apiVersion}\u0000${o.kind}\u0000${o.metadata.namespace ?? ""}`;
-  const groups = [...new Map(rendered.map((o) => [groupKey(o), o])).values()];
-  const listed = new Map<string, KubeObject[] | ForbiddenError>();
-  await mapLimit(groups, limit, async (o) => {
-    try {
-      listed.set(groupKey(o), await cluster.list(o.apiVersion, o.kind, o.metadata.namespace));
-    } catch (e) {
-      if (!(e instanceof ForbiddenError)) throw e;
-      listed.set(groupKey(o), e);
-    }
-  });
-
-  const live = new Map<string, KubeObject>();
-  for (const items of listed.values()) {
-    if (Array.isArray(items)) for (const o of items) live.set(refKey(refOf(o)), o);
-  }
+  const call = options.call ?? (<T>(f: () => Promise<T>) => f());
+  const parent = applySetParent(scope.environment, scope.appNamespace);
+  const desired = rendered.map((o) => appliedForm(o, parent));
+  const state = await readLiveState(target, call, parent, desired, scope.namespaces, limit, true).catch(
+    (e: unknown) => {
+      throw environmentFailure(target, e);
+    },
+  );
   const blocked: BlockedObject[] = [];
-  const renderedKeys = new Set(rendered.map((o) => refKey(refOf(o))));
-  const diffs = await mapLimit(rendered, limit, async (o): Promise<ObjectDiff | undefined> => {
-    const key = refKey(refOf(o));
-    const group = listed.get(groupKey(o));
-    if (group instanceof ForbiddenError) {
-      blocked.push(blockedBy(refOf(o), group));
+  const diffOne = async (o: KubeObject): Promise<ObjectDiff | undefined> => {
+    const ref = refOf(o);
+    const key = refKey(ref);
+    const source = options.sources?.get(key);
+    const refusedList = state.forbidden.get(listScopeKey(o, o.metadata.namespace));
+    if (refusedList) {
+      blocked.push({ ref, reason: `cannot diff: forbidden (list, ${groupKindOf(o)})` });
       return undefined;
     }
-    const before = live.get(key);
-    if (!before) return diffObject(undefined, o, options.redactor, options.sources?.get(key));
+    const live = state.objects.get(key);
+    if (!live) return diffObject(undefined, o, options.redactor, source);
+    const owner = live.metadata.labels?.[ApplySetKeys.partOf];
+    if (owner && owner !== parent.id) {
+      blocked.push({ ref, reason: `it belongs to another ApplySet (${owner}); apply leaves it alone` });
+      return undefined;
+    }
+    if (isUnchanged(o, live)) return diffObject(live, live, options.redactor, source);
+    const dryRun = (force: boolean) => call(() => target.apply(o, { force, dryRun: true }));
     try {
-      const after = await cluster.dryRunApply(o);
-      return diffObject(before, after, options.redactor, options.sources?.get(key));
+      try {
+        return diffObject(live, await dryRun(false), options.redactor, source);
+      } catch (e) {
+        if (!isConflict(e)) throw e;
+        const d = diffObject(live, await dryRun(true), options.redactor, source);
+        return { ...d, conflicts: conflictsOf(e), risks: ["conflict", ...d.risks] };
+      }
     } catch (e) {
-      if (e instanceof ForbiddenError) blocked.push(blockedBy(refOf(o), e));
-      else if (e instanceof RejectedError) {
-        blocked.push({ ref: refOf(o), reason: `the API server would reject it (${e.code}): ${e.message}` });
-      } else throw e;
+      const reason = blockedReason(e, o, "patch");
+      if (reason === undefined) throw environmentFailure(target, e);
+      blocked.push({ ref, reason });
       return undefined;
     }
-  });
+  };
+  const diffs = await mapLimit(desired, limit, diffOne);
   const objects = diffs.filter((d): d is ObjectDiff => d !== undefined);
-  for (const [key, o] of live) {
-    if (!renderedKeys.has(key) && inInventory(o)) objects.push(diffObject(o, undefined, options.redactor));
+  // Apply also writes the Secrets it builds from the job's environment; the diff has no values
+  // for them, so it neither compares them nor calls them removals.
+  const kept = new Set([...desired.map(refOf), ...environmentSecretRefs(rendered)].map(refKey));
+  for (const [key, o] of state.objects) {
+    if (!kept.has(key) && isMember(o, parent)) objects.push(diffObject(o, undefined, options.redactor));
   }
   return { objects: sortDiffs(objects), blocked: sortDiffs(blocked) };
 }

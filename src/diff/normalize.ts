@@ -1,4 +1,5 @@
-import type { KubeObject } from "../core/kube/object.ts";
+import { appliedHashAnnotation } from "../apply/compare.ts";
+import { type KubeObject, secretAsStored } from "../core/kube/object.ts";
 
 type Obj = Record<string, unknown>;
 
@@ -24,6 +25,10 @@ export const ignoredFields: readonly IgnoredField[] = [
     why: "client-side apply copy",
   },
   {
+    path: `metadata.annotations[${appliedHashAnnotation}]`,
+    why: "flyby's record of what it applied",
+  },
+  {
     path: "metadata.annotations[deployment.kubernetes.io/revision]",
     why: "set by the Deployment controller",
   },
@@ -36,6 +41,7 @@ const serverAnnotations = [
   "kubectl.kubernetes.io/last-applied-configuration",
   "deployment.kubernetes.io/revision",
   "deprecated.daemonset.template.generation",
+  appliedHashAnnotation,
 ];
 
 const serverMetadata = [
@@ -85,13 +91,7 @@ export function normalizeObject(o: KubeObject): KubeObject {
       delete spec.clusterIPs;
     }
   }
-  if (copy.kind === "Secret" && isObj(copy.stringData)) {
-    const data: Obj = { ...(isObj(copy.data) ? copy.data : {}) };
-    for (const [k, v] of Object.entries(copy.stringData)) data[k] = Buffer.from(String(v)).toString("base64");
-    copy.data = data;
-    delete copy.stringData;
-  }
-  return sortKeys(copy) as KubeObject;
+  return sortKeys(secretAsStored(copy as KubeObject)) as KubeObject;
 }
 
 const headKeys = ["apiVersion", "kind", "metadata"];

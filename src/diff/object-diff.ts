@@ -10,13 +10,29 @@ export const changeTypes = ["added", "changed", "removed", "unchanged"] as const
 export type ChangeType = (typeof changeTypes)[number];
 
 /** What makes a change worth a reviewer's second look, in report order. */
-export const riskKinds = ["deletion", "rbac", "crd", "image", "secret", "storage", "load-balancer"] as const;
+export const riskKinds = [
+  "conflict",
+  "deletion",
+  "rbac",
+  "crd",
+  "image",
+  "secret",
+  "storage",
+  "load-balancer",
+] as const;
 export type RiskKind = (typeof riskKinds)[number];
 
 export interface SecretKeyChanges {
   readonly added: readonly string[];
   readonly removed: readonly string[];
   readonly changed: readonly string[];
+}
+
+/** A field another manager owns, which apply would refuse to change without --force-conflicts. */
+export interface FieldConflict {
+  readonly manager: string;
+  /** As the API server names it, e.g. `.spec.replicas`. */
+  readonly field: string;
 }
 
 export interface ObjectDiff {
@@ -29,6 +45,8 @@ export interface ObjectDiff {
   readonly risks: readonly RiskKind[];
   readonly secretKeys?: SecretKeyChanges;
   readonly source?: SourceLocation;
+  /** Set when a dry run without force conflicted; `diff` then shows what forcing would do. */
+  readonly conflicts?: readonly FieldConflict[];
 }
 
 /** An object the diff could not compute, e.g. `cannot diff: forbidden (patch, deployments)`. */

@@ -23,6 +23,7 @@ export type Counts = Record<ChangeType, number>;
 export const commentLimit = 65_536;
 
 const riskTitles: Record<RiskKind, string> = {
+  conflict: "conflict with another field manager",
   deletion: "deletion",
   rbac: "RBAC",
   crd: "CRD",
@@ -57,7 +58,14 @@ export function isDirty(envs: readonly EnvironmentDiff[]): boolean {
   return envs.some((e) => e.blocked.length > 0 || e.objects.some((o) => o.change !== "unchanged"));
 }
 
+/** `.spec.replicas owned by "other"; apply fails unless --force-conflicts (the diff shows the forced result)`. */
+export function conflictSummary(o: ObjectDiff): string {
+  const fields = (o.conflicts ?? []).map((c) => `${c.field} owned by "${c.manager}"`).join(", ");
+  return `${fields}; apply fails unless --force-conflicts (the diff shows what forcing would do)`;
+}
+
 function riskDetail(o: ObjectDiff, risk: RiskKind): string {
+  if (risk === "conflict") return conflictSummary(o);
   if (risk === "secret" && o.secretKeys) return secretSummary(o);
   if (risk === "image") return o.paths.filter((p) => /(^|\.)image$/.test(p)).join(", ");
   return o.change;

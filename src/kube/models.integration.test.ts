@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { KubeApplyTarget } from "../adapters/kube-target.ts";
 import type { KubeObject } from "../core/kube/object.ts";
 import { FakeKube } from "../testing/fake-kube/server.ts";
-import { KubeCluster, tokenKubeConfig } from "./cluster.ts";
+import { tokenKubeConfig } from "./cluster.ts";
 
 // client-node's generated models name some fields differently from the API (`from` is
 // `_from` in V1NetworkPolicyPeer); nothing may be lost on the way to the server or back.
@@ -21,7 +22,7 @@ const policy: KubeObject = {
   },
 };
 
-describe("the diff's cluster adapter keeps every field", () => {
+describe("the Kubernetes adapter keeps every field", () => {
   const fake = new FakeKube({ tokens: { "admin-token": { name: "admin", groups: ["system:masters"] } } });
   beforeAll(async () => {
     fake.start();
@@ -44,8 +45,8 @@ describe("the diff's cluster adapter keeps every field", () => {
   });
 
   test("GIVEN a NetworkPolicy with ingress.from WHEN dry-run applied and listed THEN from survives both ways", async () => {
-    const cluster = new KubeCluster(tokenKubeConfig(fake.url, fake.adminToken));
-    const after = await cluster.dryRunApply(policy);
+    const cluster = new KubeApplyTarget(tokenKubeConfig(fake.url, fake.adminToken), "fake");
+    const after = await cluster.apply(policy, { force: true, dryRun: true });
     expect((after.spec as { ingress: { from?: unknown }[] }).ingress[0]?.from).toEqual(
       (policy.spec as { ingress: { from: unknown }[] }).ingress[0]?.from,
     );
@@ -62,7 +63,10 @@ describe("the diff's cluster adapter keeps every field", () => {
         dryRun: false,
       },
     );
-    const listed = await cluster.list("networking.k8s.io/v1", "NetworkPolicy", "staging");
+    const listed = await cluster.list(
+      { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy" },
+      "staging",
+    );
     expect(listed).toHaveLength(1);
     expect(listed[0]?.spec).toMatchObject({ ingress: [{ from: [{ namespaceSelector: {} }] }] });
   });

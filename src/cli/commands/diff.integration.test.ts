@@ -102,6 +102,53 @@ describe("flyby diff", () => {
     expect(fake.requests.filter((r) => r.method !== "GET")).toEqual([]);
   });
 
+  test("right after `flyby apply` of both environments, each live diff is clean; a changed value shows alone", async () => {
+    const cluster = new FakeKube().start();
+    try {
+      const config = kubeconfig(repo, cluster.url, cluster.adminToken);
+      const secrets = {
+        GRAFANA_ADMIN_USER: "ops",
+        GRAFANA_ADMIN_PASSWORD: "a-long-unique-grafana-password",
+        FLYBY_RECEIVER_TOKEN: "a-long-unique-receiver-token",
+      };
+      for (const env of ["staging", "production"]) {
+        const applied = await runFlyby(
+          ["apply", "--env", env, "--target", "cluster", "--kubeconfig", config],
+          repo,
+          secrets,
+        );
+        expect(applied.code).toBe(0);
+      }
+      for (const env of ["staging", "production"]) {
+        cluster.requests.length = 0;
+        const run = await runFlyby(
+          ["diff", "--env", env, "--against", "cluster", "--kubeconfig", config, "--json"],
+          repo,
+        );
+        expect({ env, code: run.code, stderr: run.stderr }).toEqual({ env, code: 0, stderr: "" });
+        const summary = JSON.parse(run.stdout).environments[0].summary;
+        expect(summary).toMatchObject({ added: 0, changed: 0, removed: 0 });
+        expect(summary.unchanged).toBeGreaterThan(5);
+        expect(cluster.requests.filter((r) => r.method !== "GET")).toEqual([]);
+      }
+      git(repo, "stash", "-q");
+      try {
+        const run = await runFlyby(
+          ["diff", "--env", "staging", "--against", "cluster", "--kubeconfig", config],
+          repo,
+        );
+        expect(run.code).toBe(1);
+        expect(run.stdout).toContain("1 changed · 0 added · 0 removed");
+        const changed = run.stdout.split("\n").filter((l) => /^[-+]\s/.test(l));
+        expect(changed).toEqual(["-  replicas: 4", "+  replicas: 1"]);
+      } finally {
+        git(repo, "stash", "pop", "-q");
+      }
+    } finally {
+      await cluster.stop();
+    }
+  });
+
   test("an unreachable cluster exits 3, naming the URL and the cause", async () => {
     const config = kubeconfig(repo, "http://127.0.0.1:9", "t");
     const run = await runFlyby(

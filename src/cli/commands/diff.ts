@@ -31,8 +31,14 @@ Renders the environment and compares it, object by object (group, kind, namespac
   git:REF    the same environment rendered from REF (read with git ls-tree/cat-file, no checkout)
   dir:PATH   hydrated YAML/JSON files under PATH; every object there is inventory, so one no
              longer rendered shows as a removal
-  cluster    the live cluster: one LIST per kind and namespace, one server-side-apply dry run
-             (fieldManager flyby) per existing object, 16 requests in flight
+  cluster    the live cluster, as \`flyby apply\` would change it: the objects are sent in the
+             form apply sends them (ApplySet label, applied hash); the environment's ApplySet
+             gives the live state (its parent, one LIST per kind and namespace), and a removal
+             is a member of that set no longer rendered. An object whose live state already
+             holds what apply would send needs no request; the others are dry-run
+             (fieldManager flyby) without force, and a conflict with another field manager is
+             shown as a risk naming the manager and the fields, with the diff of what
+             --force-conflicts would do. 16 requests in flight.
 Fields the server owns are ignored (the report's footnote lists them). Secret values never
 appear: changed keys show with a hash salted per run.
 Exit codes: 0 nothing changed, 1 changes found, 2 bad input (e.g. an unreadable ref), 3 the

@@ -9,7 +9,6 @@ import { newSalt, Redactor } from "../../diff/redact.ts";
 import { isDirty, renderMarkdownFull, renderText } from "../../diff/report.ts";
 import { githubDriftIssues } from "../../github/issues.ts";
 import { makeOctokit } from "../../github/octokit.ts";
-import { asApplied, liveClusterOf } from "../../promote/adapters/apply-rollout.ts";
 import { type DriftCheck, syncDriftIssue } from "../../promote/drift.ts";
 import { currentDeployment } from "../../promote/history.ts";
 import type { Command } from "../command.ts";
@@ -40,9 +39,7 @@ Exit 0 no drift, 1 drift found, 3 GitHub or the cluster unreachable or the bundl
     const kubeconfig = stringOption(ctx, "kubeconfig");
     const context = stringOption(ctx, "context");
     const world = realWorld(ctx.cwd, ctx.env, (line) => ctx.out.stderr(`${line}\n`));
-    const cluster = liveClusterOf(
-      world.kubeTarget(kubeconfig ? resolve(ctx.cwd, kubeconfig) : ctx.env.KUBECONFIG, context),
-    );
+    const target = world.kubeTarget(kubeconfig ? resolve(ctx.cwd, kubeconfig) : ctx.env.KUBECONFIG, context);
     const issues = flag(ctx, "issue")
       ? githubDriftIssues(
           makeOctokit(ctx.env.GITHUB_TOKEN ?? ctx.env.GH_TOKEN ?? "", ctx.env.GITHUB_API_URL),
@@ -64,13 +61,16 @@ Exit 0 no drift, 1 drift found, 3 GitHub or the cluster unreachable or the bundl
         );
       }
       const label = `bundle ${shortHash(bundle.sha256)}`;
+      const env = envs.get(environment);
       const diff = await diffEnvironment(
         environment,
-        asApplied(environment, envs.get(environment).appNamespace, bundle.content.objects).map((object) => ({
-          object,
-          source: { file: label },
-        })),
-        { type: "cluster", label: "cluster", cluster },
+        bundle.content.objects.map((object) => ({ object, source: { file: label } })),
+        {
+          type: "cluster",
+          label: "cluster",
+          target,
+          scope: { environment, appNamespace: env.appNamespace, namespaces: env.namespaces },
+        },
         new Redactor(newSalt()),
       );
       diffs.push(diff);

@@ -60,3 +60,13 @@ export function refKey(r: ObjectRef): string {
 export function describeRef(r: ObjectRef): string {
   return `${r.kind} ${r.namespace ? `${r.namespace}/` : ""}${r.name}`;
 }
+
+/** A Secret as the API server stores it: `stringData` folded into `data`, base64-encoded. */
+export function secretAsStored(o: KubeObject): KubeObject {
+  const stringData = o.stringData as Record<string, unknown> | undefined;
+  if (o.kind !== "Secret" || !stringData || typeof stringData !== "object") return o;
+  const data: Record<string, unknown> = { ...((o.data as Record<string, unknown> | undefined) ?? {}) };
+  for (const [k, v] of Object.entries(stringData)) data[k] = Buffer.from(String(v)).toString("base64");
+  const { stringData: _folded, ...rest } = o;
+  return { ...rest, data } as KubeObject;
+}

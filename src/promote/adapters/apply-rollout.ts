@@ -1,10 +1,6 @@
-import { withAppliedHash } from "../../apply/compare.ts";
-import { applySetParent, withMembership } from "../../apply/inventory.ts";
-import type { ApplyTarget } from "../../apply/port.ts";
 import { Action } from "../../apply/report.ts";
 import { type DeployOptions, type DeployWorld, deploy } from "../../cli/commands/apply.ts";
-import { describeRef, type KubeObject } from "../../core/kube/object.ts";
-import type { LiveCluster } from "../../diff/live.ts";
+import { describeRef } from "../../core/kube/object.ts";
 import type { Rollout, RolloutResult } from "../ports.ts";
 
 /**
@@ -35,27 +31,5 @@ export function bundleRollout(options: (environment: string) => DeployOptions, w
           : "";
       return { ok: result.exitCode === 0, summary: `${counts}${why}` };
     },
-  };
-}
-
-/** The objects as the apply engine writes them (ApplySet membership, applied hash), for comparing with live ones. */
-export function asApplied(
-  environment: string,
-  appNamespace: string,
-  objects: readonly KubeObject[],
-): KubeObject[] {
-  const parent = applySetParent(environment, appNamespace);
-  return objects.map((o) => withAppliedHash(withMembership(o, parent)));
-}
-
-/**
- * The live side of a drift check through the apply target's client: LIST per kind and
- * server-side apply dry runs, with fields such as NetworkPolicy `from` read back as the API
- * spells them.
- */
-export function liveClusterOf(target: ApplyTarget): LiveCluster {
-  return {
-    list: (apiVersion, kind, namespace) => target.list({ apiVersion, kind }, namespace),
-    dryRunApply: (object) => target.apply(object, { force: true, dryRun: true }),
   };
 }
