@@ -39,7 +39,7 @@ class RestClient {
     private readonly token: string,
   ) {}
 
-  private async send(method: string, path: string, body?: string): Promise<Record<string, unknown>> {
+  async send(method: string, path: string, body?: string): Promise<Record<string, unknown>> {
     const res = await fetch(`${this.server}${path}`, {
       method,
       headers: {
@@ -58,6 +58,11 @@ class RestClient {
   apply(o: KubeObject, dryRun: boolean): Promise<Record<string, unknown>> {
     const query = `?fieldManager=${fieldManager}&force=false${dryRun ? "&dryRun=All" : ""}`;
     return this.send("PATCH", `${objectPath(o)}${query}`, JSON.stringify(o));
+  }
+
+  /** A dry-run or real server-side apply to a path and query taken from another client's requests. */
+  applyAt(pathAndQuery: string, o: KubeObject): Promise<Record<string, unknown>> {
+    return this.send("PATCH", pathAndQuery, JSON.stringify(o));
   }
 
   get(o: KubeObject): Promise<Record<string, unknown> | undefined> {
@@ -121,4 +126,39 @@ export async function bareApplies(
       await client.apply(o, dryRun);
     });
   }
+}
+
+/** A request as the fake API server recorded it. */
+export interface SentRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly query: string;
+}
+
+/**
+ * The floor for a run that reads as well as writes: the same requests (GETs and LISTs first,
+ * then the PATCHes, each PATCH carrying the object found at its path in `objects`), with
+ * `concurrency` in flight, and nothing else done with the answers.
+ */
+export async function bareReplay(
+  server: string,
+  token: string,
+  requests: readonly SentRequest[],
+  objects: readonly KubeObject[],
+  concurrency: number,
+): Promise<void> {
+  const client = new RestClient(server, token);
+  const byPath = new Map(objects.map((o) => [objectPath(o), o]));
+  const reads = requests.filter((r) => r.method === "GET");
+  const patches = requests.filter((r) => r.method === "PATCH");
+  if (reads.length + patches.length !== requests.length)
+    throw new Error("the floor replays GET and PATCH requests only");
+  await forEachBounded(reads, concurrency, async (r) => {
+    await client.send("GET", `${r.path}${r.query}`);
+  });
+  await forEachBounded(patches, concurrency, async (r) => {
+    const o = byPath.get(r.path);
+    if (!o) throw new Error(`the floor has no object for ${r.path}`);
+    await client.applyAt(`${r.path}${r.query}`, o);
+  });
 }
