@@ -1,15 +1,12 @@
-import { applyEnvironment, defaultConcurrency } from "../apply/apply.ts";
 import { summarize } from "../apply/report.ts";
-import { fastDeps, request } from "../testing/apply/objects.ts";
 import {
-  appNamespace,
   asFlybyApplies,
-  environment,
+  applyConcurrency as concurrency,
   figure,
   fleet,
-  latencies,
+  flybyApply,
+  forEachLatency,
   measured,
-  namespaces,
   ratioLine,
   withFake,
 } from "./kube-fleet.ts";
@@ -36,31 +33,25 @@ const emptyRuns = (): Runs => ({ create: [], unchanged: [], createRequests: "", 
 export async function run(args: string[]): Promise<void> {
   const all = fleet();
   const sent = asFlybyApplies(all);
-  const concurrency = defaultConcurrency;
-  const req = request(all, { environment, appNamespace, namespaces, concurrency });
   const wrong: string[] = [];
-  const only = args[0] === undefined ? undefined : Number(args[0]);
 
   // One untimed pass of each client first, so no one pays for the JIT and the first connections.
   await withFake(0, async ({ target }) => {
-    await applyEnvironment(target, req, fastDeps());
-    await applyEnvironment(target, req, fastDeps());
+    await flybyApply(target, all);
+    await flybyApply(target, all);
   });
   await withFake(0, ({ fake }) => new KubectlLike(fake.url, fake.adminToken).apply(sent));
   await withFake(0, ({ fake }) => bareApplies(fake.url, fake.adminToken, sent, concurrency, false));
 
-  for (const latencyMs of latencies.filter((l) => only === undefined || l === only)) {
-    console.log(
-      `apply: ${all.length} objects (4 Namespaces, 601 ConfigMaps, 200 Services, 196 Deployments in ${namespaces.length} namespaces), in-process fake API server, ${latencyMs} ms added per request${latencyMs ? ` (the fake sleeps once per request: ${latencyMs} ms = a ${latencyMs} ms round trip, ${latencyMs / 2} ms each way)` : ""}`,
-    );
+  await forEachLatency(args, "apply", all.length, async (latencyMs) => {
     const flyby = emptyRuns();
     for (let round = 1; round <= rounds; round++) {
       await withFake(latencyMs, async ({ fake, target }) => {
-        const create = await measured(fake, () => applyEnvironment(target, req, fastDeps()));
+        const create = await measured(fake, () => flybyApply(target, all));
         const c = summarize(create.value.objects);
         if (c.created !== all.length || c.failed !== 0)
           wrong.push(`flyby create at ${latencyMs} ms: ${c.created} created, ${c.failed} failed`);
-        const again = await measured(fake, () => applyEnvironment(target, req, fastDeps()));
+        const again = await measured(fake, () => flybyApply(target, all));
         const u = summarize(again.value.objects);
         const writes = fake.requests.filter((r) => writeVerbs.has(r.verb ?? ""));
         if (u.unchanged !== all.length || writes.length !== 0)
@@ -148,8 +139,7 @@ export async function run(args: string[]): Promise<void> {
           "(flyby sends no apply here; the floor re-sends all 1,001)",
         ),
       );
-    console.log("");
-  }
+  });
 
   if (wrong.length) {
     console.log(`FAIL: flyby's apply did not do what it should:\n  ${wrong.join("\n  ")}`);

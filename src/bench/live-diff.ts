@@ -1,12 +1,11 @@
 import { KubeApplyTarget } from "../adapters/kube-target.ts";
-import { applyEnvironment, defaultConcurrency } from "../apply/apply.ts";
 import { summarize } from "../apply/report.ts";
 import type { KubeObject } from "../core/kube/object.ts";
 import { diffEnvironment } from "../diff/environment.ts";
 import { Redactor } from "../diff/redact.ts";
 import type { EnvironmentDiff } from "../diff/report.ts";
 import { tokenKubeConfig } from "../kube/cluster.ts";
-import { fastDeps, rendered, request } from "../testing/apply/objects.ts";
+import { rendered } from "../testing/apply/objects.ts";
 import type { FakeKube } from "../testing/fake-kube/server.ts";
 import {
   appNamespace,
@@ -15,7 +14,8 @@ import {
   environment,
   figure,
   fleet,
-  latencies,
+  flybyApply,
+  forEachLatency,
   measured,
   namespaces,
   ratioLine,
@@ -72,30 +72,25 @@ export async function runLive(args: string[]): Promise<void> {
     { name: "diff of the unchanged fleet (right after apply)", objects: all, expected: 0 },
     { name: `diff with ${changes} changes`, objects: changedFleet(changes), expected: changes },
   ];
-  const only = args[0] === undefined ? undefined : Number(args[0]);
 
-  const req = request(all, { environment, appNamespace, namespaces, concurrency: defaultConcurrency });
   // One untimed pass of each client first, so no one pays for the JIT and the first connections.
   await withFake(0, async ({ fake, target }) => {
-    await applyEnvironment(target, req, fastDeps());
+    await flybyApply(target, all);
     for (const c of cases) {
       await flybyLiveDiff(fake, c.objects);
       await new KubectlLike(fake.url, fake.adminToken).diff(asFlybyApplies(c.objects));
     }
   });
 
-  for (const latencyMs of latencies.filter((l) => only === undefined || l === only)) {
-    console.log(
-      `live diff: ${all.length} objects (4 Namespaces, 601 ConfigMaps, 200 Services, 196 Deployments in ${namespaces.length} namespaces) applied by flyby, in-process fake API server, ${latencyMs} ms added per request${latencyMs ? ` (the fake sleeps once per request: ${latencyMs} ms = a ${latencyMs} ms round trip, ${latencyMs / 2} ms each way)` : ""}`,
-    );
+  await forEachLatency(args, "live diff", all.length, async (latencyMs) => {
     await withFake(latencyMs, async ({ fake, target }) => {
-      const applied = summarize((await applyEnvironment(target, req, fastDeps())).objects);
+      const applied = summarize((await flybyApply(target, all)).objects);
       if (applied.created !== all.length)
         throw new Error(`the setup apply created ${applied.created} objects`);
       const reapply: number[] = [];
       let reapplyRequests = "";
       for (let round = 1; round <= rounds; round++) {
-        const again = await measured(fake, () => applyEnvironment(target, req, fastDeps()));
+        const again = await measured(fake, () => flybyApply(target, all));
         reapply.push(again.ms);
         reapplyRequests = again.requests;
       }
@@ -174,8 +169,7 @@ export async function runLive(args: string[]): Promise<void> {
         }
       }
     });
-    console.log("");
-  }
+  });
 
   if (wrong.size) {
     console.log(
