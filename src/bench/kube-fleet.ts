@@ -141,7 +141,10 @@ export const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 /** One line of figures: the median of the runs, every run, and the requests of the last one. */
 export function figure(label: string, runs: readonly number[], requests: string): string {
-  const each = runs.length > 1 ? `median of ${runs.length} (${runs.map(seconds).join(", ")})` : "1 run";
+  const each =
+    runs.length > 1
+      ? `median of ${runs.length} (${runs.map(seconds).join(", ")})`
+      : "1 run (the serial baseline runs once at 25 ms)";
   return `    ${label.padEnd(44)} ${seconds(median(runs)).padStart(8)}  ${each}; requests: ${requests}`;
 }
 
