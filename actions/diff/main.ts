@@ -7,7 +7,7 @@ import { postSticky } from "../../src/github/sticky.ts";
 
 async function run(): Promise<void> {
   const environment = core.getInput("environment", { required: true });
-  const key = core.getInput("comment_key") || environment;
+  const key = core.getInput("comment-key") || environment;
   const kubeconfig = core.getInput("kubeconfig");
   const result = await prDiff({
     cwd: process.cwd(),
@@ -26,7 +26,7 @@ async function run(): Promise<void> {
   await core.summary.addRaw(result.full).write();
   const pr = github.context.payload.pull_request;
   if (pr && core.getBooleanInput("comment")) {
-    const comments = octokitComments(makeOctokit(core.getInput("github_token")), {
+    const comments = octokitComments(makeOctokit(core.getInput("github-token")), {
       ...github.context.repo,
       number: pr.number,
     });

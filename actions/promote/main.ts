@@ -1,8 +1,12 @@
 import * as core from "@actions/core";
 import { runCli } from "../../src/cli/main.ts";
 
-const flags = ["to", "tag", "bundle", "target", "gke", "kubeconfig", "context", "timeout"];
-const smokeFlags = ["prometheus", "grafana", "smoke-timeout"];
+const flags = ["to", "tag", "bundle", "target", "gke", "kubeconfig", "context", "timeout", "smoke-timeout"];
+/** Inputs named for the URL they hold, where the CLI flag is shorter. */
+const renamed: Readonly<Record<string, string>> = {
+  "prometheus-url": "prometheus",
+  "grafana-url": "grafana",
+};
 
 async function flyby(args: string[]): Promise<{ code: number; stdout: string }> {
   const out: string[] = [];
@@ -14,8 +18,8 @@ async function flyby(args: string[]): Promise<{ code: number; stdout: string }> 
 
 /** Runs `flyby promote`, then writes its outputs and the deployment timeline to the job summary. */
 async function run(): Promise<void> {
-  const args = [...flags, ...smokeFlags].flatMap((f) =>
-    core.getInput(f) ? [`--${f}`, core.getInput(f)] : [],
+  const args = [...flags, ...Object.keys(renamed)].flatMap((input) =>
+    core.getInput(input) ? [`--${renamed[input] ?? input}`, core.getInput(input)] : [],
   );
   if (core.getBooleanInput("via-cluster")) args.push("--via-cluster");
   const promoted = await flyby(["promote", "--json", ...args]);

@@ -5,6 +5,7 @@ import { ApiFailure } from "../apply/port.ts";
 import { type KubeObject, type ObjectRef, refKey, refOf } from "../core/kube/object.ts";
 import { renderToFiles } from "../core/render/output.ts";
 import { parseUserYaml } from "../core/yaml/user-yaml.ts";
+import { outputMarker } from "./output-folder.ts";
 
 function filesUnder(root: string): string[] {
   if (!existsSync(root)) return [];
@@ -23,7 +24,8 @@ function filesUnder(root: string): string[] {
 /**
  * A folder of hydrated manifests as an apply target: one file per object (the `render --out`
  * layout). Writes are staged in memory and `commit()` replaces the folder whole, so a failed
- * run leaves it as it was; pruning an object removes its file.
+ * run leaves it as it was; pruning an object removes its file. The injected writer decides
+ * whether the folder may be replaced at all (see writeOutputFolder).
  */
 export class DirApplyTarget implements ApplyTarget {
   readonly name: string;
@@ -39,6 +41,8 @@ export class DirApplyTarget implements ApplyTarget {
     this.name = `dir:${displayName}`;
     for (const path of filesUnder(root)) {
       const rel = relative(root, path);
+      // The marker is the writer's: it writes a new one with every commit.
+      if (rel === outputMarker) continue;
       const text = readFileSync(path, "utf8");
       if (!/\.ya?ml$/.test(rel)) {
         this.others.set(rel, text);

@@ -1,6 +1,6 @@
 /** The disk side of the alerts commands: loading definitions and writing the build atomically. */
-import { mkdir, mkdtemp, rename, rm, stat, writeFile } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { join } from "node:path";
+import { type OutputRules, writeOutputFolder } from "../adapters/output-folder.ts";
 import { InputError } from "../core/errors.ts";
 import type { AlertsDefinition } from "./definition.ts";
 
@@ -22,37 +22,15 @@ export async function loadDefinition(root: string): Promise<AlertsDefinition> {
   return def as AlertsDefinition;
 }
 
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
-}
-
 /**
  * Writes every file into a temporary directory beside `dir`, then swaps it in with
- * renames: readers see the old build or the new one, never half of each.
+ * renames: readers see the old build or the new one, never half of each. `dir` must be new,
+ * empty, or an earlier flyby output (see writeOutputFolder).
  */
-export async function writeAtomically(dir: string, files: ReadonlyMap<string, string>): Promise<void> {
-  const parent = dirname(dir);
-  await mkdir(parent, { recursive: true });
-  const temp = await mkdtemp(join(parent, `.${basename(dir)}.tmp-`));
-  try {
-    for (const [path, text] of files) {
-      const target = join(temp, path);
-      await mkdir(dirname(target), { recursive: true });
-      await writeFile(target, text);
-    }
-    if (await exists(dir)) {
-      const old = `${temp}.old`;
-      await rename(dir, old);
-      await rename(temp, dir);
-      await rm(old, { recursive: true, force: true });
-    } else {
-      await rename(temp, dir);
-    }
-  } catch (e) {
-    await rm(temp, { recursive: true, force: true });
-    throw e;
-  }
+export async function writeAtomically(
+  dir: string,
+  files: ReadonlyMap<string, string>,
+  rules: OutputRules = { display: dir },
+): Promise<void> {
+  writeOutputFolder(dir, files, rules);
 }

@@ -71,6 +71,16 @@ export function encodeBundle(bundle: Bundle): string {
   return `${head}${bundle.sha256}${middle}${canonicalJson(bundle.content)}${tail}`;
 }
 
+/** Whether a file's text has the shape flyby writes bundles in (whatever its content). */
+export function isBundleText(text: string): boolean {
+  const declaredEnd = head.length + 64;
+  return (
+    text.startsWith(head) &&
+    /^[0-9a-f]{64}$/.test(text.slice(head.length, declaredEnd)) &&
+    text.slice(declaredEnd, declaredEnd + middle.length) === middle
+  );
+}
+
 /** Reads a bundle file and refuses it unless its content hashes to the sha256 it declares. */
 export function decodeBundle(text: string, file: string): Bundle {
   const declaredEnd = head.length + 64;

@@ -21,7 +21,7 @@ function findCommand(args: readonly string[]): { command: Command; rest: string[
   return byOne ? { command: byOne, rest: args.slice(1) } : undefined;
 }
 
-function parseCommandArgs(cmd: Command, rest: string[]) {
+function parseCommandArgs(cmd: Command, rest: readonly string[]) {
   const options = {
     ...Object.fromEntries(
       Object.entries(cmd.options).map(([name, o]) => [
@@ -33,14 +33,33 @@ function parseCommandArgs(cmd: Command, rest: string[]) {
     "no-color": { type: "boolean" as const },
     help: { type: "boolean" as const, short: "h" },
   };
+  const parse = () => parseArgs({ args: [...rest], options, strict: true, allowPositionals: true });
+  let parsed: ReturnType<typeof parse>;
   try {
-    return parseArgs({ args: rest, options, strict: true, allowPositionals: true });
+    parsed = parse();
   } catch (e) {
     throw new UsageError(
       (e as Error).message.replace(/\. To specify a positional.*$/s, ""),
       commandHelp(cmd),
     );
   }
+  // No command takes positional arguments: a stray word is a mistake, not something to ignore.
+  const stray = parsed.positionals[0];
+  if (stray !== undefined) throw new UsageError(`unexpected argument "${stray}"`, commandHelp(cmd));
+  return parsed;
+}
+
+/**
+ * Parses a command line as `flyby` would run it, without running it: the command and its
+ * option values, or a UsageError. Workflows' command lines are checked with it.
+ */
+export function parseCommandLine(argv: readonly string[]): {
+  readonly command: Command;
+  readonly values: ReturnType<typeof parseCommandArgs>["values"];
+} {
+  const found = findCommand(argv);
+  if (!found) throw new UsageError(`unknown command "${argv[0] ?? ""}"`);
+  return { command: found.command, values: parseCommandArgs(found.command, found.rest).values };
 }
 
 /**

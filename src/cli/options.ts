@@ -1,3 +1,4 @@
+import { resolveUserPath } from "../adapters/user-path.ts";
 import { UsageError } from "../core/errors.ts";
 import type { CommandContext, OptionSpec } from "./command.ts";
 
@@ -7,6 +8,12 @@ export function stringOption(ctx: CommandContext, name: string): string | undefi
   if (typeof v !== "string") throw new UsageError(`--${name} takes a value`);
   if (v.length === 0) throw new UsageError(`--${name} must not be empty`);
   return v;
+}
+
+/** An option that names a file or folder, resolved as a shell user expects (see resolveUserPath). */
+export function pathOption(ctx: CommandContext, name: string): string | undefined {
+  const v = stringOption(ctx, name);
+  return v === undefined ? undefined : resolveUserPath(ctx.cwd, v);
 }
 
 export function requiredString(ctx: CommandContext, name: string, valueName = "VALUE"): string {

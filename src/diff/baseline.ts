@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { KubeApplyTarget } from "../adapters/kube-target.ts";
 import { loadManifestTree } from "../adapters/manifest-files.ts";
+import { resolveUserPath } from "../adapters/user-path.ts";
 import { defaultRetryPolicy, withRetry } from "../apply/retry.ts";
 import { UsageError } from "../core/errors.ts";
 import { loadEnvironments } from "../core/manifests/environments.ts";
@@ -35,7 +36,11 @@ export function resolveBaseline(req: BaselineRequest): Baseline {
     }
     case "dir":
       if (!rest) throw new UsageError("--against dir:PATH needs a folder");
-      return { type: "objects", label: req.against, objects: readHydratedDir(join(req.cwd, rest), rest) };
+      return {
+        type: "objects",
+        label: req.against,
+        objects: readHydratedDir(resolveUserPath(req.cwd, rest), rest),
+      };
     case "cluster": {
       const kc = loadKubeConfig({
         ...(req.kubeconfig ? { kubeconfig: req.kubeconfig } : {}),

@@ -7,7 +7,9 @@ export interface ExporterOptions {
   readonly environment: string;
   /** Simulated GPUs on a worker (gpu_id 0..gpus-1); ignored for the API. Default 1. */
   readonly gpus?: number;
-  /** Port on 127.0.0.1; 0 or absent picks a free one. */
+  /** Loopback address to listen on, e.g. a pod IP such as 127.0.0.2. Default 127.0.0.1. */
+  readonly hostname?: string;
+  /** Port; 0 or absent picks a free one. */
   readonly port?: number;
   readonly faults?: readonly Fault[];
   /** Also expose dcgm-exporter's DCGM_FI_DEV_* fields for the GPUs (worker only). */
@@ -17,7 +19,7 @@ export interface ExporterOptions {
 }
 
 export interface RunningExporter {
-  /** The scrape URL, `http://127.0.0.1:<port>/metrics`. */
+  /** The scrape URL, `http://<hostname>:<port>/metrics`. */
   readonly url: string;
   readonly port: number;
   /** `host:port`, as a Prometheus static_configs target. */
@@ -52,8 +54,9 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
   });
   let faults = new Set<Fault>(options.faults ?? []);
   let scrapes = 0;
+  const hostname = options.hostname ?? "127.0.0.1";
   const server = Bun.serve({
-    hostname: "127.0.0.1",
+    hostname,
     port: options.port ?? 0,
     async fetch(request) {
       if (new URL(request.url).pathname !== "/metrics") return new Response("not found\n", { status: 404 });
@@ -64,9 +67,9 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
   });
   const port = server.port as number;
   return {
-    url: `http://127.0.0.1:${port}/metrics`,
+    url: `http://${hostname}:${port}/metrics`,
     port,
-    address: `127.0.0.1:${port}`,
+    address: `${hostname}:${port}`,
     pod: `overflying-${options.role}-${options.environment}-${port}`,
     setFaults(next) {
       faults = new Set(next);

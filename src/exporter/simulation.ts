@@ -15,6 +15,8 @@ export const Fault = {
   NoGpuMetrics: "no-gpu-metrics",
   /** Every GPU temperature reads NaN. */
   NanTemperature: "nan-temperature",
+  /** Every GPU reads 95 °C, above the 90 °C the GpuOverheating alert fires at. */
+  Overheating: "gpu-overheating",
   /** The GPU families stay declared but their series stop: Prometheus marks them stale. */
   StaleSeries: "stale-series",
   /** process_resident_memory_bytes is exposed as a counter instead of a gauge. */
@@ -165,7 +167,12 @@ export class Simulation {
     for (let gpu = 0; gpu < this.options.gpus; gpu++) {
       const utilization = faults.has(Fault.DcgmSentinel) ? dcgmNotSupported : Math.round(r() * 100);
       const memory = Math.floor(r() * 0.9 * this.options.gpuMemoryBytes);
-      const temperature = faults.has(Fault.NanTemperature) ? Number.NaN : 35 + Math.round(r() * 45);
+      const normal = 35 + Math.round(r() * 45);
+      const temperature = faults.has(Fault.NanTemperature)
+        ? Number.NaN
+        : faults.has(Fault.Overheating)
+          ? 95
+          : normal;
       const id = { gpu_id: String(gpu) };
       set("overflying_worker_gpu_utilization", id, utilization);
       set("overflying_worker_gpu_memory_used_bytes", id, memory);

@@ -40,7 +40,7 @@ describe("actions/promote", () => {
         INPUT_TAG: "v1.0.0",
         INPUT_TARGET: "dir:out",
         "INPUT_VIA-CLUSTER": "false",
-        INPUT_PROMETHEUS: "http://127.0.0.1:9",
+        "INPUT_PROMETHEUS-URL": "http://127.0.0.1:9",
       },
     });
     const stdout = await new Response(proc.stdout).text();

@@ -76,6 +76,7 @@ describe("flyby alerts build", () => {
     const { ctx } = context(repo, { out });
     expect(await commands().build.run(ctx)).toBe(ExitCode.Ok);
     expect((await readdir(out)).sort()).toEqual([
+      ".flyby-output",
       "alertmanager.yml",
       "amtool-routes.json",
       "manifests",

@@ -1,11 +1,19 @@
-import { mkdtemp, rename, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
+import {
+  checkOutputFile,
+  checkOutputFolder,
+  type OutputFileRules,
+  outputMarker,
+  writeOutputFile,
+} from "../../adapters/output-folder.ts";
+import { resolveUserPath } from "../../adapters/user-path.ts";
 import type { RoutingCase } from "../../alerts/alertmanager.ts";
 import { type AlertsBuild, buildAlerts } from "../../alerts/build.ts";
 import { loadDefinition, writeAtomically } from "../../alerts/files.ts";
 import { alertmanagerFile, amtoolCasesFile, rulesDir, testsDir } from "../../alerts/generate.ts";
-import { stackManifest, stackManifestPath } from "../../alerts/stack-manifest.ts";
+import { stackManifest, stackManifestHeader, stackManifestPath } from "../../alerts/stack-manifest.ts";
 import type { AlertTools, ToolRun } from "../../alerts/tools.ts";
 import { processTools } from "../../alerts/tools-process.ts";
 import { ExitCode } from "../../core/exit-code.ts";
@@ -15,11 +23,12 @@ import { stringOption } from "../options.ts";
 
 export const defaultOutDir = ".flyby/alerts";
 
-async function writeFileAtomically(path: string, text: string): Promise<void> {
-  const temp = `${path}.tmp-${process.pid}`;
-  await writeFile(temp, text);
-  await rename(temp, path);
-}
+/** The generated manifest sits in manifests/ by design; it replaces only a file under its header. */
+const stackManifestRules: OutputFileRules = {
+  display: stackManifestPath,
+  what: "the generated alerting manifest (its first line is the generated header)",
+  ours: (text) => text.startsWith(stackManifestHeader),
+};
 
 function report(
   ctx: CommandContext,
@@ -67,18 +76,25 @@ export function alertsCommands(toolsIn: (dir: string) => AlertTools): Command[] 
       "Reads alerts/index.ts, lints the rules and the routing, and writes the output atomically.\n" +
       `It also writes the alerting objects (rules ConfigMap, Alertmanager) to ${stackManifestPath},\n` +
       "so they render, diff and deploy with the rest of the stack; commit that file.\n" +
-      "Exit 1 when lint reports errors (nothing is written), 2 when raw PromQL does not parse.",
+      "Exit 1 when lint reports errors (nothing is written), 2 when raw PromQL does not parse.\n" +
+      `DIR must be new, empty, or a folder flyby wrote before (it holds a ${outputMarker} file);\n` +
+      "flyby refuses anything else, and never writes to the repository or into manifests/ or alerts/.",
     options: {
       out: { type: "string", valueName: "DIR", description: `output directory (default ${defaultOutDir})` },
     },
     async run(ctx) {
       const def = await loadDefinition(ctx.cwd);
       const b = buildAlerts(def, ctx.cwd);
-      const out = resolve(ctx.cwd, stringOption(ctx, "out") ?? defaultOutDir);
+      const given = stringOption(ctx, "out") ?? defaultOutDir;
+      const out = resolveUserPath(ctx.cwd, given);
+      const outRules = { display: given, cwd: ctx.cwd };
+      const stackPath = join(ctx.cwd, stackManifestPath);
       const failed = hasErrors(b.findings);
       if (!failed) {
-        await writeAtomically(out, b.files);
-        await writeFileAtomically(join(ctx.cwd, stackManifestPath), stackManifest(def));
+        checkOutputFolder(out, outRules);
+        checkOutputFile(stackPath, stackManifestRules);
+        await writeAtomically(out, b.files, outRules);
+        writeOutputFile(stackPath, stackManifest(def), stackManifestRules);
       }
       report(ctx, b.findings, [], {
         out: failed ? null : out,

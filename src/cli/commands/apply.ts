@@ -1,10 +1,11 @@
 import { createHash } from "node:crypto";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { GoogleAuth } from "google-auth-library";
-import { writeDirectoryAtomically } from "../../adapters/atomic-dir.ts";
 import { DirApplyTarget } from "../../adapters/dir-target.ts";
 import { KubeApplyTarget } from "../../adapters/kube-target.ts";
 import { loadManifestTree } from "../../adapters/manifest-files.ts";
+import { checkOutputFolder, outputMarker, writeOutputFolder } from "../../adapters/output-folder.ts";
+import { resolveUserPath } from "../../adapters/user-path.ts";
 import { type ApplyDeps, applyEnvironment, defaultConcurrency } from "../../apply/apply.ts";
 import type { ApplyTarget } from "../../apply/port.ts";
 import { parseAllowDestructive } from "../../apply/prune.ts";
@@ -137,7 +138,10 @@ export function prepareDeploy(options: DeployOptions, world: DeployWorld): Prepa
     if (options.gke.length > 0 || options.kubeconfig || options.context) {
       throw new UsageError("--gke, --kubeconfig and --context go with --target cluster");
     }
-    const dir = new DirApplyTarget(resolve(world.cwd, target.rest), writeDirectoryAtomically, target.rest);
+    const root = resolveUserPath(world.cwd, target.rest);
+    const rules = { display: target.rest, cwd: world.cwd };
+    checkOutputFolder(root, rules);
+    const dir = new DirApplyTarget(root, (path, files) => writeOutputFolder(path, files, rules), target.rest);
     makeTargets = async () => [dir];
   } else {
     const secrets = buildEnvironmentSecrets(
@@ -163,7 +167,10 @@ export function prepareDeploy(options: DeployOptions, world: DeployWorld): Prepa
         Promise.all(paths.map((p) => world.gkeTarget(p).catch((e: unknown) => unreachable(`gke:${p}`, e))));
     } else {
       makeTargets = async () => [
-        world.kubeTarget(options.kubeconfig ?? world.env.KUBECONFIG, options.context),
+        world.kubeTarget(
+          options.kubeconfig ? resolveUserPath(world.cwd, options.kubeconfig) : world.env.KUBECONFIG,
+          options.context,
+        ),
       ];
     }
   }
@@ -284,7 +291,8 @@ Services, workloads; up to --concurrency requests in flight within a stage (defa
 Objects whose live state already matches are not written: a second apply of the same render
 makes no writes. Every object carries the ApplySet label applyset.kubernetes.io/part-of, and
 the ConfigMap flyby-applyset-<env> in the app namespace records the inventory.
-  dir:PATH   hydrated manifests as files (the render --out layout), replaced atomically
+  dir:PATH   hydrated manifests as files (the render --out layout), replaced atomically; PATH
+             must be new, empty, or a folder flyby wrote before (it holds ${outputMarker})
   cluster    a kubeconfig context, or GKE: --gke projects/P/locations/L/clusters/C (repeatable;
              --gke env means every cluster of the environment, applied in parallel). GKE
              endpoints come from the GKE API with Application Default Credentials.

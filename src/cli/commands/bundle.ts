@@ -1,7 +1,8 @@
 import { join } from "node:path";
-import { writeFileAtomically } from "../../adapters/atomic-file.ts";
 import { loadManifestTree } from "../../adapters/manifest-files.ts";
-import { encodeBundle } from "../../bundle/bundle.ts";
+import { checkOutputFile, writeOutputFile } from "../../adapters/output-folder.ts";
+import { resolveUserPath } from "../../adapters/user-path.ts";
+import { encodeBundle, isBundleText } from "../../bundle/bundle.ts";
 import { buildBundle } from "../../bundle/pin.ts";
 import { resolverFromEnv, sourceCommit } from "../../bundle/sources.ts";
 import { ExitCode } from "../../core/exit-code.ts";
@@ -21,7 +22,8 @@ Registry asks for them) and writes one JSON file whose content hashes to the sha
 declares. The same commit, values and registry state give the same bytes.
 Registry credentials: FLYBY_REGISTRY_PASSWORD (an access token), FLYBY_REGISTRY_USERNAME
 (default oauth2accesstoken). Exit 2 for a tag the registry does not have, 3 when the
-registry cannot be reached after retries.`,
+registry cannot be reached after retries. An existing FILE is replaced only when it is a flyby
+bundle; flyby refuses to overwrite any other file, and never writes into manifests/ or alerts/.`,
   options: {
     env: { type: "string", valueName: "E", description: "the environment to bundle (staging)" },
     out: { type: "string", valueName: "FILE", description: "where to write the bundle" },
@@ -34,6 +36,9 @@ registry cannot be reached after retries.`,
   async run(ctx) {
     const env = requiredString(ctx, "env", "E");
     const out = requiredString(ctx, "out", "FILE");
+    const outPath = resolveUserPath(ctx.cwd, out);
+    const outRules = { display: out, cwd: ctx.cwd, what: "a flyby bundle", ours: isBundleText };
+    checkOutputFile(outPath, outRules);
     const commit = sourceCommit(ctx.cwd, ctx.env, stringOption(ctx, "commit"));
     const tree = loadManifestTree(join(ctx.cwd, "manifests"));
     const rendered = renderChecked(tree, env);
@@ -48,7 +53,7 @@ registry cannot be reached after retries.`,
       otherEnvironments: others,
       resolver: resolverFromEnv(ctx.env),
     });
-    writeFileAtomically(join(ctx.cwd, out), encodeBundle(bundle));
+    writeOutputFile(outPath, encodeBundle(bundle), outRules);
     if (ctx.out.json) {
       ctx.out.stdout(
         `${JSON.stringify({ sha256: bundle.sha256, commit, environment: env, images: bundle.content.images })}\n`,

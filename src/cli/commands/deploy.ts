@@ -1,4 +1,4 @@
-import { resolve } from "node:path";
+import { resolveUserPath } from "../../adapters/user-path.ts";
 import { shortHash } from "../../bundle/bundle.ts";
 import { readBundleFile } from "../../bundle/sources.ts";
 import { ExitCode } from "../../core/exit-code.ts";
@@ -44,7 +44,7 @@ bundle, 3 GitHub or the cluster unreachable, or another deploy of the environmen
   },
   async run(ctx) {
     const file = requiredString(ctx, "bundle", "FILE");
-    const bundle = readBundleFile(resolve(ctx.cwd, file), file);
+    const bundle = readBundleFile(resolveUserPath(ctx.cwd, file), file);
     const deps = deployDeps(ctx);
     const outcome = await deployAndVerify(deps, bundle, bundle.content.commit);
     reportOutcome(ctx, `deploy ${shortHash(bundle.sha256)}`, outcome);

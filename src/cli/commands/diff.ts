@@ -8,7 +8,7 @@ import { diffEnvironment } from "../../diff/environment.ts";
 import { newSalt, Redactor } from "../../diff/redact.ts";
 import { isDirty, renderJson, renderMarkdownFull, renderText } from "../../diff/report.ts";
 import type { Command, CommandContext } from "../command.ts";
-import { kubeOptions, requiredString, stringOption } from "../options.ts";
+import { kubeOptions, pathOption, requiredString, stringOption } from "../options.ts";
 
 const formats = ["text", "markdown", "json"] as const;
 type Format = (typeof formats)[number];
@@ -54,7 +54,7 @@ cluster could not be reached.`,
     const against = requiredString(ctx, "against", "git:REF|dir:PATH|cluster");
     const format = formatOf(ctx);
     const head = renderChecked(loadManifestTree(join(ctx.cwd, "manifests")), env);
-    const kubeconfig = stringOption(ctx, "kubeconfig") ?? ctx.env.KUBECONFIG;
+    const kubeconfig = pathOption(ctx, "kubeconfig") ?? ctx.env.KUBECONFIG;
     const context = stringOption(ctx, "context");
     const baseline = resolveBaseline({
       cwd: ctx.cwd,

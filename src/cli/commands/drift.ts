@@ -1,4 +1,4 @@
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { loadManifestTree } from "../../adapters/manifest-files.ts";
 import { shortHash } from "../../bundle/bundle.ts";
 import { EnvironmentError } from "../../core/errors.ts";
@@ -12,7 +12,7 @@ import { makeOctokit } from "../../github/octokit.ts";
 import { type DriftCheck, syncDriftIssue } from "../../promote/drift.ts";
 import { currentDeployment } from "../../promote/history.ts";
 import type { Command } from "../command.ts";
-import { flag, kubeOptions, stringOption } from "../options.ts";
+import { flag, kubeOptions, pathOption, stringOption } from "../options.ts";
 import { realWorld } from "./apply.ts";
 import { githubOptions, githubParts, repoFrom, reportChoices, reportOptions } from "./release-options.ts";
 
@@ -36,10 +36,10 @@ Exit 0 no drift, 1 drift found, 3 GitHub or the cluster unreachable or the bundl
   async run(ctx) {
     const { environments, format } = reportChoices(ctx);
     const { ledger, store } = githubParts(ctx);
-    const kubeconfig = stringOption(ctx, "kubeconfig");
+    const kubeconfig = pathOption(ctx, "kubeconfig");
     const context = stringOption(ctx, "context");
     const world = realWorld(ctx.cwd, ctx.env, (line) => ctx.out.stderr(`${line}\n`));
-    const target = world.kubeTarget(kubeconfig ? resolve(ctx.cwd, kubeconfig) : ctx.env.KUBECONFIG, context);
+    const target = world.kubeTarget(kubeconfig ?? ctx.env.KUBECONFIG, context);
     const issues = flag(ctx, "issue")
       ? githubDriftIssues(
           makeOctokit(ctx.env.GITHUB_TOKEN ?? ctx.env.GH_TOKEN ?? "", ctx.env.GITHUB_API_URL),

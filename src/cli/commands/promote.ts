@@ -1,5 +1,6 @@
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { loadManifestTree } from "../../adapters/manifest-files.ts";
+import { resolveUserPath } from "../../adapters/user-path.ts";
 import { shortHash } from "../../bundle/bundle.ts";
 import { readBundleFile } from "../../bundle/sources.ts";
 import { InputError, UsageError } from "../../core/errors.ts";
@@ -69,7 +70,7 @@ cluster unreachable, or another deployment of production running.`,
   async run(ctx) {
     const file = stringOption(ctx, "bundle");
     const to = requiredString(ctx, "to", "E");
-    const given = file ? readBundleFile(resolve(ctx.cwd, file), file) : undefined;
+    const given = file ? readBundleFile(resolveUserPath(ctx.cwd, file), file) : undefined;
     const { tag, commit } = releaseTag(ctx);
     const rendered = renderChecked(loadManifestTree(join(ctx.cwd, "manifests")), to);
     const deps = deployDeps(ctx);

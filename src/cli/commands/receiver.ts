@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { dirname } from "node:path";
+import { resolveUserPath } from "../../adapters/user-path.ts";
 import { EnvironmentError, InputError, UsageError } from "../../core/errors.ts";
 import { ExitCode } from "../../core/exit-code.ts";
 import { bunSha256, serveWithBun } from "../../receiver/bun/serve.ts";
@@ -23,7 +24,7 @@ function store(ctx: CommandContext): { store: DeliveryStore; label: string } {
     "memory",
   ]);
   if (scheme === "memory") return { store: new MemoryStore(), label: "memory" };
-  const path = resolve(ctx.cwd, rest || ".flyby/receiver.db");
+  const path = resolveUserPath(ctx.cwd, rest || ".flyby/receiver.db");
   mkdirSync(dirname(path), { recursive: true });
   return { store: new SqliteStore(path), label: `sqlite ${path}` };
 }
@@ -32,7 +33,7 @@ function configJson(ctx: CommandContext): { json?: string; origin?: string } {
   const file = stringOption(ctx, "config");
   if (!file) return {};
   try {
-    return { json: readFileSync(resolve(ctx.cwd, file), "utf8"), origin: file };
+    return { json: readFileSync(resolveUserPath(ctx.cwd, file), "utf8"), origin: file };
   } catch (e) {
     throw new InputError(`cannot read the receiver config: ${(e as Error).message}`, { file });
   }

@@ -1,4 +1,4 @@
-import { resolve } from "node:path";
+import { resolveUserPath } from "../../adapters/user-path.ts";
 import { Duration } from "../../core/duration.ts";
 import { UsageError } from "../../core/errors.ts";
 import { artifactBundleStore, githubLedger, type RepoRef } from "../../github/deployments.ts";
@@ -10,7 +10,7 @@ import { expectationsForEnvironment } from "../../smoke/adapters/environment.ts"
 import { systemClock } from "../../smoke/poller.ts";
 import { accessFrom, parseCount, parseHttpUrl } from "../../smoke/run.ts";
 import type { CommandContext, OptionSpec } from "../command.ts";
-import { flag, parseTarget, stringOption } from "../options.ts";
+import { flag, parseTarget, pathOption, stringOption } from "../options.ts";
 import { applyCommand, optionsOf, realWorld } from "./apply.ts";
 
 /** Where the ledger lives: GITHUB_TOKEN and GITHUB_REPOSITORY, as in a workflow job. */
@@ -73,7 +73,7 @@ export function githubParts(ctx: CommandContext): { ledger: DeploymentLedger; st
     run && ctx.env.GITHUB_SERVER_URL
       ? `${ctx.env.GITHUB_SERVER_URL}/${repo.owner}/${repo.repo}/actions/runs/${run}`
       : undefined;
-  const dir = resolve(ctx.cwd, stringOption(ctx, "bundles") ?? ".flyby/bundles");
+  const dir = pathOption(ctx, "bundles") ?? resolveUserPath(ctx.cwd, ".flyby/bundles");
   return {
     ledger: githubLedger(octokit, repo, logUrl ? { logUrl } : {}),
     store: artifactBundleStore(octokit, repo, dir),
@@ -84,7 +84,7 @@ export function githubParts(ctx: CommandContext): { ledger: DeploymentLedger; st
 export function deployDeps(ctx: CommandContext): DeployDeps {
   const progress = (line: string) => ctx.out.stderr(line.endsWith("\n") ? line : `${line}\n`);
   const prometheusUrl = stringOption(ctx, "prometheus");
-  const kubeconfig = stringOption(ctx, "kubeconfig");
+  const kubeconfig = pathOption(ctx, "kubeconfig");
   const context = stringOption(ctx, "context");
   const grafana = stringOption(ctx, "grafana");
   const interval = stringOption(ctx, "scrape-interval");
@@ -108,7 +108,7 @@ export function deployDeps(ctx: CommandContext): DeployDeps {
             ...ctx.options,
             env: environment,
             target: stringOption(ctx, "target") ?? "cluster",
-            kubeconfig: kubeconfig ? resolve(ctx.cwd, kubeconfig) : undefined,
+            kubeconfig,
           },
         }),
       realWorld(ctx.cwd, ctx.env, progress),

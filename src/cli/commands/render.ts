@@ -1,6 +1,7 @@
 import { join } from "node:path";
-import { writeDirectoryAtomically } from "../../adapters/atomic-dir.ts";
 import { loadManifestTree } from "../../adapters/manifest-files.ts";
+import { checkOutputFolder, outputMarker, writeOutputFolder } from "../../adapters/output-folder.ts";
+import { resolveUserPath } from "../../adapters/user-path.ts";
 import { ExitCode } from "../../core/exit-code.ts";
 import { renderToFiles, renderToText } from "../../core/render/output.ts";
 import { renderChecked } from "../../core/render/render-checked.ts";
@@ -16,7 +17,9 @@ Renders manifests/templates/** with the environment's values (Handlebars, strict
 keeps the objects the environment owns. Output is byte-identical for the same inputs: keys in
 kubectl's order (apiVersion, kind, metadata, then sorted), objects in apply order.
 With --out, writes one file per object (<namespace>/<kind>-<name>.yaml, cluster-scoped objects
-under _cluster/) into DIR, replacing it whole; a failure leaves DIR as it was.`,
+under _cluster/) into DIR, replacing it whole; a failure leaves DIR as it was. DIR must be new,
+empty, or a folder flyby wrote before (it holds a ${outputMarker} file that lists its files);
+flyby refuses anything else, and never writes to the repository or into manifests/ or alerts/.`,
   options: {
     env: { type: "string", valueName: "E", description: "the environment (see manifests/environments.yaml)" },
     out: {
@@ -28,9 +31,11 @@ under _cluster/) into DIR, replacing it whole; a failure leaves DIR as it was.`,
   async run(ctx) {
     const env = requiredString(ctx, "env", "E");
     const out = stringOption(ctx, "out");
+    const rules = { display: out ?? "", cwd: ctx.cwd };
+    if (out) checkOutputFolder(resolveUserPath(ctx.cwd, out), rules);
     const result = renderChecked(loadManifestTree(join(ctx.cwd, "manifests")), env);
     if (out) {
-      writeDirectoryAtomically(join(ctx.cwd, out), renderToFiles(result.objects));
+      writeOutputFolder(resolveUserPath(ctx.cwd, out), renderToFiles(result.objects), rules);
       ctx.out.stderr(`wrote ${result.objects.length} objects for ${env} to ${out}\n`);
     } else if (ctx.out.json) {
       ctx.out.stdout(`${JSON.stringify(result.objects.map((o) => o.object))}\n`);

@@ -1,4 +1,4 @@
-import { resolve } from "node:path";
+import { resolveUserPath } from "../../adapters/user-path.ts";
 import { shortHash } from "../../bundle/bundle.ts";
 import { readBundleFile } from "../../bundle/sources.ts";
 import { InputError, UsageError } from "../../core/errors.ts";
@@ -40,7 +40,7 @@ Exit 0 rolled back and smoke passed, 1 apply or smoke failed, 2 nothing to roll 
     const records = await deps.ledger.list(environment);
     let target = previousDeployment(records);
     if (file) {
-      const bundle = readBundleFile(resolve(ctx.cwd, file), file);
+      const bundle = readBundleFile(resolveUserPath(ctx.cwd, file), file);
       target = deploymentOfBundle(records, bundle.sha256);
       if (!target) {
         throw new InputError(

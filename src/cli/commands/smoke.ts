@@ -6,11 +6,11 @@ import { type Clock, systemClock } from "../../smoke/poller.ts";
 import { formatReport } from "../../smoke/report.ts";
 import { accessFrom, type PrometheusAccess, parseCount, parseHttpUrl, smoke } from "../../smoke/run.ts";
 import type { Command, CommandContext } from "../command.ts";
-import { flag, kubeOptions, requiredString, stringOption } from "../options.ts";
+import { flag, kubeOptions, pathOption, requiredString, stringOption } from "../options.ts";
 
 function access(ctx: CommandContext): PrometheusAccess {
   const prometheusUrl = stringOption(ctx, "prometheus");
-  const kubeconfig = stringOption(ctx, "kubeconfig");
+  const kubeconfig = pathOption(ctx, "kubeconfig");
   const context = stringOption(ctx, "context");
   return accessFrom({
     ...(prometheusUrl !== undefined ? { prometheusUrl } : {}),

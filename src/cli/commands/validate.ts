@@ -1,7 +1,8 @@
 import { join } from "node:path";
 import { loadManifestTree } from "../../adapters/manifest-files.ts";
+import { checkWithPrometheusTools } from "../../adapters/prometheus-checks.ts";
 import { ExitCode } from "../../core/exit-code.ts";
-import { formatFinding, hasErrors, Severity } from "../../core/finding.ts";
+import { formatFinding, hasErrors, Severity, sortFindings } from "../../core/finding.ts";
 import { renderEnvironment } from "../../core/render/render.ts";
 import { validateRendered } from "../../core/validate/validate.ts";
 import type { Command } from "../command.ts";
@@ -18,6 +19,10 @@ and the Kubernetes API's field lists (unknown fields), then the policies: resour
 scrape-annotations, literal-credentials, recommended-labels, high-cardinality-label,
 image-digest (an error where the environment requires digests, else a warning),
 duplicate-object, and the dashboard-* checks of every Grafana query against the metric catalog.
+Where the environment renders Prometheus or Alertmanager, the real promtool (check config,
+check rules) and amtool (check-config) check their configurations as the containers would see
+them, with Kubernetes pod discovery replaced by file discovery (Debian's promtool has no
+Kubernetes discovery); a tool that is not installed is a warning naming its Debian package.
 Findings read "file:line: severity rule-id message". Exit 1 when any finding is an error.`,
   options: {
     env: { type: "string", valueName: "E", description: "the environment (see manifests/environments.yaml)" },
@@ -25,7 +30,10 @@ Findings read "file:line: severity rule-id message". Exit 1 when any finding is 
   async run(ctx) {
     const env = requiredString(ctx, "env", "E");
     const result = renderEnvironment(loadManifestTree(join(ctx.cwd, "manifests")), env);
-    const findings = validateRendered(result);
+    const findings = sortFindings([
+      ...validateRendered(result),
+      ...(await checkWithPrometheusTools(result.objects)),
+    ]);
     if (ctx.out.json) {
       ctx.out.stdout(`${JSON.stringify({ environment: env, objects: result.objects.length, findings })}\n`);
     } else {

@@ -3,10 +3,11 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "no
 import { join } from "node:path";
 import { parse } from "yaml";
 import { runFlyby, scratchRepo } from "../../testing/cli.ts";
+import { treeSnapshot } from "../../testing/tree.ts";
 
 /**
  * The bad-input corpus: every malformed input exits 2 with file:line and a sentence a
- * person understands, and writes nothing.
+ * person understands, and changes no file.
  */
 interface Case {
   description: string;
@@ -35,6 +36,7 @@ describe("bad input", () => {
       const repo = scratchRepo();
       scratch.push(repo);
       for (const [path, text] of Object.entries(c.files)) writeFileSync(join(repo, "manifests", path), text);
+      const before = treeSnapshot(repo);
       const run = await runFlyby(["render", "--env", c.env ?? "staging", "--out", "out"], repo);
       expect({ code: run.code, stderr: run.stderr }).toEqual({
         code: 2,
@@ -44,6 +46,7 @@ describe("bad input", () => {
       expect(run.stderr).not.toContain("internal error");
       expect(run.stdout).toBe("");
       expect(existsSync(join(repo, "out"))).toBe(false);
+      expect(treeSnapshot(repo)).toEqual(before);
     });
   }
 });

@@ -147,22 +147,48 @@ describe("render", () => {
     const repo = scratchRepo();
     scratch.push(repo);
     const out = join(repo, "out");
+    const extra = join(repo, "manifests/templates/services/extra.yaml.hbs");
+    writeFileSync(
+      extra,
+      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n  namespace: {{env.namespace}}\ndata: {}\n",
+    );
     const first = await runFlyby(["render", "--env", "staging", "--out", "out"], repo);
     expect(first.code).toBe(0);
     expect(readdirSync(join(out, "staging")).sort()).toContain("deployment-overflying-api.yaml");
-    writeFileSync(join(out, "stale.yaml"), "left over");
+    expect(existsSync(join(out, "staging/configmap-extra.yaml"))).toBe(true);
+    rmSync(extra);
     // A failing render leaves the folder as it was.
     writeFileSync(join(repo, "manifests/values/staging.yaml"), "api:\n  replicas: many\n");
     const failed = await runFlyby(["render", "--env", "staging", "--out", "out"], repo);
     expect(failed.code).toBe(2);
-    expect(readFileSync(join(out, "stale.yaml"), "utf8")).toBe("left over");
-    // A successful one replaces it, stale files included.
+    expect(existsSync(join(out, "staging/configmap-extra.yaml"))).toBe(true);
+    // A successful one replaces it whole: a file of an object no longer rendered goes too.
     writeFileSync(join(repo, "manifests/values/staging.yaml"), "api:\n  replicas: 2\n");
     expect((await runFlyby(["render", "--env", "staging", "--out", "out"], repo)).code).toBe(0);
-    expect(existsSync(join(out, "stale.yaml"))).toBe(false);
+    expect(existsSync(join(out, "staging/configmap-extra.yaml"))).toBe(false);
     expect(readFileSync(join(out, "staging/deployment-overflying-api.yaml"), "utf8")).toContain(
       "replicas: 2",
     );
+  });
+
+  test("--out writes an object whose name is valid but too long for a file name", async () => {
+    const repo = scratchRepo();
+    scratch.push(repo);
+    const name = ["a".repeat(63), "b".repeat(63), "c".repeat(63), "d".repeat(61)].join(".");
+    expect(name.length).toBe(253);
+    writeFileSync(
+      join(repo, "manifests/templates/services/extra.yaml.hbs"),
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: {{env.namespace}}\ndata: {}\n`,
+    );
+    const run = await runFlyby(["render", "--env", "staging", "--out", "out"], repo);
+    expect({ code: run.code, stderr: run.stderr }).toEqual({
+      code: 0,
+      stderr: expect.stringContaining("wrote"),
+    });
+    const file = readdirSync(join(repo, "out/staging")).find((f) => f.startsWith("configmap-aaa"));
+    expect(file).toMatch(/^configmap-a+\.b+\.c+\.d+-[0-9a-f]{12}\.yaml$/);
+    expect(Buffer.byteLength(file as string)).toBeLessThanOrEqual(255);
+    expect(readFileSync(join(repo, "out/staging", file as string), "utf8")).toContain(`name: ${name}`);
   });
 
   test("--help and usage errors follow the contract", async () => {

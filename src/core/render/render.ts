@@ -1,6 +1,7 @@
 import { parseAllDocuments } from "yaml";
 import { InputError } from "../errors.ts";
 import { isClusterScoped, stageOf } from "../kube/kinds.ts";
+import { namespaceProblem, objectNameProblem } from "../kube/names.ts";
 import type { KubeObject, RenderedObject } from "../kube/object.ts";
 import type { SourceLocation } from "../location.ts";
 import { type Environment, type Environments, loadEnvironments } from "../manifests/environments.ts";
@@ -134,11 +135,37 @@ function toRenderedObject(doc: RenderedDocument, data: unknown): RenderedObject 
       "metadata.namespace",
     );
   }
-  return {
-    object: data as unknown as KubeObject,
-    source,
-    locate: (path) => doc.where(locateLine(doc.lines, path)),
-  };
+  const locate = (path: readonly (string | number)[]) => doc.where(locateLine(doc.lines, path));
+  checkNames(kind, meta.name, meta.namespace, locate);
+  return { object: data as unknown as KubeObject, source, locate };
+}
+
+/**
+ * Refuses a name or namespace the API server would refuse, before anything is written: a
+ * name also becomes a file name under `render --out`, so it must not carry `/` or `..`.
+ */
+function checkNames(
+  kind: string,
+  name: string,
+  namespace: unknown,
+  locate: (path: readonly (string | number)[]) => SourceLocation,
+): void {
+  const nameWhy = objectNameProblem(kind, name);
+  if (nameWhy) {
+    throw new InputError(
+      `${kind} name ${JSON.stringify(name)} is not a valid Kubernetes name: ${nameWhy}`,
+      locate(["metadata", "name"]),
+      "metadata.name",
+    );
+  }
+  const namespaceWhy = typeof namespace === "string" ? namespaceProblem(namespace) : undefined;
+  if (namespaceWhy) {
+    throw new InputError(
+      `${kind} "${name}" has namespace ${JSON.stringify(namespace)}, which is not a valid namespace name: ${namespaceWhy}`,
+      locate(["metadata", "namespace"]),
+      "metadata.namespace",
+    );
+  }
 }
 
 function decodeDocuments(out: TemplateOutput): RenderedObject[] {

@@ -129,5 +129,6 @@ describe("validate", () => {
     const json = await runFlyby(["validate", "--env", "production", "--json"], repo);
     expect(JSON.parse(json.stdout).findings.length).toBeGreaterThan(0);
     expect((await runFlyby(["validate", "--env", "staging"], repoRoot)).code).toBe(0);
-  });
+    // Validating production also runs the real promtool and amtool.
+  }, 30_000);
 });
