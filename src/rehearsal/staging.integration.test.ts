@@ -21,7 +21,7 @@ import { renderChecked } from "../core/render/render-checked.ts";
 import { Fault, Role, type RunningExporter, startExporter } from "../exporter/exporter.ts";
 import { tokenKubeConfig } from "../kube/cluster.ts";
 import { freePort, installPrometheusHint } from "../smoke/demo/local-prometheus.ts";
-import { runFlyby, scratchRepo } from "../testing/cli.ts";
+import { runFlyby, scratchRepo, writeKubeconfig } from "../testing/cli.ts";
 import { FakeKube } from "../testing/fake-kube/server.ts";
 
 if (!Bun.which("prometheus")) throw new Error(installPrometheusHint);
@@ -95,17 +95,7 @@ beforeAll(async () => {
   const common = join(repo, "manifests", "values", "common.yaml");
   writeFileSync(common, readFileSync(common, "utf8").replace(/^scrapeInterval: .*$/m, "scrapeInterval: 1s"));
   fake = new FakeKube().start();
-  const kubeconfig = join(repo, "kubeconfig.yaml");
-  writeFileSync(
-    kubeconfig,
-    `apiVersion: v1
-kind: Config
-clusters: [{name: fake, cluster: {server: "${fake.url}", insecure-skip-tls-verify: true}}]
-users: [{name: admin, user: {token: ${fake.adminToken}}}]
-contexts: [{name: fake, context: {cluster: fake, user: admin}}]
-current-context: fake
-`,
-  );
+  const kubeconfig = writeKubeconfig(repo, fake.url, fake.adminToken);
   const applied = await runFlyby(
     ["apply", "--env", "staging", "--target", "cluster", "--kubeconfig", kubeconfig],
     repo,

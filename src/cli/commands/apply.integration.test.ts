@@ -6,7 +6,7 @@ import { Duration } from "../../core/duration.ts";
 import { EnvironmentError } from "../../core/errors.ts";
 import { tokenKubeConfig } from "../../kube/cluster.ts";
 import { fastDeps } from "../../testing/apply/objects.ts";
-import { runFlyby, scratchRepo } from "../../testing/cli.ts";
+import { runFlyby, scratchRepo, writeKubeconfig } from "../../testing/cli.ts";
 import { FakeKube } from "../../testing/fake-kube/server.ts";
 import { type DeployOptions, type DeployWorld, deploy } from "./apply.ts";
 
@@ -18,20 +18,7 @@ const secrets = {
 let fake: FakeKube;
 let repo: string;
 
-function kubeconfigFor(f: FakeKube): string {
-  const path = join(repo, "kubeconfig.yaml");
-  writeFileSync(
-    path,
-    `apiVersion: v1
-kind: Config
-clusters: [{name: fake, cluster: {server: "${f.url}", insecure-skip-tls-verify: true}}]
-users: [{name: admin, user: {token: ${f.adminToken}}}]
-contexts: [{name: fake, context: {cluster: fake, user: admin}}]
-current-context: fake
-`,
-  );
-  return path;
-}
+const kubeconfigFor = (f: FakeKube): string => writeKubeconfig(repo, f.url, f.adminToken);
 
 beforeEach(() => {
   fake = new FakeKube().start();
