@@ -1,11 +1,13 @@
 import {
   ApiException,
+  type Configuration,
   type KubeConfig,
+  type KubernetesObject,
   KubernetesObjectApi,
   PatchStrategy,
+  type RequestContext,
   Watch,
 } from "@kubernetes/client-node";
-// Not re-exported by the package root: the converters between API JSON and client-node's models.
 import { fieldManager } from "../apply/inventory.ts";
 import {
   ApiFailure,
@@ -17,6 +19,14 @@ import {
 } from "../apply/port.ts";
 import type { KubeObject, ObjectRef } from "../core/kube/object.ts";
 import { fromModel, statusOf, toModel } from "../kube/models.ts";
+import {
+  defaultRequestTimeoutMs,
+  defaultWatchIdleMs,
+  formatMs,
+  KubeNetworkFailure,
+  timedOut,
+  unreachable,
+} from "./kube-network.ts";
 
 function headerOf(headers: unknown, name: string): string | undefined {
   if (!headers || typeof headers !== "object") return undefined;
@@ -24,8 +34,12 @@ function headerOf(headers: unknown, name: string): string | undefined {
   return undefined;
 }
 
-/** client-node's errors as the apply core's: an API answer, or a connection that broke. */
-export function toFailure(e: unknown): Error {
+/**
+ * client-node's errors as the apply core's: an API answer, or a connection that broke. A
+ * broken connection names the API server's URL (`server`) and the cause.
+ */
+export function toFailure(e: unknown, server = "(unknown server)"): Error {
+  if (e instanceof KubeNetworkFailure) return e.plain();
   if (e instanceof ApiException) {
     const status = statusOf(e.body);
     const retryAfter = Number(headerOf(e.headers, "retry-after"));
@@ -37,11 +51,48 @@ export function toFailure(e: unknown): Error {
   const message = e instanceof Error ? e.message : String(e);
   if (message.startsWith("Unrecognized API version and kind"))
     return new ApiFailure(404, "NotFound", message);
-  return new NetworkFailure(message, { cause: e });
+  if (e instanceof NetworkFailure) return e;
+  return unreachable(server, e).plain();
 }
 
-/** Exposes the collection path client-node derives from discovery, for watches. */
+/** Why a watch ended: the status it was answered with, or the connection's failure. */
+function watchFailure(e: unknown, url: string, server: string): Error {
+  const status = (e as { statusCode?: unknown }).statusCode;
+  if (typeof status === "number") {
+    return new NetworkFailure(`the watch of ${url} was answered ${status} ${(e as Error).message}`);
+  }
+  return toFailure(e, server);
+}
+
+/**
+ * client-node's object API with a deadline on every request (discovery included), and the
+ * collection path it derives from discovery, for watches.
+ */
 class ObjectApi extends KubernetesObjectApi {
+  server = "";
+  timeoutMs = defaultRequestTimeoutMs;
+
+  protected override async requestPromise<T extends KubernetesObject>(
+    request: RequestContext,
+    type?: string,
+    options?: Configuration,
+  ): Promise<T> {
+    const deadline = AbortSignal.timeout(this.timeoutMs);
+    request.setSignal(deadline);
+    try {
+      return await super.requestPromise<T>(request, type, options);
+    } catch (e) {
+      if (e instanceof ApiException) throw e;
+      const site = {
+        server: this.server,
+        method: request.getHttpMethod(),
+        path: new URL(request.getUrl()).pathname,
+      };
+      if (deadline.aborted) throw timedOut(site, this.timeoutMs, e);
+      throw unreachable(this.server, e);
+    }
+  }
+
   collectionPath(kind: KindRef, namespace: string | undefined): Promise<string> {
     return this.specUriPath(
       { apiVersion: kind.apiVersion, kind: kind.kind, metadata: namespace ? { namespace } : {} },
@@ -50,24 +101,51 @@ class ObjectApi extends KubernetesObjectApi {
   }
 }
 
+export interface KubeTargetOptions {
+  /** How long one request may take (default 30 s); then it fails as a NetworkFailure naming the URL. */
+  readonly requestTimeoutMs?: number;
+  /** How long a watch may stay silent before it is dropped and opened again (default 60 s). */
+  readonly watchIdleMs?: number;
+  /**
+   * Ask for BOOKMARK events, which keep a quiet watch audibly alive. Off by default for now:
+   * the test fake API server cannot yet take a client that cancels a bookmark watch (its closing
+   * BOOKMARK goes to the cancelled stream and the watch stays subscribed), and the command's
+   * tests run against it. The watchdog does not depend on bookmarks: the server ends each watch
+   * after `timeoutSeconds`, half the idle period, so a healthy quiet watch never trips it.
+   */
+  readonly watchBookmarks?: boolean;
+}
+
 /** A Kubernetes API server behind @kubernetes/client-node 1.4.0, as an apply target. */
 export class KubeApplyTarget implements ApplyTarget {
   private readonly client: ObjectApi;
-  private readonly watcher: Watch;
+  private readonly server: string;
+  private readonly watchIdleMs: number;
+  private readonly watchBookmarks: boolean;
 
   constructor(
-    kc: KubeConfig,
+    private readonly kc: KubeConfig,
     readonly name: string,
+    options: KubeTargetOptions = {},
   ) {
+    this.server = kc.getCurrentCluster()?.server ?? "(no server in kubeconfig)";
     this.client = kc.makeApiClient(ObjectApi);
-    this.watcher = new Watch(kc);
+    this.client.server = this.server;
+    this.client.timeoutMs = options.requestTimeoutMs ?? defaultRequestTimeoutMs;
+    this.watchIdleMs = options.watchIdleMs ?? defaultWatchIdleMs;
+    this.watchBookmarks = options.watchBookmarks ?? false;
+  }
+
+  /** Sets the deadline of each request from now on (`--request-timeout`). */
+  setRequestTimeout(ms: number): void {
+    this.client.timeoutMs = ms;
   }
 
   private async call<T>(fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (e) {
-      throw toFailure(e);
+      throw toFailure(e, this.server);
     }
   }
 
@@ -117,33 +195,98 @@ export class KubeApplyTarget implements ApplyTarget {
     );
   }
 
-  /** Watches a collection, restarting the stream when the server closes it, until stopped. */
+  /**
+   * A Watch whose requests also end when `signal` aborts. client-node 1.4.0 sets its own
+   * AbortSignal on the request after asking the kubeconfig for the fetch options; the signal
+   * given here is joined to it.
+   */
+  private watcherWith(signal: AbortSignal): Watch {
+    const kc = this.kc;
+    const config = {
+      getCurrentCluster: () => kc.getCurrentCluster(),
+      async applyToFetchOptions(options: object) {
+        const init = (await kc.applyToFetchOptions(options)) as Record<string, unknown>;
+        let joined: AbortSignal = signal;
+        Object.defineProperty(init, "signal", {
+          enumerable: true,
+          configurable: true,
+          get: () => joined,
+          set: (own: AbortSignal | undefined) => {
+            joined = own ? AbortSignal.any([own, signal]) : signal;
+          },
+        });
+        return init;
+      },
+    };
+    return new Watch(config as unknown as KubeConfig);
+  }
+
+  /**
+   * Watches a collection until stopped. The server is asked for bookmarks and to end each
+   * stream after `timeoutSeconds`; a stream silent for longer than the watch idle period (a
+   * frozen server, a lost connection) is aborted. Either way the watch is opened again.
+   * Failures go to `onError`; waiting ends on the caller's deadline, not here.
+   */
   async watch(
     kind: KindRef,
     namespace: string | undefined,
     onEvent: (e: WatchEvent) => void,
+    onError?: (e: Error) => void,
   ): Promise<() => void> {
     const path = await this.call(() => this.client.collectionPath(kind, namespace));
+    const idleMs = this.watchIdleMs;
+    const timeoutSeconds = Math.max(1, Math.floor(idleMs / 2000));
     let stopped = false;
     let current: AbortController | undefined;
-    const start = async (): Promise<void> => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const start = (): void => {
       if (stopped) return;
-      current = await this.watcher.watch(
-        path,
-        { allowWatchBookmarks: false },
-        (type, object) => {
-          if (type === "ADDED" || type === "MODIFIED" || type === "DELETED") {
-            onEvent({ type, object: { ...object, apiVersion: kind.apiVersion, kind: kind.kind } });
-          }
-        },
-        () => {
-          if (!stopped) setTimeout(() => void start(), 200);
-        },
-      );
+      const idle = new AbortController();
+      current = idle;
+      let silent = false;
+      const touch = () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          silent = true;
+          idle.abort();
+        }, idleMs);
+      };
+      const again = (failed: boolean) => {
+        clearTimeout(timer);
+        if (!stopped && current === idle) setTimeout(start, failed ? 1000 : 100);
+      };
+      touch();
+      this.watcherWith(idle.signal)
+        .watch(
+          path,
+          { allowWatchBookmarks: this.watchBookmarks, timeoutSeconds },
+          (type, object) => {
+            touch();
+            if (type === "ADDED" || type === "MODIFIED" || type === "DELETED") {
+              onEvent({ type, object: { ...object, apiVersion: kind.apiVersion, kind: kind.kind } });
+            }
+          },
+          (err) => {
+            if (stopped) return;
+            if (silent) {
+              onError?.(
+                new KubeNetworkFailure(
+                  `the watch of ${this.server}${path} sent nothing for ${formatMs(idleMs)}; opening it again`,
+                ).plain(),
+              );
+            } else if (err) onError?.(watchFailure(err, `${this.server}${path}`, this.server));
+            again(Boolean(err) || silent);
+          },
+        )
+        .catch((e: unknown) => {
+          onError?.(toFailure(e, this.server));
+          again(true);
+        });
     };
-    await start();
+    start();
     return () => {
       stopped = true;
+      clearTimeout(timer);
       current?.abort();
     };
   }

@@ -79,13 +79,13 @@ describe("apply against the fake API server", () => {
     );
     const refused = await applyEnvironment(target, request(stack, { prune: true }), fastDeps());
     expect(refused.problems.map((p) => p.message).join("\n")).toContain(
-      "--allow-destructive Namespace//extra",
+      "--allow-destructive Namespace/extra",
     );
     expect(summarize(refused.objects).pruned).toBe(0);
     expect(await target.get({ group: "", version: "v1", kind: "Namespace", name: "extra" })).toBeDefined();
     const allowed = await applyEnvironment(
       target,
-      request(stack, { prune: true, allowDestructive: new Set(["Namespace//extra"]) }),
+      request(stack, { prune: true, allowDestructive: new Set(["Namespace/extra"]) }),
       fastDeps(),
     );
     expect(summarize(allowed.objects).pruned).toBe(1);

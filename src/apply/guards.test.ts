@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { configMap, namespace } from "../testing/apply/objects.ts";
-import { PruneRefusal, parseAllowDestructive, planPrune } from "./prune.ts";
+import { formatRefusal, PruneRefusal, parseAllowDestructive, planPrune } from "./prune.ts";
 import { buildEnvironmentSecrets } from "./secrets.ts";
 
 const members = [namespace("staging"), ...Array.from({ length: 8 }, (_, i) => configMap("staging", `c${i}`))];
@@ -32,12 +32,36 @@ describe("prune guards", () => {
     expect(planPrune(members, all, new Set(["PersistentVolumeClaim/staging/data"])).refusals).toEqual([]);
   });
 
-  test("--allow-destructive takes KIND/NS/NAME or KIND/NAME", () => {
-    expect(parseAllowDestructive("Namespace/staging")).toBe("Namespace//staging");
+  test("--allow-destructive takes KIND/NS/NAME or KIND/NAME, and KIND//NAME as KIND/NAME", () => {
+    expect(parseAllowDestructive("Namespace/staging")).toBe("Namespace/staging");
+    expect(parseAllowDestructive("Namespace//staging")).toBe("Namespace/staging");
     expect(parseAllowDestructive("PersistentVolumeClaim/staging/data")).toBe(
       "PersistentVolumeClaim/staging/data",
     );
     expect(() => parseAllowDestructive("Namespace")).toThrow("KIND/NS/NAME");
+  });
+
+  test("the refusal names cluster-scoped objects KIND/NAME and namespaced ones KIND/NS/NAME, as the README does", () => {
+    const ns = { apiVersion: "v1", kind: "Namespace", metadata: { name: "infrastructure" } };
+    const claim = {
+      apiVersion: "v1",
+      kind: "PersistentVolumeClaim",
+      metadata: { name: "data", namespace: "staging" },
+    };
+    const plan = planPrune(members, [...members, ns, claim], new Set());
+    const hint = plan.refusals.map(formatRefusal).join("\n");
+    expect(hint).toContain(
+      "--allow-destructive Namespace/infrastructure --allow-destructive PersistentVolumeClaim/staging/data",
+    );
+    expect(hint).not.toContain("//");
+    // Both spellings the user may type lift the guard.
+    for (const spelling of ["Namespace/infrastructure", "Namespace//infrastructure"]) {
+      const allow = new Set([
+        parseAllowDestructive(spelling),
+        parseAllowDestructive("PersistentVolumeClaim/staging/data"),
+      ]);
+      expect(planPrune(members, [...members, ns, claim], allow).refusals).toEqual([]);
+    }
   });
 });
 

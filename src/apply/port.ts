@@ -33,9 +33,15 @@ export interface ApplyTarget {
   delete(ref: ObjectRef, options: { readonly dryRun: boolean }): Promise<void>;
   /**
    * Streams changes of a kind in a namespace until the returned function is called. Targets
-   * with nothing to wait for (a folder) leave this out.
+   * with nothing to wait for (a folder) leave this out. A target that reopens broken streams
+   * itself may report why they broke through `onError`.
    */
-  watch?(kind: KindRef, namespace: string | undefined, onEvent: (e: WatchEvent) => void): Promise<() => void>;
+  watch?(
+    kind: KindRef,
+    namespace: string | undefined,
+    onEvent: (e: WatchEvent) => void,
+    onError?: (e: Error) => void,
+  ): Promise<() => void>;
   /** Makes the writes durable, for targets that stage them (a folder is replaced whole). */
   commit?(): Promise<void>;
 }

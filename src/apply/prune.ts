@@ -10,15 +10,16 @@ export const destructiveKinds: ReadonlySet<string> = new Set([
 /** The share of the inventory one run may delete without naming each object. */
 export const maxPruneShare = 0.25;
 
-/** `KIND/NS/NAME` (or `KIND//NAME` and `KIND/NAME` for cluster-scoped objects), as `--allow-destructive` takes it. */
+/** `KIND/NS/NAME`, or `KIND/NAME` for a cluster-scoped object: how the prune hint names it. */
 export function destructiveRefOf(r: ObjectRef): string {
-  return `${r.kind}/${r.namespace ?? ""}/${r.name}`;
+  return r.namespace ? `${r.kind}/${r.namespace}/${r.name}` : `${r.kind}/${r.name}`;
 }
 
+/** An `--allow-destructive` value in the form `destructiveRefOf` gives; `KIND//NAME` is taken for `KIND/NAME`. */
 export function parseAllowDestructive(value: string): string {
   const parts = value.split("/");
-  if (parts.length === 2 && parts[0] && parts[1]) return `${parts[0]}//${parts[1]}`;
-  if (parts.length === 3 && parts[0] && parts[2]) return value;
+  if (parts.length === 2 && parts[0] && parts[1]) return value;
+  if (parts.length === 3 && parts[0] && parts[2]) return parts[1] ? value : `${parts[0]}/${parts[2]}`;
   throw new Error(`"${value}" is not KIND/NS/NAME (or KIND/NAME for a cluster-scoped object)`);
 }
 

@@ -21,9 +21,14 @@ function progressLine(objects: readonly KubeObject[], verdicts: ReadonlyMap<stri
     .join(" · ");
 }
 
+/** One watch per kind and namespace. */
+const groupOf = (o: KubeObject) => `${o.apiVersion}/${o.kind}/${o.metadata.namespace ?? ""}`;
+
 /**
- * Watches the objects until all are ready, one has failed (a Deployment past its progress
- * deadline fails at once), or the deadline passes. Returns the last verdict of each.
+ * Watches the objects until each has its own final verdict (ready, or failed: a Deployment
+ * past its progress deadline fails at once) or the deadline passes. One failed rollout does
+ * not end the wait for the others. Returns the last verdict of each: `progressing` only when
+ * the deadline passed first.
  */
 export async function waitForRollouts(
   target: ApplyTarget,
@@ -37,33 +42,49 @@ export async function waitForRollouts(
   for (const key of wanted)
     verdicts.set(key, { state: Readiness.Progressing, progress: "…", message: "not seen yet" });
   let line = "";
-  const settled = () => {
-    const all = [...verdicts.values()];
-    return all.some((v) => v.state === Readiness.Failed) || all.every((v) => v.state === Readiness.Ready);
-  };
+  const settled = () => [...verdicts.values()].every((v) => v.state !== Readiness.Progressing);
   const groups = new Map<string, KubeObject>();
-  for (const o of objects) groups.set(`${o.apiVersion}/${o.kind}/${o.metadata.namespace ?? ""}`, o);
+  for (const o of objects) groups.set(groupOf(o), o);
   const stops: (() => void)[] = [];
+  // Why each group's watch last broke, until it reports again: said when the deadline passes.
+  const broken = new Map<string, Error>();
   try {
-    for (const o of groups.values()) {
+    for (const [group, o] of groups) {
+      const onError = (e: Error) => broken.set(group, e);
       stops.push(
-        await target.watch({ apiVersion: o.apiVersion, kind: o.kind }, o.metadata.namespace, (e) => {
-          const key = refKey(
-            refOf({ ...e.object, apiVersion: e.object.apiVersion ?? o.apiVersion, kind: o.kind }),
-          );
-          if (!wanted.has(key) || e.type === "DELETED") return;
-          verdicts.set(key, verdictOf({ ...e.object, kind: o.kind }));
-          const next = progressLine(objects, verdicts);
-          if (next !== line) {
-            line = next;
-            deps.progress(line);
-          }
-        }),
+        await target.watch(
+          { apiVersion: o.apiVersion, kind: o.kind },
+          o.metadata.namespace,
+          (e) => {
+            broken.delete(group);
+            const key = refKey(
+              refOf({ ...e.object, apiVersion: e.object.apiVersion ?? o.apiVersion, kind: o.kind }),
+            );
+            if (!wanted.has(key) || e.type === "DELETED") return;
+            // A failed rollout stays failed: its verdict is final, like kubectl's rollout status.
+            if (verdicts.get(key)?.state === Readiness.Failed) return;
+            verdicts.set(key, verdictOf({ ...e.object, kind: o.kind }));
+            const next = progressLine(objects, verdicts);
+            if (next !== line) {
+              line = next;
+              deps.progress(line);
+            }
+          },
+          onError,
+        ),
       );
     }
     while (!settled() && deps.now() < deadline) await deps.sleep(Math.min(tickMs, deadline - deps.now()));
   } finally {
     for (const stop of stops) stop();
+  }
+  for (const o of objects) {
+    const key = refKey(refOf(o));
+    const v = verdicts.get(key);
+    const e = broken.get(groupOf(o));
+    if (v?.state === Readiness.Progressing && e) {
+      verdicts.set(key, { ...v, message: `${v.message ?? "no news"}; the watch failed: ${e.message}` });
+    }
   }
   return verdicts;
 }

@@ -50,11 +50,13 @@ function deployment(o: KubeObject): Verdict {
   const available = num(status.availableReplicas);
   const total = num(status.replicas);
   const progress = `${available}/${want}`;
+  // Until the controller has observed this generation, the status (conditions and counts alike)
+  // still describes the previous rollout: an old ProgressDeadlineExceeded is not this one's failure.
+  if (observed < generation) return waiting(progress, "waiting for the controller to observe the change");
   const stuck = conditions.find((c) => c.type === "Progressing" && c.reason === "ProgressDeadlineExceeded");
-  if (observed >= generation && stuck) {
+  if (stuck) {
     return { state: Readiness.Failed, progress, message: stuck.message ?? "progress deadline exceeded" };
   }
-  if (observed < generation) return waiting(progress, "waiting for the controller to observe the change");
   if (updated < want) return waiting(progress, `${updated} of ${want} replicas updated`);
   if (total > updated) return waiting(progress, `${total - updated} old replicas pending termination`);
   if (available < updated) return waiting(progress, `${available} of ${updated} updated replicas available`);

@@ -21,16 +21,11 @@ import { renderChecked } from "../core/render/render-checked.ts";
 import { Fault, Role, type RunningExporter, startExporter } from "../exporter/exporter.ts";
 import { tokenKubeConfig } from "../kube/cluster.ts";
 import { freePort, installPrometheusHint } from "../smoke/demo/local-prometheus.ts";
-import { runFlyby, scratchRepo, writeKubeconfig } from "../testing/cli.ts";
+import { deploySecrets, writeKubeconfig } from "../testing/apply/kubeconfig.ts";
+import { runFlyby, scratchRepo } from "../testing/cli.ts";
 import { FakeKube } from "../testing/fake-kube/server.ts";
 
 if (!Bun.which("prometheus")) throw new Error(installPrometheusHint);
-
-const secrets = {
-  GRAFANA_ADMIN_USER: "ops",
-  GRAFANA_ADMIN_PASSWORD: "a-long-unique-grafana-password",
-  FLYBY_RECEIVER_TOKEN: "a-long-unique-receiver-token",
-};
 
 /** Pod IPs by app: all loopback addresses, so the exporters can listen on them. */
 const podIps: Record<string, string> = { "overflying-api": "127.0.0.2", "overflying-worker": "127.0.0.3" };
@@ -99,9 +94,11 @@ beforeAll(async () => {
   const applied = await runFlyby(
     ["apply", "--env", "staging", "--target", "cluster", "--kubeconfig", kubeconfig],
     repo,
-    secrets,
+    deploySecrets,
   );
   if (applied.code !== 0) throw new Error(`flyby apply exited ${applied.code}: ${applied.stderr}`);
+  // The Deployment controller creates the ReplicaSets, then their Pods.
+  fake.controller.reconcile();
   fake.controller.reconcile();
 
   const api = new KubeApplyTarget(tokenKubeConfig(fake.url, fake.adminToken), "fake");

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli } from "../cli/main.ts";
@@ -38,25 +38,4 @@ export function scratchRepo(): string {
   const dir = mkdtempSync(join(tmpdir(), "flyby-test-"));
   cpSync(join(repoRoot, "manifests"), join(dir, "manifests"), { recursive: true });
   return dir;
-}
-
-/** Writes a kubeconfig for one server and bearer token (a fake API server) into `dir`; returns its path. */
-export function writeKubeconfig(
-  dir: string,
-  server: string,
-  token: string,
-  name = "kubeconfig.yaml",
-): string {
-  const path = join(dir, name);
-  writeFileSync(
-    path,
-    `apiVersion: v1
-kind: Config
-clusters: [{name: fake, cluster: {server: "${server}", insecure-skip-tls-verify: true}}]
-users: [{name: admin, user: {token: ${token}}}]
-contexts: [{name: fake, context: {cluster: fake, user: admin}}]
-current-context: fake
-`,
-  );
-  return path;
 }

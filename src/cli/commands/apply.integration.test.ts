@@ -5,20 +5,17 @@ import { KubeApplyTarget } from "../../adapters/kube-target.ts";
 import { Duration } from "../../core/duration.ts";
 import { EnvironmentError } from "../../core/errors.ts";
 import { tokenKubeConfig } from "../../kube/cluster.ts";
+import { applyProduction, deploySecrets, writeKubeconfig } from "../../testing/apply/kubeconfig.ts";
 import { fastDeps } from "../../testing/apply/objects.ts";
-import { runFlyby, scratchRepo, writeKubeconfig } from "../../testing/cli.ts";
+import { runFlyby, scratchRepo } from "../../testing/cli.ts";
 import { FakeKube } from "../../testing/fake-kube/server.ts";
 import { type DeployOptions, type DeployWorld, deploy } from "./apply.ts";
 
-const secrets = {
-  GRAFANA_ADMIN_USER: "ops",
-  GRAFANA_ADMIN_PASSWORD: "a-long-unique-grafana-password",
-  FLYBY_RECEIVER_TOKEN: "a-long-unique-receiver-token",
-};
+const secrets = deploySecrets;
 let fake: FakeKube;
 let repo: string;
 
-const kubeconfigFor = (f: FakeKube): string => writeKubeconfig(repo, f.url, f.adminToken);
+const kubeconfigFor = (f: FakeKube) => writeKubeconfig(repo, f.url, f.adminToken);
 
 beforeEach(() => {
   fake = new FakeKube().start();
@@ -29,22 +26,7 @@ afterEach(async () => {
   rmSync(repo, { recursive: true, force: true });
 });
 
-const apply = (...extra: string[]) =>
-  runFlyby(
-    [
-      "apply",
-      "--env",
-      "production",
-      "--target",
-      "cluster",
-      "--kubeconfig",
-      kubeconfigFor(fake),
-      "--json",
-      ...extra,
-    ],
-    repo,
-    secrets,
-  );
+const apply = (...extra: string[]) => applyProduction(repo, kubeconfigFor(fake), ...extra);
 
 const summaryOf = (stdout: string) => JSON.parse(stdout).summary;
 
@@ -100,7 +82,7 @@ describe("flyby apply --target cluster", () => {
     const refused = await apply("--prune");
     expect(refused.code).toBe(2);
     expect(JSON.parse(refused.stdout).problems[0].message).toContain(
-      "--allow-destructive Namespace//infrastructure",
+      "--allow-destructive Namespace/infrastructure",
     );
     const allowed = await apply("--prune", "--allow-destructive", "Namespace/infrastructure");
     expect(allowed.code).toBe(0);

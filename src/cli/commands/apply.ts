@@ -43,6 +43,8 @@ export interface DeployOptions {
   readonly prune: boolean;
   readonly wait: boolean;
   readonly timeout: Duration;
+  /** How long one request to a cluster may take (default 30 s). */
+  readonly requestTimeout?: Duration;
   readonly dryRun: boolean;
   readonly concurrency: number;
   readonly force: boolean;
@@ -191,6 +193,10 @@ export function prepareDeploy(options: DeployOptions, world: DeployWorld): Prepa
     sha256,
     async run() {
       const targets = await makeTargets();
+      if (options.requestTimeout) {
+        for (const t of targets)
+          if (t instanceof KubeApplyTarget) t.setRequestTimeout(options.requestTimeout.milliseconds);
+      }
       const reports = await Promise.all(
         targets.map((t) =>
           applyEnvironment(t, request, {
@@ -228,6 +234,8 @@ export function optionsOf(ctx: CommandContext): DeployOptions {
     const v = ctx.options[name];
     return Array.isArray(v) ? v : typeof v === "string" ? [v] : [];
   };
+  const requestTimeout = Duration.parse(stringOption(ctx, "request-timeout") ?? "30s", "--request-timeout");
+  if (requestTimeout.milliseconds <= 0) throw new UsageError("--request-timeout must be longer than 0s");
   const kubeconfig = stringOption(ctx, "kubeconfig");
   const context = stringOption(ctx, "context");
   return {
@@ -239,6 +247,7 @@ export function optionsOf(ctx: CommandContext): DeployOptions {
     prune: flag(ctx, "prune"),
     wait: flag(ctx, "wait"),
     timeout: Duration.parse(stringOption(ctx, "timeout") ?? "5m", "--timeout"),
+    requestTimeout,
     dryRun: flag(ctx, "dry-run"),
     concurrency,
     force: flag(ctx, "force-conflicts"),
@@ -283,7 +292,7 @@ export const applyCommand: Command = {
   name: "apply",
   summary: "Server-side apply an environment in stages, prune by inventory, wait for rollouts",
   synopsis:
-    "apply --env E --target dir:PATH|cluster [--kubeconfig P] [--context C] [--gke projects/P/locations/L/clusters/C] [--prune] [--wait] [--timeout D] [--dry-run] [--concurrency N] [--force-conflicts] [--allow-destructive REF]...",
+    "apply --env E --target dir:PATH|cluster [--kubeconfig P] [--context C] [--gke projects/P/locations/L/clusters/C] [--prune] [--wait] [--timeout D] [--request-timeout D] [--dry-run] [--concurrency N] [--force-conflicts] [--allow-destructive REF]...",
   details: `
 Applies the rendered environment with server-side apply (field manager flyby), stage by stage:
 CRDs (waited until Established), Namespaces, RBAC, ServiceAccounts/ConfigMaps/Secrets/PVCs,
@@ -299,7 +308,13 @@ the ConfigMap flyby-applyset-<env> in the app namespace records the inventory.
 --prune deletes inventory objects no longer rendered. It refuses an empty render, deleting
 more than 25% of the inventory, and deleting a Namespace, PVC or CRD, unless each object is
 named: --allow-destructive KIND/NS/NAME (KIND/NAME when cluster-scoped).
---wait follows Deployments, StatefulSets, DaemonSets and PVCs until ready or --timeout (5m).
+--wait follows Deployments, StatefulSets, DaemonSets and PVCs until each is ready or has
+failed (a Deployment past its progress deadline), or until --timeout (5m). One failed rollout
+does not stop the wait for the others; a status the controller has not observed yet (an old
+ProgressDeadlineExceeded right after a new image) does not count.
+--request-timeout D bounds every request to the cluster (default 30s; named as kubectl names it): a server
+that does not answer in time fails the run with exit 3, naming its URL. A watch that sends
+nothing for 60s is dropped and opened again.
 Secret grafana-admin is built from GRAFANA_ADMIN_USER and GRAFANA_ADMIN_PASSWORD, and
 alertmanager-secrets from FLYBY_RECEIVER_TOKEN (16+ characters, no well-known default), when a
 rendered workload reads them; values never print.
@@ -320,6 +335,11 @@ Exit codes: 0 applied, 1 a conflict or failed rollout, 2 bad input or a refused 
     prune: { type: "boolean", description: "delete inventory objects that are no longer rendered" },
     wait: { type: "boolean", description: "wait for rollouts" },
     timeout: { type: "string", valueName: "D", description: "how long --wait waits (default 5m)" },
+    "request-timeout": {
+      type: "string",
+      valueName: "D",
+      description: "how long one request to the cluster may take (default 30s)",
+    },
     "dry-run": { type: "boolean", description: "ask the server what would change; write nothing" },
     concurrency: {
       type: "string",

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { InputError } from "../errors.ts";
+import { didYouMean } from "../suggest.ts";
 import { parseUserYaml } from "../yaml/user-yaml.ts";
 import { parseWithSchema } from "./schema-errors.ts";
 import { displayPath, ManifestPaths, type ManifestTree } from "./tree.ts";
@@ -91,7 +92,10 @@ export function loadEnvironments(tree: ManifestTree): Environments {
       const env = all.find((e) => e.name === name);
       if (!env) {
         throw new InputError(
-          `unknown environment "${name}"; ${file} defines: ${all.map((e) => e.name).join(", ")}`,
+          `unknown environment "${name}"${didYouMean(
+            name,
+            all.map((e) => e.name),
+          )}; ${file} defines: ${all.map((e) => e.name).join(", ")}`,
           source.locate(["environments"]),
         );
       }

@@ -6,6 +6,7 @@ import {
   deleteAt,
   describePath,
   type FieldSet,
+  fromPaths,
   leafPaths,
   mergeApplied,
   union,
@@ -430,9 +431,11 @@ export class FakeCluster {
     if (!live) throw notFound(t, String(m.name));
     const changed = changedFields(live, next, t.resource.kind);
     if (leafPaths(changed).length === 0) return live;
+    // Fields the write took away are nobody's any more (unavailableReplicas once all are available, 75).
+    const present = (set: FieldSet) => fromPaths(leafPaths(set).filter((p) => valueAt(next, p).found));
     const entries = ((meta(live).managedFields ?? []) as ManagedFieldsEntry[]).map((e) => ({
       ...e,
-      fieldsV1: without(e.fieldsV1, leafPaths(changed)),
+      fieldsV1: present(without(e.fieldsV1, leafPaths(changed))),
     }));
     const key = entryKey({ manager, operation: "Update", subresource });
     const existing = entries.find((e) => entryKey(e) === key);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { failImagePull, markPodsRunning } from "./kubelet.ts";
 import type { Obj } from "./schema.ts";
 import { FakeKube } from "./server.ts";
 
@@ -42,6 +43,30 @@ function deployment(name: string, replicas: number, progressDeadlineSeconds = 60
 }
 
 const status = async (name: string) => (await request("GET", `${base}/${name}`)).body.status as Obj;
+const reconcile = (passes: number) => {
+  for (let i = 0; i < passes; i++) fake.controller.reconcile();
+};
+const waitingOf = (pod: Obj) => {
+  const first = (((pod.status as Obj).containerStatuses ?? []) as Obj[])[0] ?? {};
+  return ((first.state ?? {}) as Obj).waiting as Obj | undefined;
+};
+/** spec.replicas of each ReplicaSet of an app, by revision. */
+const replicasByRevision = async (app: string) => {
+  const sets = (await request("GET", `/apis/apps/v1/namespaces/apps/replicasets?labelSelector=app%3D${app}`))
+    .body.items as Obj[];
+  return Object.fromEntries(
+    sets.map((rs) => [
+      ((rs.metadata as Obj).annotations as Obj)["deployment.kubernetes.io/revision"],
+      (rs.spec as Obj).replicas,
+    ]),
+  );
+};
+const withImage = (d: Obj, image: string): Obj => {
+  const next = structuredClone(d);
+  const containers = (((next.spec as Obj).template as Obj).spec as Obj).containers as Obj[];
+  containers[0] = { ...containers[0], image };
+  return next;
+};
 const condition = (s: Obj, type: string) => ((s.conditions ?? []) as Obj[]).find((c) => c.type === type);
 
 beforeAll(async () => {
@@ -60,15 +85,29 @@ describe("the simulated controller, driven by the test", () => {
   test("a `ready` rollout becomes Available with NewReplicaSetAvailable", async () => {
     fake.controller.setRollout("apps", "web", "ready");
     expect((await request("PATCH", `${base}/web?fieldManager=flyby`, deployment("web", 3))).status).toBe(201);
+    // First pass: the ReplicaSet and NewReplicaSetCreated; the Pods come at the next pass.
+    fake.controller.reconcile();
+    expect(condition(await status("web"), "Progressing")?.reason).toBe("NewReplicaSetCreated");
+    expect(condition(await status("web"), "Available")?.status).toBe("False");
     fake.controller.reconcile();
     const s = await status("web");
     expect(s).toMatchObject({ observedGeneration: 1, replicas: 3, readyReplicas: 3, availableReplicas: 3 });
     expect(condition(s, "Available")?.status).toBe("True");
     expect(condition(s, "Progressing")?.reason).toBe("NewReplicaSetAvailable");
+    // The built-in kubelet wrote the Pods' status, as 76 shows a kubelet does.
+    const pods = (await request("GET", "/api/v1/namespaces/apps/pods?labelSelector=app%3Dweb")).body
+      .items as Obj[];
+    expect(pods.map((p) => (p.status as Obj).podIP)).toEqual(["127.0.0.2", "127.0.0.3", "127.0.0.4"]);
+    const entries = ((pods[0]?.metadata ?? {}) as Obj).managedFields as Obj[];
+    const owners = entries.map((e) => `${e.manager}/${e.subresource ?? ""}`);
+    expect(owners).toEqual(["kube-controller-manager/", "kubelet/status"]);
   });
 
   test("a `pending` rollout passes its progress deadline as time advances", async () => {
     await request("PATCH", `${base}/slow?fieldManager=flyby`, deployment("slow", 2, 10));
+    reconcile(2);
+    expect(condition(await status("slow"), "Progressing")?.reason).toBe("ReplicaSetUpdated");
+    clock += 9_000;
     fake.controller.reconcile();
     expect(condition(await status("slow"), "Progressing")?.reason).toBe("ReplicaSetUpdated");
     clock += 11_000;
@@ -77,27 +116,189 @@ describe("the simulated controller, driven by the test", () => {
     expect(p).toMatchObject({ status: "False", reason: "ProgressDeadlineExceeded" });
   });
 
-  test("a changed template makes a new ReplicaSet and revision", async () => {
-    const next = deployment("web", 3);
-    ((((next.spec as Obj).template as Obj).spec as Obj).containers as Obj[])[0] = {
-      name: "web",
-      image: "nginx:1.27",
-    };
-    await request("PATCH", `${base}/web?fieldManager=flyby`, next);
+  test("a changed template rolls out a new ReplicaSet and revision; the old one is kept at 0", async () => {
+    await request("PATCH", `${base}/web?fieldManager=flyby`, withImage(deployment("web", 3), "nginx:1.27"));
     fake.controller.reconcile();
+    const first = await status("web");
+    expect(condition(first, "Progressing")?.reason).toBe("NewReplicaSetCreated");
+    // maxSurge 25% of 3 rounds up to 1: one new Pod next to the three old ones.
+    expect(first).toMatchObject({ observedGeneration: 2, replicas: 3, availableReplicas: 3 });
+    reconcile(10);
     const web = (await request("GET", `${base}/web`)).body;
     expect((web.metadata as Obj).annotations).toMatchObject({ "deployment.kubernetes.io/revision": "2" });
-    const sets = (await request("GET", "/apis/apps/v1/namespaces/apps/replicasets?labelSelector=app%3Dweb"))
-      .body;
-    expect((sets.items as Obj[]).length).toBe(1);
+    expect(web.status).toMatchObject({ replicas: 3, updatedReplicas: 3, availableReplicas: 3 });
+    expect(condition(web.status as Obj, "Progressing")?.reason).toBe("NewReplicaSetAvailable");
+    expect(await replicasByRevision("web")).toEqual({ "1": 0, "2": 3 });
+  });
+
+  test("going back to an earlier template reuses its ReplicaSet under the next revision", async () => {
+    await request("PATCH", `${base}/web?fieldManager=flyby`, deployment("web", 3));
+    reconcile(10);
+    const web = (await request("GET", `${base}/web`)).body;
+    expect((web.metadata as Obj).annotations).toMatchObject({ "deployment.kubernetes.io/revision": "3" });
+    expect(condition(web.status as Obj, "Progressing")?.reason).toBe("NewReplicaSetAvailable");
+    expect(await replicasByRevision("web")).toEqual({ "2": 0, "3": 3 });
+  });
+
+  test("`kubelet` mode: a Deployment is available only once its Pods' status says Ready", async () => {
+    fake.controller.setRollout("apps", "api", "kubelet");
+    await request("PATCH", `${base}/api?fieldManager=flyby`, deployment("api", 2));
+    reconcile(3);
+    expect(condition(await status("api"), "Available")?.status).toBe("False");
+    const pods = markPodsRunning(fake, "apps", "api");
+    expect(pods.map((p) => (p.status as Obj).phase)).toEqual(["Running", "Running"]);
+    expect(pods.map((p) => (p.status as Obj).podIP)).toEqual(["127.0.0.2", "127.0.0.3"]);
+    fake.controller.reconcile();
+    const s = await status("api");
+    expect(s).toMatchObject({ readyReplicas: 2, availableReplicas: 2 });
+    expect(condition(s, "Progressing")?.reason).toBe("NewReplicaSetAvailable");
+  });
+
+  test("a failed image pull keeps the Deployment unavailable, posts an Event and ends at the deadline", async () => {
+    fake.controller.setRollout("apps", "bad", "kubelet");
+    await request("PATCH", `${base}/bad?fieldManager=flyby`, deployment("bad", 1, 10));
+    reconcile(2);
+    const { pods, events } = failImagePull(fake, "apps", "bad");
+    const pod = pods[0] as Obj;
+    expect(waitingOf(pod)).toMatchObject({ reason: "ImagePullBackOff" });
+    expect(events).toHaveLength(1);
+    const podName = String((pod.metadata as Obj).name);
+    const listed = (
+      await request("GET", `/api/v1/namespaces/apps/events?fieldSelector=involvedObject.name%3D${podName}`)
+    ).body.items as Obj[];
+    expect(listed.map((e) => [e.type, e.reason])).toEqual([["Warning", "Failed"]]);
+    fake.controller.reconcile();
+    expect(condition(await status("bad"), "Available")?.status).toBe("False");
+    clock += 11_000;
+    fake.controller.reconcile();
+    expect(condition(await status("bad"), "Progressing")?.reason).toBe("ProgressDeadlineExceeded");
+  });
+
+  test("`imagePullBackOff` mode: the built-in kubelet fails every pull and posts the Event", async () => {
+    fake.controller.setRollout("apps", "pull", "imagePullBackOff");
+    await request("PATCH", `${base}/pull?fieldManager=flyby`, deployment("pull", 2, 10));
+    reconcile(2);
+    const pods = (await request("GET", "/api/v1/namespaces/apps/pods?labelSelector=app%3Dpull")).body
+      .items as Obj[];
+    expect(pods.map((p) => (p.status as Obj).phase)).toEqual(["Pending", "Pending"]);
+    const reasons = pods.map((p) => waitingOf(p)?.reason);
+    expect(reasons).toEqual(["ImagePullBackOff", "ImagePullBackOff"]);
+    const events = (await request("GET", "/api/v1/namespaces/apps/events")).body.items as Obj[];
+    const about = new Set(pods.map((p) => (p.metadata as Obj).name));
+    expect(events.filter((e) => about.has((e.involvedObject as Obj).name)).map((e) => e.reason)).toEqual([
+      "Failed",
+      "Failed",
+    ]);
+    fake.controller.reconcile();
+    expect(events.length).toBe(
+      ((await request("GET", "/api/v1/namespaces/apps/events")).body.items as Obj[]).length,
+    );
+    clock += 11_000;
+    fake.controller.reconcile();
+    const s = await status("pull");
+    expect(condition(s, "Available")?.status).toBe("False");
+    expect(condition(s, "Progressing")?.reason).toBe("ProgressDeadlineExceeded");
+  });
+
+  test("deadlineScale shortens every progress deadline", async () => {
+    fake.controller.deadlineScale = 0.1;
+    try {
+      await request("PATCH", `${base}/quick?fieldManager=flyby`, deployment("quick", 1, 10));
+      reconcile(2);
+      clock += 900;
+      fake.controller.reconcile();
+      expect(condition(await status("quick"), "Progressing")?.reason).toBe("ReplicaSetUpdated");
+      clock += 200;
+      fake.controller.reconcile();
+      expect(condition(await status("quick"), "Progressing")?.reason).toBe("ProgressDeadlineExceeded");
+    } finally {
+      fake.controller.deadlineScale = 1;
+    }
+  });
+
+  test("observeDelayMs: a new generation shows the old status and conditions until observed (79, 80)", async () => {
+    fake.controller.observeDelayMs = 2000;
+    try {
+      await request(
+        "PATCH",
+        `${base}/slow?fieldManager=flyby`,
+        withImage(deployment("slow", 2, 10), "nginx:2"),
+      );
+      fake.controller.reconcile();
+      clock += 1500;
+      fake.controller.reconcile();
+      const stale = (await request("GET", `${base}/slow`)).body;
+      expect((stale.metadata as Obj).generation).toBe(2);
+      expect((stale.status as Obj).observedGeneration).toBe(1);
+      expect(condition(stale.status as Obj, "Progressing")?.reason).toBe("ProgressDeadlineExceeded");
+      clock += 600;
+      fake.controller.reconcile();
+      const seen = await status("slow");
+      expect(seen.observedGeneration).toBe(2);
+      expect(condition(seen, "Progressing")).toMatchObject({
+        status: "True",
+        reason: "NewReplicaSetCreated",
+      });
+    } finally {
+      fake.controller.observeDelayMs = 0;
+    }
+  });
+
+  test("controller options: a running controller with an observe delay leaves the stale window open", async () => {
+    const timed = new FakeKube({ controller: { defaultMode: "ready", observeDelayMs: 400 } }).start();
+    timed.controller.start(5);
+    try {
+      const call = (method: string, path: string, body?: Obj) =>
+        fetch(new URL(path, timed.url), {
+          method,
+          headers: {
+            Authorization: `Bearer ${timed.adminToken}`,
+            "Content-Type": "application/apply-patch+yaml",
+          },
+          ...(body ? { body: JSON.stringify(body) } : {}),
+        }).then(async (r) => (await r.json()) as Obj);
+      await call("PATCH", "/api/v1/namespaces/apps?fieldManager=flyby", {
+        apiVersion: "v1",
+        kind: "Namespace",
+        metadata: { name: "apps" },
+      });
+      const path = `${base}/web`;
+      await call("PATCH", `${path}?fieldManager=flyby`, deployment("web", 1));
+      const ready = async () => {
+        for (let i = 0; i < 500; i++) {
+          const d = await call("GET", path);
+          const s = (d.status ?? {}) as Obj;
+          const settled = condition(s, "Progressing")?.reason === "NewReplicaSetAvailable";
+          if (s.observedGeneration === (d.metadata as Obj).generation && settled && s.updatedReplicas === 1)
+            return d;
+          await Bun.sleep(10);
+        }
+        throw new Error("never ready");
+      };
+      await ready();
+      const bumped = await call(
+        "PATCH",
+        `${path}?fieldManager=flyby`,
+        withImage(deployment("web", 1), "nginx:2"),
+      );
+      const right = await call("GET", path);
+      expect((bumped.metadata as Obj).generation).toBe(2);
+      expect((right.status as Obj).observedGeneration).toBe(1);
+      expect(condition(right.status as Obj, "Progressing")?.reason).toBe("NewReplicaSetAvailable");
+      const done = await ready();
+      expect(done.status).toMatchObject({ observedGeneration: 2, replicas: 1, availableReplicas: 1 });
+      expect(((done.metadata as Obj).annotations as Obj)["deployment.kubernetes.io/revision"]).toBe("2");
+    } finally {
+      await timed.stop();
+    }
   });
 
   test("LIST pages with limit and continue", async () => {
-    const first = (await request("GET", `${base}?limit=1`)).body;
-    expect((first.items as Obj[]).length).toBe(1);
+    const first = (await request("GET", `${base}?limit=5`)).body;
+    expect((first.items as Obj[]).length).toBe(5);
     const meta = first.metadata as Obj;
     expect(meta.remainingItemCount).toBe(1);
-    const second = (await request("GET", `${base}?limit=1&continue=${meta.continue}`)).body;
+    const second = (await request("GET", `${base}?limit=5&continue=${meta.continue}`)).body;
     expect((second.items as Obj[]).map((i) => (i.metadata as Obj).name)).toEqual(["web"]);
     expect((second.metadata as Obj).continue).toBeUndefined();
   });

@@ -1,15 +1,88 @@
 import { createHash } from "node:crypto";
 import { type FakeCluster, formatTime } from "./cluster.ts";
 import { deepEqual } from "./fieldset.ts";
+import { failPodImagePull, qosClassOf, runningPodStatus, writePodStatus } from "./kubelet.ts";
 import type { ResourceType } from "./resources.ts";
 import type { Obj } from "./schema.ts";
 
 /**
- * How a Deployment's pods behave: `pending` as in the recordings (no scheduler, pods stay
- * Pending, the progress deadline eventually passes), `ready` (pods run and turn Ready), or
- * `failing` (the deadline counts as passed at once).
+ * How a Deployment's Pods behave. In every mode a Deployment becomes available only when its
+ * Pods' status says Ready, as on the recorded cluster.
+ * - `pending`: as recorded (no scheduler, no kubelet): Pods stay Pending and the progress
+ *   deadline passes (75, 77).
+ * - `kubelet`: the same, said out loud: nothing marks the Pods; the test does, through the
+ *   pods/status subresource as a kubelet would (`markPodsRunning`/`failImagePull` in kubelet.ts).
+ * - `ready`: a built-in kubelet marks every Pod Running and Ready (like 76) at its next pass.
+ * - `imagePullBackOff`: a built-in kubelet reports every new Pod's pull as failing (81) and posts
+ *   the Warning Event (82); the Deployment stays unavailable until its deadline passes.
+ * - `failing`: the progress deadline counts as passed at once.
  */
-export type RolloutMode = "pending" | "ready" | "failing";
+export type RolloutMode = "pending" | "kubelet" | "ready" | "imagePullBackOff" | "failing";
+
+/** Tuning of the simulated controller; also settable later on `fake.controller`. */
+export interface FakeControllerOptions {
+  /** Mode of Deployments without their own (`setRollout`). Default `pending`. */
+  readonly defaultMode?: RolloutMode;
+  /**
+   * How long after a spec change (or a creation) the controller ignores the new generation
+   * (default 0). Until then the Deployment shows generation > observedGeneration with the old
+   * status and conditions, as 79 does.
+   */
+  readonly observeDelayMs?: number;
+  /** Multiplies `progressDeadlineSeconds` (default 1): 0.01 turns a 10 s deadline into 100 ms. */
+  readonly deadlineScale?: number;
+}
+
+interface Counts {
+  readonly replicas: number;
+  readonly updatedReplicas: number;
+  readonly readyReplicas: number;
+  readonly availableReplicas: number;
+}
+
+function counts(status: Obj): Counts {
+  const n = (k: string) => Number(status[k] ?? 0);
+  return {
+    replicas: n("replicas"),
+    updatedReplicas: n("updatedReplicas"),
+    readyReplicas: n("readyReplicas"),
+    availableReplicas: n("availableReplicas"),
+  };
+}
+
+function annotations(o: Obj): Record<string, string> {
+  return ((o.metadata as Obj).annotations ?? {}) as Record<string, string>;
+}
+
+function specReplicas(rs: Obj): number {
+  return Number((rs.spec as Obj).replicas ?? 0);
+}
+
+function availableOf(rs: Obj): number {
+  return Number((rs.status as Obj | undefined)?.availableReplicas ?? 0);
+}
+
+function isReady(pod: Obj): boolean {
+  const conditions = ((pod.status as Obj | undefined)?.conditions ?? []) as Obj[];
+  return conditions.some((c) => c.type === "Ready" && c.status === "True");
+}
+
+/** maxSurge (rounded up) and maxUnavailable (rounded down), never both 0. */
+function rollingLimits(spec: Obj, replicas: number): { surge: number; unavailable: number } {
+  const rolling = ((spec.strategy as Obj | undefined)?.rollingUpdate ?? {}) as Obj;
+  const surge = percent(rolling.maxSurge, replicas, true);
+  const unavailable = Math.min(replicas, percent(rolling.maxUnavailable, replicas, false));
+  return { surge, unavailable: surge === 0 && unavailable === 0 ? 1 : unavailable };
+}
+
+/** SetDeploymentCondition: same status and reason change nothing; a new status moves it last. */
+function setCondition(conditions: Obj[], c: Obj): Obj[] {
+  const current = conditions.find((x) => x.type === c.type);
+  if (current && current.status === c.status && current.reason === c.reason) return conditions;
+  const next = { ...c };
+  if (current && current.status === c.status) next.lastTransitionTime = current.lastTransitionTime;
+  return [...conditions.filter((x) => x.type !== c.type), next];
+}
 
 const manager = "kube-controller-manager";
 const safeAlphabet = "bcdfghjklmnpqrstvwxz2456789";
@@ -37,10 +110,25 @@ function percent(value: unknown, replicas: number, roundUp: boolean): number {
  */
 export class FakeController {
   private readonly modes = new Map<string, RolloutMode>();
-  defaultMode: RolloutMode = "pending";
+  defaultMode: RolloutMode;
+  /** See FakeControllerOptions.observeDelayMs. */
+  observeDelayMs: number;
+  /** See FakeControllerOptions.deadlineScale. */
+  deadlineScale: number;
   private timer: ReturnType<typeof setInterval> | undefined;
+  /** When the controller first saw each Deployment's current generation (for observeDelayMs). */
+  private readonly seen = new Map<string, { generation: number; at: number }>();
+  /** The counts each Deployment's progress is measured against (its last reported progress). */
+  private readonly baseline = new Map<string, Counts>();
 
-  constructor(private readonly cluster: FakeCluster) {}
+  constructor(
+    private readonly cluster: FakeCluster,
+    options: FakeControllerOptions = {},
+  ) {
+    this.defaultMode = options.defaultMode ?? "pending";
+    this.observeDelayMs = options.observeDelayMs ?? 0;
+    this.deadlineScale = options.deadlineScale ?? 1;
+  }
 
   /** Sets how the pods of one Deployment behave from now on. */
   setRollout(namespace: string, name: string, mode: RolloutMode): void {
@@ -153,104 +241,269 @@ export class FakeController {
     }
   }
 
-  private deployment(d: Obj): void {
-    const m = meta(d);
-    const ns = String(m.namespace);
-    const name = String(m.name);
+  /**
+   * One pass of the deployment controller, in the order the recordings show (35, 75, 80): a
+   * missing ReplicaSet is created and reported as NewReplicaSetCreated, the ReplicaSets are
+   * scaled for a rolling update, and the status is computed from what the ReplicaSets have
+   * reported so far (their own controller runs at the start of the next pass, so counts lag a
+   * pass, as 16 shows).
+   */
+  private deployment(d0: Obj): void {
+    const m0 = meta(d0);
+    const ns = String(m0.namespace);
+    const name = String(m0.name);
+    const uid = String(m0.uid);
+    const mode = this.modes.get(`${ns}/${name}`) ?? this.defaultMode;
+    const rsType = this.type("apps/v1", "ReplicaSet");
+    const deployType = this.type("apps/v1", "Deployment");
+    for (const rs of this.cluster.list(rsType, ns, null).filter((rs) => this.ownedBy(rs, d0))) {
+      this.replicaSet(rs, mode);
+    }
+    let d = this.cluster.find(deployType, ns, name);
+    if (!d) return;
+    const generation = Number(meta(d).generation ?? 1);
+    const observed = (d.status as Obj | undefined)?.observedGeneration;
+    if (observed !== generation && this.observeDelayMs > 0) {
+      const seen = this.seen.get(uid);
+      const now = this.cluster.now().getTime();
+      if (seen?.generation !== generation) {
+        this.seen.set(uid, { generation, at: now });
+        return;
+      }
+      if (now - seen.at < this.observeDelayMs) return;
+    }
     const spec = d.spec as Obj;
     const replicas = Number(spec.replicas ?? 1);
-    const template = spec.template as Obj;
-    const hash = hashName(template, 9);
+    const hash = hashName(spec.template, 10);
     const rsName = `${name}-${hash}`;
-    const rsType = this.type("apps/v1", "ReplicaSet");
-    const existing = this.cluster.list(rsType, ns, null).filter((rs) => this.ownedBy(rs, d));
-    const revisions = existing.map((rs) =>
-      Number((meta(rs).annotations as Obj | undefined)?.["deployment.kubernetes.io/revision"] ?? 0),
-    );
-    const current = existing.find((rs) => meta(rs).name === rsName);
-    const revision = current
-      ? String((meta(current).annotations as Obj)["deployment.kubernetes.io/revision"])
-      : String(Math.max(0, ...revisions) + 1);
-    const mode = this.modes.get(`${ns}/${name}`) ?? this.defaultMode;
-    const rs = current ?? this.createReplicaSet(d, rsName, hash, revision, replicas);
-    for (const old of existing) {
-      if (meta(old).name !== rsName) this.cluster.remove(rsType, ns, String(meta(old).name));
+    const { surge, unavailable } = rollingLimits(spec, replicas);
+    const owned = () => this.cluster.list(rsType, ns, null).filter((rs) => this.ownedBy(rs, d0));
+    let sets = owned();
+    let current = sets.find((rs) => meta(rs).name === rsName);
+    if (!current) {
+      const revisions = sets.map((rs) => Number(annotations(rs)["deployment.kubernetes.io/revision"] ?? 0));
+      const revision = String(Math.max(0, ...revisions) + 1);
+      const total = sets.reduce((n, rs) => n + specReplicas(rs), 0);
+      const start = total === 0 ? replicas : Math.max(0, Math.min(replicas, replicas + surge - total));
+      current = this.createReplicaSet(d, rsName, hash, revision, start, surge);
+      const next = structuredClone(d);
+      meta(next).annotations = { ...annotations(d), "deployment.kubernetes.io/revision": revision };
+      const status = structuredClone((d.status ?? {}) as Obj);
+      status.conditions = setCondition(
+        (status.conditions ?? []) as Obj[],
+        this.condition("Progressing", "True", "NewReplicaSetCreated", `Created new replica set "${rsName}"`),
+      );
+      next.status = status;
+      this.baseline.set(uid, counts(status));
+      d = this.cluster.write(deployType, next, manager, "status");
+      sets = owned();
+    } else {
+      // A template seen before (a rollback): its ReplicaSet comes back under the next revision.
+      const revisionOf = (rs: Obj) => Number(annotations(rs)["deployment.kubernetes.io/revision"] ?? 0);
+      const newest = Math.max(0, ...sets.filter((rs) => rs !== current).map(revisionOf));
+      if (revisionOf(current) <= newest) {
+        const revision = String(newest + 1);
+        const rs = structuredClone(current);
+        meta(rs).annotations = { ...annotations(current), "deployment.kubernetes.io/revision": revision };
+        current = this.cluster.write(rsType, rs, manager);
+        sets = owned();
+      }
+      const revision = annotations(current)["deployment.kubernetes.io/revision"];
+      if (revision !== undefined && annotations(d)["deployment.kubernetes.io/revision"] !== revision) {
+        const next = structuredClone(d);
+        meta(next).annotations = { ...annotations(d), "deployment.kubernetes.io/revision": revision };
+        d = this.cluster.write(deployType, next, manager, "status");
+      }
     }
-    // The Deployment's status reports what its ReplicaSet had reported so far, so it lags one pass.
-    const observed = Number((rs.status as Obj | undefined)?.replicas ?? 0);
-    this.scale(rs, replicas, mode);
+    this.rollingUpdate(current, sets, replicas, surge, unavailable);
+    this.syncStatus(d, owned(), rsName, mode);
+  }
 
-    const ready = mode === "ready" ? observed : 0;
-    const time = formatTime(this.cluster.now());
-    const oldStatus = (d.status ?? {}) as Obj;
-    const oldConditions = (oldStatus.conditions ?? []) as Obj[];
-    const condition = (type: string, status: string, reason: string, message: string): Obj => {
-      const prev = oldConditions.find((c) => c.type === type);
-      const same = prev?.status === status && prev?.reason === reason;
-      return {
-        type,
-        status,
-        lastUpdateTime: same && prev?.message === message ? prev.lastUpdateTime : time,
-        lastTransitionTime: prev?.status === status ? prev.lastTransitionTime : time,
-        reason,
-        message,
-      };
+  /** Scales the new ReplicaSet up and the old ones down, within maxSurge and maxUnavailable. */
+  private rollingUpdate(
+    current: Obj,
+    sets: Obj[],
+    replicas: number,
+    surge: number,
+    unavailable: number,
+  ): void {
+    const rsType = this.type("apps/v1", "ReplicaSet");
+    const scale = (rs: Obj, to: number) => {
+      this.cluster.write(rsType, { ...rs, spec: { ...(rs.spec as Obj), replicas: to } }, manager);
     };
-    const previous = oldConditions.find((c) => c.type === "Progressing");
-    const progressingSince = Date.parse(String(previous?.lastUpdateTime ?? time));
-    const deadline = Number(spec.progressDeadlineSeconds ?? 600) * 1000;
-    const alreadyExceeded =
-      previous?.reason === "ProgressDeadlineExceeded" && String(previous.message).includes(`"${rsName}"`);
-    const overdue =
-      mode === "failing" || alreadyExceeded || this.cluster.now().getTime() - progressingSince >= deadline;
-    const progressing =
-      ready === replicas
-        ? condition(
+    const fresh = sets.find((rs) => meta(rs).name === meta(current).name) ?? current;
+    const olds = sets.filter((rs) => rs !== fresh);
+    const total = sets.reduce((n, rs) => n + specReplicas(rs), 0);
+    const want = specReplicas(fresh);
+    if (want > replicas) {
+      scale(fresh, replicas);
+      return;
+    }
+    const up = Math.min(replicas + surge - total, replicas - want);
+    if (up > 0) {
+      // Scaling up ends this sync, as in rolloutRolling; old ReplicaSets shrink at the next one.
+      scale(fresh, want + up);
+      return;
+    }
+    const minAvailable = replicas - unavailable;
+    const newUnavailable = specReplicas(fresh) - availableOf(fresh);
+    let budget = total - minAvailable - newUnavailable;
+    const targets = new Map(olds.map((rs) => [rs, specReplicas(rs)]));
+    for (const rs of olds) {
+      const unhealthy = specReplicas(rs) - availableOf(rs);
+      const down = Math.min(budget, unhealthy);
+      if (down > 0) {
+        targets.set(rs, (targets.get(rs) ?? 0) - down);
+        budget -= down;
+      }
+    }
+    let spare = sets.reduce((n, rs) => n + availableOf(rs), 0) - minAvailable;
+    for (const rs of olds) {
+      const down = Math.min(targets.get(rs) ?? 0, spare);
+      if (down > 0) {
+        targets.set(rs, (targets.get(rs) ?? 0) - down);
+        spare -= down;
+      }
+    }
+    for (const [rs, to] of targets) if (to !== specReplicas(rs)) scale(rs, to);
+  }
+
+  /** calculateStatus and syncRolloutStatus of kube-controller-manager v1.26. */
+  private syncStatus(d: Obj, sets: Obj[], rsName: string, mode: RolloutMode): void {
+    const m = meta(d);
+    const spec = d.spec as Obj;
+    const uid = String(m.uid);
+    const replicas = Number(spec.replicas ?? 1);
+    const { unavailable } = rollingLimits(spec, replicas);
+    const sum = (f: (rs: Obj) => number) => sets.reduce((n, rs) => n + f(rs), 0);
+    const stat = (k: string) => (rs: Obj) => Number((rs.status as Obj | undefined)?.[k] ?? 0);
+    const fresh = sets.find((rs) => meta(rs).name === rsName);
+    const now: Counts = {
+      replicas: sum(stat("replicas")),
+      updatedReplicas: fresh ? stat("replicas")(fresh) : 0,
+      readyReplicas: sum(stat("readyReplicas")),
+      availableReplicas: sum(stat("availableReplicas")),
+    };
+    const unavailableReplicas = Math.max(0, sum(specReplicas) - now.availableReplicas);
+    const old = (d.status ?? {}) as Obj;
+    const status: Obj = { observedGeneration: m.generation };
+    for (const [k, v] of Object.entries({ ...now, unavailableReplicas })) if (v > 0) status[k] = v;
+    let conditions = structuredClone((old.conditions ?? []) as Obj[]);
+    conditions = setCondition(
+      conditions,
+      now.availableReplicas >= replicas - unavailable
+        ? this.condition(
+            "Available",
+            "True",
+            "MinimumReplicasAvailable",
+            "Deployment has minimum availability.",
+          )
+        : this.condition(
+            "Available",
+            "False",
+            "MinimumReplicasUnavailable",
+            "Deployment does not have minimum availability.",
+          ),
+    );
+    const progressing = conditions.find((c) => c.type === "Progressing");
+    const settled = now.replicas === now.updatedReplicas && progressing?.reason === "NewReplicaSetAvailable";
+    const base = this.baseline.get(uid) ?? counts(old);
+    let progressed = false;
+    if (!settled) {
+      const complete =
+        now.updatedReplicas === replicas &&
+        now.replicas === replicas &&
+        now.availableReplicas === replicas &&
+        Number(m.generation) <= Number(status.observedGeneration);
+      const progress =
+        now.updatedReplicas > base.updatedReplicas ||
+        now.replicas - now.updatedReplicas < base.replicas - base.updatedReplicas ||
+        now.readyReplicas > base.readyReplicas ||
+        now.availableReplicas > base.availableReplicas;
+      if (complete) {
+        conditions = setCondition(
+          conditions,
+          this.condition(
             "Progressing",
             "True",
             "NewReplicaSetAvailable",
             `ReplicaSet "${rsName}" has successfully progressed.`,
-          )
-        : overdue && oldConditions.length > 0
-          ? condition(
-              "Progressing",
-              "False",
-              "ProgressDeadlineExceeded",
-              `ReplicaSet "${rsName}" has timed out progressing.`,
-            )
-          : condition("Progressing", "True", "ReplicaSetUpdated", `ReplicaSet "${rsName}" is progressing.`);
-    const maxUnavailable = percent(
-      (spec.strategy as Obj | undefined)?.rollingUpdate &&
-        ((spec.strategy as Obj).rollingUpdate as Obj).maxUnavailable,
-      replicas,
-      false,
+          ),
+        );
+      } else if (progress) {
+        const c = this.condition(
+          "Progressing",
+          "True",
+          "ReplicaSetUpdated",
+          `ReplicaSet "${rsName}" is progressing.`,
+        );
+        if (progressing?.status === "True") c.lastTransitionTime = progressing.lastTransitionTime;
+        conditions = [...conditions.filter((x) => x.type !== "Progressing"), c];
+        progressed = true;
+      } else if (this.timedOut(progressing, spec, mode)) {
+        conditions = setCondition(
+          conditions,
+          this.condition(
+            "Progressing",
+            "False",
+            "ProgressDeadlineExceeded",
+            `ReplicaSet "${rsName}" has timed out progressing.`,
+          ),
+        );
+      }
+    }
+    status.conditions = conditions;
+    const changedProgress = !deepEqual(
+      conditions.find((c) => c.type === "Progressing"),
+      progressing,
     );
-    const available = ready >= replicas - maxUnavailable;
-    const status: Obj = {
-      observedGeneration: m.generation,
-      replicas: observed,
-      updatedReplicas: observed,
-      ...(ready > 0 ? { readyReplicas: ready, availableReplicas: ready } : {}),
-      ...(replicas - ready > 0 ? { unavailableReplicas: replicas - ready } : {}),
-      conditions: [
-        available
-          ? condition("Available", "True", "MinimumReplicasAvailable", "Deployment has minimum availability.")
-          : condition(
-              "Available",
-              "False",
-              "MinimumReplicasUnavailable",
-              "Deployment does not have minimum availability.",
-            ),
-        progressing,
-      ],
-    };
-    const next = structuredClone(d);
-    meta(next).annotations = {
-      ...(m.annotations as Obj | undefined),
-      "deployment.kubernetes.io/revision": revision,
-    };
-    next.status = status;
-    if (!deepEqual(next, d)) this.cluster.write(this.type("apps/v1", "Deployment"), next, manager, "status");
+    if (progressed || changedProgress) this.baseline.set(uid, now);
+    if (deepEqual(status, old)) return;
+    this.cluster.write(this.type("apps/v1", "Deployment"), { ...d, status }, manager, "status");
+  }
+
+  private timedOut(progressing: Obj | undefined, spec: Obj, mode: RolloutMode): boolean {
+    if (!progressing || progressing.reason === "NewReplicaSetAvailable") return false;
+    if (progressing.reason === "ProgressDeadlineExceeded" || mode === "failing") return true;
+    const from = Date.parse(String(progressing.lastUpdateTime));
+    const deadline = Number(spec.progressDeadlineSeconds ?? 600) * 1000 * this.deadlineScale;
+    return from + deadline < this.cluster.now().getTime();
+  }
+
+  private condition(type: string, status: string, reason: string, message: string): Obj {
+    const time = formatTime(this.cluster.now());
+    return { type, status, lastUpdateTime: time, lastTransitionTime: time, reason, message };
+  }
+
+  /** The ReplicaSet controller and, in `ready` mode, the kubelet: Pods to spec, then the status. */
+  private replicaSet(rs: Obj, mode: RolloutMode): void {
+    const rsType = this.type("apps/v1", "ReplicaSet");
+    const podType = this.type("v1", "Pod");
+    const m = meta(rs);
+    const ns = String(m.namespace);
+    this.ensurePods(ns, String(m.name), specReplicas(rs));
+    const live = this.cluster.find(rsType, ns, String(m.name));
+    if (!live) return;
+    let pods = this.cluster.list(podType, ns, null).filter((p) => this.ownedBy(p, live));
+    if (mode === "ready") {
+      pods = pods.map((p, i) =>
+        isReady(p)
+          ? p
+          : writePodStatus(this.cluster, p, runningPodStatus(p, this.cluster.now(), `127.0.0.${2 + i}`)),
+      );
+    } else if (mode === "imagePullBackOff") {
+      pods = pods.map((p, i) =>
+        (p.status as Obj | undefined)?.containerStatuses !== undefined
+          ? p
+          : failPodImagePull(this.cluster, p, `127.0.0.${2 + i}`).pod,
+      );
+    }
+    const ready = pods.filter(isReady).length;
+    const status: Obj = { replicas: pods.length, fullyLabeledReplicas: pods.length };
+    if (ready > 0) Object.assign(status, { readyReplicas: ready, availableReplicas: ready });
+    status.observedGeneration = meta(live).generation;
+    if (pods.length === 0) delete status.fullyLabeledReplicas;
+    if (!deepEqual(live.status, status)) this.cluster.write(rsType, { ...live, status }, manager, "status");
   }
 
   private ownedBy(o: Obj, owner: Obj): boolean {
@@ -268,18 +521,21 @@ export class FakeController {
     };
   }
 
-  private createReplicaSet(d: Obj, rsName: string, hash: string, revision: string, replicas: number): Obj {
+  private createReplicaSet(
+    d: Obj,
+    rsName: string,
+    hash: string,
+    revision: string,
+    replicas: number,
+    surge: number,
+  ): Obj {
     const m = meta(d);
     const spec = d.spec as Obj;
+    const desired = Number(spec.replicas ?? 1);
     const template = structuredClone(spec.template) as Obj;
     const tmeta = template.metadata as Obj;
     const labels = { ...(tmeta.labels as Obj | undefined), "pod-template-hash": hash };
     tmeta.labels = labels;
-    const surge = percent(
-      ((spec.strategy as Obj | undefined)?.rollingUpdate as Obj | undefined)?.maxSurge,
-      replicas,
-      true,
-    );
     const rsType = this.type("apps/v1", "ReplicaSet");
     const rs = this.cluster.insert(
       rsType,
@@ -296,8 +552,8 @@ export class FakeController {
                 ([k]) => k !== "deployment.kubernetes.io/revision",
               ),
             ),
-            "deployment.kubernetes.io/desired-replicas": String(replicas),
-            "deployment.kubernetes.io/max-replicas": String(replicas + surge),
+            "deployment.kubernetes.io/desired-replicas": String(desired),
+            "deployment.kubernetes.io/max-replicas": String(desired + surge),
             "deployment.kubernetes.io/revision": revision,
           },
           ownerReferences: [this.ownerRef(d, "apps/v1", "Deployment")],
@@ -312,34 +568,10 @@ export class FakeController {
       },
       manager,
     );
-    this.ensurePods(
-      String(m.namespace),
-      rsName,
-      replicas,
-      this.modes.get(`${m.namespace}/${m.name}`) ?? this.defaultMode,
-    );
-    return this.cluster.write(
-      rsType,
-      { ...rs, status: { replicas, fullyLabeledReplicas: replicas, observedGeneration: 1 } },
-      manager,
-      "status",
-    );
+    return rs;
   }
 
-  /** Brings a ReplicaSet and its pods to `replicas`, then records that in its status. */
-  private scale(rs: Obj, replicas: number, mode: RolloutMode): void {
-    const rsType = this.type("apps/v1", "ReplicaSet");
-    const m = meta(rs);
-    let live = rs;
-    if ((rs.spec as Obj).replicas !== replicas) {
-      live = this.cluster.write(rsType, { ...rs, spec: { ...(rs.spec as Obj), replicas } }, manager);
-    }
-    this.ensurePods(String(m.namespace), String(m.name), replicas, mode);
-    const status = { replicas, fullyLabeledReplicas: replicas, observedGeneration: meta(live).generation };
-    if (!deepEqual(live.status, status)) this.cluster.write(rsType, { ...live, status }, manager, "status");
-  }
-
-  private ensurePods(namespace: string, rsName: string, replicas: number, mode: RolloutMode): void {
+  private ensurePods(namespace: string, rsName: string, replicas: number): void {
     const rsType = this.type("apps/v1", "ReplicaSet");
     const podType = this.type("v1", "Pod");
     const rs = this.cluster.find(rsType, namespace, rsName);
@@ -382,10 +614,7 @@ export class FakeController {
             enableServiceLinks: true,
             preemptionPolicy: "PreemptLowerPriority",
           },
-          status:
-            mode === "ready"
-              ? { phase: "Running", conditions: [{ type: "Ready", status: "True" }] }
-              : { phase: "Pending", qosClass: "Burstable" },
+          status: { phase: "Pending", qosClass: qosClassOf(tspec) },
         },
         manager,
       );

@@ -56,6 +56,12 @@ export function applyDefaults(obj: Obj, kind: string): void {
       if (spec) spec.volumeMode ??= "Filesystem";
       obj.status ??= { phase: "Pending" };
       return;
+    case "Event":
+      // core/v1 Events written by a kubelet get the events.k8s.io fields zero-valued (82).
+      obj.eventTime ??= null;
+      obj.reportingComponent ??= "";
+      obj.reportingInstance ??= "";
+      return;
     case "CustomResourceDefinition":
       if (spec) spec.conversion ??= { strategy: "None" };
       obj.status ??= {
@@ -94,6 +100,7 @@ function defaultPodSpec(spec: Obj | undefined): void {
 
 function defaultContainer(c: Obj): void {
   for (const p of (c.ports as Obj[] | undefined) ?? []) p.protocol ??= "TCP";
+  c.resources ??= {};
   c.terminationMessagePath ??= "/dev/termination-log";
   c.terminationMessagePolicy ??= "File";
   const image = String(c.image ?? "");

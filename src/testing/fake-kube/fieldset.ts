@@ -68,7 +68,8 @@ export function changedFields(
   const set: FieldSet = {};
   for (const [k, v] of Object.entries(after)) {
     const path = [...names, k];
-    if (isIdentityField(path) || v === null) continue;
+    // A null is owned like any value (lastProbeTime in 76), except the zero creationTimestamp.
+    if (isIdentityField(path) || (v === null && k === "creationTimestamp")) continue;
     const old = before?.[k];
     if (deepEqual(old, v)) continue;
     const created = old === undefined;

@@ -24,6 +24,7 @@ const mapLists: Readonly<Record<string, readonly string[]>> = {
   conditions: ["type"],
   ownerReferences: ["uid"],
   hostAliases: ["ip"],
+  podIPs: ["ip"],
   topologySpreadConstraints: ["topologyKey", "whenUnsatisfiable"],
 };
 
@@ -55,6 +56,7 @@ export function isAtomicMap(names: readonly string[], kind: string): boolean {
   const path = names.join(".");
   if (path === "spec.selector") return selectorOwners.has(kind) || kind === "Service";
   const last = names.at(-1);
+  if (kind === "Event" && path === "involvedObject") return true;
   return last === "ownerReferences" || last === "labelSelector" || last === "namespaceSelector";
 }
 

@@ -1,5 +1,5 @@
 import { type ClusterEvent, FakeCluster } from "./cluster.ts";
-import { FakeController } from "./controller.ts";
+import { FakeController, type FakeControllerOptions } from "./controller.ts";
 import { apiVersionOf, groupOrder, type ResourceType } from "./resources.ts";
 import { isObj, type Obj } from "./schema.ts";
 import { parseFieldSelector, parseLabelSelector } from "./selector.ts";
@@ -49,6 +49,8 @@ export interface FakeKubeOptions {
   readonly watchHistory?: number;
   /** Scales watch `timeoutSeconds`, so tests need not wait whole seconds. */
   readonly watchTimeScale?: number;
+  /** The simulated controller: default rollout mode, observe delay, progress-deadline scale. */
+  readonly controller?: FakeControllerOptions;
 }
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}): Response =>
@@ -168,12 +170,14 @@ function jsonPatch(doc: Obj, ops: readonly JsonPatchOp[]): Obj {
  * ```ts
  * const fake = new FakeKube({ latencyMs: 5 }).start();          // always `await fake.stop()`
  * const kc = tokenKubeConfig(fake.url, fake.adminToken);          // src/kube/cluster.ts
- * fake.controller.setRollout("staging", "api", "ready");          // or "pending" / "failing"
+ * fake.controller.setRollout("staging", "api", "ready");          // or "pending" / "kubelet" / "imagePullBackOff" / "failing"
  * fake.controller.reconcile();                                    // one controller pass, when the test says
+ * markPodsRunning(fake, "staging", "api");                        // kubelet.ts: Pod status as a kubelet writes it
  * fake.requests.filter((r) => r.dryRun).length;                   // what the client sent
  * ```
  * `now` injects the clock (progress deadlines), `tokens`/`authorize` model users and RBAC,
- * `fault` replaces any answer, `watchTimeScale` shortens watch timeouts.
+ * `fault` replaces any answer, `watchTimeScale` shortens watch timeouts, `controller` sets the
+ * rollout mode, the observe delay (the stale-status window of 79) and the deadline scale.
  */
 export class FakeKube {
   readonly cluster: FakeCluster;
@@ -186,7 +190,7 @@ export class FakeKube {
 
   constructor(private readonly options: FakeKubeOptions = {}) {
     this.cluster = new FakeCluster(options.now);
-    this.controller = new FakeController(this.cluster);
+    this.controller = new FakeController(this.cluster, options.controller);
     this.cluster.subscribe((event) => {
       this.history.push({ rv: Number((event.object.metadata as Obj).resourceVersion), event });
       if (this.history.length > (options.watchHistory ?? 5000)) this.history.shift();

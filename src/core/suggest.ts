@@ -1,0 +1,31 @@
+import { distance } from "fastest-levenshtein";
+
+/**
+ * The candidate a mistyped word most likely meant: the nearest by edit distance, if it is
+ * near enough to be a typo (at most a third of the word's length, and at least 1), or the one
+ * candidate the word is a prefix of.
+ */
+export function closestMatch(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const c of candidates) {
+    const d = distance(word, c);
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  if (best !== undefined && bestDistance <= Math.max(1, Math.floor(word.length / 3))) return best;
+  const prefixed = candidates.filter((c) => word.length > 0 && c.startsWith(word));
+  return prefixed.length === 1 ? prefixed[0] : undefined;
+}
+
+/** ` (did you mean "render"?)`, or "" when nothing is close. */
+export function didYouMean(
+  word: string,
+  candidates: readonly string[],
+  quote = (s: string) => `"${s}"`,
+): string {
+  const match = closestMatch(word, candidates);
+  return match === undefined ? "" : ` (did you mean ${quote(match)}?)`;
+}
