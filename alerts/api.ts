@@ -17,19 +17,19 @@ import {
 
 const requests = (status?: string) =>
   metric("http_server_requests_total", status === undefined ? {} : { status: re(status) });
-const prod = { namespace: "production", job: "api", pod: "api-0" } as const;
+const prod = { environment: "production", namespace: "production", job: "api", pod: "api-0" } as const;
 
 export const apiHighErrorRate = alert({
   name: "ApiHighErrorRate",
-  expr: sum(rate(requests("5..").over("5m")), { by: ["namespace"] })
-    .div(sum(rate(requests().over("5m")), { by: ["namespace"] }))
+  expr: sum(rate(requests("5..").over("5m")), { by: ["environment"] })
+    .div(sum(rate(requests().over("5m")), { by: ["environment"] }))
     .gt(0.05),
   for: "5m",
   severity: "critical",
   team: "backend",
-  summary: "API 5xx ratio is {{ $value | humanizePercentage }} in {{ $labels.namespace }}",
+  summary: "API 5xx ratio is {{ $value | humanizePercentage }} in {{ $labels.environment }}",
   description:
-    "More than 5% of API requests in {{ $labels.namespace }} failed with a 5xx status for 5 minutes.",
+    "More than 5% of API requests in {{ $labels.environment }} failed with a 5xx status for 5 minutes.",
   runbook: "api/high-error-rate",
   tests: [
     {
@@ -39,7 +39,7 @@ export const apiHighErrorRate = alert({
         series("http_server_requests_total", { ...prod, status: "200", route: "/jobs" }, "0+540x40"),
       ],
       at: "10m",
-      fires: [{ labels: { namespace: "production" }, value: 0.1 }],
+      fires: [{ labels: { environment: "production" }, value: 0.1 }],
     },
     {
       name: "1% of requests fail",
@@ -57,14 +57,14 @@ export const apiLatencyHigh = alert({
   name: "ApiLatencyHigh",
   expr: histogram_quantile(
     0.95,
-    sum(rate(buckets("http_server_request_duration_seconds").over("5m")), { by: ["namespace", "le"] }),
+    sum(rate(buckets("http_server_request_duration_seconds").over("5m")), { by: ["environment", "le"] }),
   ).gt(1),
   for: "10m",
   severity: "warning",
   team: "backend",
-  summary: "API p95 latency is {{ $value | humanize }}s in {{ $labels.namespace }}",
+  summary: "API p95 latency is {{ $value | humanize }}s in {{ $labels.environment }}",
   description:
-    "The 95th percentile of API request duration in {{ $labels.namespace }} stayed above 1s for 10 minutes.",
+    "The 95th percentile of API request duration in {{ $labels.environment }} stayed above 1s for 10 minutes.",
   runbook: "api/latency-high",
   tests: [
     {
@@ -76,7 +76,7 @@ export const apiLatencyHigh = alert({
         bucketSeries("http_server_request_duration_seconds", { ...prod, le: "+Inf" }, "0+100x80"),
       ],
       at: "16m",
-      fires: [{ labels: { namespace: "production" }, value: 2.41667 }],
+      fires: [{ labels: { environment: "production" }, value: 2.41667 }],
     },
   ],
 });
@@ -85,7 +85,7 @@ export const apiAvailability = slo({
   name: "api_availability",
   alert: "ApiAvailabilityBudgetBurn",
   objective: 0.999,
-  sli: ratioSli({ by: ["namespace"], errors: [requests("5..")], total: [requests()] }),
+  sli: ratioSli({ by: ["environment"], errors: [requests("5..")], total: [requests()] }),
   team: "backend",
   runbook: "api/availability-slo",
   description: "The API answers more 5xx than its 99.9% availability objective allows.",
@@ -98,8 +98,8 @@ export const apiAvailability = slo({
       ],
       at: "40m",
       fires: [
-        { window: "1h", labels: { namespace: "production" } },
-        { window: "6h", labels: { namespace: "production" } },
+        { window: "1h", labels: { environment: "production" } },
+        { window: "6h", labels: { environment: "production" } },
       ],
     },
   ],

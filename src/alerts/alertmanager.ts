@@ -1,5 +1,6 @@
 /** alertmanager.yml from the routes DSL, and routing cases for amtool and for the build check. */
 import type { Finding } from "../core/finding.ts";
+import { environmentLabel } from "../core/labels.ts";
 import {
   type AlertmanagerSpec,
   describeRoute,
@@ -111,14 +112,22 @@ export interface RoutingCase {
   readonly receivers: readonly string[];
 }
 
+/** The values of the environment label alerts may arrive with. */
+export function environmentsOf(spec: AlertmanagerSpec): readonly string[] {
+  return spec.environments ?? spec.namespaces ?? [];
+}
+
 /**
  * The labels an alert is sure to arrive with: its name, its static labels and, when its
- * expression keeps it (raw expressions may), each namespace it can come from.
+ * expression keeps it (raw expressions may), each environment it can come from.
  */
 export function routingLabelSets(spec: AlertmanagerSpec, alert: AlertRule): Record<string, string>[] {
   const base = { ...alert.labels, alertname: alert.name };
-  const keepsNamespace = alert.expr.origin !== undefined || alert.expr.labels.includes("namespace");
-  return keepsNamespace ? spec.namespaces.map((namespace) => ({ ...base, namespace })) : [base];
+  if (alert.labels[environmentLabel] !== undefined) return [base];
+  const keeps = alert.expr.origin !== undefined || alert.expr.labels.includes(environmentLabel);
+  return keeps
+    ? environmentsOf(spec).map((environment) => ({ ...base, [environmentLabel]: environment }))
+    : [base];
 }
 
 export function amtoolCases(spec: AlertmanagerSpec, alerts: readonly AlertRule[]): RoutingCase[] {
@@ -149,7 +158,7 @@ export function unroutedAlerts(spec: AlertmanagerSpec, alerts: readonly AlertRul
         findings.push({
           severity: "error",
           rule: "alert-unrouted",
-          message: `${alert.name}${labels.namespace ? ` in ${labels.namespace}` : ""} reaches no receiver: ${describeRoute(match)} has no integration`,
+          message: `${alert.name}${labels[environmentLabel] ? ` in ${labels[environmentLabel]}` : ""} reaches no receiver: ${describeRoute(match)} has no integration`,
           ...(alert.location ? { location: alert.location } : {}),
           hint: "add a route that matches its labels, or give the receiver a webhook or Slack config",
         });

@@ -1,3 +1,4 @@
+import type { StackFacts } from "../core/catalog/stack.ts";
 import type { Duration } from "../core/duration.ts";
 import { type DurationLike, duration } from "./expr.ts";
 import type { AlertmanagerSpec } from "./routes.ts";
@@ -25,6 +26,16 @@ export interface AlertsDefinition {
   readonly ruleFiles: readonly RuleFile[];
   readonly alertmanager: AlertmanagerSpec;
   readonly deployment: AlertmanagerDeployment;
+}
+
+/**
+ * What `alerts/index.ts` exports as its default: a definition, or a function of the stack's
+ * facts (each environment's values) that returns one, so thresholds and receivers follow the values.
+ */
+export type AlertsModule = AlertsDefinition | ((stack: StackFacts) => AlertsDefinition);
+
+export function resolveDefinition(module: AlertsModule, stack: () => StackFacts): AlertsDefinition {
+  return typeof module === "function" ? module(stack()) : module;
 }
 
 export function defineAlerts(spec: {

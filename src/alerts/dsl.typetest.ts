@@ -5,16 +5,19 @@
 import {
   alert,
   buckets,
+  count,
   deriv,
   histogram_quantile,
   increase,
   latencySli,
+  max,
   metric,
   rate,
   re,
   series,
   sum,
   up,
+  vector,
 } from "./dsl.ts";
 
 // rate() and increase() accept counters only.
@@ -29,13 +32,17 @@ deriv(metric("http_server_requests_total").over("5m"));
 // histogram_quantile() accepts histogram buckets only, with `le` kept.
 histogram_quantile(
   0.95,
-  sum(rate(buckets("http_server_request_duration_seconds").over("5m")), { by: ["le", "route"] }),
+  sum(rate(buckets("http_server_request_duration_seconds").over("5m")), {
+    by: ["environment", "le", "route"],
+  }),
 );
 // @ts-expect-error histogram_quantile() on a counter
 histogram_quantile(0.95, rate(metric("http_server_requests_total").over("5m")));
 // @ts-expect-error histogram_quantile() on a gauge
 histogram_quantile(0.95, metric("overflying_worker_gpu_utilization"));
-const byRoute = sum(rate(buckets("http_server_request_duration_seconds").over("5m")), { by: ["route"] });
+const byRoute = sum(rate(buckets("http_server_request_duration_seconds").over("5m")), {
+  by: ["environment", "route"],
+});
 // @ts-expect-error histogram_quantile() after `le` was aggregated away
 histogram_quantile(0.95, byRoute);
 
@@ -47,13 +54,15 @@ metric("http_server_requests_total", { gpu_id: "0" });
 up({ status: "500" });
 
 // by() and without() accept only labels the vector carries.
-sum(metric("overflying_worker_gpu_temperature_celsius"), { by: ["gpu_id", "pod"] });
+sum(metric("overflying_worker_gpu_temperature_celsius"), { by: ["environment", "gpu_id", "pod"] });
 // @ts-expect-error unknown label in by()
-sum(metric("overflying_worker_gpu_temperature_celsius"), { by: ["route"] });
+sum(metric("overflying_worker_gpu_temperature_celsius"), { by: ["environment", "route"] });
 // @ts-expect-error unknown label in without()
 sum(metric("overflying_worker_gpu_temperature_celsius"), { without: ["status"] });
 // @ts-expect-error a label dropped by an inner by() is gone
-sum(sum(metric("overflying_worker_gpu_temperature_celsius"), { by: ["pod"] }), { by: ["gpu_id"] });
+sum(sum(metric("overflying_worker_gpu_temperature_celsius"), { by: ["environment", "pod"] }), {
+  by: ["environment", "gpu_id"],
+});
 
 // Metric names come from the catalog.
 // @ts-expect-error unknown metric name
@@ -82,7 +91,7 @@ alert({
 });
 alert({
   name: "GpuHot",
-  expr: sum(metric("overflying_worker_gpu_temperature_celsius"), { by: ["pod"] }).gt(90),
+  expr: sum(metric("overflying_worker_gpu_temperature_celsius"), { by: ["environment", "pod"] }).gt(90),
   severity: "critical",
   team: "ml",
   summary: "",
@@ -91,3 +100,18 @@ alert({
   // @ts-expect-error gpu_id was aggregated away
   tests: [{ name: "t", input: [], at: "5m", fires: [{ labels: { gpu_id: "0" } }] }],
 });
+
+// Aggregations keep the environment label: one Prometheus scrapes every environment.
+sum(metric("overflying_worker_gpu_temperature_celsius"), { by: ["environment", "pod"] });
+sum(metric("overflying_worker_gpu_temperature_celsius"), { without: ["gpu_id"] });
+max(metric("prometheus_notifications_alertmanagers_discovered"), { by: ["environment", "instance"] });
+// @ts-expect-error by() drops environment
+sum(metric("overflying_worker_gpu_temperature_celsius"), { by: ["namespace", "pod"] });
+// @ts-expect-error by() drops environment, even in an inner aggregation
+max(count(up().eq(0), { by: ["job"] }), { by: ["job"] });
+// @ts-expect-error without() drops environment
+max(metric("overflying_worker_gpu_temperature_celsius"), { without: ["environment"] });
+// @ts-expect-error an aggregation without grouping drops environment
+count(up().eq(0));
+// A vector without the label (vector(1), the Watchdog) may still be aggregated whole.
+sum(vector(1));

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import defaults from "../../alerts/index.ts";
 import { analyzePromql } from "../core/catalog/promql.ts";
+import { repoAlerts } from "../testing/alerts/stack.ts";
 import { allRules } from "./definition.ts";
 import {
   absent,
@@ -17,6 +17,8 @@ import {
   up,
 } from "./expr.ts";
 import { type PromqlFacts, promqlFacts } from "./promql-facts.ts";
+
+const defaults = repoAlerts();
 
 describe("the DSL emits PromQL", () => {
   test("a ratio of counter rates", () => {
@@ -80,7 +82,8 @@ describe("every default rule", () => {
     test(`${rule.name} re-parses with Prometheus's grammar and selects only catalog series`, () => {
       const analysis = analyzePromql(rule.expr.text);
       expect(analysis.syntaxErrorAt).toBeUndefined();
-      expect(analysis.selectors.length).toBeGreaterThan(0);
+      // Only the Watchdog's vector(1) selects nothing: it fires by design.
+      if (rule.name !== "Watchdog") expect(analysis.selectors.length).toBeGreaterThan(0);
     });
   }
 });

@@ -320,7 +320,7 @@ export function histogram_quantile<L extends string>(
 }
 
 /** Aggregating histogram buckets keeps them buckets only when `le` is kept. */
-type Aggregated<K extends SeriesKind, Kept extends string> = K extends "histogram"
+export type Aggregated<K extends SeriesKind, Kept extends string> = K extends "histogram"
   ? "le" extends Kept
     ? "histogram"
     : "value"
@@ -376,6 +376,11 @@ export function clamp_min<K extends SeriesKind, L extends string>(
   floor: number,
 ): Vector<K, L> {
   return call(v.kind, "clamp_min", v, { suffix: `, ${formatNumber(floor)}` });
+}
+
+/** `vector(n)`: one series with no labels and the value n, at every evaluation. */
+export function vector(n: number): Vector<"value", never> {
+  return new Vector("value", `vector(${formatNumber(n)})`, [], emptyFacts);
 }
 
 /**

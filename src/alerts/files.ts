@@ -1,12 +1,19 @@
 /** The disk side of the alerts commands: loading definitions and writing the build atomically. */
 import { join } from "node:path";
+import { loadManifestTree } from "../adapters/manifest-files.ts";
 import { type OutputRules, writeOutputFolder } from "../adapters/output-folder.ts";
+import { stackFacts } from "../core/catalog/stack.ts";
 import { InputError } from "../core/errors.ts";
-import type { AlertsDefinition } from "./definition.ts";
+import type { GeneratedFile } from "../core/plan/generated.ts";
+import { type AlertsDefinition, type AlertsModule, resolveDefinition } from "./definition.ts";
+import { stackManifest, stackManifestPath } from "./stack-manifest.ts";
 
 export const definitionsEntry = "alerts/index.ts";
 
-/** Imports `alerts/index.ts` under `root`; its default export is the definition. */
+/**
+ * Imports `alerts/index.ts` under `root`; its default export is the definition, or a function
+ * of the stack's facts read from `root/manifests` (every environment's values).
+ */
 export async function loadDefinition(root: string): Promise<AlertsDefinition> {
   const file = join(root, definitionsEntry);
   if (!(await Bun.file(file).exists())) {
@@ -14,8 +21,11 @@ export async function loadDefinition(root: string): Promise<AlertsDefinition> {
       file: definitionsEntry,
     });
   }
-  const mod = (await import(file)) as { default?: Partial<AlertsDefinition> };
-  const def = mod.default;
+  const mod = (await import(file)) as { default?: AlertsModule };
+  const def: Partial<AlertsDefinition> | undefined =
+    mod.default === undefined
+      ? undefined
+      : resolveDefinition(mod.default, () => stackFacts(loadManifestTree(join(root, "manifests"))));
   if (!def || !Array.isArray(def.ruleFiles) || !def.alertmanager || !def.scrapeInterval) {
     throw new InputError("the default export must be defineAlerts({...})", { file: definitionsEntry });
   }
@@ -33,4 +43,23 @@ export async function writeAtomically(
   rules: OutputRules = { display: dir },
 ): Promise<void> {
   writeOutputFolder(dir, files, rules);
+}
+
+/**
+ * The committed files `alerts build` generates, with what it would write today from
+ * `alerts/` and the values: `plan` fails when they differ. None when there is no alerts/.
+ */
+export async function generatedAlertFiles(root: string): Promise<GeneratedFile[]> {
+  if (!(await Bun.file(join(root, definitionsEntry)).exists())) return [];
+  const def = await loadDefinition(root);
+  const committed = Bun.file(join(root, stackManifestPath));
+  return [
+    {
+      path: stackManifestPath,
+      expected: stackManifest(def),
+      actual: (await committed.exists()) ? await committed.text() : undefined,
+      regenerate: "bun run flyby alerts build",
+      sources: "alerts/ and manifests/values/",
+    },
+  ];
 }

@@ -1,12 +1,14 @@
 import { describe, expect, test } from "bun:test";
-import defaults from "../../alerts/index.ts";
 import type { KubeObject } from "../core/kube/object.ts";
 import { definitionWith } from "../testing/alerts/definition.ts";
+import { repoAlerts } from "../testing/alerts/stack.ts";
 import { max, metric } from "./expr.ts";
 import { generate } from "./generate.ts";
 import { receiver, rootRoute } from "./routes.ts";
 import { alert } from "./rules.ts";
 import { series } from "./test-input.ts";
+
+const defaults = repoAlerts();
 
 const hot = alert({
   name: "GpuHot",

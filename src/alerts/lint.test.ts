@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { InputError } from "../core/errors.ts";
 import type { Finding } from "../core/finding.ts";
 import { definitionWith, testReceiver } from "../testing/alerts/definition.ts";
-import { absent, metric, rate, raw, sum, up } from "./expr.ts";
+import { absent, metric, rate, raw, sum, up, vector } from "./expr.ts";
 import { lint } from "./lint.ts";
 import { receiver, rootRoute, route } from "./routes.ts";
 import { type AlertSpec, alert, record } from "./rules.ts";
@@ -27,7 +27,11 @@ function lintOne<L extends string>(spec: Partial<AlertSpec<L>> & Pick<AlertSpec<
 
 describe("lint", () => {
   test("a clean rule has no findings", () => {
-    expect(lintOne({ expr: sum(rate(metric("http_server_requests_total").over("5m"))).gt(1) })).toEqual([]);
+    expect(
+      lintOne({
+        expr: sum(rate(metric("http_server_requests_total").over("5m")), { by: ["environment"] }).gt(1),
+      }),
+    ).toEqual([]);
   });
 
   test("rate range shorter than 4x the scrape interval", () => {
@@ -43,8 +47,9 @@ describe("lint", () => {
   });
 
   test("absent() with a for shorter than 2x the scrape interval", () => {
-    expect(rulesOf(lintOne({ expr: absent(up({ job: "x" })), for: "15s" }))).toEqual(["absent-for"]);
-    expect(lintOne({ expr: absent(up({ job: "x" })), for: "30s" })).toEqual([]);
+    const x = up({ job: "x", environment: "production" });
+    expect(rulesOf(lintOne({ expr: absent(x), for: "15s" }))).toEqual(["absent-for"]);
+    expect(lintOne({ expr: absent(x), for: "30s" })).toEqual([]);
   });
 
   test("an alert expression with no comparison", () => {
@@ -53,7 +58,7 @@ describe("lint", () => {
 
   test("high-cardinality labels in by() and in static labels", () => {
     const f = lintOne({
-      expr: raw("sum by (user_id) (rate(http_server_requests_total[5m])) > 1"),
+      expr: raw("sum by (environment, user_id) (rate(http_server_requests_total[5m])) > 1", ["environment"]),
       labels: { session_id: "x" },
     });
     expect(rulesOf(f)).toEqual(["high-cardinality", "high-cardinality"]);
@@ -61,7 +66,7 @@ describe("lint", () => {
 
   test("templates: unsupported actions and labels the expression drops", () => {
     const f = lintOne({
-      expr: sum(up(), { by: ["job"] }).eq(0),
+      expr: sum(up(), { by: ["environment", "job"] }).eq(0),
       summary: "{{ $labels.pod }} down",
       description: "{{ if $value }}x{{ end }}",
     });
@@ -76,7 +81,7 @@ describe("lint", () => {
       "job:unused:rate5m",
       sum(rate(metric("http_server_requests_total").over("5m")), { by: ["job"] }),
     );
-    const a = alert({ name: "A", ...base, expr: raw("overflying_gpu_temp > 90") });
+    const a = alert({ name: "A", ...base, expr: raw("overflying_gpu_temp > 90", ["environment"]) });
     const f = lint(definitionWith([r, a, a]));
     expect(rulesOf(f)).toEqual(["duplicate", "metric-unknown", "metric-unknown", "record-unused"]);
     expect(f.find((x) => x.rule === "metric-unknown")?.location?.file).toBe(import.meta.path);
@@ -114,5 +119,22 @@ describe("lint", () => {
     expect(f[0]?.message).toBe(
       'A in production reaches no receiver: route.routes[0] {team="platform"} → blackhole has no integration',
     );
+  });
+
+  test("GIVEN an aggregation that drops the environment label THEN an environment-label error", () => {
+    const f = lintOne({ expr: sum(rate(metric("http_server_requests_total").over("5m"))).gt(1) });
+    expect(rulesOf(f)).toEqual(["environment-label"]);
+    expect(f[0]?.message).toBe(
+      "A: the alert would reach Alertmanager without the environment label, which routing and the receiver need",
+    );
+    expect(rulesOf(lintOne({ expr: absent(up({ job: "x" })) }))).toEqual(["environment-label"]);
+    expect(rulesOf(lintOne({ expr: raw("sum(up) > 1") }))).toEqual(["environment-label"]);
+  });
+
+  test("GIVEN the label set statically, or a constant Watchdog expression THEN no finding", () => {
+    expect(lintOne({ expr: absent(up({ job: "x" })), labels: { environment: "staging" } })).toEqual([]);
+    const { for: _, ...noFor } = base;
+    const watchdog = alert({ name: "W", ...noFor, expr: vector(1), labels: { environment: "staging" } });
+    expect(lint(definitionWith([watchdog]))).toEqual([]);
   });
 });

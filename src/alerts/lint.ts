@@ -5,6 +5,7 @@
 import { highCardinalityLabels, resolveSeries, syntheticSeries } from "../core/catalog/metrics.ts";
 import { InputError } from "../core/errors.ts";
 import type { Finding, Severity } from "../core/finding.ts";
+import { environmentLabel } from "../core/labels.ts";
 import type { SourceLocation } from "../core/location.ts";
 import { unroutedAlerts } from "./alertmanager.ts";
 import { type AlertsDefinition, allRules } from "./definition.ts";
@@ -40,7 +41,20 @@ function lintAlert(def: AlertsDefinition, rule: AlertRule, facts: PromqlFacts): 
   const out: Finding[] = [];
   const at = rule.location;
   const scrape = def.scrapeInterval;
-  if (!facts.hasComparison && !facts.usesAbsent) {
+  // A constant expression (the Watchdog's vector(1)) reads no series: it fires by design.
+  const constant = facts.seriesNames.length === 0;
+  if (!rule.labels[environmentLabel] && !rule.expr.labels.includes(environmentLabel)) {
+    out.push(
+      finding(
+        "error",
+        "environment-label",
+        `${rule.name}: the alert would reach Alertmanager without the ${environmentLabel} label, which routing and the receiver need`,
+        at,
+        `keep it in every aggregation (by (${environmentLabel}, …)), pin it in absent()'s selector, or set it as a static label`,
+      ),
+    );
+  }
+  if (!constant && !facts.hasComparison && !facts.usesAbsent) {
     out.push(
       finding(
         "warning",
@@ -50,7 +64,7 @@ function lintAlert(def: AlertsDefinition, rule: AlertRule, facts: PromqlFacts): 
       ),
     );
   }
-  if (!facts.hasRange && (!rule.for || rule.for.milliseconds === 0)) {
+  if (!constant && !facts.hasRange && (!rule.for || rule.for.milliseconds === 0)) {
     out.push(
       finding(
         "warning",

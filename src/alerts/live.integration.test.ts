@@ -8,16 +8,18 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
-import defaults from "../../alerts/index.ts";
 import { gpuOverheating } from "../../alerts/worker.ts";
 import { Duration } from "../core/duration.ts";
 import { type RunningExporter, startExporter } from "../exporter/exporter.ts";
+import { repoAlerts } from "../testing/alerts/stack.ts";
 import { type LoopbackServer, serveLoopback } from "../testing/loopback.ts";
 import { freePort, stopProcess } from "../testing/receiver/processes.ts";
 import { defineAlerts } from "./definition.ts";
 import { writeAtomically } from "./files.ts";
 import { alertmanagerFile, generate, rulesDir } from "./generate.ts";
 import { type Receiver, type Route, receiver } from "./routes.ts";
+
+const defaults = repoAlerts();
 
 interface Delivery {
   readonly authorization: string | null;
@@ -194,7 +196,7 @@ describe("live: GPU at 95 °C", () => {
     const alert = got[0]?.body.alerts.find((a) => a.labels.alertname === "GpuOverheating");
     expect(alert?.status).toBe("firing");
     expect(alert?.labels).toMatchObject({
-      namespace: "production",
+      environment: "production",
       pod: exporter?.pod,
       gpu_id: "0",
       severity: "critical",

@@ -66,7 +66,7 @@ export interface TimeInterval {
   readonly location?: string;
 }
 
-/** Labels routes may match on: those every alert carries, plus `namespace` (the environment) from the series. */
+/** Labels routes may match on: those every alert carries, `environment` first among them. */
 export interface RoutingLabels {
   readonly alertname?: string | Matcher;
   readonly severity?: AlertSeverity | Matcher;
@@ -135,10 +135,12 @@ export interface AlertmanagerSpec {
   readonly route: Route & { readonly receiver: Receiver };
   readonly inhibitions: readonly Inhibition[];
   /**
-   * Values of the `namespace` label alerts arrive with. The stack's environments are its
-   * namespaces (production, staging), and aggregations keep `namespace`, so routes match it.
+   * Values of the `environment` label alerts arrive with (production, staging): the scrape
+   * relabelling sets it on every target and the DSL's aggregations keep it, so routes match it.
    */
-  readonly namespaces: readonly string[];
+  readonly environments?: readonly string[];
+  /** @deprecated the environments, from before alerts carried the `environment` label. */
+  readonly namespaces?: readonly string[];
   readonly resolveTimeout?: Duration;
 }
 

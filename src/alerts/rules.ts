@@ -6,7 +6,13 @@ import type { SourceLocation } from "../core/location.ts";
 import { callSite } from "./call-site.ts";
 import { type DurationLike, duration, Selector, type SeriesKind, selects, type Vector } from "./expr.ts";
 
-export const AlertSeverity = { Critical: "critical", Warning: "warning", Info: "info" } as const;
+/** `none` is for the Watchdog: an alert that fires by design and pages nobody. */
+export const AlertSeverity = {
+  Critical: "critical",
+  Warning: "warning",
+  Info: "info",
+  None: "none",
+} as const;
 export type AlertSeverity = (typeof AlertSeverity)[keyof typeof AlertSeverity];
 
 /** Owners the routing tree knows. */

@@ -3,14 +3,16 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import defaults from "../../alerts/index.ts";
 import { runCli } from "../cli/main.ts";
 import { ExitCode } from "../core/exit-code.ts";
+import { repoAlerts } from "../testing/alerts/stack.ts";
 import type { RoutingCase } from "./alertmanager.ts";
 import { writeAtomically } from "./files.ts";
 import { alertmanagerFile, generate, prometheusAlertingFile } from "./generate.ts";
 import { receiver, rootRoute } from "./routes.ts";
 import { processTools, runTool } from "./tools-process.ts";
+
+const defaults = repoAlerts();
 
 const repo = resolve(import.meta.dir, "../..");
 let dir: string;
@@ -95,7 +97,7 @@ describe("real promtool and amtool", () => {
   test("GIVEN receivers amtool disagrees with THEN the routing case fails", async () => {
     const out = join(dir, "out");
     const cases = JSON.parse(await readFile(join(out, "amtool-routes.json"), "utf8")) as RoutingCase[];
-    const gpu = cases.find((c) => c.alert === "GpuOverheating" && c.labels.namespace === "production");
+    const gpu = cases.find((c) => c.alert === "GpuOverheating" && c.labels.environment === "production");
     expect(gpu?.receivers).toEqual(["flyby-production-page", "flyby-ml"]);
     const tools = processTools(out);
     expect((await tools.routesTest("alertmanager.yml", gpu?.labels ?? {}, ["flyby-ml"])).ok).toBe(false);

@@ -1,6 +1,10 @@
 import { describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { repoRoot, runFlyby } from "../testing/cli.ts";
 import { commands } from "./commands/index.ts";
+import { colorOn } from "./main.ts";
 
 describe("the command-line contract", () => {
   test("flyby --help lists every command; no command at all is a usage error", async () => {
@@ -22,4 +26,88 @@ describe("the command-line contract", () => {
       expect(bad.stderr).toContain("--no-such-flag");
     });
   }
+});
+
+describe("a CLI that helps when you are wrong", () => {
+  test("--version names the version, the commit and Bun", async () => {
+    const run = await runFlyby(["--version"], repoRoot);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(
+      /^flyby \d+\.\d+\.\d+ \(commit (?:[0-9a-f]{7,}|unknown), Bun \d+\.\d+\.\d+\)\n$/,
+    );
+  });
+
+  test("a mistyped command, option or environment gets a suggestion, exit 2", async () => {
+    const command = await runFlyby(["rendr", "--env", "staging"], repoRoot);
+    expect([command.code, command.stderr.split("\n")[0]]).toEqual([
+      2,
+      'flyby: unknown command "rendr" (did you mean "render"?)',
+    ]);
+    const sub = await runFlyby(["alerts", "bild"], repoRoot);
+    expect(sub.stderr).toContain('unknown command "alerts bild" (did you mean "alerts build"?)');
+    const option = await runFlyby(["render", "--evn", "staging"], repoRoot);
+    expect([option.code, option.stderr.split("\n")[0]]).toEqual([
+      2,
+      "flyby render: Unknown option '--evn' (did you mean --env?)",
+    ]);
+    const env = await runFlyby(["render", "--env", "stagign"], repoRoot);
+    expect(env.code).toBe(2);
+    expect(env.stderr).toContain('unknown environment "stagign" (did you mean "staging"?)');
+  });
+
+  test("help works as `help <command>`, `<group> --help` and `<command> --help`", async () => {
+    const help = await runFlyby(["help", "diff"], repoRoot);
+    expect([help.code, help.stdout.split("\n")[0]]).toEqual([
+      0,
+      `Usage: flyby ${commands.find((c) => c.name === "diff")?.synopsis}`,
+    ]);
+    const group = await runFlyby(["alerts", "--help"], repoRoot);
+    expect(group.code).toBe(0);
+    for (const sub of ["alerts build", "alerts check", "alerts test"]) expect(group.stdout).toContain(sub);
+    expect(group.stdout).not.toContain("  render ");
+    expect((await runFlyby(["help", "alerts", "test"], repoRoot)).stdout).toContain(
+      "Usage: flyby alerts test",
+    );
+  });
+
+  test("run from a subfolder, commands find the repository root; --repo DIR names another", async () => {
+    const fromSrc = await runFlyby(["render", "--env", "staging"], join(repoRoot, "src", "cli"));
+    const fromRoot = await runFlyby(["render", "--env", "staging"], repoRoot);
+    expect(fromSrc.code).toBe(0);
+    expect(fromSrc.stdout).toBe(fromRoot.stdout);
+    const elsewhere = mkdtempSync(join(tmpdir(), "flyby-norepo-"));
+    try {
+      const named = await runFlyby(["--repo", repoRoot, "render", "--env", "staging"], elsewhere);
+      expect(named.stdout).toBe(fromRoot.stdout);
+      const missing = await runFlyby(["render", "--env", "staging"], elsewhere);
+      expect(missing.code).toBe(2);
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+
+  test("with --json, an error is one JSON object on stderr with the code and the location", async () => {
+    const run = await runFlyby(["render", "--env", "nope", "--json"], repoRoot);
+    expect(run.code).toBe(2);
+    expect(JSON.parse(run.stderr)).toEqual({
+      error: {
+        code: 2,
+        message: 'unknown environment "nope"; manifests/environments.yaml defines: production, staging',
+        location: "manifests/environments.yaml:4:1",
+      },
+    });
+    const usage = JSON.parse((await runFlyby(["diff", "--json"], repoRoot)).stderr);
+    expect(usage.error.code).toBe(2);
+  });
+
+  test("colour: --no-color and --json win, then FORCE_COLOR, then NO_COLOR and the TTY", () => {
+    const io = (env: Record<string, string>, tty: boolean) => ({ env, stdoutIsTTY: tty });
+    expect(colorOn({}, io({}, true))).toBe(true);
+    expect(colorOn({}, io({}, false))).toBe(false);
+    expect(colorOn({}, io({ FORCE_COLOR: "1" }, false))).toBe(true);
+    expect(colorOn({}, io({ FORCE_COLOR: "0" }, true))).toBe(false);
+    expect(colorOn({}, io({ NO_COLOR: "1" }, true))).toBe(false);
+    expect(colorOn({ "no-color": true }, io({ FORCE_COLOR: "1" }, true))).toBe(false);
+    expect(colorOn({ json: true }, io({ FORCE_COLOR: "1" }, true))).toBe(false);
+  });
 });

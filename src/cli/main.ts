@@ -1,6 +1,12 @@
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { FlybyError, UsageError } from "../core/errors.ts";
+import pkg from "../../package.json" with { type: "json" };
+import { FlybyError, InputError, UsageError } from "../core/errors.ts";
 import { ExitCode } from "../core/exit-code.ts";
+import { formatLocation } from "../core/location.ts";
+import { didYouMean } from "../core/suggest.ts";
 import type { Command, Output } from "./command.ts";
 import { commands } from "./commands/index.ts";
 import { commandHelp, mainHelp } from "./help.ts";
@@ -38,10 +44,10 @@ function parseCommandArgs(cmd: Command, rest: readonly string[]) {
   try {
     parsed = parse();
   } catch (e) {
-    throw new UsageError(
-      (e as Error).message.replace(/\. To specify a positional.*$/s, ""),
-      commandHelp(cmd),
-    );
+    const message = (e as Error).message.replace(/\. To specify a positional.*$/s, "");
+    const unknown = /^Unknown option '--([^']+)'/.exec(message)?.[1];
+    const hint = unknown ? didYouMean(unknown, Object.keys(options), (o) => `--${o}`) : "";
+    throw new UsageError(`${message}${hint}`, commandHelp(cmd));
   }
   // No command takes positional arguments: a stray word is a mistake, not something to ignore.
   const stray = parsed.positionals[0];
@@ -62,51 +68,148 @@ export function parseCommandLine(argv: readonly string[]): {
   return { command: found.command, values: parseCommandArgs(found.command, found.rest).values };
 }
 
+/** Whether output is coloured: `--no-color` and `--json` always win, then FORCE_COLOR, then NO_COLOR and the TTY. */
+export function colorOn(
+  values: { readonly json?: unknown; readonly "no-color"?: unknown },
+  io: Pick<CliIo, "stdoutIsTTY" | "env">,
+): boolean {
+  if (values.json === true || values["no-color"] === true) return false;
+  const force = io.env.FORCE_COLOR;
+  if (force !== undefined && force !== "") return !["0", "false"].includes(force);
+  return io.stdoutIsTTY && !io.env.NO_COLOR;
+}
+
+/** The repository root: the nearest folder at or above `from` that holds manifests/environments.yaml. */
+export function findRepoRoot(from: string): string | undefined {
+  for (let dir = resolve(from); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, "manifests", "environments.yaml"))) return dir;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+/** `flyby 0.1.0 (commit 1a2b3c4, Bun 1.4.5)`. */
+function versionLine(root: string): string {
+  const git = spawnSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root, encoding: "utf8" });
+  const commit = git.status === 0 ? git.stdout.trim() : "unknown";
+  return `flyby ${pkg.version} (commit ${commit}, Bun ${Bun.version})\n`;
+}
+
+/** The commands under a group word, e.g. `alerts` → alerts build, alerts check, alerts test. */
+const groupOf = (word: string | undefined) => commands.filter((c) => c.name.startsWith(`${word} `));
+
+function unknownCommand(word: string): UsageError {
+  const names = [...new Set(commands.map((c) => c.name.split(" ")[0] as string))];
+  return new UsageError(`unknown command "${word}"${didYouMean(word, names)}`, mainHelp(commands));
+}
+
+/** An error as the contract prints it: a sentence, or with --json one object on stderr. */
+function reportError(io: CliIo, json: boolean, prefix: string, e: FlybyError): void {
+  if (json) {
+    const location = e instanceof InputError && e.location ? formatLocation(e.location) : undefined;
+    const message = e instanceof InputError ? e.reason : e.message;
+    io.stderr(
+      `${JSON.stringify({ error: { code: e.exitCode, message, ...(location ? { location } : {}) } })}\n`,
+    );
+    return;
+  }
+  const usage =
+    e instanceof UsageError
+      ? e.usage
+        ? `\n${e.usage}`
+        : prefix === "flyby"
+          ? ""
+          : `Run \`${prefix} --help\`.\n`
+      : "";
+  io.stderr(`${prefix}: ${e.message}\n${usage}`);
+}
+
 /**
  * The one edge of the CLI: runs a command and turns every outcome into the contract's
  * exit code. Nothing else in flyby exits the process or decides an exit code from an error.
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   const args = [...argv];
-  if (args.length === 0 || args[0] === "--help" || args[0] === "-h" || args[0] === "help") {
-    io.stdout(mainHelp(commands));
-    return args.length === 0 ? ExitCode.BadInput : ExitCode.Ok;
+  const json = args.includes("--json");
+  // --repo DIR (or --repo=DIR) anywhere: the repository to work in, instead of the one found above cwd.
+  let repo: string | undefined;
+  const at = args.findIndex((a) => a === "--repo" || a.startsWith("--repo="));
+  if (at >= 0) {
+    const arg = args[at] as string;
+    repo = arg.includes("=") ? arg.slice("--repo=".length) : args[at + 1];
+    args.splice(at, arg.includes("=") ? 1 : 2);
+    if (!repo) {
+      reportError(io, json, "flyby", new UsageError("--repo needs a folder"));
+      return ExitCode.BadInput;
+    }
   }
-  const found = findCommand(args);
+  const cwd = repo ? resolve(io.cwd, repo) : (findRepoRoot(io.cwd) ?? io.cwd);
+  const first = args[0];
+  if (first === "--version" || first === "-V" || first === "version") {
+    io.stdout(versionLine(cwd));
+    return ExitCode.Ok;
+  }
+  if (
+    first === undefined ||
+    first === "--help" ||
+    first === "-h" ||
+    (first === "help" && args.length === 1)
+  ) {
+    io.stdout(mainHelp(commands));
+    return first === undefined ? ExitCode.BadInput : ExitCode.Ok;
+  }
+  const wantsHelp = first === "help";
+  const words = wantsHelp ? args.slice(1) : args;
+  const found = findCommand(words);
   if (!found) {
-    io.stderr(`flyby: unknown command "${args[0]}"\n\n${mainHelp(commands)}`);
+    const group = groupOf(words[0]);
+    if (group.length > 0 && (wantsHelp || words.length === 1 || words[1]?.startsWith("-"))) {
+      const asked = wantsHelp || words.includes("--help") || words.includes("-h");
+      (asked ? io.stdout : io.stderr)(mainHelp(group));
+      return asked ? ExitCode.Ok : ExitCode.BadInput;
+    }
+    const word = group.length > 0 ? `${words[0]} ${words[1]}` : String(words[0]);
+    const error =
+      group.length > 0
+        ? new UsageError(
+            `unknown command "${word}"${didYouMean(
+              word,
+              group.map((c) => c.name),
+            )}`,
+            mainHelp(group),
+          )
+        : unknownCommand(word);
+    reportError(io, json, "flyby", error);
     return ExitCode.BadInput;
   }
   const { command, rest } = found;
+  if (wantsHelp) {
+    io.stdout(commandHelp(command));
+    return ExitCode.Ok;
+  }
   try {
     const parsed = parseCommandArgs(command, rest);
     if (parsed.values.help) {
       io.stdout(commandHelp(command));
       return ExitCode.Ok;
     }
-    const json = parsed.values.json === true;
-    const color = io.stdoutIsTTY && !json && parsed.values["no-color"] !== true && !io.env.NO_COLOR;
+    const color = colorOn(parsed.values, io);
     const out: Output = { color, json, stdoutIsTTY: io.stdoutIsTTY, stdout: io.stdout, stderr: io.stderr };
     return await command.run({
       options: parsed.values,
       positionals: parsed.positionals,
       out,
-      cwd: io.cwd,
+      cwd,
       env: io.env,
     });
   } catch (e) {
-    if (e instanceof UsageError) {
-      io.stderr(
-        `flyby ${command.name}: ${e.message}\n${e.usage ? `\n${e.usage}` : `Run \`flyby ${command.name} --help\`.\n`}`,
-      );
-      return e.exitCode;
-    }
     if (e instanceof FlybyError) {
-      io.stderr(`flyby ${command.name}: ${e.message}\n`);
+      reportError(io, json, `flyby ${command.name}`, e);
       return e.exitCode;
     }
     // Not an expected failure: a bug. Keep the stack so it can be reported.
-    io.stderr(`flyby ${command.name}: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
+    const message = `internal error: ${(e as Error)?.stack ?? String(e)}`;
+    if (json) io.stderr(`${JSON.stringify({ error: { code: ExitCode.EnvironmentFailed, message } })}\n`);
+    else io.stderr(`flyby ${command.name}: ${message}\n`);
     return ExitCode.EnvironmentFailed;
   }
 }

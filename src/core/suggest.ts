@@ -2,7 +2,8 @@ import { distance } from "fastest-levenshtein";
 
 /**
  * The candidate a mistyped word most likely meant: the nearest by edit distance, if it is
- * near enough to be a typo (at most a third of the word's length, and at least 1), or the one
+ * near enough to be a typo (two edits, a swap of two letters counting as two, or a third of
+ * the word's length when that is more, and fewer edits than the word has letters), or the one
  * candidate the word is a prefix of.
  */
 export function closestMatch(word: string, candidates: readonly string[]): string | undefined {
@@ -15,7 +16,8 @@ export function closestMatch(word: string, candidates: readonly string[]): strin
       bestDistance = d;
     }
   }
-  if (best !== undefined && bestDistance <= Math.max(1, Math.floor(word.length / 3))) return best;
+  const near = Math.min(Math.max(2, Math.floor(word.length / 3)), word.length - 1);
+  if (best !== undefined && bestDistance <= near) return best;
   const prefixed = candidates.filter((c) => word.length > 0 && c.startsWith(word));
   return prefixed.length === 1 ? prefixed[0] : undefined;
 }

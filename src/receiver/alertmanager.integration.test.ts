@@ -66,7 +66,9 @@ describe("with a real Alertmanager", () => {
   test("sink failures make Alertmanager retry, and each sink still gets the notification exactly once", async () => {
     slack.failNext(4, 500);
     github.failNext(1, 502);
-    await am1.post([{ labels: { alertname: "RetryMe", env: "production", severity: "critical" }, startsAt }]);
+    await am1.post([
+      { labels: { alertname: "RetryMe", environment: "production", severity: "critical" }, startsAt },
+    ]);
     await eventually("the receiver to answer 200 for RetryMe", () =>
       answers.some((a) => a.group === "RetryMe" && a.status === 200),
     );
@@ -78,7 +80,10 @@ describe("with a real Alertmanager", () => {
   }, 30_000);
 
   test("two Alertmanagers notifying the same group produce one Slack message", async () => {
-    const alert = { labels: { alertname: "PairedAM", env: "production", severity: "warning" }, startsAt };
+    const alert = {
+      labels: { alertname: "PairedAM", environment: "production", severity: "warning" },
+      startsAt,
+    };
     await Promise.all([am1.post([alert]), am2.post([alert])]);
     await eventually(
       "both Alertmanagers to notify",
@@ -91,7 +96,7 @@ describe("with a real Alertmanager", () => {
   }, 30_000);
 
   test("a resolved alert closes its GitHub issue", async () => {
-    const labels = { alertname: "WillResolve", env: "staging", severity: "critical" };
+    const labels = { alertname: "WillResolve", environment: "staging", severity: "critical" };
     await am1.post([{ labels, startsAt }]);
     const issue = () => [...github.issues.values()].find((i) => i.title.includes("WillResolve"));
     await eventually("the issue to open", () => issue()?.state === "open");

@@ -1,12 +1,14 @@
 import { z } from "zod";
 import { Duration } from "../core/duration.ts";
 import { InputError } from "../core/errors.ts";
+import { environmentLabel } from "../core/labels.ts";
 
 /** Routes that take a bearer token. /healthz is always open. */
 export const Routes = ["alertmanager", "metrics", "status"] as const;
 export type RouteName = (typeof Routes)[number];
 
-export const RoutingLabels = ["env", "severity", "team"] as const;
+/** The labels a sink's `match` can name; the environment is the label every alert carries. */
+export const RoutingLabels = [environmentLabel, "severity", "team"] as const;
 export type RoutingLabel = (typeof RoutingLabels)[number];
 
 const duration = z.string().transform((text, ctx) => {
@@ -19,10 +21,15 @@ const duration = z.string().transform((text, ctx) => {
 });
 
 const sinkName = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "use lowercase letters, digits and dashes");
+const values = z.array(z.string());
+/** `env` is the old name of the environment key, still read so existing configs keep working. */
 const match = z
-  .object({ env: z.array(z.string()), severity: z.array(z.string()), team: z.array(z.string()) })
+  .object({ [environmentLabel]: values, env: values, severity: values, team: values })
   .partial()
-  .strict();
+  .strict()
+  .transform(({ env, ...rest }) =>
+    env && !rest[environmentLabel] ? { ...rest, [environmentLabel]: env } : rest,
+  );
 
 const slackSink = z
   .object({ type: z.literal("slack"), name: sinkName, match: match.optional(), url: z.url() })
@@ -78,6 +85,29 @@ const configSchema = z
     sinks: z
       .array(z.discriminatedUnion("type", [slackSink, githubSink, webhookSink, rollbackSink]))
       .default([]),
+    /** The dead man's switch: see watchdog.ts. */
+    watchdog: z
+      .object({
+        alertname: z.string().min(1).default("Watchdog"),
+        silence: duration.default(Duration.parse("5m")),
+        /** How often the Bun adapter checks; Deno.cron and Workers cron triggers run every minute. */
+        every: duration.default(Duration.parse("1m")),
+        severity: z.string().min(1).default("critical"),
+        /** Watched from the start, even before their first Watchdog arrives. */
+        environments: z.array(z.string().min(1)).default([]),
+      })
+      .strict()
+      .prefault({}),
+    /** Browser sessions on the status page: see session.ts. */
+    session: z
+      .object({
+        secret: z.string().min(32, "use at least 32 characters").optional(),
+        ttl: duration.default(Duration.parse("8h")),
+      })
+      .strict()
+      .prefault({}),
+    /** The receiver's public address, when a proxy in front of it changes scheme or host. */
+    publicUrl: z.url().optional(),
     dedupTtl: duration.default(Duration.parse("1h")),
     deadline: duration.default(Duration.parse("8s")),
     attemptTimeout: duration.default(Duration.parse("3s")),
@@ -111,6 +141,12 @@ export interface ConfigSources {
   readonly json?: string | undefined;
   /** FLYBY_RECEIVER_TOKEN: the token of every route that has none of its own. */
   readonly defaultToken?: string | undefined;
+  /** FLYBY_RECEIVER_VIEWER_TOKEN: opens the status page only (bearer or sign-in), nothing else. */
+  readonly viewerToken?: string | undefined;
+  /** FLYBY_RECEIVER_WATCHDOG_SILENCE: overrides watchdog.silence. */
+  readonly watchdogSilence?: string | undefined;
+  /** FLYBY_RECEIVER_SESSION_SECRET: overrides session.secret. */
+  readonly sessionSecret?: string | undefined;
   readonly insecureNoAuth?: boolean;
   /** Where the JSON came from, for messages. */
   readonly origin?: string;
@@ -140,6 +176,19 @@ export function loadConfig(sources: ConfigSources): ReceiverConfig {
     RouteName,
     string[]
   >;
+  if (sources.viewerToken) tokens.status = [...tokens.status, sources.viewerToken];
+  const data = { ...parsed.data };
+  if (sources.watchdogSilence) {
+    data.watchdog = {
+      ...data.watchdog,
+      silence: Duration.parse(sources.watchdogSilence, "FLYBY_RECEIVER_WATCHDOG_SILENCE"),
+    };
+  }
+  if (sources.sessionSecret) {
+    if (sources.sessionSecret.length < 32)
+      throw new InputError("FLYBY_RECEIVER_SESSION_SECRET: use at least 32 characters");
+    data.session = { ...data.session, secret: sources.sessionSecret };
+  }
   const open = Routes.filter((r) => tokens[r].length === 0);
   if (open.length > 0 && !sources.insecureNoAuth) {
     throw new InputError(
@@ -160,5 +209,5 @@ export function loadConfig(sources: ConfigSources): ReceiverConfig {
       );
     }
   }
-  return { ...parsed.data, tokens };
+  return { ...data, tokens };
 }

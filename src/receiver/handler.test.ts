@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { environmentLabel } from "../core/labels.ts";
 import { FakeClock, rateLimited, rejected, ScriptedSink, serverError } from "../testing/receiver/doubles.ts";
 import { alert, manyAlerts, notification, post } from "../testing/receiver/notifications.ts";
 import { SignatureHeader, sign, TimestampHeader } from "./auth.ts";
@@ -222,12 +223,12 @@ describe("delivery", () => {
     expect(sent).toHaveLength(1);
   });
 
-  test("routing by env, severity and team gives each sink only its alerts", async () => {
+  test("routing by environment, severity and team gives each sink only its alerts", async () => {
     const staging = new ScriptedSink("staging");
     const critical = new ScriptedSink("critical");
     const { send } = setup({
       sinks: [
-        { sink: staging, match: { env: ["staging"] } },
+        { sink: staging, match: { environment: ["staging"] } },
         { sink: critical, match: { severity: ["critical"], team: ["api"] } },
       ],
     });
@@ -235,12 +236,56 @@ describe("delivery", () => {
       ...manyAlerts(2, "production"),
       alert({
         fingerprint: "s1",
-        labels: { alertname: "X", env: "staging", severity: "warning", team: "api" },
+        labels: { alertname: "X", environment: "staging", severity: "warning", team: "api" },
       }),
     ];
     expect((await send(notification({ alerts }))).status).toBe(200);
     expect(staging.sent).toEqual([expect.objectContaining({ alerts: 1 })] as never);
     expect(critical.sent).toEqual([expect.objectContaining({ alerts: 2 })] as never);
+  });
+
+  test("the label alerts carry, `environment`, routes them and files them on the status page", async () => {
+    // GIVEN sinks matching on the environment, one written with the old `env` key
+    const config = loadConfig({
+      defaultToken: token,
+      json: JSON.stringify({
+        sinks: [
+          {
+            type: "webhook",
+            name: "staging",
+            url: "http://hook.local/a",
+            match: { environment: ["staging"] },
+          },
+          { type: "webhook", name: "legacy", url: "http://hook.local/b", match: { env: ["staging"] } },
+        ],
+      }),
+    });
+    const staging = new ScriptedSink("staging");
+    const legacy = new ScriptedSink("legacy");
+    const clock = new FakeClock();
+    const receiver = createReceiver({
+      config,
+      store: new MemoryStore(),
+      fetch: () => Promise.reject(new Error("no network in unit tests")),
+      now: clock.now,
+      sleep: clock.sleep,
+      sinks: [staging, legacy].map((sink, i) => ({ sink, match: config.sinks[i]?.match })),
+    });
+    // WHEN an alert labelled as Prometheus labels it arrives
+    const a = alert({
+      labels: { alertname: "QueueBacklog", [environmentLabel]: "staging", severity: "warning" },
+    });
+    expect(
+      (await receiver.handle(post(`${base}/alertmanager`, notification({ alerts: [a] }), token))).status,
+    ).toBe(200);
+    // THEN both sinks get it and the status page files it under staging, not "-"
+    expect(staging.sent).toHaveLength(1);
+    expect(legacy.sent).toHaveLength(1);
+    const page = await (
+      await receiver.handle(new Request(`${base}/`, { headers: { authorization: `Bearer ${token}` } }))
+    ).text();
+    expect(page).toContain('id="firing-staging"');
+    expect(page).not.toContain('id="firing--"');
   });
 
   test("secret-looking annotations reach neither sinks nor logs", async () => {

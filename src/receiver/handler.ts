@@ -1,16 +1,30 @@
 import { bearerMatches, verifySignature } from "./auth.ts";
-import { isJson, readJsonBody } from "./body.ts";
+import { isJson, readJsonBody, readLimited } from "./body.ts";
 import type { ReceiverConfig, RouteName } from "./config.ts";
 import { type Deployment, type DeploymentSource, deployContext as describeDeploy } from "./deployments.ts";
 import { idempotencyKey, type Sha256 } from "./idempotency.ts";
 import { DeliveryResult, ReceiverMetrics } from "./metrics.ts";
 import { redactNotification } from "./redact.ts";
 import { routeTo } from "./routing.ts";
+import {
+  issueSession,
+  newSessionId,
+  readCookie,
+  type Session,
+  SessionCookie,
+  sameOrigin,
+  servedOverHttps,
+  sessionCookie,
+  sessionKey,
+  verifySession,
+} from "./session.ts";
 import { type RoutedSink, sinksFromConfig } from "./sinks/index.ts";
 import type { Delivery, Http, Outgoing, Sink, SinkMemory } from "./sinks/sink.ts";
-import { renderStatusPage, type SinkResult, StatusBoard } from "./status.ts";
+import { htmlHeaders, renderSignInPage, renderStatusPage, type SinkResult, StatusBoard } from "./status.ts";
 import { Claim, type DeliveryStore } from "./store.ts";
-import { type Notification, parseWebhook } from "./webhook.ts";
+import { isWatchdog, type WatchdogAction, watchdogActions, watchdogNotification } from "./watchdog.ts";
+import { WatchdogState } from "./watchdog-state.ts";
+import { environmentOf, type Notification, parseWebhook } from "./webhook.ts";
 
 /** Alertmanager payloads are small; anything over this is refused with 413. */
 export const MaxBodyBytes = 1024 * 1024;
@@ -33,6 +47,8 @@ export interface ReceiverDeps {
   readonly metrics?: ReceiverMetrics;
   /** Defaults to WebCrypto. */
   readonly sha256?: Sha256;
+  /** A new random session id; defaults to WebCrypto's random values. */
+  readonly sessionId?: () => string;
 }
 
 /** The Workers-style execution context; unused fields are ignored on other runtimes. */
@@ -42,6 +58,13 @@ export interface ExecutionContext {
 
 export interface Receiver {
   handle(request: Request, env?: unknown, ctx?: ExecutionContext): Promise<Response>;
+  /**
+   * The dead man's switch's scheduled check: announces every environment that fell silent or
+   * came back, once. Runtimes call it on their schedule; returns what was announced.
+   */
+  tick(): Promise<WatchdogAction[]>;
+  /** How often the Bun adapter's timer calls `tick` (`watchdog.every`). */
+  readonly tickEveryMs: number;
   readonly metrics: ReceiverMetrics;
 }
 
@@ -58,12 +81,25 @@ function problem(status: number, error: string, extra: Record<string, unknown> =
   return json(status, { error, ...extra }, headers);
 }
 
-const routes: Record<string, { name: RouteName | "healthz"; method: "GET" | "POST" }> = {
-  "/alertmanager": { name: "alertmanager", method: "POST" },
-  "/healthz": { name: "healthz", method: "GET" },
-  "/metrics": { name: "metrics", method: "GET" },
-  "/": { name: "status", method: "GET" },
+type Endpoint = RouteName | "healthz" | "signin-form" | "signin" | "signout";
+const routes: Record<string, Partial<Record<"GET" | "POST", Endpoint>>> = {
+  "/alertmanager": { POST: "alertmanager" },
+  "/healthz": { GET: "healthz" },
+  "/metrics": { GET: "metrics" },
+  "/": { GET: "status" },
+  "/signin": { GET: "signin-form", POST: "signin" },
+  "/signout": { POST: "signout" },
 };
+/** A sign-in form is a few hundred bytes. */
+const maxFormBytes = 8 * 1024;
+
+function redirect(location: string, headers: Record<string, string> = {}): Response {
+  return new Response(null, { status: 303, headers: { location, "cache-control": "no-store", ...headers } });
+}
+
+function wantsHtml(request: Request): boolean {
+  return (request.headers.get("accept") ?? "").includes("text/html");
+}
 
 type DeliveryOutcome =
   | { result: "delivered" | "duplicate" }
@@ -76,6 +112,18 @@ export function createReceiver(deps: ReceiverDeps): Receiver {
   const board = new StatusBoard();
   const log = deps.log ?? (() => {});
   const leaseMs = config.deadline.milliseconds + config.attemptTimeout.milliseconds;
+  const watchdog = new WatchdogState(store);
+  const watchdogSettings = {
+    alertname: config.watchdog.alertname,
+    silenceMs: config.watchdog.silence.milliseconds,
+    severity: config.watchdog.severity,
+  };
+  let key: Promise<CryptoKey> | undefined;
+  const signingKey = () => {
+    key ??= sessionKey(config.session.secret, config.tokens.status);
+    return key;
+  };
+  const sessionId = deps.sessionId ?? newSessionId;
 
   function memoryFor(): SinkMemory {
     return {
@@ -149,6 +197,79 @@ export function createReceiver(deps: ReceiverDeps): Receiver {
     return { sink: sink.name, delivered, duplicate, failed: 0, busy: false };
   }
 
+  /** Hands a notification to every sink whose match it passes. */
+  function deliver(out: Outgoing, deadline: number) {
+    return Promise.all(
+      sinks.flatMap(({ sink, match }) => {
+        const routed = routeTo(out.notification, match);
+        return routed ? [runSink(sink, { ...out, notification: routed }, deadline)] : [];
+      }),
+    );
+  }
+
+  /** Tells the sinks that an environment fell silent or came back; true once every sink has it. */
+  async function announce(a: WatchdogAction): Promise<boolean> {
+    const n = watchdogNotification(a, watchdogSettings);
+    const key = await idempotencyKey(n, deps.sha256);
+    // No deploy context: a silent environment is not a bad deploy, and must never roll one back.
+    const out = { key, notification: n, deployContext: new Map(), deployments: new Map() };
+    const results = await deliver(out, now() + config.deadline.milliseconds);
+    const sinkResults: SinkResult[] = results.map(({ busy: _, ...r }) => r);
+    board.record(n, new Map(), sinkResults, now());
+    const ok = results.every((r) => r.failed === 0);
+    // Remembered only once every sink has it: a failed sink is retried at the next check, and
+    // the sinks that have it already see a duplicate.
+    if (ok) await watchdog.announced(a, now());
+    metrics.watchdogAnnouncements.inc({ transition: a.kind, result: ok ? "delivered" : "failed" });
+    log({
+      event: "watchdog",
+      transition: a.kind,
+      environment: a.environment,
+      since: new Date(a.since).toISOString(),
+      sinks: sinkResults,
+    });
+    return ok;
+  }
+
+  /** The dead man's switch's check, for every watched environment or only the given ones. */
+  async function checkWatchdog(only?: readonly string[]): Promise<WatchdogAction[]> {
+    const t = now();
+    const since = await watchdog.watchingSince(t);
+    const watches = (await watchdog.read(config.watchdog.environments, t)).filter(
+      (w) => !only || only.includes(w.environment),
+    );
+    const announced: WatchdogAction[] = [];
+    for (const a of watchdogActions(watches, t, watchdogSettings.silenceMs, since)) {
+      if (await announce(a)) announced.push(a);
+    }
+    return announced;
+  }
+
+  async function tick(): Promise<WatchdogAction[]> {
+    try {
+      return await checkWatchdog();
+    } catch (e) {
+      log({ event: "error", where: "watchdog", error: (e as Error).message });
+      throw e;
+    }
+  }
+
+  /** Records the Watchdogs of a notification; returns the environments they came from. */
+  async function heartbeats(n: Notification): Promise<string[]> {
+    const envs = [
+      ...new Set(
+        n.alerts
+          .filter((a) => a.status === "firing" && isWatchdog(a, config.watchdog.alertname))
+          .map((a) => environmentOf(a) ?? "-"),
+      ),
+    ];
+    for (const env of envs) {
+      await watchdog.heartbeat(env, now());
+      metrics.watchdogHeartbeats.inc({ environment: env });
+    }
+    return envs;
+  }
+
   /** The latest deployment of each firing alert's environment, by fingerprint. */
   async function enrich(n: Notification): Promise<Map<string, Deployment>> {
     const out = new Map<string, Deployment>();
@@ -156,7 +277,7 @@ export function createReceiver(deps: ReceiverDeps): Receiver {
     if (!source) return out;
     const byEnv = new Map<string, Promise<Deployment | undefined>>();
     for (const a of n.alerts) {
-      const env = a.labels.env;
+      const env = environmentOf(a);
       if (!env || a.status !== "firing") continue;
       if (!byEnv.has(env))
         byEnv.set(
@@ -192,7 +313,21 @@ export function createReceiver(deps: ReceiverDeps): Receiver {
 
     const started = now();
     const deadline = started + config.deadline.milliseconds;
-    const n = redactNotification(parsed.notification);
+    const all = redactNotification(parsed.notification);
+    const beats = await heartbeats(all);
+    if (beats.length > 0) {
+      // An environment that comes back is announced at once, not at the next scheduled check.
+      await checkWatchdog(beats).catch((e) =>
+        log({ event: "error", where: "watchdog", error: (e as Error).message }),
+      );
+    }
+    // The Watchdog itself is never posted anywhere.
+    const alerts = all.alerts.filter((a) => !isWatchdog(a, config.watchdog.alertname));
+    if (alerts.length === 0) return json(200, { status: "ok", watchdog: beats });
+    const n: Notification =
+      alerts.length === all.alerts.length
+        ? all
+        : { ...all, alerts, status: alerts.some((a) => a.status === "firing") ? "firing" : "resolved" };
     metrics.received.inc({ status: n.status });
     const key = await idempotencyKey(n, deps.sha256);
     const deployments = await enrich(n);
@@ -201,14 +336,7 @@ export function createReceiver(deps: ReceiverDeps): Receiver {
       const d = deployments.get(a.fingerprint);
       if (d) deployContext.set(a.fingerprint, describeDeploy(Date.parse(a.startsAt), d));
     }
-    const results = await Promise.all(
-      sinks.flatMap(({ sink, match }) => {
-        const routed = routeTo(n, match);
-        return routed
-          ? [runSink(sink, { key, notification: routed, deployContext, deployments }, deadline)]
-          : [];
-      }),
-    );
+    const results = await deliver({ key, notification: n, deployContext, deployments }, deadline);
     const sinkResults: SinkResult[] = results.map(({ busy: _, ...r }) => r);
     board.record(n, deployContext, sinkResults, now());
     const failed = results.filter((r) => r.failed > 0);
@@ -239,62 +367,140 @@ export function createReceiver(deps: ReceiverDeps): Receiver {
     return [...new Set([...(config.deployments?.environments ?? []), ...board.environments()])].sort();
   }
 
-  async function status(): Promise<Response> {
+  async function status(session: Session | undefined): Promise<Response> {
     const source = deps.deployments;
-    const deployments = source
-      ? (await Promise.all(environments().map((e) => source.latest(e).catch(() => undefined)))).filter(
-          (d): d is Deployment => d !== undefined,
-        )
-      : [];
+    const t = now();
+    const [deployments, watches] = await Promise.all([
+      source
+        ? Promise.all(environments().map((e) => source.latest(e).catch(() => undefined))).then((all) =>
+            all.filter((d): d is Deployment => d !== undefined),
+          )
+        : [],
+      watchdog.read(config.watchdog.environments, t),
+    ]);
     const html = renderStatusPage({
       firing: board.firing(),
       recent: board.recent(),
       deployments,
-      now: now(),
+      watchdog: watches,
+      silenceMs: watchdogSettings.silenceMs,
+      now: t,
       refreshSeconds: 10,
+      signedIn: session !== undefined,
     });
-    return new Response(html, { headers: { "content-type": "text/html; charset=utf-8" } });
+    return new Response(html, { headers: htmlHeaders });
   }
 
-  async function dispatch(request: Request, route: RouteName | "healthz"): Promise<Response> {
-    if (route === "healthz") return new Response("ok\n", { headers: { "content-type": "text/plain" } });
-    const tokens = config.tokens[route];
+  /** The browser session a request carries, if its cookie is valid, unexpired and not signed out. */
+  async function sessionOf(request: Request): Promise<Session | undefined> {
+    const value = readCookie(request.headers.get("cookie"), SessionCookie);
+    if (!value) return undefined;
+    const session = await verifySession(await signingKey(), value, now());
+    if (!session) return undefined;
+    return (await store.getValue(`session:revoked:${session.id}`, now())) ? undefined : session;
+  }
+
+  function signInPage(status: number, message?: string): Response {
+    return new Response(renderSignInPage(message), { status, headers: htmlHeaders });
+  }
+
+  async function signIn(request: Request): Promise<Response> {
+    if (!sameOrigin(request, config.publicUrl)) {
+      log({ event: "signin", result: "cross-site" });
+      return problem(403, "sign-in must come from the receiver's own page");
+    }
+    const media = request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
+    if (media !== "application/x-www-form-urlencoded") {
+      return problem(415, "content type must be application/x-www-form-urlencoded");
+    }
+    const body = await readLimited(request, maxFormBytes);
+    if (!body.ok) return problem(413, `form is larger than ${maxFormBytes} bytes`);
+    const presented = new URLSearchParams(new TextDecoder().decode(body.bytes)).get("token")?.trim() ?? "";
+    if (!presented || !bearerMatches(`Bearer ${presented}`, config.tokens.status)) {
+      log({ event: "signin", result: "refused" });
+      return signInPage(401, "That token does not open the status page.");
+    }
+    const session = { id: sessionId(), expiresAt: now() + config.session.ttl.milliseconds };
+    const value = await issueSession(await signingKey(), session);
+    log({ event: "signin", result: "ok" });
+    return redirect("/", {
+      "set-cookie": sessionCookie(
+        value,
+        config.session.ttl.seconds,
+        servedOverHttps(request, config.publicUrl),
+      ),
+    });
+  }
+
+  async function signOut(request: Request): Promise<Response> {
+    if (!sameOrigin(request, config.publicUrl))
+      return problem(403, "sign-out must come from the receiver's own page");
+    const session = await sessionOf(request);
+    // Signed out on the server too: a copy of the cookie stops working.
+    if (session) await store.setValue(`session:revoked:${session.id}`, "1", now(), session.expiresAt - now());
+    log({ event: "signout" });
+    return redirect("/signin", {
+      "set-cookie": sessionCookie("", 0, servedOverHttps(request, config.publicUrl)),
+    });
+  }
+
+  async function dispatch(request: Request, endpoint: Endpoint): Promise<Response> {
+    switch (endpoint) {
+      case "healthz":
+        return new Response("ok\n", { headers: { "content-type": "text/plain" } });
+      case "signin-form":
+        return config.tokens.status.length === 0 || (await sessionOf(request))
+          ? redirect("/")
+          : signInPage(200);
+      case "signin":
+        return signIn(request);
+      case "signout":
+        return signOut(request);
+      case "status": {
+        const tokens = config.tokens.status;
+        if (tokens.length === 0 || bearerMatches(request.headers.get("authorization"), tokens)) {
+          return status(undefined);
+        }
+        const session = await sessionOf(request);
+        if (session) return status(session);
+        // A person in a browser is sent to the sign-in form; a program gets the 401 it expects.
+        return wantsHtml(request) ? redirect("/signin") : problem(401, "missing or bad bearer token");
+      }
+    }
+    const tokens = config.tokens[endpoint];
     if (tokens.length > 0 && !bearerMatches(request.headers.get("authorization"), tokens)) {
       return problem(401, "missing or bad bearer token");
     }
-    switch (route) {
-      case "alertmanager":
-        return alertmanager(request);
-      case "metrics":
-        return new Response(await metrics.registry.metrics(), {
-          headers: { "content-type": metrics.registry.contentType },
-        });
-      case "status":
-        return status();
-    }
+    if (endpoint === "alertmanager") return alertmanager(request);
+    return new Response(await metrics.registry.metrics(), {
+      headers: { "content-type": metrics.registry.contentType },
+    });
   }
 
   async function handle(request: Request): Promise<Response> {
     const started = now();
     const path = new URL(request.url).pathname;
-    const route = routes[path];
+    const methods = routes[path];
+    const method = request.method === "HEAD" ? "GET" : request.method;
+    const endpoint = methods?.[method as "GET" | "POST"];
     let response: Response;
-    if (!route) response = problem(404, "not found");
-    else if (request.method !== route.method && !(route.method === "GET" && request.method === "HEAD")) {
-      response = new Response(null, { status: 405, headers: { allow: route.method } });
+    if (!methods) response = problem(404, "not found");
+    else if (!endpoint) {
+      response = new Response(null, { status: 405, headers: { allow: Object.keys(methods).join(", ") } });
     } else {
       try {
-        response = await dispatch(request, route.name);
+        response = await dispatch(request, endpoint);
       } catch (e) {
         log({ event: "error", path, error: (e as Error).message });
         response = problem(500, "internal error");
       }
     }
-    const label = route?.name ?? "unknown";
+    // A wrong method counts under the path's route, an unknown path under "unknown".
+    const label = endpoint ?? (methods ? Object.values(methods)[0] : undefined) ?? "unknown";
     metrics.requests.inc({ route: label, code: String(response.status) });
     metrics.latency.observe({ route: label }, (now() - started) / 1000);
     return response;
   }
 
-  return { handle, metrics };
+  return { handle, tick, tickEveryMs: config.watchdog.every.milliseconds, metrics };
 }

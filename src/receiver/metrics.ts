@@ -39,6 +39,18 @@ export class ReceiverMetrics {
     labelNames: ["sink"] as const,
     registers: [this.registry],
   });
+  readonly watchdogHeartbeats = new Counter({
+    name: "flyby_receiver_watchdog_heartbeats_total",
+    help: "Watchdog alerts received, by environment (never posted to a sink).",
+    labelNames: ["environment"] as const,
+    registers: [this.registry],
+  });
+  readonly watchdogAnnouncements = new Counter({
+    name: "flyby_receiver_watchdog_announcements_total",
+    help: "Dead man's switch announcements: an environment fell silent or came back, by result.",
+    labelNames: ["transition", "result"] as const,
+    registers: [this.registry],
+  });
   readonly latency = new Histogram({
     name: "flyby_receiver_request_duration_seconds",
     help: "Time to answer a request, by route.",

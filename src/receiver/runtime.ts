@@ -5,12 +5,24 @@ import type { Sha256 } from "./idempotency.ts";
 import type { DeliveryStore } from "./store.ts";
 
 /** The settings every runtime reads, from its environment or its bindings. */
-export interface ReceiverEnv {
-  readonly FLYBY_RECEIVER_TOKEN?: string | undefined;
+export const ReceiverEnvNames = [
+  "FLYBY_RECEIVER_TOKEN",
   /** The receiver config as JSON. */
-  readonly FLYBY_RECEIVER_CONFIG?: string | undefined;
+  "FLYBY_RECEIVER_CONFIG",
   /** "1" serves without authentication. */
-  readonly FLYBY_RECEIVER_INSECURE_NO_AUTH?: string | undefined;
+  "FLYBY_RECEIVER_INSECURE_NO_AUTH",
+  /** A token that opens the status page only, for people. */
+  "FLYBY_RECEIVER_VIEWER_TOKEN",
+  /** Signs browser sessions (at least 32 characters); derived from the status tokens when unset. */
+  "FLYBY_RECEIVER_SESSION_SECRET",
+  /** How long an environment may go without a Watchdog before it is announced silent (5m). */
+  "FLYBY_RECEIVER_WATCHDOG_SILENCE",
+] as const;
+export type ReceiverEnv = { readonly [K in (typeof ReceiverEnvNames)[number]]?: string | undefined };
+
+/** The receiver's settings out of a runtime's environment (process.env, Deno.env, bindings). */
+export function receiverEnv(read: (name: string) => string | undefined): ReceiverEnv {
+  return Object.fromEntries(ReceiverEnvNames.map((name) => [name, read(name)]));
 }
 
 export interface RuntimeOptions {
@@ -31,6 +43,9 @@ export function receiverFromEnv(env: ReceiverEnv, o: RuntimeOptions): Receiver {
   const config = loadConfig({
     json: o.configJson ?? env.FLYBY_RECEIVER_CONFIG,
     defaultToken: env.FLYBY_RECEIVER_TOKEN,
+    viewerToken: env.FLYBY_RECEIVER_VIEWER_TOKEN,
+    sessionSecret: env.FLYBY_RECEIVER_SESSION_SECRET,
+    watchdogSilence: env.FLYBY_RECEIVER_WATCHDOG_SILENCE,
     insecureNoAuth: o.insecureNoAuth === true || env.FLYBY_RECEIVER_INSECURE_NO_AUTH === "1",
     origin: o.configOrigin ?? (o.configJson === undefined ? "FLYBY_RECEIVER_CONFIG" : "receiver config"),
   });

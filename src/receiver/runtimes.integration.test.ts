@@ -31,40 +31,50 @@ conformanceSuite("bun", async (launch) => {
   return { url: url as string, stop: () => stopProcess(child) };
 });
 
-conformanceSuite("deno", async (launch) => {
-  const deno = join(root, "node_modules/.bin/deno");
-  if (!existsSync(deno)) throw new Error("deno is missing: run `npm ci` (the deno package ships the binary)");
-  const bundle = join(dir, "deno.js");
-  writeFileSync(bundle, await buildEdgeBundle("deno"));
-  const child = Bun.spawn(
-    [
-      deno,
-      "run",
-      "--quiet",
-      "--unstable-kv",
-      "--allow-net",
-      "--allow-env",
-      "--allow-read",
-      "--allow-write",
-      bundle,
-    ],
-    {
-      cwd: dir,
-      env: {
-        ...process.env,
-        ...launch,
-        PORT: "0",
-        HOST: "127.0.0.1",
-        FLYBY_RECEIVER_KV_PATH: join(dir, "deno.kv"),
+conformanceSuite(
+  "deno",
+  async (launch) => {
+    const deno = join(root, "node_modules/.bin/deno");
+    if (!existsSync(deno))
+      throw new Error("deno is missing: run `npm ci` (the deno package ships the binary)");
+    const bundle = join(dir, "deno.js");
+    writeFileSync(bundle, await buildEdgeBundle("deno"));
+    const child = Bun.spawn(
+      [
+        deno,
+        "run",
+        "--quiet",
+        "--unstable-kv",
+        "--unstable-cron",
+        "--allow-net",
+        "--allow-env",
+        "--allow-read",
+        "--allow-write",
+        bundle,
+      ],
+      {
+        cwd: dir,
+        env: {
+          ...process.env,
+          ...launch,
+          PORT: "0",
+          HOST: "127.0.0.1",
+          FLYBY_RECEIVER_KV_PATH: join(dir, "deno.kv"),
+        },
+        stdin: "ignore",
+        stdout: "pipe",
+        stderr: "pipe",
       },
-      stdin: "ignore",
-      stdout: "pipe",
-      stderr: "pipe",
-    },
-  );
-  const [, url] = await waitForLine(child, /"listening":"(http:\/\/[^"]+)"/);
-  return { url: url as string, stop: () => stopProcess(child) };
-});
+    );
+    // The adapter says which schedule runs the dead man's switch: Deno.cron, every minute.
+    const [, url] = await waitForLine(
+      child,
+      /"listening":"(http:\/\/[^"]+)","watchdog":"Deno\.cron \* \* \* \* \*"/,
+    );
+    return { url: url as string, stop: () => stopProcess(child) };
+  },
+  { scheduleMs: 125_000 },
+);
 
 async function startWorkerd(launch: ReceiverLaunch, bindings: "durable-object" | "kv") {
   const mf = new Miniflare({
@@ -80,9 +90,23 @@ async function startWorkerd(launch: ReceiverLaunch, bindings: "durable-object" |
     port: 0,
   });
   const url = (await mf.ready).origin;
-  return { url, stop: () => mf.dispose() };
+  return {
+    url,
+    stop: () => mf.dispose(),
+    // What Cloudflare does every minute for the cron trigger of wrangler.toml.
+    check: async () => {
+      // Cloudflare's Fetcher.scheduled; the workers types are not installed here.
+      const worker = (await mf.getWorker()) as unknown as {
+        scheduled(o: { cron: string }): Promise<{ outcome: string }>;
+      };
+      const result = await worker.scheduled({ cron: "* * * * *" });
+      if (result.outcome !== "ok") throw new Error(`scheduled handler: ${result.outcome}`);
+    },
+  };
 }
 
 conformanceSuite("workerd", (launch) => startWorkerd(launch, "durable-object"));
 // Workers KV has no compare-and-set: only sequential duplicates are caught there.
-conformanceSuite("workerd-kv", (launch) => startWorkerd(launch, "kv"), { atomicClaims: false });
+conformanceSuite("workerd-kv", (launch) => startWorkerd(launch, "kv"), {
+  atomicClaims: false,
+});

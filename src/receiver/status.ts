@@ -1,5 +1,6 @@
 import { type Deployment, formatAge } from "./deployments.ts";
-import type { Alert, Notification } from "./webhook.ts";
+import type { EnvironmentWatch } from "./watchdog.ts";
+import { type Alert, environmentOf, type Notification } from "./webhook.ts";
 
 export interface FiringAlert {
   readonly fingerprint: string;
@@ -9,6 +10,10 @@ export interface FiringAlert {
   readonly summary: string;
   readonly startsAt: string;
   readonly deploy?: string;
+  /** From the `runbook_url` annotation, when it is an http(s) address. */
+  readonly runbookUrl?: string;
+  /** Alertmanager's `generatorURL`: the expression in Prometheus, when it is an http(s) address. */
+  readonly generatorUrl?: string;
 }
 
 export interface SinkResult {
@@ -46,7 +51,8 @@ export class StatusBoard {
     at: number,
   ): void {
     for (const a of n.alerts) {
-      if (a.labels.env) this.envs.add(a.labels.env);
+      const env = environmentOf(a);
+      if (env) this.envs.add(env);
       this.firingAlerts.delete(a.fingerprint);
       if (a.status === "firing") this.firingAlerts.set(a.fingerprint, firing(a, deploy.get(a.fingerprint)));
     }
@@ -71,11 +77,20 @@ export class StatusBoard {
   }
 }
 
+/** Only http(s) addresses become links: an alert must not put `javascript:` in a page. */
+function webAddress(text: string | undefined): string | undefined {
+  return text && /^https?:\/\/[^\s]+$/i.test(text) ? text : undefined;
+}
+
 function firing(a: Alert, deploy: string | undefined): FiringAlert {
+  const runbookUrl = webAddress(a.annotations.runbook_url);
+  const generatorUrl = webAddress(a.generatorURL);
   return {
+    ...(runbookUrl ? { runbookUrl } : {}),
+    ...(generatorUrl ? { generatorUrl } : {}),
     fingerprint: a.fingerprint,
     name: a.labels.alertname ?? "alert",
-    env: a.labels.env ?? "-",
+    env: environmentOf(a) ?? "-",
     severity: a.labels.severity ?? "-",
     summary: a.annotations.summary ?? a.annotations.description ?? "",
     startsAt: a.startsAt,
@@ -104,8 +119,53 @@ export interface StatusView {
   readonly firing: readonly FiringAlert[];
   readonly recent: readonly DeliveryRecord[];
   readonly deployments: readonly Deployment[];
+  /** The dead man's switch: every watched environment's last Watchdog. */
+  readonly watchdog?: readonly EnvironmentWatch[];
+  readonly silenceMs?: number;
   readonly now: number;
   readonly refreshSeconds: number;
+  /** Signed in with a browser session: the page offers to sign out. */
+  readonly signedIn?: boolean;
+}
+
+/** Headers of every HTML page: nothing cached, no framing, no scripts, forms post only here. */
+export const htmlHeaders: Record<string, string> = {
+  "content-type": "text/html; charset=utf-8",
+  "cache-control": "no-store",
+  "content-security-policy":
+    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  "x-frame-options": "DENY",
+  "x-content-type-options": "nosniff",
+  // "same-origin", not "no-referrer": with no referrer, browsers send `Origin: null` on form posts.
+  "referrer-policy": "same-origin",
+};
+
+const style = `<style>
+body{font:14px system-ui,sans-serif;margin:2rem;color:#222}table{border-collapse:collapse;margin-bottom:1rem}
+td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}.empty{color:#666}
+.sev-critical{color:#b00;font-weight:bold}.sev-warning{color:#a60}.failed{color:#b00}.delivered{color:#070}
+.silent{color:#b00;font-weight:bold}.error{color:#b00}form.signout{float:right}
+</style>`;
+
+function link(url: string | undefined, text: string, cls: string): string {
+  return url ? `<a class="${cls}" href="${esc(url)}" rel="noopener noreferrer">${esc(text)}</a>` : "";
+}
+
+/** The sign-in form: the token goes in a POST body, never in a URL. */
+export function renderSignInPage(message?: string): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<title>flyby receiver: sign in</title>
+${style}</head><body>
+<h1>flyby receiver</h1>
+${message ? `<p id="signin-error" class="error">${esc(message)}</p>` : ""}
+<form id="signin" method="post" action="/signin">
+<label for="token">Status token</label>
+<input id="token" name="token" type="password" autocomplete="current-password" required>
+<button type="submit">Sign in</button>
+</form>
+</body></html>
+`;
 }
 
 function table(head: string[], rows: string[][], empty: string, id: string): string {
@@ -135,9 +195,12 @@ export function renderStatusPage(v: StatusView): string {
                 esc(a.summary),
                 esc(`${formatAge(v.now - Date.parse(a.startsAt))} ago`),
                 esc(a.deploy ?? ""),
+                [link(a.runbookUrl, "runbook", "runbook"), link(a.generatorUrl, "source", "generator")]
+                  .filter(Boolean)
+                  .join(" "),
               ]);
             return `<h3>${esc(env)} <small>(${alerts.length} firing)</small></h3>${table(
-              ["severity", "alert", "summary", "since", "deploy"],
+              ["severity", "alert", "summary", "since", "deploy", "links"],
               rows,
               "",
               `firing-${esc(env)}`,
@@ -174,19 +237,34 @@ export function renderStatusPage(v: StatusView): string {
     "No deployments known.",
     "deployments",
   );
+  const silenceMs = v.silenceMs ?? 0;
+  const watchdog = table(
+    ["environment", "last Watchdog", "state"],
+    (v.watchdog ?? []).map((w) => [
+      esc(w.environment),
+      esc(w.lastSeen === undefined ? "never" : `${formatAge(v.now - w.lastSeen)} ago`),
+      w.silentSince !== undefined || (w.lastSeen !== undefined && v.now - w.lastSeen > silenceMs)
+        ? `<span class="silent">silent</span>`
+        : w.lastSeen === undefined
+          ? "waiting for its first Watchdog"
+          : "reporting",
+    ]),
+    "No Watchdog received yet.",
+    "watchdog",
+  );
+  const signOut = v.signedIn
+    ? `<form class="signout" id="signout" method="post" action="/signout"><button type="submit">Sign out</button></form>`
+    : "";
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="refresh" content="${v.refreshSeconds}">
 <title>flyby receiver</title>
-<style>
-body{font:14px system-ui,sans-serif;margin:2rem;color:#222}table{border-collapse:collapse;margin-bottom:1rem}
-td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}.empty{color:#666}
-.sev-critical{color:#b00;font-weight:bold}.sev-warning{color:#a60}.failed{color:#b00}.delivered{color:#070}
-</style></head><body>
-<h1>flyby receiver</h1>
+${style}</head><body>
+${signOut}<h1>flyby receiver</h1>
 <h2>Firing alerts</h2>${firingHtml}
 <h2>Last deliveries</h2>${deliveries}
 <h2>Last deployment per environment</h2>${deployments}
+<h2>Dead man's switch</h2>${watchdog}
 </body></html>
 `;
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { environmentLabel } from "../core/labels.ts";
 
 /** RFC 3339 as Go writes it: optional fractional seconds of any precision, Z or an offset. */
 const rfc3339 = z
@@ -36,6 +37,11 @@ export const webhookSchema = z.object({
 
 export type Alert = z.infer<typeof alertSchema>;
 export type Notification = z.infer<typeof webhookSchema>;
+
+/** The environment an alert is about, from the shared environment label. */
+export function environmentOf(a: Alert): string | undefined {
+  return a.labels[environmentLabel] || undefined;
+}
 
 export type ParseResult =
   | { ok: true; notification: Notification }

@@ -207,7 +207,12 @@ describe("staging rehearsal: the rendered Prometheus scrapes the applied Pods", 
       return alerts.find((a) => a.labels.alertname === "GpuOverheating");
     });
     expect(alert.state).toBe("pending");
-    expect(alert.labels).toMatchObject({ namespace: "staging", gpu_id: "0", severity: "critical" });
+    expect(alert.labels).toMatchObject({
+      environment: "staging",
+      namespace: "staging",
+      gpu_id: "0",
+      severity: "critical",
+    });
     expect(alert.labels.pod).toStartWith("overflying-worker-");
   }, 40_000);
 });

@@ -73,7 +73,8 @@ export function alertsCommands(toolsIn: (dir: string) => AlertTools): Command[] 
     summary: "Generate Prometheus rules, promtool tests, alertmanager.yml and manifests from alerts/",
     synopsis: "alerts build [--out DIR]",
     details:
-      "Reads alerts/index.ts, lints the rules and the routing, and writes the output atomically.\n" +
+      "Reads alerts/index.ts with the stack's facts from every environment's values (receiver URL,\n" +
+      "GPU memory, retention size), lints the rules and the routing, and writes the output atomically.\n" +
       `It also writes the alerting objects (rules ConfigMap, Alertmanager) to ${stackManifestPath},\n` +
       "so they render, diff and deploy with the rest of the stack; commit that file.\n" +
       "Exit 1 when lint reports errors (nothing is written), 2 when raw PromQL does not parse.\n" +

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { runFlyby, scratchRepo } from "../../testing/cli.ts";
+import { repoRoot, runFlyby, scratchRepo } from "../../testing/cli.ts";
 
 const repo = scratchRepo();
 afterAll(() => rmSync(repo, { recursive: true, force: true }));
@@ -58,5 +58,58 @@ describe("plan against the git base", () => {
     const run = await runFlyby(["plan", "--base", "no-such-ref"], gitRepo);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('"no-such-ref"');
+  });
+});
+
+describe("plan and the generated alerting objects", () => {
+  /** Runs `use` in a scratch repository with manifests/ and alerts/ copied and the code linked in. */
+  const withAlerts = async (use: (dir: string) => Promise<void>) => {
+    const dir = scratchRepo();
+    cpSync(join(repoRoot, "alerts"), join(dir, "alerts"), { recursive: true });
+    symlinkSync(join(repoRoot, "src"), join(dir, "src"));
+    try {
+      await use(dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  const generated = "manifests/templates/observability/alerting.generated.yaml";
+
+  test("GIVEN alerts/ and the committed file agree THEN plan passes", async () => {
+    await withAlerts(async (dir) => {
+      const run = await runFlyby(["plan"], dir);
+      expect(run.code).toBe(0);
+      expect(run.stdout).not.toContain("generated-stale");
+    });
+  });
+
+  test("GIVEN a threshold changed in alerts/ without a rebuild THEN plan exits 1 naming the stale file", async () => {
+    await withAlerts(async (dir) => {
+      const worker = join(dir, "alerts/worker.ts");
+      writeFileSync(worker, readFileSync(worker, "utf8").replace(".gt(90)", ".gt(85)"));
+      const run = await runFlyby(["plan", "--json"], dir);
+      expect(run.code).toBe(1);
+      const [finding] = JSON.parse(run.stdout).generated;
+      expect(finding).toMatchObject({
+        rule: "generated-stale",
+        message: `${generated} differs from what alerts/ and manifests/values/ generate today`,
+        location: { file: generated },
+        hint: "run `bun run flyby alerts build` and commit the result",
+      });
+      expect(readFileSync(join(dir, ".flyby/plan/report.md"), "utf8")).toContain(
+        `${generated}:${finding.location.line}: error generated-stale`,
+      );
+    });
+  });
+
+  test("GIVEN a GPU with less memory in the values without a rebuild THEN plan exits 1 too", async () => {
+    await withAlerts(async (dir) => {
+      const common = join(dir, "manifests/values/common.yaml");
+      writeFileSync(common, readFileSync(common, "utf8").replace("memoryGiB: 80", "memoryGiB: 24"));
+      const run = await runFlyby(["plan"], dir);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toContain(`${generated}:`);
+      expect(run.stdout).toContain("error generated-stale");
+    });
   });
 });

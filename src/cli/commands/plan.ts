@@ -2,10 +2,13 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { defaultPlanBase } from "../../adapters/git-base.ts";
 import { loadManifestTree } from "../../adapters/manifest-files.ts";
+import { generatedAlertFiles } from "../../alerts/files.ts";
 import { InputError } from "../../core/errors.ts";
 import { ExitCode } from "../../core/exit-code.ts";
+import { formatFinding } from "../../core/finding.ts";
 import { loadEnvironments } from "../../core/manifests/environments.ts";
 import type { ManifestTree } from "../../core/manifests/tree.ts";
+import { staleGeneratedFiles } from "../../core/plan/generated.ts";
 import { type EnvironmentPlan, planReport, summarize } from "../../core/plan/report.ts";
 import { renderChecked } from "../../core/render/render-checked.ts";
 import { validateRendered } from "../../core/validate/validate.ts";
@@ -27,7 +30,10 @@ Renders and validates every environment in manifests/environments.yaml, diffs ea
 against its render at the git base, and writes the report that would be posted on a pull
 request to ${planReportPath}. Needs no cluster and no secrets. An environment the base
 does not have (or that does not render there) diffs against nothing.
-Exit 1 when any environment has error findings; changes alone are what a plan is for.`,
+It also checks that the committed generated files (alerting.generated.yaml) are what
+"alerts build" makes from alerts/ and the values today.
+Exit 1 when any environment has error findings or a generated file is stale; changes alone
+are what a plan is for.`,
   options: {
     base: {
       type: "string",
@@ -41,6 +47,7 @@ Exit 1 when any environment has error findings; changes alone are what a plan is
       const render = renderChecked(tree, env.name);
       return { render, findings: validateRendered(render) };
     });
+    const stale = staleGeneratedFiles(await generatedAlertFiles(ctx.cwd));
     const base = stringOption(ctx, "base") ?? defaultPlanBase(ctx.cwd);
     // An explicit --base that cannot be read is bad input (exit 2); see readGitTree.
     const baseTree = base ? readGitTree(ctx.cwd, base) : undefined;
@@ -59,16 +66,17 @@ Exit 1 when any environment has error findings; changes alone are what a plan is
         ),
       ),
     );
-    const report = `${planReport(plans)}\n${renderMarkdownFull(diffs)}`;
+    const report = `${planReport(plans, stale)}\n${renderMarkdownFull(diffs)}`;
     const path = join(ctx.cwd, planReportPath);
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, report);
     const summaries = plans.map(summarize);
     if (ctx.out.json) {
       ctx.out.stdout(
-        `${JSON.stringify({ report: planReportPath, base, changed: isDirty(diffs), environments: summaries })}\n`,
+        `${JSON.stringify({ report: planReportPath, base, changed: isDirty(diffs), environments: summaries, generated: stale })}\n`,
       );
     } else {
+      for (const f of stale) ctx.out.stdout(`${formatFinding(f)}\n  hint: ${f.hint}\n`);
       for (const s of summaries) {
         ctx.out.stdout(
           `${s.environment}: ${s.objects} objects, ${s.errors} errors, ${s.warnings} warnings\n`,
@@ -78,7 +86,7 @@ Exit 1 when any environment has error findings; changes alone are what a plan is
         `${isDirty(diffs) ? "changes" : "no changes"} against ${base ?? "no git base"}; report: ${planReportPath}\n`,
       );
     }
-    return summaries.some((s) => s.errors > 0) ? ExitCode.NotClean : ExitCode.Ok;
+    return summaries.some((s) => s.errors > 0) || stale.length > 0 ? ExitCode.NotClean : ExitCode.Ok;
   },
 };
 

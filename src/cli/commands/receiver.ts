@@ -4,7 +4,7 @@ import { resolveUserPath } from "../../adapters/user-path.ts";
 import { EnvironmentError, InputError, UsageError } from "../../core/errors.ts";
 import { ExitCode } from "../../core/exit-code.ts";
 import { bunSha256, serveWithBun } from "../../receiver/bun/serve.ts";
-import { receiverFromEnv } from "../../receiver/runtime.ts";
+import { receiverEnv, receiverFromEnv } from "../../receiver/runtime.ts";
 import { type DeliveryStore, MemoryStore } from "../../receiver/store.ts";
 import { SqliteStore } from "../../receiver/stores/sqlite.ts";
 import type { Command, CommandContext } from "../command.ts";
@@ -73,10 +73,8 @@ Example: FLYBY_RECEIVER_TOKEN=... flyby receiver serve --config receiver.json --
     const { json, origin } = configJson(ctx);
     let storeLabel = "";
     const receiver = receiverFromEnv(
-      {
-        FLYBY_RECEIVER_TOKEN: ctx.env.FLYBY_RECEIVER_TOKEN,
-        FLYBY_RECEIVER_CONFIG: ctx.env.FLYBY_RECEIVER_CONFIG,
-      },
+      // --insecure-no-auth, not the environment, opens routes here.
+      { ...receiverEnv((name) => ctx.env[name]), FLYBY_RECEIVER_INSECURE_NO_AUTH: undefined },
       {
         store: () => {
           const chosen = store(ctx);

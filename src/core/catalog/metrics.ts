@@ -17,6 +17,7 @@ export const Service = {
   Worker: "worker",
   Prometheus: "prometheus",
   Grafana: "grafana",
+  Alertmanager: "alertmanager",
 } as const;
 export type Service = (typeof Service)[keyof typeof Service];
 
@@ -215,6 +216,44 @@ export const metrics = {
     labels: [],
     services: ["prometheus"],
     unit: "bytes",
+  },
+  // Prometheus sending alerts to Alertmanager
+  prometheus_notifications_errors_total: {
+    type: "counter",
+    help: "Errors sending alert notifications, per Alertmanager",
+    labels: ["alertmanager"],
+    services: ["prometheus"],
+  },
+  prometheus_notifications_sent_total: {
+    type: "counter",
+    help: "Alerts sent, per Alertmanager",
+    labels: ["alertmanager"],
+    services: ["prometheus"],
+  },
+  prometheus_notifications_dropped_total: {
+    type: "counter",
+    help: "Alerts dropped because of errors sending them to Alertmanager",
+    labels: [],
+    services: ["prometheus"],
+  },
+  prometheus_notifications_alertmanagers_discovered: {
+    type: "gauge",
+    help: "Alertmanagers Prometheus discovered and is sending alerts to",
+    labels: [],
+    services: ["prometheus"],
+  },
+  // Alertmanager delivering notifications
+  alertmanager_notifications_total: {
+    type: "counter",
+    help: "Notifications attempted, per integration",
+    labels: ["integration"],
+    services: ["alertmanager"],
+  },
+  alertmanager_notifications_failed_total: {
+    type: "counter",
+    help: "Notifications that failed, per integration",
+    labels: ["integration"],
+    services: ["alertmanager"],
   },
 } as const satisfies Record<string, MetricDefinition>;
 

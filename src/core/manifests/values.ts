@@ -99,6 +99,16 @@ export const Values = z
       })
       .strict(),
     alertmanager: z.object({ image: Image, resources: Resources }).strict(),
+    /** Where this environment's alerts are delivered: the edge receiver's Alertmanager endpoint. */
+    alerting: z
+      .object({
+        receiverUrl: z
+          .string()
+          .url()
+          .regex(/^https?:\/\//, "must be an http(s) URL"),
+      })
+      .strict()
+      .optional(),
     nats: z.object({ namespace: z.string(), selector: z.record(z.string(), z.string()), port }).strict(),
     api: Service.extend({ httpPort: port }),
     worker: Service.extend({ gpu: Gpu }),

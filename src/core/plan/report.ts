@@ -31,9 +31,18 @@ function countsByKind(plan: EnvironmentPlan): string {
     .join(", ");
 }
 
-/** The plan's markdown report: one section per environment, findings first. */
-export function planReport(plans: readonly EnvironmentPlan[]): string {
-  const lines = ["# flyby plan", "", "| environment | objects | errors | warnings |", "|---|---:|---:|---:|"];
+/**
+ * The plan's markdown report: stale generated files first, then one section per
+ * environment, findings first.
+ */
+export function planReport(plans: readonly EnvironmentPlan[], stale: readonly Finding[] = []): string {
+  const lines = ["# flyby plan", ""];
+  if (stale.length > 0) {
+    lines.push("## Stale generated files", "", "```");
+    for (const f of stale) lines.push(formatFinding(f), `  hint: ${f.hint ?? ""}`);
+    lines.push("```", "");
+  }
+  lines.push("| environment | objects | errors | warnings |", "|---|---:|---:|---:|");
   for (const p of plans) {
     const s = summarize(p);
     lines.push(`| ${s.environment} | ${s.objects} | ${s.errors} | ${s.warnings} |`);

@@ -1,6 +1,6 @@
 import type { GithubSinkConfig } from "../config.ts";
 import { githubRequest, repoUrl } from "../github-api.ts";
-import type { Alert } from "../webhook.ts";
+import { type Alert, environmentOf } from "../webhook.ts";
 import {
   type Attempt,
   alertName,
@@ -82,7 +82,8 @@ export class GithubSink implements Sink {
     if (!known) {
       if (s.status === "resolved") return Ok;
       const first = s.alerts[0] as Alert;
-      const env = first.labels.env ? `[${first.labels.env}] ` : "";
+      const environment = environmentOf(first);
+      const env = environment ? `[${environment}] ` : "";
       const summary = first.annotations.summary ? `: ${first.annotations.summary}` : "";
       const severity = first.labels.severity;
       const created = await call(

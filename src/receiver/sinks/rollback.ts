@@ -1,6 +1,7 @@
 import type { RollbackSinkConfig } from "../config.ts";
 import { formatAge } from "../deployments.ts";
 import { githubRequest, repoUrl } from "../github-api.ts";
+import { environmentOf } from "../webhook.ts";
 import { alertName, call, type Delivery, Ok, type Outgoing, type Sink } from "./sink.ts";
 
 /**
@@ -18,7 +19,12 @@ export class RollbackSink implements Sink {
     const c = this.config;
     for (const a of out.notification.alerts) {
       const d = out.deployments.get(a.fingerprint);
-      if (!d || a.status !== "firing" || a.labels.severity !== "critical" || a.labels.env !== c.environment)
+      if (
+        !d ||
+        a.status !== "firing" ||
+        a.labels.severity !== "critical" ||
+        environmentOf(a) !== c.environment
+      )
         continue;
       const after = Date.parse(a.startsAt) - d.reachedAt;
       if (after < 0 || after > c.within.milliseconds) continue;

@@ -210,7 +210,7 @@ describe("rollback trigger", () => {
     const warning = alert({
       fingerprint: "rb0",
       startsAt: "2026-11-24T02:12:00Z",
-      labels: { alertname: "Slow", env: "production", severity: "warning" },
+      labels: { alertname: "Slow", environment: "production", severity: "warning" },
     });
     const late = alert({ fingerprint: "rb1", startsAt: "2026-11-24T04:00:00Z" });
     expect((await send(notification({ alerts: [warning, late] }))).status).toBe(200);

@@ -1,4 +1,4 @@
-import type { SlackSinkConfig } from "../config.ts";
+import { RoutingLabels, type SlackSinkConfig } from "../config.ts";
 import type { Alert } from "../webhook.ts";
 import {
   alertName,
@@ -39,8 +39,7 @@ function escapeMrkdwn(text: string): string {
 function alertSection(a: Alert, deploy: string | undefined): string {
   const name = escapeMrkdwn(alertName(a));
   const title = a.generatorURL.startsWith("http") ? `<${a.generatorURL}|${name}>` : name;
-  const where = ["env", "severity", "team"]
-    .map((l) => a.labels[l])
+  const where = RoutingLabels.map((l) => a.labels[l])
     .filter((v): v is string => Boolean(v))
     .map(escapeMrkdwn)
     .join(" · ");

@@ -1,4 +1,4 @@
-// The Cloudflare Workers adapter: `export default { fetch }`. Deliveries are claimed in a
+// The Cloudflare Workers adapter: `export default { fetch, scheduled }`. Deliveries are claimed in a
 // Durable Object (RECEIVER_STORE, atomic) when it is bound, else in Workers KV (RECEIVER_KV).
 import type { ExecutionContext, Receiver } from "../handler.ts";
 import { type ReceiverEnv, receiverFromEnv } from "../runtime.ts";
@@ -21,13 +21,26 @@ function storeFor(env: Env): DeliveryStore {
 
 let receiver: Receiver | undefined;
 
+function receiverFor(env: Env): Receiver {
+  receiver ??= receiverFromEnv(env, { store: () => storeFor(env), log: (l) => console.log(l) });
+  return receiver;
+}
+
 export default {
   async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+    let r: Receiver;
     try {
-      receiver ??= receiverFromEnv(env, { store: () => storeFor(env), log: (l) => console.log(l) });
+      r = receiverFor(env);
     } catch (e) {
       return new Response(`receiver misconfigured: ${(e as Error).message}\n`, { status: 500 });
     }
-    return receiver.handle(request, env, ctx);
+    return r.handle(request, env, ctx);
+  },
+
+  /** The cron trigger of wrangler.toml (every minute): the dead man's switch's check. */
+  async scheduled(_controller: unknown, env: Env, ctx: ExecutionContext): Promise<void> {
+    const check = receiverFor(env).tick();
+    ctx.waitUntil?.(check);
+    await check;
   },
 };

@@ -25,6 +25,11 @@ export const conformanceToken = "tok-conformance-0123456789abcdef";
 export interface RunningReceiver {
   readonly url: string;
   stop(): Promise<void>;
+  /**
+   * Runs the runtime's scheduled handler now, where the runtime lets a test ask for it
+   * (Workers cron triggers). Without it the test waits for the runtime's own schedule.
+   */
+  check?(): Promise<void>;
 }
 
 /** What every runtime is started with: the token and a config pointing at the fake Slack. */
@@ -40,8 +45,11 @@ export interface ReceiverLaunch {
 export function conformanceSuite(
   runtime: string,
   start: (launch: ReceiverLaunch) => Promise<RunningReceiver>,
-  options: { atomicClaims: boolean } = { atomicClaims: true },
+  options: { atomicClaims?: boolean; scheduleMs?: number } = {},
 ) {
+  const atomicClaims = options.atomicClaims ?? true;
+  /** How long the runtime's own schedule may take to run the check (Deno.cron: the next minute). */
+  const scheduleMs = options.scheduleMs ?? 10_000;
   describe(`receiver conformance on ${runtime}`, () => {
     const slack = new FakeSlack();
     let receiver: RunningReceiver | undefined;
@@ -51,17 +59,44 @@ export function conformanceSuite(
       notification({ groupLabels: { alertname: `${runtime}-${name}` }, groupKey: `${runtime}-${name}` });
     const postsFor = (name: string) =>
       slack.posts.filter((p) => JSON.stringify(p.body).includes(`${runtime}-${name}`));
+    const silentEnv = `${runtime}-silent`;
+    const watchdog = () =>
+      post(
+        url("/alertmanager"),
+        notification({
+          groupKey: `${runtime}-watchdog`,
+          alerts: [
+            alert({
+              fingerprint: `watchdog-${runtime}`,
+              labels: { alertname: "Watchdog", environment: silentEnv, severity: "none" },
+              annotations: { summary: `heartbeat-from-${runtime}` },
+            }),
+          ],
+        }),
+        conformanceToken,
+      );
+    const announcements = (state: "FIRING" | "RESOLVED") =>
+      slack.posts.filter((p) => {
+        const text = JSON.stringify(p.body);
+        return text.includes(`environment=${silentEnv}`) && text.includes(`[${state}`);
+      });
 
     beforeAll(async () => {
       slack.start();
       receiver = await start({
         FLYBY_RECEIVER_TOKEN: conformanceToken,
         FLYBY_RECEIVER_CONFIG: JSON.stringify({
-          sinks: [{ type: "slack", name: "slack", url: slack.url }],
+          sinks: [
+            { type: "slack", name: "slack", url: slack.url, match: { severity: ["critical"] } },
+            { type: "slack", name: "deadman", url: slack.url, match: { severity: ["deadman"] } },
+          ],
           deadline: "5s",
           attemptTimeout: "2s",
+          watchdog: { silence: "1s", every: "250ms", severity: "deadman" },
         }),
       });
+      // The dead man's switch's clock starts now, so a slow schedule overlaps the other tests.
+      expect((await fetch(watchdog())).status).toBe(200);
     }, 60_000);
     afterAll(async () => {
       await receiver?.stop();
@@ -106,7 +141,7 @@ export function conformanceSuite(
       expect(postsFor("once")).toHaveLength(1);
     });
 
-    if (options.atomicClaims) {
+    if (atomicClaims) {
       test("two copies arriving together are posted once", async () => {
         slack.delayPosts(300);
         try {
@@ -133,12 +168,45 @@ export function conformanceSuite(
       const metrics = await fetch(url("/metrics"), { headers: auth });
       expect(metrics.status).toBe(200);
       const text = await metrics.text();
-      const delivered = options.atomicClaims ? 3 : 2;
+      const delivered = atomicClaims ? 3 : 2;
       expect(text).toContain(`flyby_receiver_deliveries_total{sink="slack",result="delivered"} ${delivered}`);
       expect(text).toContain('flyby_receiver_sink_attempt_failures_total{sink="slack"} 1');
       const page = await fetch(url("/"), { headers: auth });
       expect(page.headers.get("content-type")).toContain("text/html");
       expect(await page.text()).toContain(`${runtime}-once`);
     });
+
+    test(
+      "an environment whose Watchdog stops is announced once on the runtime's own schedule, and once when it returns",
+      async () => {
+        // GIVEN one Watchdog at the start and a 1 s window, WHEN the schedule runs the check
+        const deadline = Date.now() + scheduleMs;
+        while (announcements("FIRING").length === 0 && Date.now() < deadline) {
+          await receiver?.check?.();
+          await Bun.sleep(200);
+        }
+        // THEN the sinks hear once, however many checks run
+        expect(announcements("FIRING")).toHaveLength(1);
+        if (receiver?.check) {
+          await receiver.check();
+          await receiver.check();
+        } else {
+          await Bun.sleep(1000);
+        }
+        expect(announcements("FIRING")).toHaveLength(1);
+        // WHEN the Watchdog returns THEN its return is announced at once, once
+        const back = await fetch(watchdog());
+        expect(back.status).toBe(200);
+        expect(((await back.json()) as { watchdog: string[] }).watchdog).toEqual([silentEnv]);
+        expect(announcements("RESOLVED")).toHaveLength(1);
+        // The Watchdog itself never reaches a sink.
+        expect(
+          slack.posts.filter((p) => JSON.stringify(p.body).includes(`heartbeat-from-${runtime}`)),
+        ).toEqual([]);
+        const metrics = await (await fetch(url("/metrics"), { headers: auth })).text();
+        expect(metrics).toContain(`flyby_receiver_watchdog_heartbeats_total{environment="${silentEnv}"} 2`);
+      },
+      scheduleMs + 30_000,
+    );
   });
 }

@@ -3,7 +3,7 @@ import type { Alert, Notification } from "../../receiver/webhook.ts";
 export function alert(overrides: Partial<Alert> & { labels?: Record<string, string> } = {}): Alert {
   return {
     status: "firing",
-    labels: { alertname: "HighErrorRate", env: "production", severity: "critical", team: "api" },
+    labels: { alertname: "HighErrorRate", environment: "production", severity: "critical", team: "api" },
     annotations: { summary: "5xx ratio above 5% for 10 minutes" },
     startsAt: "2026-11-24T02:00:00.000Z",
     endsAt: "0001-01-01T00:00:00Z",
@@ -35,7 +35,13 @@ export function manyAlerts(count: number, env = "production"): Alert[] {
   return Array.from({ length: count }, (_, i) =>
     alert({
       fingerprint: `fp${String(i).padStart(6, "0")}`,
-      labels: { alertname: "HighErrorRate", env, severity: "critical", team: "api", instance: `api-${i}` },
+      labels: {
+        alertname: "HighErrorRate",
+        environment: env,
+        severity: "critical",
+        team: "api",
+        instance: `api-${i}`,
+      },
     }),
   );
 }

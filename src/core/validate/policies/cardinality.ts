@@ -1,6 +1,7 @@
 import { highCardinalityLabels } from "../../catalog/metrics.ts";
 import { type Finding, Severity } from "../../finding.ts";
 import type { RenderedObject } from "../../kube/object.ts";
+import { parseEmbeddedYaml } from "./embedded-yaml.ts";
 
 interface RelabelConfig {
   action?: string;
@@ -31,20 +32,14 @@ function drops(configs: readonly RelabelConfig[] | undefined, label: string): bo
  * dropped by every job that scrapes the application pods.
  */
 export function scrapeConfigCardinality(r: RenderedObject, configText: string, key: string): Finding[] {
-  let config: { scrape_configs?: ScrapeConfig[] };
-  const at = r.locate?.(["data", key]) ?? r.source;
-  try {
-    config = Bun.YAML.parse(configText) as typeof config;
-  } catch (e) {
-    return [
-      {
-        severity: Severity.Error,
-        rule: "prometheus-config",
-        message: `ConfigMap ${r.object.metadata.name}: ${key} is not valid YAML (${(e as Error).message})`,
-        location: at,
-      },
-    ];
-  }
+  const parsed = parseEmbeddedYaml<{ scrape_configs?: ScrapeConfig[] }>(
+    r,
+    configText,
+    key,
+    "prometheus-config",
+  );
+  if (!parsed.ok) return parsed.findings;
+  const { value: config, at } = parsed;
   const findings: Finding[] = [];
   for (const job of config.scrape_configs ?? []) {
     for (const c of [...(job.relabel_configs ?? []), ...(job.metric_relabel_configs ?? [])]) {
