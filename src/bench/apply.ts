@@ -1,85 +1,140 @@
-import { KubeApplyTarget } from "../adapters/kube-target.ts";
-import { applyEnvironment, defaultConcurrency } from "../apply/apply.ts";
-import { withAppliedHash } from "../apply/compare.ts";
 import { summarize } from "../apply/report.ts";
-import type { KubeObject } from "../core/kube/object.ts";
-import { tokenKubeConfig } from "../kube/cluster.ts";
-import { configMap, deployment, fastDeps, namespace, request, service } from "../testing/apply/objects.ts";
-import { FakeKube, type RecordedRequest } from "../testing/fake-kube/server.ts";
+import type { FakeKube } from "../testing/fake-kube/server.ts";
+import {
+  asFlybyApplies,
+  applyConcurrency as concurrency,
+  figure,
+  fleet,
+  flybyApply,
+  forEachLatency,
+  measured,
+  ratioLine,
+  withFake,
+} from "./kube-fleet.ts";
+import { bareApplies, KubectlLike } from "./kubectl-like.ts";
 
-const latencyMs = 5;
-const namespaces = ["bench-a", "bench-b", "bench-c", "bench-d"];
+/**
+ * `bun run bench apply [latency-ms]`: flyby's apply of a 1,001-object fleet against kubectl
+ * 1.26's request pattern (kubectl-like.ts) and a bare client (the floor), on the in-process
+ * fake API server with 0 ms and 25 ms added per request. Exits 1 when flyby's apply does
+ * not do what it should (every object created, then every object unchanged with no write).
+ */
+const rounds = 3;
+const writeVerbs = new Set(["patch", "create", "update", "delete"]);
 
-/** 1,000 objects: 4 Namespaces, 600 ConfigMaps, 200 Services, 196 Deployments. */
-function objects(): KubeObject[] {
-  const ns = (i: number) => namespaces[i % namespaces.length] as string;
-  return [
-    ...namespaces.map(namespace),
-    ...Array.from({ length: 600 }, (_, i) => configMap(ns(i), `config-${i}`, { index: String(i) })),
-    ...Array.from({ length: 200 }, (_, i) => service(ns(i), `svc-${i}`)),
-    ...Array.from({ length: 196 }, (_, i) => deployment(ns(i), `app-${i}`)),
-  ];
+interface Runs {
+  create: number[];
+  unchanged: number[];
+  createRequests: string;
+  unchangedRequests: string;
 }
 
-const writes = (rs: readonly RecordedRequest[]) =>
-  rs.filter((r) => r.verb === "patch" || r.verb === "create" || r.verb === "update" || r.verb === "delete")
-    .length;
+const emptyRuns = (): Runs => ({ create: [], unchanged: [], createRequests: "", unchangedRequests: "" });
 
-function counts(rs: readonly RecordedRequest[]): string {
-  const by = new Map<string, number>();
-  for (const r of rs) by.set(r.verb ?? "other", (by.get(r.verb ?? "other") ?? 0) + 1);
-  return [...by].map(([verb, n]) => `${n} ${verb}`).join(", ");
+/** One round of a client on a fresh fake: `apply` on the empty cluster, then again, both timed. */
+async function createThenReapply<T>(fake: FakeKube, runs: Runs, apply: () => Promise<T>): Promise<[T, T]> {
+  const create = await measured(fake, apply);
+  runs.create.push(create.ms);
+  runs.createRequests = create.requests;
+  const again = await measured(fake, apply);
+  runs.unchanged.push(again.ms);
+  runs.unchangedRequests = again.requests;
+  return [create.value, again.value];
 }
 
-async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
-  const start = performance.now();
-  const value = await f();
-  return [value, performance.now() - start];
-}
+export async function run(args: string[]): Promise<void> {
+  const all = fleet();
+  const sent = asFlybyApplies(all);
+  const wrong = new Set<string>();
 
-function withFake<T>(run: (fake: FakeKube, target: KubeApplyTarget) => Promise<T>): Promise<T> {
-  const fake = new FakeKube({ latencyMs }).start();
-  const target = new KubeApplyTarget(tokenKubeConfig(fake.url, fake.adminToken), "bench");
-  return run(fake, target).finally(() => fake.stop());
-}
+  // One untimed pass of each client first, so no one pays for the JIT and the first connections.
+  await withFake(0, async ({ target }) => {
+    await flybyApply(target, all);
+    await flybyApply(target, all);
+  });
+  await withFake(0, ({ fake }) => new KubectlLike(fake.url, fake.adminToken).apply(sent));
+  await withFake(0, ({ fake }) => bareApplies(fake.url, fake.adminToken, sent, concurrency, false));
 
-export async function run(_args: string[]): Promise<void> {
-  const all = objects();
-  const concurrency = defaultConcurrency;
-  console.log(`apply ${all.length} objects against the fake API server, ${latencyMs} ms latency per request`);
+  await forEachLatency(args, "apply", all.length, async (latencyMs) => {
+    const flyby = emptyRuns();
+    const kubectl = emptyRuns();
+    const floor = emptyRuns();
+    // Rounds interleave the clients, so a busy moment on the machine hits them alike. The
+    // serial baseline at 25 ms takes ~25 s per case: it runs once there, 3 times at 0 ms.
+    for (let round = 1; round <= rounds; round++) {
+      await withFake(latencyMs, async ({ fake, target }) => {
+        const [create, again] = await createThenReapply(fake, flyby, () => flybyApply(target, all));
+        const c = summarize(create.objects);
+        if (c.created !== all.length || c.failed !== 0)
+          wrong.add(`flyby create at ${latencyMs} ms: ${c.created} created, ${c.failed} failed`);
+        const u = summarize(again.objects);
+        const writes = fake.requests.filter((r) => writeVerbs.has(r.verb ?? ""));
+        if (u.unchanged !== all.length || writes.length !== 0)
+          wrong.add(
+            `flyby unchanged re-apply at ${latencyMs} ms: ${u.unchanged} unchanged, ${writes.length} writes`,
+          );
+      });
+      if (round === 1 || latencyMs === 0) {
+        await withFake(latencyMs, async ({ fake }) => {
+          const client = new KubectlLike(fake.url, fake.adminToken);
+          await createThenReapply(fake, kubectl, () => client.apply(sent));
+        });
+      }
+      if (latencyMs === 0) {
+        await withFake(latencyMs, ({ fake }) =>
+          createThenReapply(fake, floor, () =>
+            bareApplies(fake.url, fake.adminToken, sent, concurrency, false),
+          ),
+        );
+      }
+    }
 
-  const serialMs = await withFake(async (fake, target) => {
-    const [, ms] = await timed(async () => {
-      for (const o of all) await target.apply(withAppliedHash(o), { force: false, dryRun: false });
-    });
+    const kubectlLabel = "kubectl-like (1 SSA per object, serially)";
+    console.log("  create (empty cluster)");
+    console.log(figure(`flyby apply (concurrency ${concurrency})`, flyby.create, flyby.createRequests));
+    console.log(figure(kubectlLabel, kubectl.create, kubectl.createRequests));
+    if (floor.create.length) {
+      console.log(figure(`floor (bare SSA, concurrency ${concurrency})`, floor.create, floor.createRequests));
+    }
     console.log(
-      `serial, one object at a time (kubectl's pattern): ${ms.toFixed(0)} ms, ${fake.requests.length} requests (${counts(fake.requests)})`,
+      ratioLine("kubectl-like time / flyby time", kubectl.create, flyby.create, "(target >= 15x at 25 ms)"),
     );
-    return ms;
+    if (floor.create.length)
+      console.log(ratioLine("flyby time / floor time", flyby.create, floor.create, "(target <= 1.3x)"));
+
+    console.log("  unchanged re-apply");
+    console.log(figure("flyby apply", flyby.unchanged, flyby.unchangedRequests));
+    console.log(figure(kubectlLabel, kubectl.unchanged, kubectl.unchangedRequests));
+    if (floor.unchanged.length) {
+      console.log(
+        figure(
+          `floor (bare no-op SSA, concurrency ${concurrency})`,
+          floor.unchanged,
+          floor.unchangedRequests,
+        ),
+      );
+    }
+    console.log(
+      ratioLine(
+        "kubectl-like time / flyby time",
+        kubectl.unchanged,
+        flyby.unchanged,
+        "(target >= 40x at 25 ms)",
+      ),
+    );
+    if (floor.unchanged.length)
+      console.log(
+        ratioLine(
+          "flyby time / floor time",
+          flyby.unchanged,
+          floor.unchanged,
+          "(flyby sends no apply here; the floor re-sends all 1,001)",
+        ),
+      );
   });
 
-  const req = request(all, { namespaces, appNamespace: "bench-a", concurrency });
-  const rounds = 3;
-  const times: number[] = [];
-  for (let round = 1; round <= rounds; round++) {
-    await withFake(async (fake, target) => {
-      const [first, firstMs] = await timed(() => applyEnvironment(target, req, fastDeps()));
-      times.push(firstMs);
-      const s = summarize(first.objects);
-      console.log(
-        `flyby apply round ${round} (staged, concurrency ${concurrency}): ${firstMs.toFixed(0)} ms, ${fake.requests.length} requests (${counts(fake.requests)}); ${s.created} created, ${s.failed} failed`,
-      );
-      if (round < rounds) return;
-      fake.requests.length = 0;
-      const [second, secondMs] = await timed(() => applyEnvironment(target, req, fastDeps()));
-      const t = summarize(second.objects);
-      const median = [...times].sort((a, b) => a - b)[Math.floor(rounds / 2)] as number;
-      console.log(
-        `ratio: ${(serialMs / median).toFixed(1)}x faster than the serial apply (median of ${rounds}: ${median.toFixed(0)} ms)`,
-      );
-      console.log(
-        `second apply: ${secondMs.toFixed(0)} ms, ${fake.requests.length} requests (${counts(fake.requests)}), ${writes(fake.requests)} writes, ${(fake.requests.length / all.length).toFixed(3)} requests per object; ${t.unchanged} unchanged`,
-      );
-    });
+  if (wrong.size) {
+    console.log(`FAIL: flyby's apply did not do what it should:\n  ${[...wrong].join("\n  ")}`);
+    process.exitCode = 1;
   }
 }

@@ -2,26 +2,17 @@ import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { KubernetesObjectApi, PatchStrategy } from "@kubernetes/client-node";
-import { KubeApplyTarget } from "../adapters/kube-target.ts";
 import { loadManifestTree } from "../adapters/manifest-files.ts";
-import { fieldManager } from "../apply/inventory.ts";
-import type { KubeObject } from "../core/kube/object.ts";
 import { renderChecked } from "../core/render/render-checked.ts";
 import { readGitTree } from "../diff/adapters/git-tree.ts";
 import { diffEnvironment } from "../diff/environment.ts";
-import { liveDiff } from "../diff/live.ts";
 import { toYaml } from "../diff/object-diff.ts";
 import { Redactor } from "../diff/redact.ts";
 import { renderMarkdown } from "../diff/report.ts";
 import { unifiedDiff } from "../diff/unified.ts";
-import { tokenKubeConfig } from "../kube/cluster.ts";
-import { FakeKube } from "../testing/fake-kube/server.ts";
+import { runLive } from "./live-diff.ts";
 
 const objectCount = 1000;
-const latencyMs = 5;
-const namespaces = ["bench-a", "bench-b", "bench-c", "bench-d", "bench-e"];
-const managed = { "app.kubernetes.io/managed-by": "flyby" };
 
 function ms(start: number): number {
   return performance.now() - start;
@@ -125,111 +116,8 @@ async function gitBench(): Promise<void> {
   }
 }
 
-function liveObjects(changed: number): KubeObject[] {
-  const out: KubeObject[] = [];
-  for (let i = 0; i < objectCount; i++) {
-    const namespace = namespaces[i % namespaces.length] as string;
-    const edit = i < changed;
-    out.push(
-      i % 2 === 0
-        ? {
-            apiVersion: "v1",
-            kind: "ConfigMap",
-            metadata: { name: `bench-config-${i}`, namespace, labels: managed },
-            data: { LOG_LEVEL: edit ? "debug" : "info" },
-          }
-        : {
-            apiVersion: "apps/v1",
-            kind: "Deployment",
-            metadata: { name: `bench-app-${i}`, namespace, labels: managed },
-            spec: {
-              replicas: edit ? 3 : 2,
-              selector: { matchLabels: { app: `bench-app-${i}` } },
-              template: {
-                metadata: { labels: { app: `bench-app-${i}` } },
-                spec: { containers: [{ name: "app", image: "ghcr.io/overflying/bench:1.0.0" }] },
-              },
-            },
-          },
-    );
-  }
-  return out;
-}
-
-async function liveBench(): Promise<void> {
-  const fake = new FakeKube({ latencyMs }).start();
-  try {
-    const nsType = fake.cluster.resourceForKind("v1", "Namespace");
-    for (const ns of namespaces) {
-      if (nsType)
-        await fake.cluster.apply(
-          nsType,
-          undefined,
-          ns,
-          { apiVersion: "v1", kind: "Namespace", metadata: { name: ns } },
-          { manager: fieldManager, force: false, dryRun: false },
-        );
-    }
-    for (const o of liveObjects(0)) {
-      const t = fake.cluster.resourceForKind(o.apiVersion, o.kind);
-      if (t)
-        await fake.cluster.apply(
-          t,
-          o.metadata.namespace,
-          o.metadata.name,
-          structuredClone(o) as Record<string, unknown>,
-          { manager: fieldManager, force: false, dryRun: false },
-        );
-    }
-    const rendered = liveObjects(100);
-    const kc = tokenKubeConfig(fake.url, fake.adminToken);
-
-    fake.requests.length = 0;
-    const start = performance.now();
-    const result = await liveDiff(
-      rendered,
-      new KubeApplyTarget(kc, "bench"),
-      { environment: "bench", appNamespace: namespaces[0] as string, namespaces },
-      { redactor: new Redactor("bench") },
-    );
-    const flyby = ms(start);
-    const requests = fake.requests.length;
-    const dryRuns = fake.requests.filter((r) => r.dryRun).length;
-    const lists = fake.requests.filter((r) => r.verb === "list").length;
-    const changed = result.objects.filter((o) => o.change === "changed").length;
-
-    // kubectl diff's pattern: for each object in turn, a GET and then a server-side dry-run PATCH.
-    const client = KubernetesObjectApi.makeApiClient(kc);
-    fake.requests.length = 0;
-    const startSerial = performance.now();
-    for (const o of rendered) {
-      await client.read({
-        apiVersion: o.apiVersion,
-        kind: o.kind,
-        metadata: { name: o.metadata.name, namespace: o.metadata.namespace as string },
-      });
-      await client.patch(o as never, undefined, "All", fieldManager, true, PatchStrategy.ServerSideApply);
-    }
-    const serial = ms(startSerial);
-    const serialRequests = fake.requests.length;
-
-    console.log(
-      `live cluster (fake API, ${latencyMs} ms per request): ${rendered.length} objects, ${changed} changed`,
-    );
-    console.log(
-      `  flyby: ${flyby.toFixed(0)} ms, ${requests} requests (${(requests / rendered.length).toFixed(3)} per object: ${dryRuns} dry-runs, ${lists} LISTs for ${new Set(rendered.map((o) => `${o.kind}/${o.metadata.namespace}`)).size} kind+namespace pairs, ${requests - dryRuns - lists} discovery)`,
-    );
-    console.log(
-      `  serial GET + dry-run per object (kubectl's pattern): ${serial.toFixed(0)} ms, ${serialRequests} requests`,
-    );
-    console.log(`  ratio serial / flyby: ${(serial / flyby).toFixed(1)}x faster (target >= 8x)`);
-  } finally {
-    await fake.stop();
-  }
-}
-
 export async function run(args: string[]): Promise<void> {
   const only = args[0];
   if (!only || only === "git") await gitBench();
-  if (!only || only === "live") await liveBench();
+  if (!only || only === "live") await runLive(args.slice(1));
 }
