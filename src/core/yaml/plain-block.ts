@@ -1,4 +1,4 @@
-import { findDuplicateKey, keyLine, unquoteKey } from "./duplicate-keys.ts";
+import { keyLine, unquoteKey } from "./duplicate-keys.ts";
 
 /**
  * Whether a text is plain block YAML: one document of block mappings and sequences whose
@@ -13,8 +13,8 @@ import { findDuplicateKey, keyLine, unquoteKey } from "./duplicate-keys.ts";
 const maxLine = 1024;
 
 export function isPlainBlockYaml(lines: readonly string[]): boolean {
-  // Indentations of the open block collections, innermost last.
-  const open: number[] = [];
+  // The open block collections, innermost last: their column and, for mappings, their keys.
+  const open: { column: number; keys: Set<string> }[] = [];
   // The last content line opened a nested block (a key or dash with nothing after it).
   let opens = true;
   let blockScalar = -1;
@@ -32,25 +32,34 @@ export function isPlainBlockYaml(lines: readonly string[]): boolean {
     }
     if (line.length > maxLine || /[\t\r]|\S {32}/.test(line) || /^(---|\.\.\.|%)/.test(content)) return false;
     // Dedenting must land on a column already open; indenting needs an opener above.
-    while (open.length > 0 && (open.at(-1) as number) > indent) open.pop();
+    while (open.length > 0 && (open.at(-1)?.column as number) > indent) open.pop();
     const top = open.at(-1);
-    if (top === undefined || top < indent) {
+    if (top === undefined || top.column < indent) {
       if (!opens) return false;
-      open.push(indent);
+      open.push({ column: indent, keys: new Set() });
     }
     const entry = readEntry(content, indent);
     if (!entry) return false;
-    for (const column of entry.columns) if (column > (open.at(-1) as number)) open.push(column);
+    for (const column of entry.columns) {
+      if (column > (open.at(-1)?.column as number)) open.push({ column, keys: new Set() });
+    }
+    if (entry.key !== undefined) {
+      const keys = open.at(-1)?.keys as Set<string>;
+      if (keys.has(entry.key)) return false;
+      keys.add(entry.key);
+    }
     opens = entry.opens;
     if (entry.blockScalar !== undefined) blockScalar = entry.blockScalar;
   }
-  return findDuplicateKey(lines) === undefined;
+  return true;
 }
 
 interface Entry {
   /** Columns of collections opened inside sequence items on this line (`- a: 1`). */
   readonly columns: readonly number[];
   readonly opens: boolean;
+  /** The mapping key this line writes. */
+  readonly key?: string;
   /** A block scalar starts: its lines are the ones indented past this column. */
   readonly blockScalar?: number;
 }
@@ -93,12 +102,15 @@ function readEntry(content: string, column: number): Entry | undefined {
   const key = keyLine.exec(rest);
   if (key && !key[1] && !key[2]) {
     const raw = key[3] as string;
-    if (/^[&*!|>%@`]/.test(raw) || (raw.startsWith('"') && raw.includes("\\")) || unquoteKey(raw) === "<<")
+    const name = unquoteKey(raw);
+    if (/^[&*!|>%@`]/.test(raw) || (raw.startsWith('"') && raw.includes("\\")) || name === "<<")
       return undefined;
     const value = rest.slice(key[0].length).trim();
-    if (value === "" || value.startsWith("#")) return { columns, opens: true };
-    if (blockScalarHeader.test(value)) return { columns, opens: false, blockScalar: at };
-    return oneLineScalar.test(value) && uniqueFlowKeys(value) ? { columns, opens: false } : undefined;
+    if (value === "" || value.startsWith("#")) return { columns, opens: true, key: name };
+    if (blockScalarHeader.test(value)) return { columns, opens: false, key: name, blockScalar: at };
+    return oneLineScalar.test(value) && uniqueFlowKeys(value)
+      ? { columns, opens: false, key: name }
+      : undefined;
   }
   // A scalar item of a sequence: the item itself opens nothing.
   const dash = columns.pop();

@@ -12,7 +12,7 @@ import {
   type YAMLError,
 } from "yaml";
 import { InputError } from "../errors.ts";
-import type { SourceLocation } from "../location.ts";
+import { positionAt, type SourceLocation } from "../location.ts";
 import { isPlainBlockYaml } from "./plain-block.ts";
 
 /**
@@ -24,6 +24,8 @@ export const YamlLimits = {
   maxBytes: 10 * 1024 * 1024,
   /** The `yaml` package's alias budget: an anchor used more often (or holding aliases) is refused. */
   maxAliasCount: 100,
+  /** Flow collections (`[`, `{`) open at once. Brackets inside strings count too: a cheap, linear check. */
+  maxFlowDepth: 1000,
 } as const;
 
 /** A user-written YAML file, parsed with positions so every complaint can name file:line. */
@@ -69,9 +71,23 @@ export function checkYamlSize(file: string, bytes: number): void {
   }
 }
 
-function checkSize(file: string, text: string): void {
+function checkLimits(file: string, text: string): void {
   // A UTF-16 unit is at most 3 UTF-8 bytes: short texts need no count.
   if (text.length * 3 > YamlLimits.maxBytes) checkYamlSize(file, Buffer.byteLength(text, "utf8"));
+  // The `yaml` package spends time per nesting level: refuse absurd depths before parsing.
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5b || c === 0x7b) {
+      if (++depth > YamlLimits.maxFlowDepth) {
+        const { line, column } = positionAt(text, i);
+        throw new InputError(
+          `the YAML nests more than ${YamlLimits.maxFlowDepth} brackets deep; flyby does not read deeper structures`,
+          { file, line, column },
+        );
+      }
+    } else if ((c === 0x5d || c === 0x7d) && depth > 0) depth--;
+  }
 }
 
 /** Decodes one parsed document, turning each error the `yaml` package reports or throws into an InputError. */
@@ -134,7 +150,7 @@ function positioned(file: string) {
   return { lineCounter, at };
 }
 
-const parseOptions = { uniqueKeys: false, prettyErrors: false, strict: true } as const;
+const parseOptions = { uniqueKeys: false, prettyErrors: false, strict: true, logLevel: "error" } as const;
 
 /**
  * Loads one YAML document. Plain block YAML (the common case) is decoded by Bun.YAML, which
@@ -142,7 +158,7 @@ const parseOptions = { uniqueKeys: false, prettyErrors: false, strict: true } as
  * `yaml` package, which knows positions. Positions for `locate` are computed on first use.
  */
 export function parseUserYaml(file: string, text: string): UserYaml {
-  checkSize(file, text);
+  checkLimits(file, text);
   let data: unknown;
   let fast = false;
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
@@ -208,7 +224,7 @@ export function parseUserYaml(file: string, text: string): UserYaml {
 
 /** Loads every document of a multi-document YAML stream (hydrated manifests), skipping empty ones. */
 export function parseUserYamlDocuments(file: string, text: string): UserYamlDocument[] {
-  checkSize(file, text);
+  checkLimits(file, text);
   const { lineCounter, at } = positioned(file);
   let docs: Document.Parsed[];
   try {
