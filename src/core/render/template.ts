@@ -219,7 +219,15 @@ function strictArguments(fn: Handlebars.HelperDelegate): Handlebars.HelperDelega
     if (missing >= 0 && options.loc) {
       throw new MissingArgument(missing, options.loc.start.line, options.loc.start.column);
     }
-    return ownValues((fn as (...a: unknown[]) => unknown).apply(this, args));
+    try {
+      return ownValues((fn as (...a: unknown[]) => unknown).apply(this, args));
+    } catch (e) {
+      if (e instanceof InputError || e instanceof MissingArgument || e instanceof MissingLookup) throw e;
+      // A helper given a value it cannot use (`indent -1 x`): name the call. The template set fills in the file.
+      const at = options.loc ? { line: options.loc.start.line, column: options.loc.start.column + 1 } : {};
+      const name = (options as { name?: string }).name ?? "a helper";
+      throw new InputError(`the helper "${name}" failed: ${(e as Error).message}`, { file: "", ...at });
+    }
   };
 }
 
