@@ -32,7 +32,7 @@ function floor(text: string): { objects: number; findings: number } {
   return { objects: docs.length, findings: 0 };
 }
 
-/** A staging values file whose api section sets 100,000 env vars. */
+/** A values file whose api section sets 100,000 env vars. */
 function bigValues(keys = 100_000): string {
   const lines = ["api:", "  replicas: 1", "  env:"];
   for (let i = 0; i < keys; i++) lines.push(`    SETTING_${i}: value-${i}`);
@@ -41,9 +41,11 @@ function bigValues(keys = 100_000): string {
 
 function values(text: string): { objects: number; findings: number } {
   const base = loadManifestTree(join(repo, "manifests"));
-  const tree = { ...base, files: new Map(base.files).set("values/staging.yaml", text) };
+  // The environment's last values file is replaced by the big one.
+  const last = loadEnvironments(base).get(env).values.at(-1) as string;
+  const tree = { ...base, files: new Map(base.files).set(last, text) };
   const envs = loadEnvironments(tree);
-  const loaded = loadValues(tree, envs, envs.get("staging"));
+  const loaded = loadValues(tree, envs, envs.get(env));
   return { objects: Object.keys(loaded.api.env).length, findings: 0 };
 }
 

@@ -1,11 +1,11 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { spawnSync } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { prDiff } from "../github/pr-diff.ts";
 import { redactNotification } from "../receiver/redact.ts";
 import type { Notification } from "../receiver/webhook.ts";
 import { runFlyby, scratchRepo } from "../testing/cli.ts";
+import { git as gitIn } from "../testing/git.ts";
 import { isSensitiveName, looksLikeCredential, looksRandom, Redactor } from "./redact.ts";
 
 /**
@@ -71,12 +71,7 @@ ${pem
 const repo = scratchRepo();
 afterAll(() => rmSync(repo, { recursive: true, force: true }));
 
-function git(...args: string[]): void {
-  const res = spawnSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.invalid", ...args], {
-    cwd: repo,
-  });
-  if (res.status !== 0) throw new Error(String(res.stderr));
-}
+const git = (...args: string[]) => gitIn(repo, ...args);
 
 function expectNoSecrets(text: string): void {
   for (const value of [...Object.values(secrets), "hunter2"]) expect(text).not.toContain(value);
