@@ -39,8 +39,8 @@ const credentialPatterns: readonly RegExp[] = [
   /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g,
   // PEM blocks (private keys, certificates): the whole block.
   /-----BEGIN (?:[A-Z0-9]+ )*[A-Z0-9]+-----[\s\S]*?(?:-----END (?:[A-Z0-9]+ )*[A-Z0-9]+-----|$)/g,
-  // Authorization header values.
-  /\b(?:Bearer|Basic)\s+([A-Za-z0-9._~+/=-]{8,})/g,
+  // Authorization header values: a token on the same line, long and with a digit (not "Basic auth").
+  /\b(?:Bearer|Basic)[ \t]+((?=[A-Za-z._~+/=-]*[0-9])[A-Za-z0-9._~+/=-]{16,})/g,
 ];
 
 /** Whether a text holds something that looks like a credential. */

@@ -38,7 +38,7 @@ export function isPlainBlockYaml(lines: readonly string[]): boolean {
       if (!opens) return false;
       open.push({ column: indent, keys: new Set() });
     }
-    const entry = readEntry(content, indent);
+    const entry = simpleEntry(line) ?? readEntry(content, indent);
     if (!entry) return false;
     for (const column of entry.columns) {
       if (column > (open.at(-1)?.column as number)) open.push({ column, keys: new Set() });
@@ -87,6 +87,19 @@ const oneLineScalar = new RegExp(
   ].join("|"),
 );
 
+/** The common line, `key: word words` or `key:`, read with one pattern that cannot backtrack. */
+const simpleLine =
+  /^ *([A-Za-z0-9_][A-Za-z0-9_./-]*):(?: +([A-Za-z0-9_./+][A-Za-z0-9_./+-]*(?: [A-Za-z0-9_./+-]+)*))? *$/;
+const noColumns: readonly number[] = [];
+/** A plain null key: the `yaml` package names it "", Bun.YAML "null". */
+const nullKey = /^(?:null|Null|NULL|~)$/;
+
+function simpleEntry(line: string): Entry | undefined {
+  const m = simpleLine.exec(line);
+  if (!m || nullKey.test(m[1] as string)) return undefined;
+  return { columns: noColumns, opens: m[2] === undefined, key: m[1] as string };
+}
+
 function readEntry(content: string, column: number): Entry | undefined {
   const columns: number[] = [];
   let rest = content;
@@ -103,7 +116,12 @@ function readEntry(content: string, column: number): Entry | undefined {
   if (key && !key[1] && !key[2]) {
     const raw = key[3] as string;
     const name = unquoteKey(raw);
-    if (/^[&*!|>%@`]/.test(raw) || (raw.startsWith('"') && raw.includes("\\")) || name === "<<")
+    if (
+      /^[&*!|>%@`]/.test(raw) ||
+      nullKey.test(raw) ||
+      (raw.startsWith('"') && raw.includes("\\")) ||
+      name === "<<"
+    )
       return undefined;
     const value = rest.slice(key[0].length).trim();
     if (value === "" || value.startsWith("#")) return { columns, opens: true, key: name };
@@ -124,8 +142,9 @@ function uniqueFlowKeys(value: string): boolean {
   if (!value.startsWith("{")) return true;
   const keys = new Set<string>();
   for (const m of value.matchAll(flowPairs)) {
-    const key = unquoteKey((m[1] as string).trim());
-    if (keys.has(key)) return false;
+    const raw = (m[1] as string).trim();
+    const key = unquoteKey(raw);
+    if (keys.has(key) || nullKey.test(raw)) return false;
     keys.add(key);
   }
   return true;

@@ -132,6 +132,7 @@ const scalar = fc.oneof(
     "x:y",
     "a # c",
     "'it''s'",
+    "{null: 1, ~: 2}",
     '"tab\\tand \\u00e9"',
     "[a, 1, 'b c']",
     "{x: 1, y: [2]}",
@@ -146,7 +147,7 @@ const scalar = fc.oneof(
 );
 const key = fc.oneof(
   fc.stringMatching(/^[a-zA-Z_][a-zA-Z0-9_.-]{0,8}$/),
-  fc.constantFrom('"q k"', "'s'", "1", "true"),
+  fc.constantFrom('"q k"', "'s'", "1", "true", "null", "~"),
 );
 
 function indentBlock(text: string, by: number): string {
@@ -243,6 +244,6 @@ describe("the fast path agrees with the yaml package", () => {
   test("the generated documents mostly take the fast path", () => {
     const texts = fc.sample(document, 200);
     const fast = texts.filter((t) => isPlainBlockYaml(t.split("\n"))).length;
-    expect(fast).toBeGreaterThan(100);
+    expect(fast).toBeGreaterThan(60);
   });
 });
