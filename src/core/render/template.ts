@@ -269,7 +269,33 @@ export function createTemplateSet(helpers: Record<string, Handlebars.HelperDeleg
     return (ctx, options) => template(ctx, options).replace(trailingMarker, "");
   }
 
-  function runtimeError(e: unknown, file: string): InputError {
+  /**
+   * Where a template reads a field of text or a number (`values.partOf.length`): Handlebars'
+   * strict check fails there with a bare TypeError and no position, so find the first path
+   * from the root whose parent value is not an object.
+   */
+  function fieldOfScalar(context: unknown, file: string): InputError | undefined {
+    for (const f of [file, ...[...paths.keys()].filter((f) => f !== file)]) {
+      for (const [at, { path }] of paths.get(f) ?? []) {
+        const parts = path.replace(/^@root\./, "").split(".");
+        let value: unknown = context;
+        for (const [i, part] of parts.entries()) {
+          if (typeof value !== "object" || value === null || !Object.hasOwn(value, part)) {
+            if (i === 0 || value === undefined || value === null || typeof value === "object") break;
+            const [line, column] = at.split(/[:#]/).map(Number);
+            return new InputError(
+              `"${path}" reads "${part}" of ${parts.slice(0, i).join(".")}, which is ${typeof value === "string" ? "text" : `a ${typeof value}`}, not a mapping`,
+              { file: f, line: line as number, column: (column as number) + 1 },
+            );
+          }
+          value = (value as Record<string, unknown>)[part];
+        }
+      }
+    }
+    return undefined;
+  }
+
+  function runtimeError(e: unknown, file: string, context?: unknown): InputError {
     if (e instanceof MissingArgument) {
       for (const f of [file, ...[...paths.keys()].filter((f) => f !== file)]) {
         const p = paths.get(f)?.get(`${e.line}:${e.column}#${e.index}`);
@@ -291,6 +317,10 @@ export function createTemplateSet(helpers: Record<string, Handlebars.HelperDeleg
     }
     if (e instanceof InputError) {
       return e.location?.file === "" ? new InputError(e.reason, { ...e.location, file }, e.fieldPath) : e;
+    }
+    if (e instanceof TypeError && /in obj|'in' operator/.test(e.message)) {
+      const found = fieldOfScalar(context, file);
+      if (found) return found;
     }
     const err = e as Error & { lineNumber?: number; column?: number };
     // Handlebars reports the innermost template; its message ends with "- line:column".
@@ -326,7 +356,7 @@ export function createTemplateSet(helpers: Record<string, Handlebars.HelperDeleg
         try {
           text = template(ownValues(context));
         } catch (e) {
-          throw runtimeError(e, file);
+          throw runtimeError(e, file, context);
         }
         return readMarkers(text, files, file);
       };
