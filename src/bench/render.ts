@@ -18,7 +18,11 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)] as number;
 }
 
-function child(mode: "pipeline" | "floor", repo: string, repeats: number): ChildReport {
+function child(
+  mode: "pipeline" | "floor" | "values" | "values-floor",
+  repo: string,
+  repeats: number,
+): ChildReport {
   const start = performance.now();
   const p = Bun.spawnSync([
     process.execPath,
@@ -37,6 +41,7 @@ function child(mode: "pipeline" | "floor", repo: string, repeats: number): Child
  * `bun run bench render`: renders and validates a synthetic fleet of 1,000 objects
  * (200 services × 5 kinds) and compares it with the floor, Bun.YAML parsing and printing
  * the same output, measured the same way: in a fresh process (cold) and repeated (warm).
+ * Then loads a values file of 100,000 keys, next to Bun.YAML.parse of the same text.
  */
 export async function run(): Promise<void> {
   const repo = writeFleetRepo(repoRoot);
@@ -44,10 +49,14 @@ export async function run(): Promise<void> {
     const pipelines: ChildReport[] = [];
     const floors: ChildReport[] = [];
     const once: ChildReport[] = [];
+    const loads: ChildReport[] = [];
+    const loadFloors: ChildReport[] = [];
     for (let i = 0; i < runs; i++) {
       once.push(child("pipeline", repo, 1));
       pipelines.push(child("pipeline", repo, 6));
       floors.push(child("floor", repo, 6));
+      loads.push(child("values", repo, 4));
+      loadFloors.push(child("values-floor", repo, 4));
     }
     const m = (xs: ChildReport[], k: keyof ChildReport) => median(xs.map((x) => x[k]));
     const { objects, findings } = pipelines[0] as ChildReport;
@@ -67,6 +76,12 @@ export async function run(): Promise<void> {
       `  floor (Bun.YAML parse + stringify of the output): ${m(floors, "coldMs").toFixed(1)} ms cold, ${m(floors, "warmMs").toFixed(1)} ms warm`,
     );
     console.log(`  ratio to the floor: ${cold.toFixed(1)}× cold, ${warm.toFixed(1)}× warm (target ≤ 5×)`);
+    console.log(
+      `  load a values file of ${(loads[0] as ChildReport).objects} keys (read, check, merge, schema): ${m(loads, "coldMs").toFixed(0)} ms cold, ${m(loads, "warmMs").toFixed(0)} ms warm (target ≤ 1000 ms)`,
+    );
+    console.log(
+      `  floor (Bun.YAML.parse of the same text): ${m(loadFloors, "coldMs").toFixed(0)} ms cold, ${m(loadFloors, "warmMs").toFixed(0)} ms warm`,
+    );
   } finally {
     rmSync(repo, { recursive: true, force: true });
   }

@@ -1,13 +1,81 @@
-import { createHash } from "node:crypto";
 import type { KubeObject } from "../core/kube/object.ts";
+import { sha256Hex } from "./sha256.ts";
+
+/**
+ * The one redaction module: the diff in every format, the PR comment, the job summary, the
+ * logs and the alert receiver all mask through it. A value is secret when its name says so
+ * (env vars, annotations, Secret data) or when the value itself looks like a credential.
+ * Pure and free of Node built-ins, so the receiver's edge bundles use it as it is.
+ */
 
 type Obj = Record<string, unknown>;
 
 /** Names of env vars and annotations whose values are treated as secret. */
-const sensitiveName = /pass(word|wd)?|secret|token|key|credential|auth/i;
+const sensitiveName = /pass(word|wd)?|secret|token|key|credential|auth|private/i;
 
 export function isSensitiveName(name: string): boolean {
   return sensitiveName.test(name);
+}
+
+/**
+ * Credentials recognised by their value, anywhere in a text. Group 1, when present, is the
+ * part to mask (the password of a URL); otherwise the whole match is.
+ */
+const credentialPatterns: readonly RegExp[] = [
+  // scheme://user:password@host — the password only.
+  /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@'"]+:([^\s@/'"]+)@/gi,
+  // GitHub tokens: classic and fine-grained.
+  /\bgh[pousr]_[A-Za-z0-9]{20,}\b/g,
+  /\bgithub_pat_[A-Za-z0-9_]{20,}\b/g,
+  // Slack tokens.
+  /\bxox[abprse]-[A-Za-z0-9-]{6,}/g,
+  // AWS access key ids, Google API keys, GitLab, OpenAI-style and Stripe keys.
+  /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g,
+  /\bAIza[0-9A-Za-z_-]{35}\b/g,
+  /\bglpat-[A-Za-z0-9_-]{20,}\b/g,
+  /\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}\b/g,
+  /\bsk-[A-Za-z0-9_-]{20,}\b/g,
+  // JSON Web Tokens: three base64url parts, the first two JSON objects.
+  /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g,
+  // PEM blocks (private keys, certificates): the whole block.
+  /-----BEGIN (?:[A-Z0-9]+ )*[A-Z0-9]+-----[\s\S]*?(?:-----END (?:[A-Z0-9]+ )*[A-Z0-9]+-----|$)/g,
+  // Authorization header values: a token on the same line, long and with a digit (not "Basic auth").
+  /\b(?:Bearer|Basic)[ \t]+((?=[A-Za-z._~+/=-]*[0-9])[A-Za-z0-9._~+/=-]{16,})/g,
+];
+
+/** Whether a text holds something that looks like a credential. */
+export function looksLikeCredential(text: string): boolean {
+  return credentialPatterns.some((re) => {
+    re.lastIndex = 0;
+    const found = re.test(text);
+    re.lastIndex = 0;
+    return found;
+  });
+}
+
+/**
+ * A long, random-looking token: no spaces, letters of both cases and digits, at least
+ * 4 bits of entropy per character, and a change of character class at least every third
+ * character (words and ids change rarely). Used for env values, where such strings are keys; not
+ * for free text, where hashes and ids would be caught too.
+ */
+export function looksRandom(value: string): boolean {
+  if (value.length < 24 || value.length > 4096 || !/^[A-Za-z0-9+/=_.-]+$/.test(value)) return false;
+  if (!/[a-z]/.test(value) || !/[A-Z]/.test(value) || !/[0-9]/.test(value)) return false;
+  const counts = new Map<string, number>();
+  for (const ch of value) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  let entropy = 0;
+  for (const n of counts.values()) {
+    const p = n / value.length;
+    entropy -= p * Math.log2(p);
+  }
+  if (entropy < 4) return false;
+  // Words change between lower case, upper case and digits rarely; random tokens all the time.
+  const kind = (c: string) => (/[a-z]/.test(c) ? 0 : /[A-Z]/.test(c) ? 1 : /[0-9]/.test(c) ? 2 : 3);
+  let switches = 0;
+  for (let i = 1; i < value.length; i++)
+    if (kind(value[i] as string) !== kind(value[i - 1] as string)) switches++;
+  return switches / value.length >= 0.3;
 }
 
 /**
@@ -18,53 +86,86 @@ export class Redactor {
   constructor(private readonly salt: string) {}
 
   mask(value: unknown): string {
-    const digest = createHash("sha256")
-      .update(this.salt)
-      .update("\u0000")
-      .update(String(value))
-      .digest("hex");
-    return `<redacted sha256:${digest.slice(0, 8)}>`;
+    return `<redacted sha256:${sha256Hex(`${this.salt}\u0000${String(value)}`).slice(0, 8)}>`;
   }
 
-  /** A copy with every Secret value, sensitive env value and sensitive annotation masked. */
+  /** A text with every credential found in it masked, the rest kept. */
+  text(value: string): string {
+    let out = value;
+    for (const re of credentialPatterns) {
+      re.lastIndex = 0;
+      out = out.replace(re, (match: string, secret?: unknown) =>
+        typeof secret === "string" && secret !== ""
+          ? match.replace(secret, this.mask(secret))
+          : this.mask(match),
+      );
+    }
+    return out;
+  }
+
+  /** A value that is secret by its name, masked whole; any other value with credentials masked in it. */
+  named(name: string, value: unknown): unknown {
+    if (isSensitiveName(name)) return this.mask(value);
+    return this.deep(value);
+  }
+
+  /** A copy of any JSON-like value with every credential in its strings masked. */
+  deep(value: unknown): unknown {
+    if (typeof value === "string") return this.text(value);
+    if (Array.isArray(value)) return value.map((v) => this.deep(v));
+    if (value && typeof value === "object") {
+      return Object.fromEntries(Object.entries(value as Obj).map(([k, v]) => [k, this.deep(v)]));
+    }
+    return value;
+  }
+
+  /**
+   * A copy with every Secret value masked, env values and annotations that are secret by name
+   * or look random masked whole, and credentials in any other string masked where they appear.
+   */
   object(o: KubeObject): KubeObject {
-    const copy = structuredClone(o) as Obj;
+    const copy = this.walk(o) as Obj;
     if (copy.kind === "Secret") {
       for (const field of ["data", "stringData"]) {
-        const values = copy[field];
+        const values = (o as unknown as Obj)[field];
         if (values && typeof values === "object") {
           copy[field] = Object.fromEntries(Object.entries(values as Obj).map(([k, v]) => [k, this.mask(v)]));
         }
       }
     }
-    const meta = copy.metadata as Obj | undefined;
+    const meta = (o as unknown as Obj).metadata as Obj | undefined;
     if (meta?.annotations && typeof meta.annotations === "object") {
-      meta.annotations = Object.fromEntries(
-        Object.entries(meta.annotations as Obj).map(([k, v]) => [k, isSensitiveName(k) ? this.mask(v) : v]),
+      (copy.metadata as Obj).annotations = Object.fromEntries(
+        Object.entries(meta.annotations as Obj).map(([k, v]) => [k, this.named(k, v)]),
       );
     }
-    this.walkEnv(copy);
-    return copy as KubeObject;
+    return copy as unknown as KubeObject;
   }
 
-  private walkEnv(v: unknown): void {
-    if (Array.isArray(v)) {
-      for (const x of v) this.walkEnv(x);
-      return;
+  private walk(v: unknown): unknown {
+    if (typeof v === "string") return this.text(v);
+    if (Array.isArray(v)) return v.map((x) => this.walk(x));
+    if (!v || typeof v !== "object") return v;
+    const out: Obj = {};
+    for (const [k, child] of Object.entries(v as Obj)) {
+      out[k] = k === "env" && Array.isArray(child) ? child.map((e) => this.envVar(e)) : this.walk(child);
     }
-    if (!v || typeof v !== "object") return;
-    const o = v as Obj;
-    if (Array.isArray(o.env)) {
-      for (const e of o.env as Obj[]) {
-        if (e && typeof e.name === "string" && "value" in e && isSensitiveName(e.name))
-          e.value = this.mask(e.value);
-      }
+    return out;
+  }
+
+  private envVar(e: unknown): unknown {
+    if (!e || typeof e !== "object") return this.walk(e);
+    const { name, value } = e as Obj;
+    const copy = this.walk(e) as Obj;
+    if (typeof name === "string" && "value" in (e as Obj)) {
+      const secret = isSensitiveName(name) || (typeof value === "string" && looksRandom(value));
+      if (secret) copy.value = this.mask(value);
     }
-    for (const [k, child] of Object.entries(o)) if (k !== "env") this.walkEnv(child);
+    return copy;
   }
 }
 
 /** A salt for one run, from an injected source of randomness. */
 export function newSalt(random: () => Uint8Array = () => crypto.getRandomValues(new Uint8Array(16))): string {
-  return Buffer.from(random()).toString("hex");
+  return [...random()].map((b) => b.toString(16).padStart(2, "0")).join("");
 }

@@ -1,20 +1,15 @@
 import { afterAll, expect, test } from "bun:test";
-import { spawnSync } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { scratchRepo } from "../testing/cli.ts";
+import { git as gitIn } from "../testing/git.ts";
 import { prDiff } from "./pr-diff.ts";
 import { marker } from "./sticky.ts";
 
 const repo = scratchRepo();
 afterAll(() => rmSync(repo, { recursive: true, force: true }));
 
-function git(...args: string[]): void {
-  const res = spawnSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.invalid", ...args], {
-    cwd: repo,
-  });
-  if (res.status !== 0) throw new Error(String(res.stderr));
-}
+const git = (...args: string[]) => gitIn(repo, ...args);
 
 test("GIVEN a PR that changes one value THEN the comment shows exactly that change, under the size limit", async () => {
   git("init", "-q");

@@ -13,6 +13,8 @@ interface Case {
   description: string;
   env?: string;
   files: Record<string, string>;
+  /** Files whose text is repeated this many times (to build a huge file without storing it). */
+  repeat?: Record<string, number>;
   expect: { where: string; says: string };
 }
 
@@ -35,7 +37,9 @@ describe("bad input", () => {
     test(`${c.name}: ${c.description}`, async () => {
       const repo = scratchRepo();
       scratch.push(repo);
-      for (const [path, text] of Object.entries(c.files)) writeFileSync(join(repo, "manifests", path), text);
+      for (const [path, text] of Object.entries(c.files)) {
+        writeFileSync(join(repo, "manifests", path), text.repeat(c.repeat?.[path] ?? 1));
+      }
       const before = treeSnapshot(repo);
       const run = await runFlyby(["render", "--env", c.env ?? "staging", "--out", "out"], repo);
       expect({ code: run.code, stderr: run.stderr }).toEqual({

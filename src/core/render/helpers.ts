@@ -13,6 +13,9 @@ export function imageReference(img: ImageRef): string {
   return `${img.repository}:${img.tag}`;
 }
 
+/** The longest list `range` makes: a template that loops further is a mistake or an attack. */
+export const maxRange = 10_000;
+
 /**
  * The helpers templates may call. Values are inserted raw (YAML is not HTML), so
  * anything that is not a plain word goes through `json`, which writes a YAML-safe scalar.
@@ -48,8 +51,13 @@ export function templateHelpers(
       new Bun.CryptoHasher("sha256").update(String(text)).digest("hex").slice(0, 16),
     /** `concat "svc-" 1` → "svc-1". */
     concat: (...args: unknown[]) => args.slice(0, -1).join(""),
-    /** `range 3` → [0, 1, 2]. */
-    range: (n: number) => Array.from({ length: n }, (_, i) => i),
+    /** `range 3` → [0, 1, 2]; at most `maxRange` items. */
+    range(n: number) {
+      if (!Number.isInteger(n) || n < 0 || n > maxRange) {
+        throw new Error(`range takes a whole number from 0 to ${maxRange}, not ${JSON.stringify(n)}`);
+      }
+      return Array.from({ length: n }, (_, i) => i);
+    },
     /** `array "a" "b"` → ["a", "b"] (the last argument is Handlebars' options). */
     array: (...args: unknown[]) => args.slice(0, -1),
     /** A Kubernetes label key as Prometheus service discovery spells it. */

@@ -89,6 +89,42 @@ function pathsByPosition(ast: hbs.AST.Program): Map<string, { path: string; call
   return paths;
 }
 
+/** Names that only ever come from JavaScript's prototype chain, never from values. */
+const builtInNames = new Set([...Object.getOwnPropertyNames(Object.prototype), "prototype"]);
+
+/**
+ * Refuses, before rendering, a path that names a JavaScript built-in (`values.constructor`,
+ * `this.__proto__`, `lookup x "toString"`). Strict lookups would fail on them anyway; this
+ * also covers the arguments of block helpers such as `#with`, which Handlebars looks up
+ * leniently.
+ */
+function checkBuiltInNames(ast: hbs.AST.Program, file: string): void {
+  walk(ast, (n) => {
+    let name: string | undefined;
+    let shown: string | undefined;
+    let loc: hbs.AST.SourceLocation | undefined;
+    if (n.type === "PathExpression") {
+      const p = n as unknown as hbs.AST.PathExpression;
+      name = p.parts.find((part) => builtInNames.has(part));
+      ({ original: shown, loc } = p);
+    } else if (n.type === "MustacheStatement" || n.type === "SubExpression" || n.type === "BlockStatement") {
+      const m = n as unknown as hbs.AST.MustacheStatement;
+      if ((m.path as hbs.AST.PathExpression).original !== "lookup") return;
+      const field = m.params[1] as hbs.AST.StringLiteral | undefined;
+      if (field?.type === "StringLiteral" && builtInNames.has(field.value)) {
+        name = field.value;
+        shown = field.value;
+        loc = field.loc;
+      }
+    }
+    if (name === undefined || !loc) return;
+    throw new InputError(
+      `missing variable "${shown}": "${name}" is a JavaScript built-in, not a value; templates read only what the values define`,
+      { file, line: loc.start.line, column: loc.start.column + 1 },
+    );
+  });
+}
+
 function unclosedBlock(source: string): { name: string; line: number } | undefined {
   const stack: { name: string; line: number }[] = [];
   const re = /\{\{~?\s*([#/^])\s*>?\s*([\w.-]+)/g;
@@ -141,6 +177,41 @@ class MissingArgument extends Error {
   }
 }
 
+/** Thrown by `lookup` when the field is not a value of the object. */
+class MissingLookup extends Error {
+  constructor(
+    readonly field: string,
+    readonly loc: hbs.AST.SourceLocation | undefined,
+  ) {
+    super("missing lookup");
+  }
+}
+
+const guarded = new WeakMap<object, object>();
+
+/**
+ * What templates see of a value: its own properties only. Handlebars' strict mode checks a
+ * name with `in`, which also finds `constructor`, `__proto__`, `toString`… on the prototype
+ * chain; through this guard those are missing values like any other. Nested objects are
+ * guarded as they are read. Helpers still call methods (`list.join`) as usual.
+ */
+export function ownValues<T>(value: T): T {
+  if (typeof value !== "object" || value === null) return value;
+  let proxy = guarded.get(value);
+  if (!proxy) {
+    proxy = new Proxy(value, {
+      has: (target, key) => Object.hasOwn(target, key),
+      get(target, key, receiver) {
+        const v = Reflect.get(target, key, receiver);
+        return Object.hasOwn(target, key) ? ownValues(v) : v;
+      },
+    });
+    guarded.set(value, proxy);
+    guarded.set(proxy, proxy);
+  }
+  return proxy as T;
+}
+
 function strictArguments(fn: Handlebars.HelperDelegate): Handlebars.HelperDelegate {
   return function (this: unknown, ...args: unknown[]) {
     const options = args.at(-1) as { loc?: hbs.AST.SourceLocation };
@@ -148,8 +219,24 @@ function strictArguments(fn: Handlebars.HelperDelegate): Handlebars.HelperDelega
     if (missing >= 0 && options.loc) {
       throw new MissingArgument(missing, options.loc.start.line, options.loc.start.column);
     }
-    return (fn as (...a: unknown[]) => unknown).apply(this, args);
+    try {
+      return ownValues((fn as (...a: unknown[]) => unknown).apply(this, args));
+    } catch (e) {
+      if (e instanceof InputError || e instanceof MissingArgument || e instanceof MissingLookup) throw e;
+      // A helper given a value it cannot use (`indent -1 x`): name the call. The template set fills in the file.
+      const at = options.loc ? { line: options.loc.start.line, column: options.loc.start.column + 1 } : {};
+      const name = (options as { name?: string }).name ?? "a helper";
+      throw new InputError(`the helper "${name}" failed: ${(e as Error).message}`, { file: "", ...at });
+    }
   };
+}
+
+/** `lookup obj field` that answers only with the object's own values. */
+function strictLookup(obj: unknown, field: unknown, options: { loc?: hbs.AST.SourceLocation }): unknown {
+  if (typeof obj === "object" && obj !== null && Object.hasOwn(obj, String(field))) {
+    return (obj as Record<string, unknown>)[String(field)];
+  }
+  throw new MissingLookup(String(field), options.loc);
 }
 
 export interface TemplateSet {
@@ -160,7 +247,8 @@ export interface TemplateSet {
 
 export function createTemplateSet(helpers: Record<string, Handlebars.HelperDelegate>): TemplateSet {
   const hb: HandlebarsEnv = Handlebars.create();
-  for (const [name, fn] of Object.entries(helpers)) hb.registerHelper(name, strictArguments(fn));
+  for (const [name, fn] of Object.entries({ ...helpers, lookup: strictLookup as Handlebars.HelperDelegate }))
+    hb.registerHelper(name, strictArguments(fn));
   const files: string[] = [];
   const paths = new Map<string, Map<string, { path: string; call: boolean }>>();
 
@@ -172,6 +260,7 @@ export function createTemplateSet(helpers: Record<string, Handlebars.HelperDeleg
     } catch (e) {
       throw parseError(e as Error, file, source);
     }
+    checkBuiltInNames(ast, file);
     paths.set(file, pathsByPosition(ast));
     addLineMarkers(ast, fileIndex);
     const template = hb.compile(ast, { strict: true, noEscape: true });
@@ -180,7 +269,33 @@ export function createTemplateSet(helpers: Record<string, Handlebars.HelperDeleg
     return (ctx, options) => template(ctx, options).replace(trailingMarker, "");
   }
 
-  function runtimeError(e: unknown, file: string): InputError {
+  /**
+   * Where a template reads a field of text or a number (`values.partOf.length`): Handlebars'
+   * strict check fails there with a bare TypeError and no position, so find the first path
+   * from the root whose parent value is not an object.
+   */
+  function fieldOfScalar(context: unknown, file: string): InputError | undefined {
+    for (const f of [file, ...[...paths.keys()].filter((f) => f !== file)]) {
+      for (const [at, { path }] of paths.get(f) ?? []) {
+        const parts = path.replace(/^@root\./, "").split(".");
+        let value: unknown = context;
+        for (const [i, part] of parts.entries()) {
+          if (typeof value !== "object" || value === null || !Object.hasOwn(value, part)) {
+            if (i === 0 || value === undefined || value === null || typeof value === "object") break;
+            const [line, column] = at.split(/[:#]/).map(Number);
+            return new InputError(
+              `"${path}" reads "${part}" of ${parts.slice(0, i).join(".")}, which is ${typeof value === "string" ? "text" : `a ${typeof value}`}, not a mapping`,
+              { file: f, line: line as number, column: (column as number) + 1 },
+            );
+          }
+          value = (value as Record<string, unknown>)[part];
+        }
+      }
+    }
+    return undefined;
+  }
+
+  function runtimeError(e: unknown, file: string, context?: unknown): InputError {
     if (e instanceof MissingArgument) {
       for (const f of [file, ...[...paths.keys()].filter((f) => f !== file)]) {
         const p = paths.get(f)?.get(`${e.line}:${e.column}#${e.index}`);
@@ -193,8 +308,19 @@ export function createTemplateSet(helpers: Record<string, Handlebars.HelperDeleg
         }
       }
     }
+    if (e instanceof MissingLookup) {
+      const where = e.loc ? { file, line: e.loc.start.line, column: e.loc.start.column + 1 } : { file };
+      return new InputError(
+        `missing variable "${e.field}" (asked for by "lookup"): no such value is defined`,
+        where,
+      );
+    }
     if (e instanceof InputError) {
       return e.location?.file === "" ? new InputError(e.reason, { ...e.location, file }, e.fieldPath) : e;
+    }
+    if (e instanceof TypeError && /in obj|'in' operator/.test(e.message)) {
+      const found = fieldOfScalar(context, file);
+      if (found) return found;
     }
     const err = e as Error & { lineNumber?: number; column?: number };
     // Handlebars reports the innermost template; its message ends with "- line:column".
@@ -228,9 +354,9 @@ export function createTemplateSet(helpers: Record<string, Handlebars.HelperDeleg
       return (context) => {
         let text: string;
         try {
-          text = template(context);
+          text = template(ownValues(context));
         } catch (e) {
-          throw runtimeError(e, file);
+          throw runtimeError(e, file, context);
         }
         return readMarkers(text, files, file);
       };

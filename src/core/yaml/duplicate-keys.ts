@@ -15,6 +15,18 @@ export interface DuplicateKey {
 export const keyLine =
   /^( *)(- +)*("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#'"\-?:,[\]{}][^#]*?|-[^\s][^#]*?)\s*:(?:\s|$)/;
 
+/** A key as written (plain, 'single' or "double" quoted) to its text. */
+export function unquoteKey(raw: string): string {
+  if (raw.startsWith("'")) return raw.slice(1, -1).replaceAll("''", "'");
+  if (!raw.startsWith('"')) return raw;
+  try {
+    return JSON.parse(raw) as string;
+  } catch {
+    // A YAML-only escape (\x41, \e…): compare it as written.
+    return raw.slice(1, -1);
+  }
+}
+
 export function findDuplicateKey(
   lines: readonly string[],
   from = 0,
@@ -47,12 +59,7 @@ export function findDuplicateKey(
       scope = { indent: column, keys: new Map() };
       scopes.push(scope);
     }
-    const raw = m[3] as string;
-    const key = raw.startsWith('"')
-      ? (JSON.parse(raw) as string)
-      : raw.startsWith("'")
-        ? raw.slice(1, -1)
-        : raw;
+    const key = unquoteKey(m[3] as string);
     const first = scope.keys.get(key);
     if (first !== undefined) return { key, line: i, firstLine: first };
     scope.keys.set(key, i);

@@ -1,4 +1,4 @@
-import { keyLine } from "./duplicate-keys.ts";
+import { keyLine, unquoteKey } from "./duplicate-keys.ts";
 
 /**
  * The line (0-based) where a field path is written in block-style YAML, or its nearest
@@ -71,13 +71,8 @@ function key(lines: readonly string[], from: number, to: number, name: string): 
     const l = lines[i] as string;
     const m = keyLine.exec(l);
     if (!m || (m[1] as string).length + (m[2] ?? "").length !== column) continue;
-    const raw = m[3] as string;
-    const k = raw.startsWith('"')
-      ? (JSON.parse(raw) as string)
-      : raw.startsWith("'")
-        ? raw.slice(1, -1)
-        : raw;
-    if (k === name) return { line: i, from: i + 1, to: blockEnd(lines, i + 1, to, column, true) };
+    if (unquoteKey(m[3] as string) === name)
+      return { line: i, from: i + 1, to: blockEnd(lines, i + 1, to, column, true) };
   }
   return undefined;
 }

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { LineCounter, parseAllDocuments } from "yaml";
 import { InputError } from "../../core/errors.ts";
 import type { KubeObject } from "../../core/kube/object.ts";
+import { checkYamlSize, parseUserYamlDocuments } from "../../core/yaml/user-yaml.ts";
 
 function isObj(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -10,21 +10,8 @@ function isObj(v: unknown): v is Record<string, unknown> {
 
 /** Parses the Kubernetes objects in one YAML or JSON text (multi-document, `kind: List` expanded). */
 export function parseObjects(file: string, text: string): KubeObject[] {
-  const lineCounter = new LineCounter();
   const out: KubeObject[] = [];
-  for (const doc of parseAllDocuments(text, { lineCounter, prettyErrors: false })) {
-    const err = doc.errors[0];
-    if (err) {
-      const pos = lineCounter.linePos(err.pos[0]);
-      throw new InputError(`invalid YAML: ${err.message.split("\n")[0]}`, {
-        file,
-        line: pos.line,
-        column: pos.col,
-      });
-    }
-    const data = doc.toJS() as unknown;
-    if (data === null || data === undefined) continue;
-    const line = lineCounter.linePos(doc.range[0]).line;
+  for (const { data, line } of parseUserYamlDocuments(file, text)) {
     const items = isObj(data) && data.kind === "List" && Array.isArray(data.items) ? data.items : [data];
     for (const item of items) {
       if (!isObj(item) || typeof item.kind !== "string" || typeof item.apiVersion !== "string") {
@@ -54,7 +41,10 @@ export function readHydratedDir(root: string, display = root): KubeObject[] {
       const full = join(dir, entry.name);
       if (entry.isDirectory()) visit(full);
       else if (/\.(ya?ml|json)$/.test(entry.name)) {
-        out.push(...parseObjects(join(display, relative(root, full)), readFileSync(full, "utf8")));
+        const file = join(display, relative(root, full));
+        // Refuse a huge file before reading it into memory.
+        checkYamlSize(file, statSync(full).size);
+        out.push(...parseObjects(file, readFileSync(full, "utf8")));
       }
     }
   };
