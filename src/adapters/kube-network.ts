@@ -35,15 +35,15 @@ export function formatMs(ms: number): string {
  */
 export class KubeNetworkFailure extends NetworkFailure {
   readonly text: string;
-  constructor(text: string, cause?: unknown) {
-    super(text, { cause });
+  constructor(text: string, cause?: unknown, transient = true) {
+    super(text, { cause, transient });
     this.name = "NetworkFailure";
     this.text = text;
   }
 
   /** A plain NetworkFailure with the message as written. */
   plain(): NetworkFailure {
-    return new NetworkFailure(this.text, { cause: this.cause });
+    return new NetworkFailure(this.text, { cause: this.cause, transient: this.transient });
   }
 }
 
@@ -73,6 +73,7 @@ export function timedOut(site: RequestSite, timeoutMs: number, cause?: unknown):
   return new KubeNetworkFailure(
     `the Kubernetes API at ${site.server} did not answer ${site.method} ${site.path} within ${formatMs(timeoutMs)} (request timeout)`,
     cause,
+    false,
   );
 }
 

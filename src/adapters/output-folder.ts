@@ -236,7 +236,13 @@ export function writeOutputFolder(
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
     }
-    renameSync(staging, target);
+    try {
+      renameSync(staging, target);
+    } catch (e) {
+      // Put the earlier output back where it was before reporting the failure.
+      if (moved) renameSync(old, target);
+      throw e;
+    }
     if (moved) rmSync(old, { recursive: true, force: true });
   } catch (e) {
     rmSync(staging, { recursive: true, force: true });

@@ -68,8 +68,14 @@ export class ApiFailure extends Error {
 
 /** The connection failed before an answer came: reset, refused, timed out. */
 export class NetworkFailure extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
+  /**
+   * Worth another try: a reset or refused connection may pass, but a request that used its
+   * whole deadline would only use it again (kubectl does not retry one either).
+   */
+  readonly transient: boolean;
+  constructor(message: string, options?: { cause?: unknown; transient?: boolean }) {
     super(message, options);
     this.name = "NetworkFailure";
+    this.transient = options?.transient ?? true;
   }
 }

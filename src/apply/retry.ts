@@ -16,7 +16,7 @@ export const defaultRetryPolicy: RetryPolicy = { attempts: 6, baseMs: 200, maxMs
 
 /** 429, 5xx and broken connections are worth another try; other answers are final. */
 export function isRetryable(e: unknown): boolean {
-  if (e instanceof NetworkFailure) return true;
+  if (e instanceof NetworkFailure) return e.transient;
   if (e instanceof ApiFailure) return e.status === 429 || e.status >= 500;
   return false;
 }

@@ -26,6 +26,8 @@ export interface CommandContext {
   readonly out: Output;
   /** The repository root the command works in. */
   readonly cwd: string;
+  /** The folder the command was run in: paths a person typed are relative to it. */
+  readonly workDir: string;
   /** A snapshot of the process environment, passed in so commands stay testable. */
   readonly env: Readonly<Record<string, string | undefined>>;
 }

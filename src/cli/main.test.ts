@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { repoRoot, runFlyby } from "../testing/cli.ts";
+import { repoRoot, runFlyby, scratchRepo } from "../testing/cli.ts";
 import { commands } from "./commands/index.ts";
 import { colorOn } from "./main.ts";
 
@@ -83,6 +83,28 @@ describe("a CLI that helps when you are wrong", () => {
       expect(missing.code).toBe(2);
     } finally {
       rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+
+  test("a relative path a person types is relative to the folder the command runs in, not the root", async () => {
+    const repo = scratchRepo();
+    try {
+      const sub = join(repo, "manifests", "values");
+      const run = await runFlyby(["render", "--env", "staging", "--out", "../../hydrated"], sub);
+      expect(run.code).toBe(0);
+      expect(existsSync(join(repo, "hydrated", ".flyby-output"))).toBe(true);
+      const elsewhere = mkdtempSync(join(tmpdir(), "flyby-out-"));
+      try {
+        expect(
+          (await runFlyby(["--repo", repo, "render", "--env", "staging", "--out", "here"], elsewhere)).code,
+        ).toBe(0);
+        expect(existsSync(join(elsewhere, "here", ".flyby-output"))).toBe(true);
+        expect(existsSync(join(repo, "here"))).toBe(false);
+      } finally {
+        rmSync(elsewhere, { recursive: true, force: true });
+      }
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
     }
   });
 

@@ -199,6 +199,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       positionals: parsed.positionals,
       out,
       cwd,
+      workDir: io.cwd,
       env: io.env,
     });
   } catch (e) {

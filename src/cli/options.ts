@@ -1,5 +1,7 @@
 import { resolveUserPath } from "../adapters/user-path.ts";
+import { Duration } from "../core/duration.ts";
 import { UsageError } from "../core/errors.ts";
+import { didYouMean } from "../core/suggest.ts";
 import type { CommandContext, OptionSpec } from "./command.ts";
 
 export function stringOption(ctx: CommandContext, name: string): string | undefined {
@@ -13,7 +15,12 @@ export function stringOption(ctx: CommandContext, name: string): string | undefi
 /** An option that names a file or folder, resolved as a shell user expects (see resolveUserPath). */
 export function pathOption(ctx: CommandContext, name: string): string | undefined {
   const v = stringOption(ctx, name);
-  return v === undefined ? undefined : resolveUserPath(ctx.cwd, v);
+  return v === undefined ? undefined : userPath(ctx, v);
+}
+
+/** A path a person typed, resolved against the folder the command was run in. */
+export function userPath(ctx: CommandContext, path: string): string {
+  return resolveUserPath(ctx.workDir, path);
 }
 
 export function requiredString(ctx: CommandContext, name: string, valueName = "VALUE"): string {
@@ -34,12 +41,27 @@ export function parseTarget<S extends string>(
 ): { scheme: S; rest: string } {
   const colon = value.indexOf(":");
   const scheme = (colon < 0 ? value : value.slice(0, colon)) as S;
+  const spelled = schemes.map((s) => (s === "cluster" ? s : `${s}:…`));
   if (!schemes.includes(scheme)) {
     throw new UsageError(
-      `--${flagName} "${value}" is not one of: ${schemes.map((s) => `${s}:…`).join(", ")}`,
+      `--${flagName} "${value}" is not one of: ${spelled.join(", ")}${didYouMean(scheme, schemes)}`,
     );
   }
-  return { scheme, rest: colon < 0 ? "" : value.slice(colon + 1) };
+  const rest = colon < 0 ? "" : value.slice(colon + 1);
+  // `cluster` takes nothing after it: the cluster is chosen with --kubeconfig/--context or --gke.
+  if (scheme === "cluster" && colon >= 0) {
+    throw new UsageError(
+      `--${flagName} "${value}": write "cluster" alone and choose the cluster with --context C (or --gke)`,
+    );
+  }
+  return { scheme, rest };
+}
+
+/** `--request-timeout D` (default 30s): how long one request to the cluster may take. */
+export function requestTimeoutOf(ctx: CommandContext): Duration {
+  const timeout = Duration.parse(stringOption(ctx, "request-timeout") ?? "30s", "--request-timeout");
+  if (timeout.milliseconds <= 0) throw new UsageError("--request-timeout must be longer than 0s");
+  return timeout;
 }
 
 /** `--kubeconfig P` and `--context C`, as every command that talks to a cluster takes them. */
@@ -50,4 +72,13 @@ export const kubeOptions = {
     description: "kubeconfig file (default $KUBECONFIG, ~/.kube/config)",
   },
   context: { type: "string", valueName: "C", description: "kubeconfig context to use" },
+} as const satisfies Record<string, OptionSpec>;
+
+/** `--request-timeout D`, for the commands that send requests to a cluster through a kubeconfig. */
+export const requestTimeoutOptions = {
+  "request-timeout": {
+    type: "string",
+    valueName: "D",
+    description: "how long one request to the cluster may take (default 30s)",
+  },
 } as const satisfies Record<string, OptionSpec>;

@@ -6,6 +6,7 @@ import { defaultRetryPolicy, withRetry } from "../apply/retry.ts";
 import { UsageError } from "../core/errors.ts";
 import { loadEnvironments } from "../core/manifests/environments.ts";
 import { renderChecked } from "../core/render/render-checked.ts";
+import { didYouMean } from "../core/suggest.ts";
 import { loadKubeConfig } from "../kube/cluster.ts";
 import { readGitTree } from "./adapters/git-tree.ts";
 import { readHydratedDir } from "./adapters/hydrated-dir.ts";
@@ -17,6 +18,10 @@ export interface BaselineRequest {
   readonly environment: string;
   /** `git:REF`, `dir:PATH` or `cluster`. */
   readonly against: string;
+  /** Where a relative `dir:PATH` starts (default the repository root). */
+  readonly workDir?: string;
+  /** How long one request to the cluster may take. */
+  readonly requestTimeoutMs?: number;
   readonly kubeconfig?: string;
   readonly context?: string;
 }
@@ -39,9 +44,14 @@ export function resolveBaseline(req: BaselineRequest): Baseline {
       return {
         type: "objects",
         label: req.against,
-        objects: readHydratedDir(resolveUserPath(req.cwd, rest), rest),
+        objects: readHydratedDir(resolveUserPath(req.workDir ?? req.cwd, rest), rest),
       };
     case "cluster": {
+      if (colon >= 0) {
+        throw new UsageError(
+          `--against "${req.against}": write "cluster" alone and choose the cluster with --context C`,
+        );
+      }
       const kc = loadKubeConfig({
         ...(req.kubeconfig ? { kubeconfig: req.kubeconfig } : {}),
         ...(req.context ? { context: req.context } : {}),
@@ -55,6 +65,7 @@ export function resolveBaseline(req: BaselineRequest): Baseline {
         target: new KubeApplyTarget(
           kc,
           kc.getCurrentCluster()?.server ?? `cluster:${kc.getCurrentContext()}`,
+          req.requestTimeoutMs ? { requestTimeoutMs: req.requestTimeoutMs } : {},
         ),
         scope: {
           environment: environment.name,
@@ -67,7 +78,7 @@ export function resolveBaseline(req: BaselineRequest): Baseline {
     }
     default:
       throw new UsageError(
-        `--against "${req.against}" is not one of: ${schemes.map((s) => `${s}:…`).join(", ")}`,
+        `--against "${req.against}" is not one of: git:REF, dir:PATH, cluster${didYouMean(scheme, schemes)}`,
       );
   }
 }

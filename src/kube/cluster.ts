@@ -1,5 +1,7 @@
+import { delimiter } from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
 import { InputError } from "../core/errors.ts";
+import { didYouMean } from "../core/suggest.ts";
 
 export interface KubeConfigSource {
   /** Path to a kubeconfig; default: $KUBECONFIG or ~/.kube/config. */
@@ -12,18 +14,44 @@ export function loadKubeConfig(source: KubeConfigSource): KubeConfig {
   const kc = new KubeConfig();
   const file = source.kubeconfig ?? "(the default kubeconfig)";
   try {
-    if (source.kubeconfig) kc.loadFromFile(source.kubeconfig);
-    else kc.loadFromDefault();
+    // Several files joined by the path delimiter are merged, the first one's context winning,
+    // as kubectl reads $KUBECONFIG.
+    const files = (source.kubeconfig ?? "").split(delimiter).filter(Boolean);
+    if (files.length === 0) kc.loadFromDefault();
+    for (const [i, f] of files.entries()) {
+      if (i === 0) kc.loadFromFile(f);
+      else {
+        const more = new KubeConfig();
+        more.loadFromFile(f);
+        kc.mergeConfig(more);
+      }
+    }
   } catch (e) {
     // A kubeconfig that cannot be read is the caller's input to fix, not a cluster failure.
     throw new InputError(`cannot read kubeconfig: ${(e as Error).message}`, { file });
   }
   if (source.context) {
     if (!kc.getContextObject(source.context)) {
-      throw new InputError(`no context "${source.context}" in ${file}`, undefined, "--context");
+      const known = kc.getContexts().map((c) => c.name);
+      throw new InputError(
+        `no context "${source.context}" in ${file}${didYouMean(source.context, known)}; it has: ${known.join(", ") || "none"}`,
+        undefined,
+        "--context",
+      );
     }
     kc.setCurrentContext(source.context);
   }
+  // A plain-http server has no TLS to verify; kubectl talks to it as it is, client-node only
+  // when verification is off.
+  const plainHttp = kc.clusters.map((c) =>
+    c.server.startsWith("http:") ? { ...c, skipTLSVerify: true } : c,
+  );
+  kc.loadFromOptions({
+    clusters: plainHttp,
+    users: kc.users,
+    contexts: kc.contexts,
+    currentContext: kc.getCurrentContext(),
+  });
   return kc;
 }
 

@@ -24,6 +24,7 @@ function context(cwd: string, options: Record<string, string | boolean> = {}) {
     options,
     positionals: [],
     cwd,
+    workDir: cwd,
     env: {},
     out: {
       color: false,

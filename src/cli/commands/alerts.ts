@@ -8,7 +8,6 @@ import {
   outputMarker,
   writeOutputFile,
 } from "../../adapters/output-folder.ts";
-import { resolveUserPath } from "../../adapters/user-path.ts";
 import type { RoutingCase } from "../../alerts/alertmanager.ts";
 import { type AlertsBuild, buildAlerts } from "../../alerts/build.ts";
 import { loadDefinition, writeAtomically } from "../../alerts/files.ts";
@@ -19,7 +18,7 @@ import { processTools } from "../../alerts/tools-process.ts";
 import { ExitCode } from "../../core/exit-code.ts";
 import { type Finding, formatFinding, hasErrors } from "../../core/finding.ts";
 import type { Command, CommandContext } from "../command.ts";
-import { stringOption } from "../options.ts";
+import { stringOption, userPath } from "../options.ts";
 
 export const defaultOutDir = ".flyby/alerts";
 
@@ -87,7 +86,7 @@ export function alertsCommands(toolsIn: (dir: string) => AlertTools): Command[] 
       const def = await loadDefinition(ctx.cwd);
       const b = buildAlerts(def, ctx.cwd);
       const given = stringOption(ctx, "out") ?? defaultOutDir;
-      const out = resolveUserPath(ctx.cwd, given);
+      const out = userPath(ctx, given);
       const outRules = { display: given, cwd: ctx.cwd };
       const stackPath = join(ctx.cwd, stackManifestPath);
       const failed = hasErrors(b.findings);

@@ -30,7 +30,17 @@ import { renderChecked } from "../../core/render/render-checked.ts";
 import { gkeApplyTarget, parseGkeClusterPath } from "../../gke/credentials.ts";
 import { loadKubeConfig } from "../../kube/cluster.ts";
 import type { Command, CommandContext, OptionValues } from "../command.ts";
-import { flag, kubeOptions, parseTarget, requiredString, stringOption } from "../options.ts";
+import {
+  flag,
+  kubeOptions,
+  parseTarget,
+  pathOption,
+  requestTimeoutOf,
+  requestTimeoutOptions,
+  requiredString,
+  stringOption,
+  userPath,
+} from "../options.ts";
 
 export interface DeployOptions {
   readonly env: string;
@@ -234,13 +244,14 @@ export function optionsOf(ctx: CommandContext): DeployOptions {
     const v = ctx.options[name];
     return Array.isArray(v) ? v : typeof v === "string" ? [v] : [];
   };
-  const requestTimeout = Duration.parse(stringOption(ctx, "request-timeout") ?? "30s", "--request-timeout");
-  if (requestTimeout.milliseconds <= 0) throw new UsageError("--request-timeout must be longer than 0s");
-  const kubeconfig = stringOption(ctx, "kubeconfig");
+  const requestTimeout = requestTimeoutOf(ctx);
+  const kubeconfig = pathOption(ctx, "kubeconfig");
   const context = stringOption(ctx, "context");
+  const target = requiredString(ctx, "target", "dir:PATH|cluster");
   return {
     env: requiredString(ctx, "env", "E"),
-    target: requiredString(ctx, "target", "dir:PATH|cluster"),
+    // A folder is relative to where the command runs, like every path a person types.
+    target: target.startsWith("dir:") && target.length > 4 ? `dir:${userPath(ctx, target.slice(4))}` : target,
     ...(kubeconfig ? { kubeconfig } : {}),
     ...(context ? { context } : {}),
     gke: list("gke"),
@@ -326,6 +337,7 @@ Exit codes: 0 applied, 1 a conflict or failed rollout, 2 bad input or a refused 
     env: { type: "string", valueName: "E", description: "the environment (see manifests/environments.yaml)" },
     target: { type: "string", valueName: "dir:PATH|cluster", description: "where to apply" },
     ...kubeOptions,
+    ...requestTimeoutOptions,
     gke: {
       type: "string",
       valueName: "projects/P/locations/L/clusters/C",
@@ -335,11 +347,6 @@ Exit codes: 0 applied, 1 a conflict or failed rollout, 2 bad input or a refused 
     prune: { type: "boolean", description: "delete inventory objects that are no longer rendered" },
     wait: { type: "boolean", description: "wait for rollouts" },
     timeout: { type: "string", valueName: "D", description: "how long --wait waits (default 5m)" },
-    "request-timeout": {
-      type: "string",
-      valueName: "D",
-      description: "how long one request to the cluster may take (default 30s)",
-    },
     "dry-run": { type: "boolean", description: "ask the server what would change; write nothing" },
     concurrency: {
       type: "string",

@@ -1,7 +1,6 @@
 import { join } from "node:path";
 import { loadManifestTree } from "../../adapters/manifest-files.ts";
 import { checkOutputFile, writeOutputFile } from "../../adapters/output-folder.ts";
-import { resolveUserPath } from "../../adapters/user-path.ts";
 import { encodeBundle, isBundleText } from "../../bundle/bundle.ts";
 import { buildBundle } from "../../bundle/pin.ts";
 import { resolverFromEnv, sourceCommit } from "../../bundle/sources.ts";
@@ -9,7 +8,7 @@ import { ExitCode } from "../../core/exit-code.ts";
 import { loadEnvironments } from "../../core/manifests/environments.ts";
 import { renderChecked } from "../../core/render/render-checked.ts";
 import type { Command } from "../command.ts";
-import { requiredString, stringOption } from "../options.ts";
+import { requiredString, stringOption, userPath } from "../options.ts";
 
 export const bundleCommand: Command = {
   name: "bundle",
@@ -36,7 +35,7 @@ bundle; flyby refuses to overwrite any other file, and never writes into manifes
   async run(ctx) {
     const env = requiredString(ctx, "env", "E");
     const out = requiredString(ctx, "out", "FILE");
-    const outPath = resolveUserPath(ctx.cwd, out);
+    const outPath = userPath(ctx, out);
     const outRules = { display: out, cwd: ctx.cwd, what: "a flyby bundle", ours: isBundleText };
     checkOutputFile(outPath, outRules);
     const commit = sourceCommit(ctx.cwd, ctx.env, stringOption(ctx, "commit"));

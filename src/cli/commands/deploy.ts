@@ -1,10 +1,9 @@
-import { resolveUserPath } from "../../adapters/user-path.ts";
 import { shortHash } from "../../bundle/bundle.ts";
 import { readBundleFile } from "../../bundle/sources.ts";
 import { ExitCode } from "../../core/exit-code.ts";
 import { type DeployOutcome, deployAndVerify } from "../../promote/deploy.ts";
 import type { Command, CommandContext } from "../command.ts";
-import { requiredString } from "../options.ts";
+import { requiredString, userPath } from "../options.ts";
 import { deployDeps, githubOptions, targetOptions } from "./release-options.ts";
 
 /** One line per deployment outcome, for people; --json gives the same as data. */
@@ -44,7 +43,7 @@ bundle, 3 GitHub or the cluster unreachable, or another deploy of the environmen
   },
   async run(ctx) {
     const file = requiredString(ctx, "bundle", "FILE");
-    const bundle = readBundleFile(resolveUserPath(ctx.cwd, file), file);
+    const bundle = readBundleFile(userPath(ctx, file), file);
     const deps = deployDeps(ctx);
     const outcome = await deployAndVerify(deps, bundle, bundle.content.commit);
     reportOutcome(ctx, `deploy ${shortHash(bundle.sha256)}`, outcome);

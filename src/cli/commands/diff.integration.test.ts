@@ -160,6 +160,86 @@ describe("flyby diff", () => {
     expect(run.stderr).toMatch(/ECONNREFUSED|refused|Unable to connect/i);
   });
 
+  test("`cluster:` with a suffix is refused rather than silently using the current context", async () => {
+    const run = await runFlyby(["diff", "--env", "staging", "--against", "cluster:prod-ctx"], repo);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      '"cluster:prod-ctx": write "cluster" alone and choose the cluster with --context C',
+    );
+    const typo = await runFlyby(["diff", "--env", "staging", "--against", "clustr"], repo);
+    expect(typo.stderr).toContain('(did you mean "cluster"?)');
+  });
+
+  test("a server slower than --request-timeout ends in exit 3 at once, naming the URL; a timeout is not retried", async () => {
+    const slow = new FakeKube({ fault: async () => (await Bun.sleep(3000)) ?? undefined }).start();
+    try {
+      const started = performance.now();
+      const run = await runFlyby(
+        [
+          "diff",
+          "--env",
+          "staging",
+          "--against",
+          "cluster",
+          "--kubeconfig",
+          kubeconfig(repo, slow.url, slow.adminToken),
+          "--request-timeout",
+          "300ms",
+        ],
+        repo,
+      );
+      expect(run.code).toBe(3);
+      expect(run.stderr).toContain(`${slow.url} did not answer`);
+      expect(run.stderr).toContain("within 300 ms (request timeout)");
+      expect(performance.now() - started).toBeLessThan(2500);
+    } finally {
+      await slow.stop();
+    }
+  });
+
+  test("$KUBECONFIG may list several files, and a plain-http server needs no insecure-skip-tls-verify", async () => {
+    const other = join(repo, "other-kubeconfig.yaml");
+    writeFileSync(
+      other,
+      `apiVersion: v1
+kind: Config
+clusters: [{name: other, cluster: {server: "https://127.0.0.1:9"}}]
+users: [{name: other, user: {token: x}}]
+contexts: [{name: other, context: {cluster: other, user: other}}]
+current-context: other
+`,
+    );
+    const plain = join(repo, "plain-kubeconfig.yaml");
+    writeFileSync(
+      plain,
+      `apiVersion: v1
+kind: Config
+clusters: [{name: fake, cluster: {server: "${fake.url}"}}]
+users: [{name: flyby, user: {token: ${fake.adminToken}}}]
+contexts: [{name: fake, context: {cluster: fake, user: flyby}}]
+current-context: fake
+`,
+    );
+    const run = await runFlyby(
+      ["diff", "--env", "staging", "--against", "cluster", "--context", "fake", "--json"],
+      repo,
+      {
+        KUBECONFIG: `${other}:${plain}`,
+      },
+    );
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 1, stderr: "" });
+    const unknown = await runFlyby(
+      ["diff", "--env", "staging", "--against", "cluster", "--context", "fak"],
+      repo,
+      {
+        KUBECONFIG: `${other}:${plain}`,
+      },
+    );
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('no context "fak"');
+    expect(unknown.stderr).toContain('(did you mean "fake"?); it has: other, fake');
+  });
+
   test("an unknown format is a usage error", async () => {
     const run = await runFlyby(
       ["diff", "--env", "staging", "--against", "git:HEAD", "--format", "yaml"],

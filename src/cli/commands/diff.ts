@@ -8,7 +8,14 @@ import { diffEnvironment } from "../../diff/environment.ts";
 import { newSalt, Redactor } from "../../diff/redact.ts";
 import { isDirty, renderJson, renderMarkdownFull, renderText } from "../../diff/report.ts";
 import type { Command, CommandContext } from "../command.ts";
-import { kubeOptions, pathOption, requiredString, stringOption } from "../options.ts";
+import {
+  kubeOptions,
+  pathOption,
+  requestTimeoutOf,
+  requestTimeoutOptions,
+  requiredString,
+  stringOption,
+} from "../options.ts";
 
 const formats = ["text", "markdown", "json"] as const;
 type Format = (typeof formats)[number];
@@ -25,7 +32,7 @@ export const diffCommand: Command = {
   name: "diff",
   summary: "Object-level diff of an environment against a git ref, a folder or the live cluster",
   synopsis:
-    "diff --env E --against git:REF|dir:PATH|cluster [--kubeconfig P] [--context C] [--format text|markdown|json]",
+    "diff --env E --against git:REF|dir:PATH|cluster [--kubeconfig P] [--context C] [--request-timeout D] [--format text|markdown|json]",
   details: `
 Renders the environment and compares it, object by object (group, kind, namespace, name), with:
   git:REF    the same environment rendered from REF (read with git ls-tree/cat-file, no checkout)
@@ -47,6 +54,7 @@ cluster could not be reached.`,
     env: { type: "string", valueName: "E", description: "the environment (see manifests/environments.yaml)" },
     against: { type: "string", valueName: "git:REF|dir:PATH|cluster", description: "what to compare with" },
     ...kubeOptions,
+    ...requestTimeoutOptions,
     format: { type: "string", valueName: "F", description: "text (default), markdown or json" },
   },
   async run(ctx) {
@@ -58,6 +66,8 @@ cluster could not be reached.`,
     const context = stringOption(ctx, "context");
     const baseline = resolveBaseline({
       cwd: ctx.cwd,
+      workDir: ctx.workDir,
+      requestTimeoutMs: requestTimeoutOf(ctx).milliseconds,
       environment: env,
       against,
       ...(kubeconfig ? { kubeconfig } : {}),

@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { KubeApplyTarget } from "../../adapters/kube-target.ts";
 import { loadManifestTree } from "../../adapters/manifest-files.ts";
 import { shortHash } from "../../bundle/bundle.ts";
 import { EnvironmentError } from "../../core/errors.ts";
@@ -12,14 +13,22 @@ import { makeOctokit } from "../../github/octokit.ts";
 import { type DriftCheck, syncDriftIssue } from "../../promote/drift.ts";
 import { currentDeployment } from "../../promote/history.ts";
 import type { Command } from "../command.ts";
-import { flag, kubeOptions, pathOption, stringOption } from "../options.ts";
+import {
+  flag,
+  kubeOptions,
+  pathOption,
+  requestTimeoutOf,
+  requestTimeoutOptions,
+  stringOption,
+} from "../options.ts";
 import { realWorld } from "./apply.ts";
 import { githubOptions, githubParts, repoFrom, reportChoices, reportOptions } from "./release-options.ts";
 
 export const driftCommand: Command = {
   name: "drift",
   summary: "Diff the live cluster against the bundle last applied to each environment",
-  synopsis: "drift [--env E]... [--kubeconfig P] [--context C] [--issue] [--format text|markdown]",
+  synopsis:
+    "drift [--env E]... [--kubeconfig P] [--context C] [--request-timeout D] [--issue] [--format text|markdown]",
   details: `
 For each environment, takes the bundle of its newest successful GitHub Deployment (a rollback
 counts: it is what should run) and diffs the live objects against it, as \`flyby diff
@@ -29,6 +38,7 @@ the live state matches again.
 Exit 0 no drift, 1 drift found, 3 GitHub or the cluster unreachable or the bundle gone.`,
   options: {
     ...kubeOptions,
+    ...requestTimeoutOptions,
     issue: { type: "boolean", description: "open, update or close the environment's drift issue" },
     ...reportOptions,
     ...githubOptions,
@@ -40,6 +50,7 @@ Exit 0 no drift, 1 drift found, 3 GitHub or the cluster unreachable or the bundl
     const context = stringOption(ctx, "context");
     const world = realWorld(ctx.cwd, ctx.env, (line) => ctx.out.stderr(`${line}\n`));
     const target = world.kubeTarget(kubeconfig ?? ctx.env.KUBECONFIG, context);
+    if (target instanceof KubeApplyTarget) target.setRequestTimeout(requestTimeoutOf(ctx).milliseconds);
     const issues = flag(ctx, "issue")
       ? githubDriftIssues(
           makeOctokit(ctx.env.GITHUB_TOKEN ?? ctx.env.GH_TOKEN ?? "", ctx.env.GITHUB_API_URL),

@@ -1,6 +1,5 @@
 import { join } from "node:path";
 import { loadManifestTree } from "../../adapters/manifest-files.ts";
-import { resolveUserPath } from "../../adapters/user-path.ts";
 import { shortHash } from "../../bundle/bundle.ts";
 import { readBundleFile } from "../../bundle/sources.ts";
 import { InputError, UsageError } from "../../core/errors.ts";
@@ -8,7 +7,7 @@ import { ExitCode } from "../../core/exit-code.ts";
 import { renderChecked } from "../../core/render/render-checked.ts";
 import { promote, verifiedStagingBundle } from "../../promote/promote.ts";
 import type { Command, CommandContext } from "../command.ts";
-import { requiredString, stringOption } from "../options.ts";
+import { requiredString, stringOption, userPath } from "../options.ts";
 import { outcomeJson, reportOutcome } from "./deploy.ts";
 import { deployDeps, githubOptions, targetOptions } from "./release-options.ts";
 
@@ -70,7 +69,7 @@ cluster unreachable, or another deployment of production running.`,
   async run(ctx) {
     const file = stringOption(ctx, "bundle");
     const to = requiredString(ctx, "to", "E");
-    const given = file ? readBundleFile(resolveUserPath(ctx.cwd, file), file) : undefined;
+    const given = file ? readBundleFile(userPath(ctx, file), file) : undefined;
     const { tag, commit } = releaseTag(ctx);
     const rendered = renderChecked(loadManifestTree(join(ctx.cwd, "manifests")), to);
     const deps = deployDeps(ctx);

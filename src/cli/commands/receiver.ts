@@ -8,7 +8,7 @@ import { receiverEnv, receiverFromEnv } from "../../receiver/runtime.ts";
 import { type DeliveryStore, MemoryStore } from "../../receiver/store.ts";
 import { SqliteStore } from "../../receiver/stores/sqlite.ts";
 import type { Command, CommandContext } from "../command.ts";
-import { flag, parseTarget, stringOption } from "../options.ts";
+import { flag, parseTarget, stringOption, userPath } from "../options.ts";
 
 function port(ctx: CommandContext): number {
   const text = stringOption(ctx, "port") ?? ctx.env.PORT ?? "9095";
@@ -24,7 +24,7 @@ function store(ctx: CommandContext): { store: DeliveryStore; label: string } {
     "memory",
   ]);
   if (scheme === "memory") return { store: new MemoryStore(), label: "memory" };
-  const path = resolveUserPath(ctx.cwd, rest || ".flyby/receiver.db");
+  const path = rest ? userPath(ctx, rest) : resolveUserPath(ctx.cwd, ".flyby/receiver.db");
   mkdirSync(dirname(path), { recursive: true });
   return { store: new SqliteStore(path), label: `sqlite ${path}` };
 }
@@ -33,7 +33,7 @@ function configJson(ctx: CommandContext): { json?: string; origin?: string } {
   const file = stringOption(ctx, "config");
   if (!file) return {};
   try {
-    return { json: readFileSync(resolveUserPath(ctx.cwd, file), "utf8"), origin: file };
+    return { json: readFileSync(userPath(ctx, file), "utf8"), origin: file };
   } catch (e) {
     throw new InputError(`cannot read the receiver config: ${(e as Error).message}`, { file });
   }

@@ -1,12 +1,11 @@
 import { join } from "node:path";
 import { loadManifestTree } from "../../adapters/manifest-files.ts";
 import { checkOutputFolder, outputMarker, writeOutputFolder } from "../../adapters/output-folder.ts";
-import { resolveUserPath } from "../../adapters/user-path.ts";
 import { ExitCode } from "../../core/exit-code.ts";
 import { renderToFiles, renderToText } from "../../core/render/output.ts";
 import { renderChecked } from "../../core/render/render-checked.ts";
 import type { Command } from "../command.ts";
-import { requiredString, stringOption } from "../options.ts";
+import { requiredString, stringOption, userPath } from "../options.ts";
 
 export const renderCommand: Command = {
   name: "render",
@@ -32,10 +31,10 @@ flyby refuses anything else, and never writes to the repository or into manifest
     const env = requiredString(ctx, "env", "E");
     const out = stringOption(ctx, "out");
     const rules = { display: out ?? "", cwd: ctx.cwd };
-    if (out) checkOutputFolder(resolveUserPath(ctx.cwd, out), rules);
+    if (out) checkOutputFolder(userPath(ctx, out), rules);
     const result = renderChecked(loadManifestTree(join(ctx.cwd, "manifests")), env);
     if (out) {
-      writeOutputFolder(resolveUserPath(ctx.cwd, out), renderToFiles(result.objects), rules);
+      writeOutputFolder(userPath(ctx, out), renderToFiles(result.objects), rules);
       ctx.out.stderr(`wrote ${result.objects.length} objects for ${env} to ${out}\n`);
     } else if (ctx.out.json) {
       ctx.out.stdout(`${JSON.stringify(result.objects.map((o) => o.object))}\n`);

@@ -1,11 +1,10 @@
-import { resolveUserPath } from "../../adapters/user-path.ts";
 import { shortHash } from "../../bundle/bundle.ts";
 import { readBundleFile } from "../../bundle/sources.ts";
 import { InputError, UsageError } from "../../core/errors.ts";
 import { ExitCode } from "../../core/exit-code.ts";
 import { deploymentOfBundle, previousDeployment, rollbackTo } from "../../promote/rollback.ts";
 import type { Command } from "../command.ts";
-import { flag, requiredString, stringOption } from "../options.ts";
+import { flag, requiredString, stringOption, userPath } from "../options.ts";
 import { outcomeJson, reportOutcome } from "./deploy.ts";
 import { deployDeps, githubOptions, targetOptions } from "./release-options.ts";
 
@@ -40,7 +39,7 @@ Exit 0 rolled back and smoke passed, 1 apply or smoke failed, 2 nothing to roll 
     const records = await deps.ledger.list(environment);
     let target = previousDeployment(records);
     if (file) {
-      const bundle = readBundleFile(resolveUserPath(ctx.cwd, file), file);
+      const bundle = readBundleFile(userPath(ctx, file), file);
       target = deploymentOfBundle(records, bundle.sha256);
       if (!target) {
         throw new InputError(

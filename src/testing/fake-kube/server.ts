@@ -203,7 +203,13 @@ export class FakeKube {
   }
 
   start(): this {
-    this.server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: (req) => this.handle(req) });
+    // No idle timeout: a watch may stay quiet for its whole timeoutSeconds, as on a real server.
+    this.server = Bun.serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      idleTimeout: 0,
+      fetch: (req) => this.handle(req),
+    });
     return this;
   }
 
