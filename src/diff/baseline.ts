@@ -2,8 +2,10 @@ import { join } from "node:path";
 import { KubeApplyTarget } from "../adapters/kube-target.ts";
 import { loadManifestTree } from "../adapters/manifest-files.ts";
 import { resolveUserPath } from "../adapters/user-path.ts";
+import { applySetParent } from "../apply/inventory.ts";
 import { defaultRetryPolicy, withRetry } from "../apply/retry.ts";
 import { UsageError } from "../core/errors.ts";
+import type { KubeObject } from "../core/kube/object.ts";
 import { loadEnvironments } from "../core/manifests/environments.ts";
 import { renderChecked } from "../core/render/render-checked.ts";
 import { didYouMean } from "../core/suggest.ts";
@@ -39,13 +41,25 @@ export function resolveBaseline(req: BaselineRequest): Baseline {
       const objects = renderChecked(readGitTree(req.cwd, rest), req.environment).objects.map((r) => r.object);
       return { type: "objects", label: req.against, objects };
     }
-    case "dir":
+    case "dir": {
       if (!rest) throw new UsageError("--against dir:PATH needs a folder");
+      const objects = readHydratedDir(resolveUserPath(req.workDir ?? req.cwd, rest), rest);
+      // A folder `apply --target dir:` wrote holds the environment's ApplySet parent: compare
+      // with what apply would write there, and leave the parent out.
+      const environment = loadEnvironments(loadManifestTree(join(req.cwd, "manifests"))).get(req.environment);
+      const parent = applySetParent(environment.name, environment.appNamespace);
+      const isParent = (o: KubeObject) =>
+        o.kind === "ConfigMap" &&
+        o.metadata.name === parent.name &&
+        o.metadata.namespace === parent.namespace;
+      if (!objects.some(isParent)) return { type: "objects", label: req.against, objects };
       return {
         type: "objects",
         label: req.against,
-        objects: readHydratedDir(resolveUserPath(req.workDir ?? req.cwd, rest), rest),
+        objects: objects.filter((o) => !isParent(o)),
+        appliedAs: parent,
       };
+    }
     case "cluster": {
       if (colon >= 0) {
         throw new UsageError(

@@ -1,3 +1,5 @@
+import { appliedForm } from "../apply/compare.ts";
+import type { ApplySetParent } from "../apply/inventory.ts";
 import type { ApplyTarget } from "../apply/port.ts";
 import { type KubeObject, type RenderedObject, refKey, refOf } from "../core/kube/object.ts";
 import type { SourceLocation } from "../core/location.ts";
@@ -11,7 +13,16 @@ import type { EnvironmentDiff } from "./report.ts";
  * of hydrated files) every object in it is inventory: one no longer rendered is a removal.
  */
 export type Baseline =
-  | { readonly type: "objects"; readonly label: string; readonly objects: readonly KubeObject[] }
+  | {
+      readonly type: "objects";
+      readonly label: string;
+      readonly objects: readonly KubeObject[];
+      /**
+       * Set when the objects are what `apply --target dir:` wrote for this ApplySet: the render
+       * is then compared in the form apply writes (membership label, applied hash).
+       */
+      readonly appliedAs?: ApplySetParent;
+    }
   | {
       readonly type: "cluster";
       readonly label: string;
@@ -67,7 +78,15 @@ export async function diffEnvironment(
     return {
       environment,
       against: baseline.label,
-      objects: locateChanges(diffObjects(baseline.objects, after, redactor, sources), rendered),
+      objects: locateChanges(
+        diffObjects(
+          baseline.objects,
+          baseline.appliedAs ? after.map((o) => appliedForm(o, baseline.appliedAs as ApplySetParent)) : after,
+          redactor,
+          sources,
+        ),
+        rendered,
+      ),
       blocked: [],
     };
   }

@@ -88,6 +88,23 @@ describe("flyby diff", () => {
     expect(run.stdout).toContain("0 changed · 0 added · 1 removed · 7 unchanged");
   });
 
+  test("a folder `apply --target dir:` wrote diffs clean against the same render, with removals as apply sees them", async () => {
+    const applied = await runFlyby(["apply", "--env", "production", "--target", "dir:applied", "--prune"], repo);
+    expect(applied.code).toBe(0);
+    const clean = await runFlyby(["diff", "--env", "production", "--against", "dir:applied", "--json"], repo);
+    expect({ code: clean.code, summary: JSON.parse(clean.stdout).environments[0].summary }).toMatchObject({
+      code: 0,
+      summary: { added: 0, changed: 0, removed: 0 },
+    });
+    writeFileSync(
+      join(repo, "applied", "leftover.yaml"),
+      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: leftover\n  namespace: production\ndata:\n  a: b\n",
+    );
+    const removal = await runFlyby(["diff", "--env", "production", "--against", "dir:applied"], repo);
+    expect(removal.code).toBe(1);
+    expect(removal.stdout).toContain("0 changed · 0 added · 1 removed");
+  });
+
   test("against an empty cluster every object is added; the cluster is read with LISTs only", async () => {
     fake.requests.length = 0;
     const config = kubeconfig(repo, fake.url, fake.adminToken);
