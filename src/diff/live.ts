@@ -135,7 +135,9 @@ export async function liveDiff(
       blocked.push({ ref, reason: `it belongs to another ApplySet (${owner}); apply leaves it alone` });
       return undefined;
     }
-    if (isUnchanged(o, live)) return diffObject(live, live, options.redactor, source);
+    // Nothing to compute: apply would change nothing, so neither would its dry run.
+    if (isUnchanged(o, live))
+      return { ref, change: "unchanged", paths: [], diff: "", risks: [], ...(source ? { source } : {}) };
     const dryRun = (force: boolean) => call(() => target.apply(o, { force, dryRun: true }));
     try {
       try {
