@@ -8,7 +8,7 @@ import { makeOctokit } from "../../src/github/octokit.ts";
 async function run(): Promise<void> {
   for (const name of ["GRAFANA_ADMIN_USER", "GRAFANA_ADMIN_PASSWORD", "FLYBY_RECEIVER_TOKEN"])
     core.setSecret(process.env[name] ?? "");
-  const options = deployOptionsFromInputs(core);
+  const options = deployOptionsFromInputs(core, process.cwd());
   const prepared = prepareDeploy(
     options,
     realWorld(process.cwd(), process.env, (line) => core.info(line)),

@@ -58,6 +58,7 @@ describe("flyby apply against an API server that does not answer", () => {
     expect(zero.stderr).toContain("--request-timeout must be longer than 0s");
     const bad = await apply(server.url, "--request-timeout", "soon");
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('--request-timeout "soon" is not a duration');
+    // --json: the error is a JSON object on stderr.
+    expect(JSON.parse(bad.stderr).error.message).toContain('--request-timeout "soon" is not a duration');
   });
 });

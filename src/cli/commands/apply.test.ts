@@ -87,7 +87,7 @@ describe("the deploy action's inputs", () => {
       getBooleanInput: (n: string) => inputs[n] === "true",
       getMultilineInput: (n: string) => (inputs[n] ?? "").split("\n").filter(Boolean),
     };
-    const options = deployOptionsFromInputs(core);
+    const options = deployOptionsFromInputs(core, "/work/repo");
     expect(options).toMatchObject({
       env: "staging",
       target: "cluster",

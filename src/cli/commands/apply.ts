@@ -39,13 +39,14 @@ import {
   requestTimeoutOptions,
   requiredString,
   stringOption,
-  userPath,
 } from "../options.ts";
 
 export interface DeployOptions {
   readonly env: string;
   /** `dir:PATH` or `cluster`. */
   readonly target: string;
+  /** Where a relative `dir:PATH` starts (default the repository root). */
+  readonly workDir?: string;
   readonly kubeconfig?: string;
   readonly context?: string;
   /** GKE cluster paths; `env` stands for every cluster of the environment. */
@@ -150,7 +151,8 @@ export function prepareDeploy(options: DeployOptions, world: DeployWorld): Prepa
     if (options.gke.length > 0 || options.kubeconfig || options.context) {
       throw new UsageError("--gke, --kubeconfig and --context go with --target cluster");
     }
-    const root = resolveUserPath(world.cwd, target.rest);
+    // A folder is relative to where the command runs, like every path a person types.
+    const root = resolveUserPath(options.workDir ?? world.cwd, target.rest);
     const rules = { display: target.rest, cwd: world.cwd };
     checkOutputFolder(root, rules);
     const dir = new DirApplyTarget(root, (path, files) => writeOutputFolder(path, files, rules), target.rest);
@@ -247,11 +249,10 @@ export function optionsOf(ctx: CommandContext): DeployOptions {
   const requestTimeout = requestTimeoutOf(ctx);
   const kubeconfig = pathOption(ctx, "kubeconfig");
   const context = stringOption(ctx, "context");
-  const target = requiredString(ctx, "target", "dir:PATH|cluster");
   return {
     env: requiredString(ctx, "env", "E"),
-    // A folder is relative to where the command runs, like every path a person types.
-    target: target.startsWith("dir:") && target.length > 4 ? `dir:${userPath(ctx, target.slice(4))}` : target,
+    target: requiredString(ctx, "target", "dir:PATH|cluster"),
+    workDir: ctx.workDir,
     ...(kubeconfig ? { kubeconfig } : {}),
     ...(context ? { context } : {}),
     gke: list("gke"),
@@ -274,7 +275,8 @@ export interface ActionInputs {
 }
 
 /** The deploy action's inputs, named as the command's options (`environment` is `--env`). */
-export function deployOptionsFromInputs(core: ActionInputs): DeployOptions {
+/** The deploy options from an action's inputs; a `dir:` folder is relative to `workDir`. */
+export function deployOptionsFromInputs(core: ActionInputs, workDir: string): DeployOptions {
   const strings = ["kubeconfig", "context", "timeout", "concurrency"];
   const flags = ["prune", "wait", "dry-run", "force-conflicts"];
   const options: OptionValues = {
@@ -285,7 +287,7 @@ export function deployOptionsFromInputs(core: ActionInputs): DeployOptions {
     gke: core.getMultilineInput("gke"),
     "allow-destructive": core.getMultilineInput("allow-destructive"),
   };
-  return optionsOf({ options } as CommandContext);
+  return optionsOf({ options, cwd: workDir, workDir } as CommandContext);
 }
 
 /** Runs `apply` with the given world; the command itself passes the real one. */

@@ -89,7 +89,10 @@ describe("flyby diff", () => {
   });
 
   test("a folder `apply --target dir:` wrote diffs clean against the same render, with removals as apply sees them", async () => {
-    const applied = await runFlyby(["apply", "--env", "production", "--target", "dir:applied", "--prune"], repo);
+    const applied = await runFlyby(
+      ["apply", "--env", "production", "--target", "dir:applied", "--prune"],
+      repo,
+    );
     expect(applied.code).toBe(0);
     const clean = await runFlyby(["diff", "--env", "production", "--against", "dir:applied", "--json"], repo);
     expect({ code: clean.code, summary: JSON.parse(clean.stdout).environments[0].summary }).toMatchObject({
