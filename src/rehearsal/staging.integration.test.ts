@@ -8,7 +8,8 @@
  *   from the Pods the fake API server lists;
  * - the real Alertmanager runs the rendered alertmanager.yml with the receiver token from the
  *   Secret apply builds; its webhooks go to the receiver (Bun adapter) instead of the edge
- *   address in values, and the receiver posts to fake Slack and GitHub.
+ *   address in values, and the receiver posts to fake Slack and GitHub (which also holds the
+ *   staging Deployment the receiver quotes).
  * Time is compressed, nothing else: the scratch repository scrapes every second
  * (values/common.yaml), rule `for` durations, Prometheus's resend delay and Alertmanager's
  * group and repeat intervals become one second, and the dead man's switch's window three
@@ -157,6 +158,16 @@ beforeAll(async () => {
   // The receiver, as the Bun adapter serves it, delivering to fake Slack and GitHub.
   slack.start();
   github.start();
+  // What staging runs, as the staging workflow records it: the receiver says how long after it an alert fired.
+  const deployedAt = new Date(Date.now() - 4 * 60_000).toISOString();
+  github.deployments.push({
+    id: 1,
+    environment: "staging",
+    ref: "v1.4.2",
+    sha: "0123456789abcdef0123456789abcdef01234567",
+    created_at: deployedAt,
+    statuses: [{ state: "success", created_at: deployedAt }],
+  });
   const edge = receiverFromEnv(
     {
       FLYBY_RECEIVER_TOKEN: deploySecrets.FLYBY_RECEIVER_TOKEN,
@@ -167,6 +178,7 @@ beforeAll(async () => {
           { type: "github", name: "github", repo: github.repo, token: github.token, apiUrl: github.url },
         ],
         watchdog: { every: "250ms" },
+        deployments: { repo: github.repo, token: github.token, apiUrl: github.url },
       }),
     },
     { store: () => new MemoryStore() },
@@ -331,7 +343,10 @@ describe("staging rehearsal: the alert reaches the sinks through the rendered Al
     const issue = issuesAbout("GpuOverheating")[0];
     expect(issue?.state).toBe("open");
     expect(issue?.title).toContain("staging");
-    expect(slackText().some((t) => t.includes("GpuOverheating") && t.includes("staging"))).toBe(true);
+    const post = slackText().find((t) => t.includes("GpuOverheating"));
+    expect(post).toContain("staging");
+    // The deploy information: the alert came minutes after v1.4.2 reached staging.
+    expect(post).toMatch(/fired \d+ min after v1\.4\.2 reached staging/);
     // The Watchdog is a heartbeat, never a message.
     expect(slackText().some((t) => t.includes('"Watchdog'))).toBe(false);
   }, 40_000);
