@@ -197,6 +197,10 @@ describe("delivery", () => {
       release = r;
     });
     const sent: string[] = [];
+    let started = () => {};
+    const inFlight = new Promise<void>((r) => {
+      started = r;
+    });
     const slow: RoutedSink = {
       sink: {
         name: "slack",
@@ -204,6 +208,7 @@ describe("delivery", () => {
           {
             id: "m",
             send: async () => {
+              started();
               await gate;
               sent.push(out.key);
               return { ok: true };
@@ -214,6 +219,8 @@ describe("delivery", () => {
     };
     const { send } = setup({ sinks: [slow] });
     const first = send(notification());
+    // The second copy arrives once the first is being delivered (it holds the claim).
+    await inFlight;
     const second = await send(notification());
     expect(second.status).toBe(503);
     expect(second.headers.get("retry-after")).toBe("1");
