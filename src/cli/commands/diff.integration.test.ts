@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { spawnSync } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { writeKubeconfig } from "../../testing/apply/kubeconfig.ts";
 import { runFlyby, scratchRepo } from "../../testing/cli.ts";
 import { FakeKube } from "../../testing/fake-kube/server.ts";
 
@@ -12,20 +13,8 @@ function git(dir: string, ...args: string[]): void {
   if (res.status !== 0) throw new Error(String(res.stderr));
 }
 
-function kubeconfig(dir: string, server: string, token: string): string {
-  const path = join(dir, `kubeconfig-${token}`);
-  writeFileSync(
-    path,
-    `apiVersion: v1
-kind: Config
-clusters: [{name: fake, cluster: {server: "${server}", insecure-skip-tls-verify: true}}]
-users: [{name: flyby, user: {token: ${token}}}]
-contexts: [{name: fake, context: {cluster: fake, user: flyby}}]
-current-context: fake
-`,
-  );
-  return path;
-}
+const kubeconfig = (dir: string, server: string, token: string): string =>
+  writeKubeconfig(dir, server, token, `kubeconfig-${token}`);
 
 describe("flyby diff", () => {
   const repo = scratchRepo();

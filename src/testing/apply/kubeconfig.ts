@@ -9,9 +9,14 @@ export const deploySecrets = {
   FLYBY_RECEIVER_TOKEN: "a-long-unique-receiver-token",
 };
 
-/** Writes `DIR/kubeconfig.yaml` for one plain-HTTP API server and bearer token; returns its path. */
-export function writeKubeconfig(dir: string, server: string, token: string): string {
-  const path = join(dir, "kubeconfig.yaml");
+/** Writes `DIR/NAME` (default kubeconfig.yaml) for one plain-HTTP API server and bearer token; returns its path. */
+export function writeKubeconfig(
+  dir: string,
+  server: string,
+  token: string,
+  name = "kubeconfig.yaml",
+): string {
+  const path = join(dir, name);
   writeFileSync(
     path,
     `apiVersion: v1
