@@ -20,6 +20,8 @@ export function isPlainBlockYaml(lines: readonly string[]): boolean {
   let blockScalar = -1;
   let blockIndent = -1;
   for (const line of lines) {
+    // A tab anywhere, even on an otherwise blank line, is for the yaml package to judge.
+    if (line.includes("\t")) return false;
     const content = line.trimStart();
     if (content === "" || content.startsWith("#")) continue;
     const indent = line.length - content.length;

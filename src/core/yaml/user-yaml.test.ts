@@ -241,8 +241,13 @@ describe("the fast path agrees with the yaml package", () => {
     30_000,
   );
 
+  test("a tab on an otherwise blank line is refused by both paths (found by the property above)", () => {
+    expect(loaderResult("_:\n\t")).toEqual(packageResult("_:\n\t"));
+  });
+
   test("the generated documents mostly take the fast path", () => {
-    const texts = fc.sample(document, 200);
+    // A fixed seed: the share is a property of the generator, not of one random draw.
+    const texts = fc.sample(document, { numRuns: 200, seed: 20261130 });
     const fast = texts.filter((t) => isPlainBlockYaml(t.split("\n"))).length;
     expect(fast).toBeGreaterThan(60);
   });
