@@ -5,8 +5,11 @@ import type { ApplyTarget, WatchEvent } from "./port.ts";
 import { waitForRollouts } from "./rollout.ts";
 import { Readiness, verdictOf } from "./wait.ts";
 
-/** Files 75 and 77-80 recorded on a real kube-apiserver v1.26.1 with its controller manager. */
-const dir = join(import.meta.dir, "testdata", "kube-apiserver-v1.26");
+/**
+ * Files 75 and 77-80 recorded on a real kube-apiserver v1.26.1 with its controller manager,
+ * from the corpus the fake API server replays.
+ */
+const dir = join(import.meta.dir, "..", "testing", "fake-kube", "testdata", "kube-apiserver-v1.26");
 interface Recorded {
   readonly response: { readonly body: unknown };
 }

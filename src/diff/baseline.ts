@@ -13,6 +13,7 @@ import { loadKubeConfig } from "../kube/cluster.ts";
 import { readGitTree } from "./adapters/git-tree.ts";
 import { readHydratedDir } from "./adapters/hydrated-dir.ts";
 import type { Baseline } from "./environment.ts";
+import type { LiveScope } from "./live.ts";
 
 export interface BaselineRequest {
   /** The repository root. */
@@ -30,6 +31,16 @@ export interface BaselineRequest {
 
 const schemes = ["git", "dir", "cluster"] as const;
 
+/** The environment's ApplySet scope, as apply uses it. */
+function scopeOf(req: BaselineRequest): LiveScope {
+  const environment = loadEnvironments(loadManifestTree(join(req.cwd, "manifests"))).get(req.environment);
+  return {
+    environment: environment.name,
+    appNamespace: environment.appNamespace,
+    namespaces: environment.namespaces,
+  };
+}
+
 /** Resolves `--against` into the objects (or the live cluster) the environment is compared with. */
 export function resolveBaseline(req: BaselineRequest): Baseline {
   const colon = req.against.indexOf(":");
@@ -46,8 +57,8 @@ export function resolveBaseline(req: BaselineRequest): Baseline {
       const objects = readHydratedDir(resolveUserPath(req.workDir ?? req.cwd, rest), rest);
       // A folder `apply --target dir:` wrote holds the environment's ApplySet parent: compare
       // with what apply would write there, and leave the parent out.
-      const environment = loadEnvironments(loadManifestTree(join(req.cwd, "manifests"))).get(req.environment);
-      const parent = applySetParent(environment.name, environment.appNamespace);
+      const scope = scopeOf(req);
+      const parent = applySetParent(scope.environment, scope.appNamespace);
       const isParent = (o: KubeObject) =>
         o.kind === "ConfigMap" &&
         o.metadata.name === parent.name &&
@@ -70,8 +81,6 @@ export function resolveBaseline(req: BaselineRequest): Baseline {
         ...(req.kubeconfig ? { kubeconfig: req.kubeconfig } : {}),
         ...(req.context ? { context: req.context } : {}),
       });
-      const environment = loadEnvironments(loadManifestTree(join(req.cwd, "manifests"))).get(req.environment);
-      const counter = { retries: 0 };
       return {
         type: "cluster",
         label: req.context ? `cluster (${req.context})` : "cluster",
@@ -81,13 +90,9 @@ export function resolveBaseline(req: BaselineRequest): Baseline {
           kc.getCurrentCluster()?.server ?? `cluster:${kc.getCurrentContext()}`,
           req.requestTimeoutMs ? { requestTimeoutMs: req.requestTimeoutMs } : {},
         ),
-        scope: {
-          environment: environment.name,
-          appNamespace: environment.appNamespace,
-          namespaces: environment.namespaces,
-        },
+        scope: scopeOf(req),
         // 429s and 5xx are retried as apply retries them.
-        call: (f) => withRetry(f, defaultRetryPolicy, { sleep: Bun.sleep, random: Math.random }, counter),
+        call: (f) => withRetry(f, defaultRetryPolicy, { sleep: Bun.sleep, random: Math.random }),
       };
     }
     default:
