@@ -241,6 +241,29 @@ describe("promote", () => {
     expect(text).toStartWith("```mermaid\ntimeline\n  title Release v2.0.0\n  section staging\n");
   });
 
+  test("a rollback by hand marks the deployment it replaced as rolled back", async () => {
+    const deps = memoryDeps();
+    for (const [commit, tag] of [
+      [commitA, "v1.0.0"],
+      [commitB, "v2.0.0"],
+    ] as const) {
+      const bundle = await stagingBundle(commit, tag);
+      await deployAndVerify(deps, bundle, "main");
+      await promote(deps, request(bundle, tag));
+    }
+    const target = previousDeployment(await deps.ledger.list("production"));
+    await rollbackTo(deps, {
+      environment: "production",
+      target: target as never,
+      reason: "by hand",
+      productionEnvironment: true,
+    });
+    const text = deploymentTimeline("t", new Map([["production", await deps.ledger.list("production")]]));
+    expect(text).toMatch(
+      / : ✅ success : promote v1\.0\.0 : .*\n.* : ↩️ rolled back : promote v2\.0\.0 : .*\n.* : ✅ success : rollback v1\.0\.0 : /,
+    );
+  });
+
   test("the verified staging bundle of a commit is found by its Deployment; none is refused", async () => {
     const deps = memoryDeps();
     const bundle = await stagingBundle(commitA);

@@ -79,13 +79,19 @@ export function formatStatus(rows: readonly EnvironmentStatus[]): string {
   return `${lines.join("\n")}\n`;
 }
 
-/** The deployments that a later rollback replaced: named by it, or current when it ran by hand. */
+/**
+ * The deployments that a later rollback replaced: the one it names, or, for a rollback by hand,
+ * the one running then (unless the rollback re-applied that same bundle).
+ */
 function rolledBack(records: readonly DeploymentRecord[]): Set<number> {
   const ids = new Set<number>();
   records.forEach((d, i) => {
     if (d.payload.kind !== DeploymentKind.Rollback) return;
-    const replaced = d.payload.rollbackOf ?? currentDeployment(records.slice(i + 1))?.id;
-    if (replaced !== undefined) ids.add(replaced);
+    if (d.payload.rollbackOf !== undefined) ids.add(d.payload.rollbackOf);
+    else {
+      const running = currentDeployment(records.slice(i + 1));
+      if (running && running.payload.bundle !== d.payload.bundle) ids.add(running.id);
+    }
   });
   return ids;
 }
