@@ -55,7 +55,9 @@ describe("apply to GKE", () => {
   test("endpoint and CA from the GKE REST API, TLS verified, and a token refreshed mid-run is used", async () => {
     let calls = 0;
     const tokens = { token: async () => (++calls <= 3 ? "ya29.first" : "ya29.second") };
-    const target = await gkeApplyTarget(path, adc(), api(), tokens);
+    // Credentials worked out for every request, so the token source's second token shows up
+    // within this short run (kube-credentials.test.ts covers reuse over time).
+    const target = await gkeApplyTarget(path, adc(), api(), tokens, { credentialsReuseMs: 0 });
     const objects = [namespace("staging"), deployment("staging", "api"), deployment("staging", "worker")];
     const run = await applyEnvironment(target, request(objects), fastDeps());
     expect(summarize(run.objects)).toMatchObject({ created: 3, failed: 0 });
