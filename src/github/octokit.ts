@@ -51,6 +51,9 @@ export function octokitComments(octokit: Octokit, pr: PullRequestRef): IssueComm
   };
 }
 
+/** Failed requests are not logged here: `guarded` turns them into one error that names the call. */
+const quietLog = { debug: () => {}, info: () => {}, warn: console.warn, error: () => {} };
+
 export function makeOctokit(token: string, baseUrl?: string): Octokit {
-  return new Octokit({ auth: token, ...(baseUrl ? { baseUrl } : {}) });
+  return new Octokit({ auth: token, log: quietLog, ...(baseUrl ? { baseUrl } : {}) });
 }
