@@ -1,5 +1,6 @@
 import { Octokit } from "@octokit/rest";
 import { EnvironmentError } from "../core/errors.ts";
+import type { PullRequestHeads } from "./pr-context.ts";
 import type { IssueComment, IssueComments } from "./sticky.ts";
 
 export interface PullRequestRef {
@@ -47,6 +48,17 @@ export function octokitComments(octokit: Octokit, pr: PullRequestRef): IssueComm
     remove: (id) =>
       guarded("delete a comment", async () => {
         await octokit.rest.issues.deleteComment({ ...base, comment_id: id });
+      }),
+  };
+}
+
+/** Pull requests' head and base commits through @octokit/rest. */
+export function octokitPulls(octokit: Octokit, repo: { owner: string; repo: string }): PullRequestHeads {
+  return {
+    get: (number) =>
+      guarded(`read pull request #${number}`, async () => {
+        const { data } = await octokit.rest.pulls.get({ ...repo, pull_number: number });
+        return { head: data.head.sha, base: data.base.sha, open: data.state === "open" };
       }),
   };
 }
