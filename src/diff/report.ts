@@ -247,7 +247,7 @@ export function renderMarkdown(env: EnvironmentDiff, limit = commentLimit): stri
   if (parts.length === 1) return parts;
   return parts.map(
     (p, i) =>
-      `_flyby diff \`${env.environment}\`, part ${i + 1}/${parts.length}. The whole diff is in the job summary and the \`flyby-diff\` artifact._\n\n${p}`,
+      `_flyby diff \`${env.environment}\`, part ${i + 1}/${parts.length}. The whole diff is in the job summary and the run's artifacts._\n\n${p}`,
   );
 }
 
