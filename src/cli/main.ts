@@ -32,7 +32,14 @@ function parseCommandArgs(cmd: Command, rest: readonly string[]) {
     ...Object.fromEntries(
       Object.entries(cmd.options).map(([name, o]) => [
         name,
-        { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) },
+        {
+          type: o.type,
+          ...(o.short ? { short: o.short } : {}),
+          ...(o.multiple ? { multiple: true } : {}),
+          ...(o.default !== undefined
+            ? { default: typeof o.default === "string" ? o.default : [...o.default] }
+            : {}),
+        },
       ]),
     ),
     json: { type: "boolean" as const },
@@ -194,7 +201,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     }
     const color = colorOn(parsed.values, io);
     const out: Output = { color, json, stdoutIsTTY: io.stdoutIsTTY, stdout: io.stdout, stderr: io.stderr };
-    return await command.run({
+    const implementation = await command.load();
+    return await implementation.run({
       options: parsed.values,
       positionals: parsed.positionals,
       out,
