@@ -20,6 +20,7 @@ import {
 import type { KubeObject, ObjectRef } from "../core/kube/object.ts";
 import { fromModel, statusOf, toModel } from "../kube/models.ts";
 import {
+  credentialsRejected,
   defaultRequestTimeoutMs,
   defaultWatchIdleMs,
   formatMs,
@@ -41,6 +42,7 @@ function headerOf(headers: unknown, name: string): string | undefined {
 export function toFailure(e: unknown, server = "(unknown server)"): Error {
   if (e instanceof KubeNetworkFailure) return e.plain();
   if (e instanceof ApiException) {
+    if (e.code === 401) return new ApiFailure(401, "Unauthorized", credentialsRejected(server));
     const status = statusOf(e.body);
     const retryAfter = Number(headerOf(e.headers, "retry-after"));
     return new ApiFailure(e.code, status.reason ?? "", status.message ?? `HTTP ${e.code}`, {

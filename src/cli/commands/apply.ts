@@ -103,7 +103,11 @@ export function realWorld(
       return gkeApplyTarget(path, auth);
     },
     kubeTarget(kubeconfig, context) {
-      const kc = loadKubeConfig({ ...(kubeconfig ? { kubeconfig } : {}), ...(context ? { context } : {}) });
+      const kc = loadKubeConfig({
+        ...(kubeconfig ? { kubeconfig } : {}),
+        ...(context ? { context } : {}),
+        env,
+      });
       return new KubeApplyTarget(kc, `cluster:${kc.getCurrentContext()}`);
     },
   };

@@ -37,6 +37,7 @@ export const diffImplementation: CommandImplementation = {
       against,
       ...(kubeconfig ? { kubeconfig } : {}),
       ...(context ? { context } : {}),
+      env: ctx.env,
     });
     const result = await diffEnvironment(env, head.objects, baseline, new Redactor(newSalt()));
     const print = {
