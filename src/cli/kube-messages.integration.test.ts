@@ -63,15 +63,15 @@ describe("Kubernetes connection messages say what failed and what to do, exit 3"
 
   test("an unknown context lists the known ones (bad input, exit 2)", async () => {
     const kc = join(home, "two.yaml");
+    const contexts = ["gke-staging", "gke-production"].map((name) => ({
+      name,
+      context: { cluster: "c", user: "u" },
+    }));
+    const clusters = [{ name: "c", cluster: { server: server.url } }];
+    // JSON is YAML: a kubeconfig with two contexts.
     writeFileSync(
       kc,
-      `apiVersion: v1
-kind: Config
-clusters: [{name: c, cluster: {server: "${server.url}"}}]
-users: [{name: u, user: {token: t}}]
-contexts: [{name: gke-staging, context: {cluster: c, user: u}}, {name: gke-production, context: {cluster: c, user: u}}]
-current-context: gke-staging
-`,
+      JSON.stringify({ kind: "Config", clusters, users: [{ name: "u", user: { token: "t" } }], contexts }),
     );
     const run = await diff({}, "--kubeconfig", kc, "--context", "gke-prod");
     expect(outcome(run)).toEqual({
