@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -96,8 +95,8 @@ export function findRepoRoot(from: string): string | undefined {
 
 /** `flyby 0.1.0 (commit 1a2b3c4, Bun 1.4.5)`. */
 function versionLine(root: string): string {
-  const git = spawnSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root, encoding: "utf8" });
-  const commit = git.status === 0 ? git.stdout.trim() : "unknown";
+  const git = Bun.spawnSync(["git", "rev-parse", "--short", "HEAD"], { cwd: root, stderr: "ignore" });
+  const commit = git.exitCode === 0 ? git.stdout.toString().trim() : "unknown";
   return `flyby ${pkg.version} (commit ${commit}, Bun ${Bun.version})\n`;
 }
 
