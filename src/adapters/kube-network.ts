@@ -81,3 +81,12 @@ export function timedOut(site: RequestSite, timeoutMs: number, cause?: unknown):
 export function unreachable(server: string, e: unknown): KubeNetworkFailure {
   return new KubeNetworkFailure(`cannot reach the Kubernetes API at ${server}: ${describeCause(e)}`, e);
 }
+
+/** How to get credentials for a GKE cluster, for messages about missing or rejected ones. */
+export const gkeCredentialsHint =
+  "for GKE, pass --gke projects/P/locations/L/clusters/C (apply, deploy, promote) to use application default credentials (`gcloud auth application-default login`, or the runner's workload identity), or write a kubeconfig with `gcloud container clusters get-credentials C --location L --project P`";
+
+/** A 401: the server did not accept who we said we are. kubectl reads "You must be logged in to the server (Unauthorized)". */
+export function credentialsRejected(server: string): string {
+  return `the Kubernetes API at ${server} rejected the credentials: the token or certificate is not valid or has expired; ${gkeCredentialsHint}`;
+}

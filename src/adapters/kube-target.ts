@@ -25,6 +25,7 @@ import type { KubeObject, ObjectRef } from "../core/kube/object.ts";
 import { statusOf } from "../kube/status.ts";
 import { ReusedCredentials } from "./kube-credentials.ts";
 import {
+  credentialsRejected,
   defaultRequestTimeoutMs,
   defaultWatchIdleMs,
   formatMs,
@@ -46,6 +47,7 @@ function headerOf(headers: unknown, name: string): string | undefined {
 export function toFailure(e: unknown, server = "(unknown server)"): Error {
   if (e instanceof KubeNetworkFailure) return e.plain();
   if (e instanceof ApiException) {
+    if (e.code === 401) return new ApiFailure(401, "Unauthorized", credentialsRejected(server));
     const status = statusOf(e.body);
     const retryAfter = Number(headerOf(e.headers, "retry-after"));
     return new ApiFailure(e.code, status.reason ?? "", status.message ?? `HTTP ${e.code}`, {

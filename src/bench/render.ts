@@ -1,6 +1,7 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { writeFleetRepo } from "./render-fleet.ts";
+import { formatStartup, measureStartup } from "./render-startup.ts";
 
 const repoRoot = join(import.meta.dir, "..", "..");
 const runs = 5;
@@ -41,7 +42,8 @@ function child(
  * `bun run bench render`: renders and validates a synthetic fleet of 1,000 objects
  * (200 services × 5 kinds) and compares it with the floor, Bun.YAML parsing and printing
  * the same output, measured the same way: in a fresh process (cold) and repeated (warm).
- * Then loads a values file of 100,000 keys, next to Bun.YAML.parse of the same text.
+ * Then loads a values file of 100,000 keys, next to Bun.YAML.parse of the same text, and
+ * times the CLI's start-up (--help, --version, render of the seed's stack) next to `bun -e 0`.
  */
 export async function run(): Promise<void> {
   const repo = writeFleetRepo(repoRoot);
@@ -85,4 +87,6 @@ export async function run(): Promise<void> {
   } finally {
     rmSync(repo, { recursive: true, force: true });
   }
+  const startupRuns = 11;
+  for (const line of formatStartup(measureStartup(repoRoot, startupRuns), startupRuns)) console.log(line);
 }

@@ -7,6 +7,10 @@ export interface OptionSpec {
   readonly valueName?: string;
   readonly short?: string;
   readonly multiple?: boolean;
+  /** The value used when the option is not given; the parser fills it in and help shows it. */
+  readonly default?: string | readonly string[];
+  /** Where the value comes from when the option is not given and no fixed value applies. */
+  readonly defaultFrom?: string;
 }
 
 export type OptionValues = Readonly<Record<string, string | boolean | string[] | undefined>>;
@@ -32,6 +36,15 @@ export interface CommandContext {
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 
+/** What a command does; its module is imported only when the command runs. */
+export interface CommandImplementation {
+  run(ctx: CommandContext): Promise<ExitCode>;
+}
+
+/**
+ * A command as help and the parser see it. Its implementation (and the libraries it needs)
+ * loads on demand, so `--help` and `--version` start without them.
+ */
 export interface Command {
   /** One or two words: `render`, `alerts build`. */
   readonly name: string;
@@ -41,5 +54,5 @@ export interface Command {
   /** Longer help: what it does, exit codes worth knowing, an example. */
   readonly details?: string;
   readonly options: Readonly<Record<string, OptionSpec>>;
-  run(ctx: CommandContext): Promise<ExitCode>;
+  load(): Promise<CommandImplementation>;
 }

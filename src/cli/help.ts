@@ -1,4 +1,4 @@
-import type { Command } from "./command.ts";
+import type { Command, OptionSpec } from "./command.ts";
 
 const globalOptions = [
   ["--json", "machine-readable output"],
@@ -9,13 +9,22 @@ const globalOptions = [
 const exitCodes =
   "Exit codes: 0 ok/no changes · 1 not clean (changes, findings, failed checks) · 2 bad input or usage · 3 environment failed";
 
+/** An option's description with its default, as the parser applies it or as the command works it out. */
+export function describeOption(o: OptionSpec): string {
+  if (o.default !== undefined) {
+    const value = typeof o.default === "string" ? o.default : o.default.join(", ");
+    return `${o.description} (default ${value})`;
+  }
+  return o.defaultFrom ? `${o.description} (default: ${o.defaultFrom})` : o.description;
+}
+
 export function commandHelp(cmd: Command): string {
   const lines = [`Usage: flyby ${cmd.synopsis}`, "", cmd.summary];
   if (cmd.details) lines.push("", cmd.details.trim());
   const opts = Object.entries(cmd.options).map(([name, o]) => {
     const short = o.short ? `-${o.short}, ` : "";
     const left = `${short}--${name}${o.type === "string" ? ` ${o.valueName ?? "VALUE"}` : ""}`;
-    return [left, o.description] as const;
+    return [left, describeOption(o)] as const;
   });
   const all = [...opts, ...globalOptions];
   const width = Math.max(...all.map(([l]) => l.length));

@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -32,7 +31,14 @@ function parseCommandArgs(cmd: Command, rest: readonly string[]) {
     ...Object.fromEntries(
       Object.entries(cmd.options).map(([name, o]) => [
         name,
-        { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) },
+        {
+          type: o.type,
+          ...(o.short ? { short: o.short } : {}),
+          ...(o.multiple ? { multiple: true } : {}),
+          ...(o.default !== undefined
+            ? { default: typeof o.default === "string" ? o.default : [...o.default] }
+            : {}),
+        },
       ]),
     ),
     json: { type: "boolean" as const },
@@ -89,8 +95,8 @@ export function findRepoRoot(from: string): string | undefined {
 
 /** `flyby 0.1.0 (commit 1a2b3c4, Bun 1.4.5)`. */
 function versionLine(root: string): string {
-  const git = spawnSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root, encoding: "utf8" });
-  const commit = git.status === 0 ? git.stdout.trim() : "unknown";
+  const git = Bun.spawnSync(["git", "rev-parse", "--short", "HEAD"], { cwd: root, stderr: "ignore" });
+  const commit = git.exitCode === 0 ? git.stdout.toString().trim() : "unknown";
   return `flyby ${pkg.version} (commit ${commit}, Bun ${Bun.version})\n`;
 }
 
@@ -194,7 +200,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     }
     const color = colorOn(parsed.values, io);
     const out: Output = { color, json, stdoutIsTTY: io.stdoutIsTTY, stdout: io.stdout, stderr: io.stderr };
-    return await command.run({
+    const implementation = await command.load();
+    return await implementation.run({
       options: parsed.values,
       positionals: parsed.positionals,
       out,

@@ -2,7 +2,7 @@ import { resolveUserPath } from "../adapters/user-path.ts";
 import { Duration } from "../core/duration.ts";
 import { UsageError } from "../core/errors.ts";
 import { didYouMean } from "../core/suggest.ts";
-import type { CommandContext, OptionSpec } from "./command.ts";
+import type { CommandContext, OptionSpec, OptionValues } from "./command.ts";
 
 export function stringOption(ctx: CommandContext, name: string): string | undefined {
   const v = ctx.options[name];
@@ -57,9 +57,9 @@ export function parseTarget<S extends string>(
   return { scheme, rest };
 }
 
-/** `--request-timeout D` (default 30s): how long one request to the cluster may take. */
+/** `--request-timeout D`: how long one request to the cluster may take. */
 export function requestTimeoutOf(ctx: CommandContext): Duration {
-  const timeout = Duration.parse(stringOption(ctx, "request-timeout") ?? "30s", "--request-timeout");
+  const timeout = Duration.parse(requiredString(ctx, "request-timeout", "D"), "--request-timeout");
   if (timeout.milliseconds <= 0) throw new UsageError("--request-timeout must be longer than 0s");
   return timeout;
 }
@@ -69,7 +69,8 @@ export const kubeOptions = {
   kubeconfig: {
     type: "string",
     valueName: "P",
-    description: "kubeconfig file (default $KUBECONFIG, ~/.kube/config)",
+    description: "kubeconfig file",
+    defaultFrom: "$KUBECONFIG, else ~/.kube/config, else the in-cluster service account",
   },
   context: { type: "string", valueName: "C", description: "kubeconfig context to use" },
 } as const satisfies Record<string, OptionSpec>;
@@ -79,6 +80,16 @@ export const requestTimeoutOptions = {
   "request-timeout": {
     type: "string",
     valueName: "D",
-    description: "how long one request to the cluster may take (default 30s)",
+    description: "how long one request to the cluster may take",
+    default: "30s",
   },
 } as const satisfies Record<string, OptionSpec>;
+
+/** The values the parser fills in for options that are not given, for callers that skip the parser. */
+export function optionDefaults(options: Readonly<Record<string, OptionSpec>>): OptionValues {
+  return Object.fromEntries(
+    Object.entries(options).flatMap(([name, o]) =>
+      o.default === undefined ? [] : [[name, typeof o.default === "string" ? o.default : [...o.default]]],
+    ),
+  );
+}

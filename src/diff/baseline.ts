@@ -27,6 +27,8 @@ export interface BaselineRequest {
   readonly requestTimeoutMs?: number;
   readonly kubeconfig?: string;
   readonly context?: string;
+  /** Where to look for a kubeconfig when none is named (HOME, KUBERNETES_SERVICE_HOST). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 const schemes = ["git", "dir", "cluster"] as const;
@@ -80,6 +82,7 @@ export function resolveBaseline(req: BaselineRequest): Baseline {
       const kc = loadKubeConfig({
         ...(req.kubeconfig ? { kubeconfig: req.kubeconfig } : {}),
         ...(req.context ? { context: req.context } : {}),
+        ...(req.env ? { env: req.env } : {}),
       });
       return {
         type: "cluster",

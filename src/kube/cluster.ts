@@ -1,23 +1,58 @@
-import { delimiter } from "node:path";
+import { existsSync } from "node:fs";
+import { delimiter, join } from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
-import { InputError } from "../core/errors.ts";
+import { gkeCredentialsHint } from "../adapters/kube-network.ts";
+import { EnvironmentError, InputError } from "../core/errors.ts";
 import { didYouMean } from "../core/suggest.ts";
 
 export interface KubeConfigSource {
-  /** Path to a kubeconfig; default: $KUBECONFIG or ~/.kube/config. */
+  /** --kubeconfig, else $KUBECONFIG: one path, or several joined by the path delimiter. */
   readonly kubeconfig?: string;
   readonly context?: string;
+  /** HOME and KUBERNETES_SERVICE_HOST, for where to look when no kubeconfig is named (default: the process's). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** Where a Pod's service account token is mounted; kubectl and client-node read it in a cluster. */
+export const serviceAccountTokenPath = "/var/run/secrets/kubernetes.io/serviceaccount/token";
+
+/**
+ * Without a named kubeconfig, kubectl's search: ~/.kube/config, then the in-cluster service
+ * account. client-node would fall back to http://localhost:8080, which reads as a refused
+ * connection; here, finding nothing says where it looked. Returns what was loaded.
+ */
+function loadDefault(kc: KubeConfig, env: Readonly<Record<string, string | undefined>>): string {
+  const home = env.HOME ?? env.USERPROFILE;
+  const homeConfig = home ? join(home, ".kube", "config") : undefined;
+  if (homeConfig && existsSync(homeConfig)) {
+    kc.loadFromFile(homeConfig);
+    return homeConfig;
+  }
+  const inCluster = env.KUBERNETES_SERVICE_HOST !== undefined && existsSync(serviceAccountTokenPath);
+  if (inCluster) {
+    kc.loadFromCluster();
+    return "the in-cluster service account";
+  }
+  const looked = [
+    "--kubeconfig (not given)",
+    "KUBECONFIG (not set)",
+    `~/.kube/config (${homeConfig ? `${homeConfig} does not exist` : "HOME is not set"})`,
+    `the in-cluster service account (${env.KUBERNETES_SERVICE_HOST === undefined ? "KUBERNETES_SERVICE_HOST is not set" : `no token at ${serviceAccountTokenPath}`})`,
+  ];
+  throw new EnvironmentError(
+    `no kubeconfig found; looked at ${looked.join(", ")}. Pass --kubeconfig P or set KUBECONFIG; ${gkeCredentialsHint}`,
+  );
 }
 
 /** Loads a kubeconfig the way kubectl does, then selects the context if one is named. */
 export function loadKubeConfig(source: KubeConfigSource): KubeConfig {
   const kc = new KubeConfig();
-  const file = source.kubeconfig ?? "(the default kubeconfig)";
+  let file = source.kubeconfig ?? "";
+  // Several files joined by the path delimiter are merged, the first one's context winning,
+  // as kubectl reads $KUBECONFIG.
+  const files = file.split(delimiter).filter(Boolean);
   try {
-    // Several files joined by the path delimiter are merged, the first one's context winning,
-    // as kubectl reads $KUBECONFIG.
-    const files = (source.kubeconfig ?? "").split(delimiter).filter(Boolean);
-    if (files.length === 0) kc.loadFromDefault();
+    if (files.length === 0) file = loadDefault(kc, source.env ?? process.env);
     for (const [i, f] of files.entries()) {
       if (i === 0) kc.loadFromFile(f);
       else {
@@ -27,8 +62,9 @@ export function loadKubeConfig(source: KubeConfigSource): KubeConfig {
       }
     }
   } catch (e) {
+    if (e instanceof EnvironmentError) throw e;
     // A kubeconfig that cannot be read is the caller's input to fix, not a cluster failure.
-    throw new InputError(`cannot read kubeconfig: ${(e as Error).message}`, { file });
+    throw new InputError(`cannot read kubeconfig: ${(e as Error).message}`, { file: file || "kubeconfig" });
   }
   if (source.context) {
     if (!kc.getContextObject(source.context)) {

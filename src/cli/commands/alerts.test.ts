@@ -4,7 +4,9 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { ExitCode } from "../../core/exit-code.ts";
 import { FakeAlertTools } from "../../testing/alerts/fake-tools.ts";
-import type { Command, CommandContext } from "../command.ts";
+import type { CommandContext, CommandImplementation } from "../command.ts";
+import { optionDefaults } from "../options.ts";
+import { alertsBuild } from "./alerts.meta.ts";
 import { alertsCommands } from "./alerts.ts";
 
 const repo = resolve(import.meta.dir, "../../..");
@@ -21,7 +23,8 @@ afterAll(async () => {
 function context(cwd: string, options: Record<string, string | boolean> = {}) {
   const out = { stdout: "", stderr: "" };
   const ctx: CommandContext = {
-    options,
+    // The parser fills in the defaults the metadata declares; these tests skip the parser.
+    options: { ...optionDefaults(alertsBuild.options), ...options },
     positionals: [],
     cwd,
     workDir: cwd,
@@ -42,7 +45,11 @@ function context(cwd: string, options: Record<string, string | boolean> = {}) {
 }
 
 function commands(tools = new FakeAlertTools()) {
-  const [build, check, runTests] = alertsCommands(() => tools) as [Command, Command, Command];
+  const [build, check, runTests] = alertsCommands(() => tools) as [
+    CommandImplementation,
+    CommandImplementation,
+    CommandImplementation,
+  ];
   return { build, check, runTests, tools };
 }
 

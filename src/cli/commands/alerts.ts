@@ -5,7 +5,6 @@ import {
   checkOutputFile,
   checkOutputFolder,
   type OutputFileRules,
-  outputMarker,
   writeOutputFile,
 } from "../../adapters/output-folder.ts";
 import type { RoutingCase } from "../../alerts/alertmanager.ts";
@@ -17,10 +16,8 @@ import type { AlertTools, ToolRun } from "../../alerts/tools.ts";
 import { processTools } from "../../alerts/tools-process.ts";
 import { ExitCode } from "../../core/exit-code.ts";
 import { type Finding, formatFinding, hasErrors } from "../../core/finding.ts";
-import type { Command, CommandContext } from "../command.ts";
-import { stringOption, userPath } from "../options.ts";
-
-export const defaultOutDir = ".flyby/alerts";
+import type { CommandContext, CommandImplementation } from "../command.ts";
+import { requiredString, userPath } from "../options.ts";
 
 /** The generated manifest sits in manifests/ by design; it replaces only a file under its header. */
 const stackManifestRules: OutputFileRules = {
@@ -66,26 +63,12 @@ async function withScratchBuild<T>(b: AlertsBuild, use: (dir: string) => Promise
   }
 }
 
-export function alertsCommands(toolsIn: (dir: string) => AlertTools): Command[] {
-  const buildCommand: Command = {
-    name: "alerts build",
-    summary: "Generate Prometheus rules, promtool tests, alertmanager.yml and manifests from alerts/",
-    synopsis: "alerts build [--out DIR]",
-    details:
-      "Reads alerts/index.ts with the stack's facts from every environment's values (receiver URL,\n" +
-      "GPU memory, retention size), lints the rules and the routing, and writes the output atomically.\n" +
-      `It also writes the alerting objects (rules ConfigMap, Alertmanager) to ${stackManifestPath},\n` +
-      "so they render, diff and deploy with the rest of the stack; commit that file.\n" +
-      "Exit 1 when lint reports errors (nothing is written), 2 when raw PromQL does not parse.\n" +
-      `DIR must be new, empty, or a folder flyby wrote before (it holds a ${outputMarker} file);\n` +
-      "flyby refuses anything else, and never writes to the repository or into manifests/ or alerts/.",
-    options: {
-      out: { type: "string", valueName: "DIR", description: `output directory (default ${defaultOutDir})` },
-    },
+export function alertsCommands(toolsIn: (dir: string) => AlertTools): CommandImplementation[] {
+  const buildCommand: CommandImplementation = {
     async run(ctx) {
       const def = await loadDefinition(ctx.cwd);
       const b = buildAlerts(def, ctx.cwd);
-      const given = stringOption(ctx, "out") ?? defaultOutDir;
+      const given = requiredString(ctx, "out", "DIR");
       const out = userPath(ctx, given);
       const outRules = { display: given, cwd: ctx.cwd };
       const stackPath = join(ctx.cwd, stackManifestPath);
@@ -107,11 +90,7 @@ export function alertsCommands(toolsIn: (dir: string) => AlertTools): Command[] 
     },
   };
 
-  const checkCommand: Command = {
-    name: "alerts check",
-    summary: "Lint the alerts, then run promtool check rules and amtool check-config on the output",
-    synopsis: "alerts check",
-    options: {},
+  const checkCommand: CommandImplementation = {
     async run(ctx) {
       const b = await build(ctx);
       const runs = await withScratchBuild(b, async (dir) => {
@@ -123,11 +102,7 @@ export function alertsCommands(toolsIn: (dir: string) => AlertTools): Command[] 
     },
   };
 
-  const testCommand: Command = {
-    name: "alerts test",
-    summary: "Run the rules' unit tests with promtool and the routing cases with amtool",
-    synopsis: "alerts test",
-    options: {},
+  const testCommand: CommandImplementation = {
     async run(ctx) {
       const b = await build(ctx);
       const cases = JSON.parse(b.files.get(amtoolCasesFile) ?? "[]") as RoutingCase[];
@@ -151,8 +126,5 @@ export function alertsCommands(toolsIn: (dir: string) => AlertTools): Command[] 
   return [buildCommand, checkCommand, testCommand];
 }
 
-export const [alertsBuild, alertsCheck, alertsTest] = alertsCommands(processTools) as [
-  Command,
-  Command,
-  Command,
-];
+export const [alertsBuildImplementation, alertsCheckImplementation, alertsTestImplementation] =
+  alertsCommands(processTools) as [CommandImplementation, CommandImplementation, CommandImplementation];

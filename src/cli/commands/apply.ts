@@ -4,9 +4,9 @@ import { GoogleAuth } from "google-auth-library";
 import { DirApplyTarget } from "../../adapters/dir-target.ts";
 import { KubeApplyTarget } from "../../adapters/kube-target.ts";
 import { loadManifestTree } from "../../adapters/manifest-files.ts";
-import { checkOutputFolder, outputMarker, writeOutputFolder } from "../../adapters/output-folder.ts";
+import { checkOutputFolder, writeOutputFolder } from "../../adapters/output-folder.ts";
 import { resolveUserPath } from "../../adapters/user-path.ts";
-import { type ApplyDeps, applyEnvironment, defaultConcurrency } from "../../apply/apply.ts";
+import { type ApplyDeps, applyEnvironment } from "../../apply/apply.ts";
 import type { ApplyTarget } from "../../apply/port.ts";
 import { parseAllowDestructive } from "../../apply/prune.ts";
 import {
@@ -29,17 +29,17 @@ import { renderToText } from "../../core/render/output.ts";
 import { renderChecked } from "../../core/render/render-checked.ts";
 import { gkeApplyTarget, parseGkeClusterPath } from "../../gke/credentials.ts";
 import { loadKubeConfig } from "../../kube/cluster.ts";
-import type { Command, CommandContext, OptionValues } from "../command.ts";
+import type { CommandContext, CommandImplementation, OptionValues } from "../command.ts";
 import {
   flag,
-  kubeOptions,
+  optionDefaults,
   parseTarget,
   pathOption,
   requestTimeoutOf,
-  requestTimeoutOptions,
   requiredString,
   stringOption,
 } from "../options.ts";
+import { applyCommand } from "./apply.meta.ts";
 
 export interface DeployOptions {
   readonly env: string;
@@ -103,7 +103,11 @@ export function realWorld(
       return gkeApplyTarget(path, auth);
     },
     kubeTarget(kubeconfig, context) {
-      const kc = loadKubeConfig({ ...(kubeconfig ? { kubeconfig } : {}), ...(context ? { context } : {}) });
+      const kc = loadKubeConfig({
+        ...(kubeconfig ? { kubeconfig } : {}),
+        ...(context ? { context } : {}),
+        env,
+      });
       return new KubeApplyTarget(kc, `cluster:${kc.getCurrentContext()}`);
     },
   };
@@ -237,7 +241,7 @@ export function deployJson(result: DeployResult): string {
 }
 
 export function optionsOf(ctx: CommandContext): DeployOptions {
-  const concurrencyText = stringOption(ctx, "concurrency") ?? String(defaultConcurrency);
+  const concurrencyText = requiredString(ctx, "concurrency", "N");
   const concurrency = Number(concurrencyText);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
     throw new UsageError(`--concurrency "${concurrencyText}" must be a whole number from 1 to 256`);
@@ -258,7 +262,7 @@ export function optionsOf(ctx: CommandContext): DeployOptions {
     gke: list("gke"),
     prune: flag(ctx, "prune"),
     wait: flag(ctx, "wait"),
-    timeout: Duration.parse(stringOption(ctx, "timeout") ?? "5m", "--timeout"),
+    timeout: Duration.parse(requiredString(ctx, "timeout", "D"), "--timeout"),
     requestTimeout,
     dryRun: flag(ctx, "dry-run"),
     concurrency,
@@ -280,9 +284,10 @@ export function deployOptionsFromInputs(core: ActionInputs, workDir: string): De
   const strings = ["kubeconfig", "context", "timeout", "concurrency"];
   const flags = ["prune", "wait", "dry-run", "force-conflicts"];
   const options: OptionValues = {
+    ...optionDefaults(applyCommand.options),
     env: core.getInput("environment", { required: true }),
     target: core.getInput("target", { required: true }),
-    ...Object.fromEntries(strings.map((n) => [n, core.getInput(n) || undefined])),
+    ...Object.fromEntries(strings.flatMap((n) => (core.getInput(n) ? [[n, core.getInput(n)]] : []))),
     ...Object.fromEntries(flags.map((n) => [n, core.getBooleanInput(n)])),
     gke: core.getMultilineInput("gke"),
     "allow-destructive": core.getMultilineInput("allow-destructive"),
@@ -301,68 +306,7 @@ export async function runApply(ctx: CommandContext, world: DeployWorld): Promise
   return result.exitCode;
 }
 
-export const applyCommand: Command = {
-  name: "apply",
-  summary: "Server-side apply an environment in stages, prune by inventory, wait for rollouts",
-  synopsis:
-    "apply --env E --target dir:PATH|cluster [--kubeconfig P] [--context C] [--gke projects/P/locations/L/clusters/C] [--prune] [--wait] [--timeout D] [--request-timeout D] [--dry-run] [--concurrency N] [--force-conflicts] [--allow-destructive REF]...",
-  details: `
-Applies the rendered environment with server-side apply (field manager flyby), stage by stage:
-CRDs (waited until Established), Namespaces, RBAC, ServiceAccounts/ConfigMaps/Secrets/PVCs,
-Services, workloads; up to --concurrency requests in flight within a stage (default 32).
-Objects whose live state already matches are not written: a second apply of the same render
-makes no writes. Every object carries the ApplySet label applyset.kubernetes.io/part-of, and
-the ConfigMap flyby-applyset-<env> in the app namespace records the inventory.
-  dir:PATH   hydrated manifests as files (the render --out layout), replaced atomically; PATH
-             must be new, empty, or a folder flyby wrote before (it holds ${outputMarker})
-  cluster    a kubeconfig context, or GKE: --gke projects/P/locations/L/clusters/C (repeatable;
-             --gke env means every cluster of the environment, applied in parallel). GKE
-             endpoints come from the GKE API with Application Default Credentials.
---prune deletes inventory objects no longer rendered. It refuses an empty render, deleting
-more than 25% of the inventory, and deleting a Namespace, PVC or CRD, unless each object is
-named: --allow-destructive KIND/NS/NAME (KIND/NAME when cluster-scoped).
---wait follows Deployments, StatefulSets, DaemonSets and PVCs until each is ready or has
-failed (a Deployment past its progress deadline), or until --timeout (5m). One failed rollout
-does not stop the wait for the others; a status the controller has not observed yet (an old
-ProgressDeadlineExceeded right after a new image) does not count.
---request-timeout D bounds every request to the cluster (default 30s; named as kubectl names it): a server
-that does not answer in time fails the run with exit 3, naming its URL. A watch that sends
-nothing for 60s is dropped and opened again.
-Secret grafana-admin is built from GRAFANA_ADMIN_USER and GRAFANA_ADMIN_PASSWORD, and
-alertmanager-secrets from FLYBY_RECEIVER_TOKEN (16+ characters, no well-known default), when a
-rendered workload reads them; values never print.
-429, 5xx and broken connections are retried with backoff; after a hard failure the report
-lists what was applied, what failed and what was not attempted.
-Exit codes: 0 applied, 1 a conflict or failed rollout, 2 bad input or a refused prune,
-3 the cluster failed (unreachable, forbidden, timeout).`,
-  options: {
-    env: { type: "string", valueName: "E", description: "the environment (see manifests/environments.yaml)" },
-    target: { type: "string", valueName: "dir:PATH|cluster", description: "where to apply" },
-    ...kubeOptions,
-    ...requestTimeoutOptions,
-    gke: {
-      type: "string",
-      valueName: "projects/P/locations/L/clusters/C",
-      multiple: true,
-      description: "a GKE cluster (repeatable), or env for all of the environment's clusters",
-    },
-    prune: { type: "boolean", description: "delete inventory objects that are no longer rendered" },
-    wait: { type: "boolean", description: "wait for rollouts" },
-    timeout: { type: "string", valueName: "D", description: "how long --wait waits (default 5m)" },
-    "dry-run": { type: "boolean", description: "ask the server what would change; write nothing" },
-    concurrency: {
-      type: "string",
-      valueName: "N",
-      description: "requests in flight within a stage (default 32)",
-    },
-    "force-conflicts": { type: "boolean", description: "take over fields another field manager owns" },
-    "allow-destructive": {
-      type: "string",
-      valueName: "REF",
-      multiple: true,
-      description: "let --prune delete this object (KIND/NS/NAME), past the guards",
-    },
-  },
+export const applyImplementation: CommandImplementation = {
   run(ctx) {
     return runApply(
       ctx,

@@ -7,15 +7,8 @@ import { resolveBaseline } from "../../diff/baseline.ts";
 import { diffEnvironment } from "../../diff/environment.ts";
 import { newSalt, Redactor } from "../../diff/redact.ts";
 import { isDirty, renderJson, renderMarkdownFull, renderText } from "../../diff/report.ts";
-import type { Command, CommandContext } from "../command.ts";
-import {
-  kubeOptions,
-  pathOption,
-  requestTimeoutOf,
-  requestTimeoutOptions,
-  requiredString,
-  stringOption,
-} from "../options.ts";
+import type { CommandContext, CommandImplementation } from "../command.ts";
+import { pathOption, requestTimeoutOf, requiredString, stringOption } from "../options.ts";
 
 const formats = ["text", "markdown", "json"] as const;
 type Format = (typeof formats)[number];
@@ -28,35 +21,7 @@ function formatOf(ctx: CommandContext): Format {
   return f as Format;
 }
 
-export const diffCommand: Command = {
-  name: "diff",
-  summary: "Object-level diff of an environment against a git ref, a folder or the live cluster",
-  synopsis:
-    "diff --env E --against git:REF|dir:PATH|cluster [--kubeconfig P] [--context C] [--request-timeout D] [--format text|markdown|json]",
-  details: `
-Renders the environment and compares it, object by object (group, kind, namespace, name), with:
-  git:REF    the same environment rendered from REF (read with git ls-tree/cat-file, no checkout)
-  dir:PATH   hydrated YAML/JSON files under PATH; every object there is inventory, so one no
-             longer rendered shows as a removal
-  cluster    the live cluster, as \`flyby apply\` would change it: the objects are sent in the
-             form apply sends them (ApplySet label, applied hash); the environment's ApplySet
-             gives the live state (its parent, one LIST per kind and namespace), and a removal
-             is a member of that set no longer rendered. An object whose live state already
-             holds what apply would send needs no request; the others are dry-run
-             (fieldManager flyby) without force, and a conflict with another field manager is
-             shown as a risk naming the manager and the fields, with the diff of what
-             --force-conflicts would do. 16 requests in flight.
-Fields the server owns are ignored (the report's footnote lists them). Secret values never
-appear: changed keys show with a hash salted per run.
-Exit codes: 0 nothing changed, 1 changes found, 2 bad input (e.g. an unreadable ref), 3 the
-cluster could not be reached.`,
-  options: {
-    env: { type: "string", valueName: "E", description: "the environment (see manifests/environments.yaml)" },
-    against: { type: "string", valueName: "git:REF|dir:PATH|cluster", description: "what to compare with" },
-    ...kubeOptions,
-    ...requestTimeoutOptions,
-    format: { type: "string", valueName: "F", description: "text (default), markdown or json" },
-  },
+export const diffImplementation: CommandImplementation = {
   async run(ctx) {
     const env = requiredString(ctx, "env", "E");
     const against = requiredString(ctx, "against", "git:REF|dir:PATH|cluster");
@@ -72,6 +37,7 @@ cluster could not be reached.`,
       against,
       ...(kubeconfig ? { kubeconfig } : {}),
       ...(context ? { context } : {}),
+      env: ctx.env,
     });
     const result = await diffEnvironment(env, head.objects, baseline, new Redactor(newSalt()));
     const print = {

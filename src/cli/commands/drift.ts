@@ -12,37 +12,12 @@ import { githubDriftIssues } from "../../github/issues.ts";
 import { makeOctokit } from "../../github/octokit.ts";
 import { type DriftCheck, syncDriftIssue } from "../../promote/drift.ts";
 import { currentDeployment } from "../../promote/history.ts";
-import type { Command } from "../command.ts";
-import {
-  flag,
-  kubeOptions,
-  pathOption,
-  requestTimeoutOf,
-  requestTimeoutOptions,
-  stringOption,
-} from "../options.ts";
+import type { CommandImplementation } from "../command.ts";
+import { flag, pathOption, requestTimeoutOf, stringOption } from "../options.ts";
 import { realWorld } from "./apply.ts";
-import { githubOptions, githubParts, repoFrom, reportChoices, reportOptions } from "./release-options.ts";
+import { githubParts, repoFrom, reportChoices } from "./release-options.ts";
 
-export const driftCommand: Command = {
-  name: "drift",
-  summary: "Diff the live cluster against the bundle last applied to each environment",
-  synopsis:
-    "drift [--env E]... [--kubeconfig P] [--context C] [--request-timeout D] [--issue] [--format text|markdown]",
-  details: `
-For each environment, takes the bundle of its newest successful GitHub Deployment (a rollback
-counts: it is what should run) and diffs the live objects against it, as \`flyby diff
---against cluster\` does, with Secret values redacted. With --issue, keeps one open issue per
-drifting environment ("Drift in production", label flyby-drift) up to date and closes it once
-the live state matches again.
-Exit 0 no drift, 1 drift found, 3 GitHub or the cluster unreachable or the bundle gone.`,
-  options: {
-    ...kubeOptions,
-    ...requestTimeoutOptions,
-    issue: { type: "boolean", description: "open, update or close the environment's drift issue" },
-    ...reportOptions,
-    ...githubOptions,
-  },
+export const driftImplementation: CommandImplementation = {
   async run(ctx) {
     const { environments, format } = reportChoices(ctx);
     const { ledger, store } = githubParts(ctx);

@@ -16,31 +16,11 @@ import { readGitTree } from "../../diff/adapters/git-tree.ts";
 import { diffEnvironment } from "../../diff/environment.ts";
 import { newSalt, Redactor } from "../../diff/redact.ts";
 import { isDirty, renderMarkdownFull } from "../../diff/report.ts";
-import type { Command } from "../command.ts";
+import type { CommandImplementation } from "../command.ts";
 import { stringOption } from "../options.ts";
+import { planReportPath } from "./plan.meta.ts";
 
-export const planReportPath = ".flyby/plan/report.md";
-
-export const planCommand: Command = {
-  name: "plan",
-  summary: "The offline main job: render and validate every environment and write the report",
-  synopsis: "plan [--base REF]",
-  details: `
-Renders and validates every environment in manifests/environments.yaml, diffs each one
-against its render at the git base, and writes the report that would be posted on a pull
-request to ${planReportPath}. Needs no cluster and no secrets. An environment the base
-does not have (or that does not render there) diffs against nothing.
-It also checks that the committed generated files (alerting.generated.yaml) are what
-"alerts build" makes from alerts/ and the values today.
-Exit 1 when any environment has error findings or a generated file is stale; changes alone
-are what a plan is for.`,
-  options: {
-    base: {
-      type: "string",
-      valueName: "REF",
-      description: "the git base to compare with (default: merge base with main, or HEAD~1)",
-    },
-  },
+export const planImplementation: CommandImplementation = {
   async run(ctx) {
     const tree = loadManifestTree(join(ctx.cwd, "manifests"));
     const plans: EnvironmentPlan[] = loadEnvironments(tree).all.map((env) => {

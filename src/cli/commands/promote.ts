@@ -6,10 +6,10 @@ import { InputError, UsageError } from "../../core/errors.ts";
 import { ExitCode } from "../../core/exit-code.ts";
 import { renderChecked } from "../../core/render/render-checked.ts";
 import { promote, verifiedStagingBundle } from "../../promote/promote.ts";
-import type { Command, CommandContext } from "../command.ts";
+import type { CommandContext, CommandImplementation } from "../command.ts";
 import { requiredString, stringOption, userPath } from "../options.ts";
 import { outcomeJson, reportOutcome } from "./deploy.ts";
-import { deployDeps, githubOptions, targetOptions } from "./release-options.ts";
+import { deployDeps } from "./release-options.ts";
 
 /** The tag being released and its commit: flags, else the tag the workflow runs for. */
 function releaseTag(ctx: CommandContext): { tag: string; commit: string } {
@@ -34,38 +34,7 @@ function releaseTag(ctx: CommandContext): { tag: string; commit: string } {
   return { tag, commit };
 }
 
-export const promoteCommand: Command = {
-  name: "promote",
-  summary: "Apply a bundle verified on staging to production; roll back when its smoke checks fail",
-  synopsis:
-    "promote --bundle FILE --to production [--tag T] [target flags] (--prometheus URL | --via-cluster)",
-  details: `
-Without --bundle, takes the bundle of the tag commit's successful staging Deployment from the
-workflow artifacts. Refuses a bundle whose hash does not match its content, whose commit is not the tag's, that
-has no successful staging Deployment, that runs an image without its digest, or when
-production would run an image the bundle does not pin. Otherwise renders production with its
-own values and the bundle's digests, records a production Deployment (in_progress), applies
-with prune and wait, and smoke-checks. When the checks fail it re-applies the last successful
-production bundle, recorded as a rollback Deployment, and marks the promotion failed.
-Exit 0 promoted (or already running), 1 failed and rolled back, 2 refused, 3 GitHub or the
-cluster unreachable, or another deployment of production running.`,
-  options: {
-    bundle: {
-      type: "string",
-      valueName: "FILE",
-      description:
-        "the staging bundle (default: fetched from the tag commit's successful staging Deployment)",
-    },
-    to: { type: "string", valueName: "E", description: "the environment to promote to (production)" },
-    tag: { type: "string", valueName: "T", description: "the release tag (default GITHUB_REF_NAME)" },
-    commit: {
-      type: "string",
-      valueName: "SHA",
-      description: "the tag's commit (default: resolved with git)",
-    },
-    ...targetOptions,
-    ...githubOptions,
-  },
+export const promoteImplementation: CommandImplementation = {
   async run(ctx) {
     const file = stringOption(ctx, "bundle");
     const to = requiredString(ctx, "to", "E");

@@ -7,8 +7,8 @@ import { bunSha256, serveWithBun } from "../../receiver/bun/serve.ts";
 import { receiverEnv, receiverFromEnv } from "../../receiver/runtime.ts";
 import { type DeliveryStore, MemoryStore } from "../../receiver/store.ts";
 import { SqliteStore } from "../../receiver/stores/sqlite.ts";
-import type { Command, CommandContext } from "../command.ts";
-import { flag, parseTarget, stringOption, userPath } from "../options.ts";
+import type { CommandContext, CommandImplementation } from "../command.ts";
+import { flag, parseTarget, requiredString, stringOption, userPath } from "../options.ts";
 
 function port(ctx: CommandContext): number {
   const text = stringOption(ctx, "port") ?? ctx.env.PORT ?? "9095";
@@ -19,10 +19,7 @@ function port(ctx: CommandContext): number {
 }
 
 function store(ctx: CommandContext): { store: DeliveryStore; label: string } {
-  const { scheme, rest } = parseTarget(stringOption(ctx, "store") ?? "sqlite:.flyby/receiver.db", "store", [
-    "sqlite",
-    "memory",
-  ]);
+  const { scheme, rest } = parseTarget(requiredString(ctx, "store", "S"), "store", ["sqlite", "memory"]);
   if (scheme === "memory") return { store: new MemoryStore(), label: "memory" };
   const path = rest ? userPath(ctx, rest) : resolveUserPath(ctx.cwd, ".flyby/receiver.db");
   mkdirSync(dirname(path), { recursive: true });
@@ -39,35 +36,7 @@ function configJson(ctx: CommandContext): { json?: string; origin?: string } {
   }
 }
 
-export const receiverServe: Command = {
-  name: "receiver serve",
-  summary: "Serve the alert receiver under Bun.serve",
-  synopsis:
-    "receiver serve [--port P] [--host H] [--config FILE] [--store sqlite:PATH|memory] [--insecure-no-auth]",
-  details: `Receives Alertmanager webhooks on POST /alertmanager and delivers them to the sinks of the
-config (Slack, GitHub issues, webhooks) exactly once. GET /healthz, GET /metrics, GET / (status).
-The token comes from FLYBY_RECEIVER_TOKEN (or tokens.<route> in the config); with none the
-receiver refuses to start unless --insecure-no-auth is given. The config is JSON, from --config
-or FLYBY_RECEIVER_CONFIG. Runs until SIGINT or SIGTERM.
-Example: FLYBY_RECEIVER_TOKEN=... flyby receiver serve --config receiver.json --port 9095`,
-  options: {
-    port: {
-      type: "string",
-      valueName: "P",
-      description: "port to listen on (default 9095, or $PORT; 0 picks one)",
-    },
-    host: { type: "string", valueName: "H", description: "address to bind (default 0.0.0.0)" },
-    config: { type: "string", valueName: "FILE", description: "receiver config (JSON)" },
-    store: {
-      type: "string",
-      valueName: "S",
-      description: "idempotency store: sqlite:PATH (default sqlite:.flyby/receiver.db) or memory",
-    },
-    "insecure-no-auth": {
-      type: "boolean",
-      description: "serve routes that have no token without authentication",
-    },
-  },
+export const receiverServeImplementation: CommandImplementation = {
   async run(ctx) {
     const listenPort = port(ctx);
     const { json, origin } = configJson(ctx);
@@ -88,7 +57,7 @@ Example: FLYBY_RECEIVER_TOKEN=... flyby receiver serve --config receiver.json --
         log: (line) => ctx.out.stderr(`${line}\n`),
       },
     );
-    const host = stringOption(ctx, "host") ?? "0.0.0.0";
+    const host = requiredString(ctx, "host", "H");
     let server: ReturnType<typeof serveWithBun>;
     try {
       server = serveWithBun(receiver, listenPort, host);

@@ -10,45 +10,10 @@ import type { BundleStore, DeployDeps, DeploymentLedger } from "../../promote/po
 import { expectationsForEnvironment } from "../../smoke/adapters/environment.ts";
 import { systemClock } from "../../smoke/poller.ts";
 import { accessFrom, parseCount, parseHttpUrl } from "../../smoke/run.ts";
-import type { CommandContext, OptionSpec } from "../command.ts";
-import { flag, parseTarget, pathOption, stringOption } from "../options.ts";
-import { applyCommand, optionsOf, realWorld } from "./apply.ts";
-
-/** Where the ledger lives: GITHUB_TOKEN, and GITHUB_REPOSITORY or the clone's origin remote. */
-export const githubOptions: Readonly<Record<string, OptionSpec>> = {
-  bundles: {
-    type: "string",
-    valueName: "DIR",
-    description: "folder of bundles by hash, uploaded as artifacts by the workflow (default .flyby/bundles)",
-  },
-};
-
-const applyOptions = applyCommand.options;
-
-/** Where to apply, as `flyby apply` takes it, and how to reach the smoke checks. */
-export const targetOptions: Readonly<Record<string, OptionSpec>> = {
-  ...Object.fromEntries(
-    ["kubeconfig", "context", "gke", "timeout", "concurrency"].map((k) => [k, applyOptions[k] as OptionSpec]),
-  ),
-  target: { ...(applyOptions.target as OptionSpec), description: "where to apply (default cluster)" },
-  prometheus: { type: "string", valueName: "URL", description: "smoke checks: Prometheus base URL" },
-  "via-cluster": {
-    type: "boolean",
-    description: "smoke checks: reach Prometheus through the Kubernetes API",
-  },
-  grafana: { type: "string", valueName: "URL", description: "smoke checks: Grafana base URL" },
-  "smoke-timeout": {
-    type: "string",
-    valueName: "D",
-    description: "smoke checks: give up after (default 3m)",
-  },
-  "scrape-interval": {
-    type: "string",
-    valueName: "D",
-    description: "smoke checks: Prometheus scrape interval (default 15s)",
-  },
-  gpus: { type: "string", valueName: "N", description: "smoke checks: GPUs per worker pod (default 1)" },
-};
+import type { CommandContext } from "../command.ts";
+import { flag, optionDefaults, parseTarget, pathOption, requiredString, stringOption } from "../options.ts";
+import { applyCommand } from "./apply.meta.ts";
+import { optionsOf, realWorld } from "./apply.ts";
 
 /** GITHUB_REPOSITORY in a workflow job, else the clone's origin remote. */
 export function repoFrom(ctx: Pick<CommandContext, "env" | "cwd">): RepoRef {
@@ -102,9 +67,10 @@ export function deployDeps(ctx: CommandContext): DeployDeps {
         optionsOf({
           ...ctx,
           options: {
+            ...optionDefaults(applyCommand.options),
             ...ctx.options,
             env: environment,
-            target: stringOption(ctx, "target") ?? "cluster",
+            target: stringOption(ctx, "target"),
             kubeconfig,
           },
         }),
@@ -119,7 +85,7 @@ export function deployDeps(ctx: CommandContext): DeployDeps {
       {
         access,
         ...(grafana ? { grafanaUrl: parseHttpUrl(grafana, "--grafana") } : {}),
-        timeout: Duration.parse(stringOption(ctx, "smoke-timeout") ?? "3m", "--smoke-timeout"),
+        timeout: Duration.parse(requiredString(ctx, "smoke-timeout", "D"), "--smoke-timeout"),
         env: ctx.env,
         fetch: (url, init) => fetch(url, init),
         clock: systemClock,
@@ -132,22 +98,11 @@ export function deployDeps(ctx: CommandContext): DeployDeps {
   };
 }
 
-export const reportOptions: Readonly<Record<string, OptionSpec>> = {
-  env: {
-    type: "string",
-    multiple: true,
-    valueName: "E",
-    description: "an environment, repeatable (default staging and production)",
-  },
-  format: { type: "string", valueName: "text|markdown", description: "output format (default text)" },
-};
-
 /** --env (repeatable, default both environments) and --format text|markdown. */
 export function reportChoices(ctx: CommandContext): { environments: string[]; format: "text" | "markdown" } {
-  const format = parseTarget(stringOption(ctx, "format") ?? "text", "format", [
+  const format = parseTarget(requiredString(ctx, "format", "F"), "format", [
     "text",
     "markdown",
   ] as const).scheme;
-  const given = ctx.options.env as string[] | undefined;
-  return { environments: given?.length ? given : ["staging", "production"], format };
+  return { environments: ctx.options.env as string[], format };
 }

@@ -5,8 +5,8 @@ import type { Fetch } from "../../smoke/adapters/http.ts";
 import { type Clock, systemClock } from "../../smoke/poller.ts";
 import { formatReport } from "../../smoke/report.ts";
 import { accessFrom, type PrometheusAccess, parseCount, parseHttpUrl, smoke } from "../../smoke/run.ts";
-import type { Command, CommandContext } from "../command.ts";
-import { flag, kubeOptions, pathOption, requiredString, stringOption } from "../options.ts";
+import type { CommandContext, CommandImplementation } from "../command.ts";
+import { flag, pathOption, requiredString, stringOption } from "../options.ts";
 
 function access(ctx: CommandContext): PrometheusAccess {
   const prometheusUrl = stringOption(ctx, "prometheus");
@@ -27,48 +27,8 @@ function gpus(ctx: CommandContext): number | undefined {
 }
 
 /** `flyby smoke`; fetch and clock are injected so tests can drive it. */
-export function makeSmokeCommand(deps: { fetch: Fetch; clock: Clock }): Command {
+export function makeSmokeCommand(deps: { fetch: Fetch; clock: Clock }): CommandImplementation {
   return {
-    name: "smoke",
-    summary:
-      "Check a deployed environment: targets up, expected metrics present, GPU metrics sane, Grafana healthy",
-    synopsis: "smoke --env E (--prometheus URL | --via-cluster) [--grafana URL] [--timeout D]",
-    details: `Polls until every check passes or the timeout runs out, with progress on stderr, then prints
-one row per check and each failure with the guide's troubleshooting hint.
---via-cluster reaches Prometheus and the pods through the Kubernetes API proxy (no port-forward).
-Grafana credentials come from GRAFANA_TOKEN, or GRAFANA_USER and GRAFANA_PASSWORD.
-Exit codes: 0 all checks pass · 1 checks failed · 2 bad input · 3 Prometheus or the cluster unreachable.
-Example: flyby smoke --env staging --prometheus http://127.0.0.1:9090 --timeout 3m`,
-    options: {
-      env: {
-        type: "string",
-        valueName: "E",
-        description: "the environment (see manifests/environments.yaml)",
-      },
-      prometheus: { type: "string", valueName: "URL", description: "Prometheus base URL" },
-      "via-cluster": { type: "boolean", description: "go through the Kubernetes API service and pod proxy" },
-      grafana: {
-        type: "string",
-        valueName: "URL",
-        description: "Grafana base URL (its checks run only with it)",
-      },
-      timeout: { type: "string", valueName: "D", description: "give up after this long (default 3m)" },
-      "scrape-interval": {
-        type: "string",
-        valueName: "D",
-        description: "Prometheus scrape interval (default: the environment's values)",
-      },
-      gpus: {
-        type: "string",
-        valueName: "N",
-        description: "GPUs per worker pod (default: the environment's values)",
-      },
-      dcgm: {
-        type: "boolean",
-        description: "dcgm-exporter exposes the worker GPUs: check DCGM_FI_DEV_* too (default: the values)",
-      },
-      ...kubeOptions,
-    },
     async run(ctx) {
       const environment = requiredString(ctx, "env", "E");
       const grafana = stringOption(ctx, "grafana");
@@ -82,7 +42,7 @@ Example: flyby smoke --env staging --prometheus http://127.0.0.1:9090 --timeout 
         }),
         access: access(ctx),
         ...(grafana ? { grafanaUrl: parseHttpUrl(grafana, "--grafana") } : {}),
-        timeout: Duration.parse(stringOption(ctx, "timeout") ?? "3m", "--timeout"),
+        timeout: Duration.parse(requiredString(ctx, "timeout", "D"), "--timeout"),
         env: ctx.env,
         fetch: deps.fetch,
         clock: deps.clock,
@@ -99,4 +59,7 @@ Example: flyby smoke --env staging --prometheus http://127.0.0.1:9090 --timeout 
   };
 }
 
-export const smokeCommand = makeSmokeCommand({ fetch: (url, init) => fetch(url, init), clock: systemClock });
+export const smokeImplementation = makeSmokeCommand({
+  fetch: (url, init) => fetch(url, init),
+  clock: systemClock,
+});

@@ -1,0 +1,69 @@
+import { outputMarker } from "../../adapters/output-folder.ts";
+import type { Command } from "../command.ts";
+import { kubeOptions, requestTimeoutOptions } from "../options.ts";
+
+export const applyCommand: Command = {
+  name: "apply",
+  summary: "Server-side apply an environment in stages, prune by inventory, wait for rollouts",
+  synopsis:
+    "apply --env E --target dir:PATH|cluster [--kubeconfig P] [--context C] [--gke projects/P/locations/L/clusters/C] [--prune] [--wait] [--timeout D] [--request-timeout D] [--dry-run] [--concurrency N] [--force-conflicts] [--allow-destructive REF]...",
+  details: `
+Applies the rendered environment with server-side apply (field manager flyby), stage by stage:
+CRDs (waited until Established), Namespaces, RBAC, ServiceAccounts/ConfigMaps/Secrets/PVCs,
+Services, workloads; up to --concurrency requests in flight within a stage.
+Objects whose live state already matches are not written: a second apply of the same render
+makes no writes. Every object carries the ApplySet label applyset.kubernetes.io/part-of, and
+the ConfigMap flyby-applyset-<env> in the app namespace records the inventory.
+  dir:PATH   hydrated manifests as files (the render --out layout), replaced atomically; PATH
+             must be new, empty, or a folder flyby wrote before (it holds ${outputMarker})
+  cluster    a kubeconfig context, or GKE: --gke projects/P/locations/L/clusters/C (repeatable;
+             --gke env means every cluster of the environment, applied in parallel). GKE
+             endpoints come from the GKE API with Application Default Credentials.
+--prune deletes inventory objects no longer rendered. It refuses an empty render, deleting
+more than 25% of the inventory, and deleting a Namespace, PVC or CRD, unless each object is
+named: --allow-destructive KIND/NS/NAME (KIND/NAME when cluster-scoped).
+--wait follows Deployments, StatefulSets, DaemonSets and PVCs until each is ready or has
+failed (a Deployment past its progress deadline), or until --timeout. One failed rollout
+does not stop the wait for the others; a status the controller has not observed yet (an old
+ProgressDeadlineExceeded right after a new image) does not count.
+--request-timeout D bounds every request to the cluster (named as kubectl names it): a server
+that does not answer in time fails the run with exit 3, naming its URL. A watch that sends
+nothing for 60s is dropped and opened again.
+Secret grafana-admin is built from GRAFANA_ADMIN_USER and GRAFANA_ADMIN_PASSWORD, and
+alertmanager-secrets from FLYBY_RECEIVER_TOKEN (16+ characters, no well-known default), when a
+rendered workload reads them; values never print.
+429, 5xx and broken connections are retried with backoff; after a hard failure the report
+lists what was applied, what failed and what was not attempted.
+Exit codes: 0 applied, 1 a conflict or failed rollout, 2 bad input or a refused prune,
+3 the cluster failed (unreachable, forbidden, timeout).`,
+  options: {
+    env: { type: "string", valueName: "E", description: "the environment (see manifests/environments.yaml)" },
+    target: { type: "string", valueName: "dir:PATH|cluster", description: "where to apply" },
+    ...kubeOptions,
+    ...requestTimeoutOptions,
+    gke: {
+      type: "string",
+      valueName: "projects/P/locations/L/clusters/C",
+      multiple: true,
+      description: "a GKE cluster (repeatable), or env for all of the environment's clusters",
+    },
+    prune: { type: "boolean", description: "delete inventory objects that are no longer rendered" },
+    wait: { type: "boolean", description: "wait for rollouts" },
+    timeout: { type: "string", valueName: "D", description: "how long --wait waits", default: "5m" },
+    "dry-run": { type: "boolean", description: "ask the server what would change; write nothing" },
+    concurrency: {
+      type: "string",
+      valueName: "N",
+      description: "requests in flight within a stage",
+      default: "32",
+    },
+    "force-conflicts": { type: "boolean", description: "take over fields another field manager owns" },
+    "allow-destructive": {
+      type: "string",
+      valueName: "REF",
+      multiple: true,
+      description: "let --prune delete this object (KIND/NS/NAME), past the guards",
+    },
+  },
+  load: () => import("./apply.ts").then((m) => m.applyImplementation),
+};

@@ -1,0 +1,25 @@
+import type { Command } from "../command.ts";
+import { kubeOptions, requestTimeoutOptions } from "../options.ts";
+import { githubOptions, reportOptions } from "./release-options.meta.ts";
+
+export const driftCommand: Command = {
+  name: "drift",
+  summary: "Diff the live cluster against the bundle last applied to each environment",
+  synopsis:
+    "drift [--env E]... [--kubeconfig P] [--context C] [--request-timeout D] [--issue] [--format text|markdown]",
+  details: `
+For each environment, takes the bundle of its newest successful GitHub Deployment (a rollback
+counts: it is what should run) and diffs the live objects against it, as \`flyby diff
+--against cluster\` does, with Secret values redacted. With --issue, keeps one open issue per
+drifting environment ("Drift in production", label flyby-drift) up to date and closes it once
+the live state matches again.
+Exit 0 no drift, 1 drift found, 3 GitHub or the cluster unreachable or the bundle gone.`,
+  options: {
+    ...kubeOptions,
+    ...requestTimeoutOptions,
+    issue: { type: "boolean", description: "open, update or close the environment's drift issue" },
+    ...reportOptions,
+    ...githubOptions,
+  },
+  load: () => import("./drift.ts").then((m) => m.driftImplementation),
+};

@@ -1,0 +1,49 @@
+import type { Command } from "../command.ts";
+import { kubeOptions } from "../options.ts";
+
+export const smokeCommand: Command = {
+  name: "smoke",
+  summary:
+    "Check a deployed environment: targets up, expected metrics present, GPU metrics sane, Grafana healthy",
+  synopsis: "smoke --env E (--prometheus URL | --via-cluster) [--grafana URL] [--timeout D]",
+  details: `Polls until every check passes or the timeout runs out, with progress on stderr, then prints
+one row per check and each failure with the guide's troubleshooting hint.
+--via-cluster reaches Prometheus and the pods through the Kubernetes API proxy (no port-forward).
+Grafana credentials come from GRAFANA_TOKEN, or GRAFANA_USER and GRAFANA_PASSWORD.
+Exit codes: 0 all checks pass · 1 checks failed · 2 bad input · 3 Prometheus or the cluster unreachable.
+Example: flyby smoke --env staging --prometheus http://127.0.0.1:9090 --timeout 3m`,
+  options: {
+    env: {
+      type: "string",
+      valueName: "E",
+      description: "the environment (see manifests/environments.yaml)",
+    },
+    prometheus: { type: "string", valueName: "URL", description: "Prometheus base URL" },
+    "via-cluster": { type: "boolean", description: "go through the Kubernetes API service and pod proxy" },
+    grafana: {
+      type: "string",
+      valueName: "URL",
+      description: "Grafana base URL (its checks run only with it)",
+    },
+    timeout: { type: "string", valueName: "D", description: "give up after this long", default: "3m" },
+    "scrape-interval": {
+      type: "string",
+      valueName: "D",
+      description: "Prometheus scrape interval",
+      defaultFrom: "the environment's values",
+    },
+    gpus: {
+      type: "string",
+      valueName: "N",
+      description: "GPUs per worker pod",
+      defaultFrom: "the environment's values",
+    },
+    dcgm: {
+      type: "boolean",
+      description: "dcgm-exporter exposes the worker GPUs: check DCGM_FI_DEV_* too",
+      defaultFrom: "the environment's values",
+    },
+    ...kubeOptions,
+  },
+  load: () => import("./smoke.ts").then((m) => m.smokeImplementation),
+};
