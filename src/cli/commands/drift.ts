@@ -1,10 +1,7 @@
-import { join } from "node:path";
 import { KubeApplyTarget } from "../../adapters/kube-target.ts";
-import { loadManifestTree } from "../../adapters/manifest-files.ts";
 import { shortHash } from "../../bundle/bundle.ts";
 import { EnvironmentError } from "../../core/errors.ts";
 import { ExitCode } from "../../core/exit-code.ts";
-import { loadEnvironments } from "../../core/manifests/environments.ts";
 import { diffEnvironment } from "../../diff/environment.ts";
 import { newSalt, Redactor } from "../../diff/redact.ts";
 import { isDirty, renderMarkdownFull, renderText } from "../../diff/report.ts";
@@ -22,44 +19,47 @@ import {
   stringOption,
 } from "../options.ts";
 import { realWorld } from "./apply.ts";
+import { clusterTargets, fleetOption, fleetRequested } from "./fleet.ts";
 import { githubOptions, githubParts, repoFrom, reportChoices, reportOptions } from "./release-options.ts";
 
 export const driftCommand: Command = {
   name: "drift",
   summary: "Diff the live cluster against the bundle last applied to each environment",
   synopsis:
-    "drift [--env E]... [--kubeconfig P] [--context C] [--request-timeout D] [--issue] [--format text|markdown]",
+    "drift [--env E]... [--kubeconfig P] [--context C | --gke env] [--request-timeout D] [--issue] [--format text|markdown]",
   details: `
 For each environment, takes the bundle of its newest successful GitHub Deployment (a rollback
 counts: it is what should run) and diffs the live objects against it, as \`flyby diff
 --against cluster\` does, with Secret values redacted. With --issue, keeps one open issue per
 drifting environment ("Drift in production", label flyby-drift) up to date and closes it once
-the live state matches again.
+the live state matches again. With --gke env, every cluster of each environment is diffed at
+once (kube contexts from the kubeconfig, GKE clusters through the GKE API), one diff per cluster.
 Exit 0 no drift, 1 drift found, 3 GitHub or the cluster unreachable or the bundle gone.`,
   options: {
     ...kubeOptions,
     ...requestTimeoutOptions,
     issue: { type: "boolean", description: "open, update or close the environment's drift issue" },
+    ...fleetOption,
     ...reportOptions,
     ...githubOptions,
   },
   async run(ctx) {
     const { environments, format } = reportChoices(ctx);
+    const fleet = fleetRequested(ctx);
     const { ledger, store } = githubParts(ctx);
-    const kubeconfig = pathOption(ctx, "kubeconfig");
+    const kubeconfig = pathOption(ctx, "kubeconfig") ?? ctx.env.KUBECONFIG;
     const context = stringOption(ctx, "context");
     const world = realWorld(ctx.cwd, ctx.env, (line) => ctx.out.stderr(`${line}\n`));
-    const target = world.kubeTarget(kubeconfig ?? ctx.env.KUBECONFIG, context);
-    if (target instanceof KubeApplyTarget) target.setRequestTimeout(requestTimeoutOf(ctx).milliseconds);
+    const single = fleet ? undefined : [{ cluster: "", target: world.kubeTarget(kubeconfig, context) }];
     const issues = flag(ctx, "issue")
       ? githubDriftIssues(
           makeOctokit(ctx.env.GITHUB_TOKEN ?? ctx.env.GH_TOKEN ?? "", ctx.env.GITHUB_API_URL),
           repoFrom(ctx.env),
         )
       : undefined;
-    const envs = loadEnvironments(loadManifestTree(join(ctx.cwd, "manifests")));
     const diffs = [];
-    for (const environment of environments) {
+    for (const env of environments) {
+      const environment = env.name;
       const current = currentDeployment(await ledger.list(environment));
       if (!current) {
         ctx.out.stderr(`${environment}: never deployed; nothing to compare\n`);
@@ -72,26 +72,34 @@ Exit 0 no drift, 1 drift found, 3 GitHub or the cluster unreachable or the bundl
         );
       }
       const label = `bundle ${shortHash(bundle.sha256)}`;
-      const env = envs.get(environment);
-      const diff = await diffEnvironment(
-        environment,
-        bundle.content.objects.map((object) => ({ object, source: { file: label } })),
-        {
-          type: "cluster",
-          label: "cluster",
-          target,
-          scope: { environment, appNamespace: env.appNamespace, namespaces: env.namespaces },
-        },
-        new Redactor(newSalt()),
+      const rendered = bundle.content.objects.map((object) => ({ object, source: { file: label } }));
+      const scope = { environment, appNamespace: env.appNamespace, namespaces: env.namespaces };
+      const targets = single ?? (await clusterTargets(env, world, kubeconfig));
+      // Every cluster of the environment at once: one diff (and verdict) per cluster.
+      const perCluster = await Promise.all(
+        targets.map(({ cluster, target }) => {
+          if (target instanceof KubeApplyTarget) target.setRequestTimeout(requestTimeoutOf(ctx).milliseconds);
+          const against = cluster ? `cluster ${cluster}` : "cluster";
+          return diffEnvironment(
+            environment,
+            rendered,
+            { type: "cluster", label: against, target, scope },
+            new Redactor(newSalt()),
+          );
+        }),
       );
-      diffs.push(diff);
+      diffs.push(...perCluster);
+      if (fleet) {
+        for (const [i, d] of perCluster.entries())
+          ctx.out.stderr(`${environment} ${targets[i]?.cluster}: ${isDirty([d]) ? "drift" : "no drift"}\n`);
+      }
       if (issues) {
         const check: DriftCheck = {
           environment,
           bundle: bundle.sha256,
           deployment: current.id,
           ref: current.ref,
-          diff,
+          diffs: perCluster,
         };
         const action = await syncDriftIssue(issues, check, new Date().toISOString());
         ctx.out.stderr(`${environment}: drift issue ${action}\n`);

@@ -5,6 +5,7 @@ import { bundleCommand } from "./bundle.ts";
 import { deployCommand } from "./deploy.ts";
 import { diffCommand } from "./diff.ts";
 import { driftCommand } from "./drift.ts";
+import { environmentsCommand } from "./environments.ts";
 import { planCommand } from "./plan.ts";
 import { promoteCommand } from "./promote.ts";
 import { receiverServe } from "./receiver.ts";
@@ -31,4 +32,5 @@ export const commands: readonly Command[] = [
   rollbackCommand,
   statusCommand,
   driftCommand,
+  environmentsCommand,
 ];

@@ -4,8 +4,9 @@ import { shortHash } from "../../bundle/bundle.ts";
 import { readBundleFile } from "../../bundle/sources.ts";
 import { InputError, UsageError } from "../../core/errors.ts";
 import { ExitCode } from "../../core/exit-code.ts";
+import { loadEnvironments } from "../../core/manifests/environments.ts";
 import { renderChecked } from "../../core/render/render-checked.ts";
-import { promote, verifiedStagingBundle } from "../../promote/promote.ts";
+import { promote, verifiedBundle } from "../../promote/promote.ts";
 import type { Command, CommandContext } from "../command.ts";
 import { requiredString, stringOption, userPath } from "../options.ts";
 import { outcomeJson, reportOutcome } from "./deploy.ts";
@@ -36,27 +37,29 @@ function releaseTag(ctx: CommandContext): { tag: string; commit: string } {
 
 export const promoteCommand: Command = {
   name: "promote",
-  summary: "Apply a bundle verified on staging to production; roll back when its smoke checks fail",
-  synopsis:
-    "promote --bundle FILE --to production [--tag T] [target flags] (--prometheus URL | --via-cluster)",
+  summary:
+    "Apply a bundle verified on the environment the target promotes from; roll back when its smoke checks fail",
+  synopsis: "promote --bundle FILE --to E [--tag T] [target flags] (--prometheus URL | --via-cluster)",
   details: `
-Without --bundle, takes the bundle of the tag commit's successful staging Deployment from the
-workflow artifacts. Refuses a bundle whose hash does not match its content, whose commit is not the tag's, that
-has no successful staging Deployment, that runs an image without its digest, or when
-production would run an image the bundle does not pin. Otherwise renders production with its
-own values and the bundle's digests, records a production Deployment (in_progress), applies
-with prune and wait, and smoke-checks. When the checks fail it re-applies the last successful
-production bundle, recorded as a rollback Deployment, and marks the promotion failed.
+The target takes bundles from the environment it promotes from (promotesFrom in
+manifests/environments.yaml). Without --bundle, takes the bundle of the tag commit's successful
+Deployment there from the workflow artifacts. Refuses a bundle whose hash does not match its
+content, that was built for another environment, whose commit is not the tag's, that has no
+successful Deployment in the source environment, that runs an image without its digest, or when
+the target would run an image the bundle does not pin. Otherwise renders the target with its
+own values and the bundle's digests, records a Deployment (in_progress), applies with prune and
+wait, and smoke-checks (every cluster with --gke env). When a check fails it re-applies the last
+successful bundle of the target, recorded as a rollback Deployment, and marks the promotion failed.
 Exit 0 promoted (or already running), 1 failed and rolled back, 2 refused, 3 GitHub or the
-cluster unreachable, or another deployment of production running.`,
+cluster unreachable, or another deployment of the target running.`,
   options: {
     bundle: {
       type: "string",
       valueName: "FILE",
       description:
-        "the staging bundle (default: fetched from the tag commit's successful staging Deployment)",
+        "the source environment's bundle (default: fetched from the tag commit's successful Deployment there)",
     },
-    to: { type: "string", valueName: "E", description: "the environment to promote to (production)" },
+    to: { type: "string", valueName: "E", description: "the environment to promote to" },
     tag: { type: "string", valueName: "T", description: "the release tag (default GITHUB_REF_NAME)" },
     commit: {
       type: "string",
@@ -71,13 +74,25 @@ cluster unreachable, or another deployment of production running.`,
     const to = requiredString(ctx, "to", "E");
     const given = file ? readBundleFile(userPath(ctx, file), file) : undefined;
     const { tag, commit } = releaseTag(ctx);
-    const rendered = renderChecked(loadManifestTree(join(ctx.cwd, "manifests")), to);
+    const tree = loadManifestTree(join(ctx.cwd, "manifests"));
+    const target = loadEnvironments(tree).get(to);
+    const from = target.promotesFrom;
+    if (from === undefined) {
+      throw new InputError(
+        `${to} starts the promotion chain: it promotes from no environment (it is deployed, not promoted)`,
+        undefined,
+        "--to",
+      );
+    }
+    const rendered = renderChecked(tree, to);
     const deps = deployDeps(ctx);
-    const bundle = given ?? (await verifiedStagingBundle(deps, commit));
+    const bundle = given ?? (await verifiedBundle(deps, from, commit));
     const out = await promote(deps, {
       bundle,
-      bundleFile: file ?? `the staging bundle ${shortHash(bundle.sha256)}`,
+      bundleFile: file ?? `the ${from} bundle ${shortHash(bundle.sha256)}`,
+      from,
       to,
+      production: target.production,
       tag,
       tagCommit: commit,
       rendered: rendered.objects.map((r) => r.object),

@@ -1,6 +1,9 @@
+import { join } from "node:path";
+import { loadManifestTree } from "../../adapters/manifest-files.ts";
 import { resolveUserPath } from "../../adapters/user-path.ts";
 import { Duration } from "../../core/duration.ts";
 import { UsageError } from "../../core/errors.ts";
+import { type Environment, loadEnvironments } from "../../core/manifests/environments.ts";
 import { artifactBundleStore, githubLedger, type RepoRef } from "../../github/deployments.ts";
 import { makeOctokit } from "../../github/octokit.ts";
 import { bundleRollout } from "../../promote/adapters/apply-rollout.ts";
@@ -140,17 +143,24 @@ export const reportOptions: Readonly<Record<string, OptionSpec>> = {
     type: "string",
     multiple: true,
     valueName: "E",
-    description: "an environment, repeatable (default staging and production)",
+    description: "an environment, repeatable (default every environment, in promotion order)",
   },
   format: { type: "string", valueName: "text|markdown", description: "output format (default text)" },
 };
 
-/** --env (repeatable, default both environments) and --format text|markdown. */
-export function reportChoices(ctx: CommandContext): { environments: string[]; format: "text" | "markdown" } {
+/**
+ * --env (repeatable, default every environment of manifests/environments.yaml in promotion
+ * order; each checked against it) and --format text|markdown.
+ */
+export function reportChoices(ctx: CommandContext): {
+  environments: Environment[];
+  format: "text" | "markdown";
+} {
   const format = parseTarget(stringOption(ctx, "format") ?? "text", "format", [
     "text",
     "markdown",
   ] as const).scheme;
+  const envs = loadEnvironments(loadManifestTree(join(ctx.cwd, "manifests")));
   const given = ctx.options.env as string[] | undefined;
-  return { environments: given?.length ? given : ["staging", "production"], format };
+  return { environments: given?.length ? given.map((e) => envs.get(e)) : [...envs.promotionOrder], format };
 }

@@ -1,7 +1,10 @@
+import { join } from "node:path";
+import { loadManifestTree } from "../../adapters/manifest-files.ts";
 import { shortHash } from "../../bundle/bundle.ts";
 import { readBundleFile } from "../../bundle/sources.ts";
 import { InputError, UsageError } from "../../core/errors.ts";
 import { ExitCode } from "../../core/exit-code.ts";
+import { loadEnvironments } from "../../core/manifests/environments.ts";
 import { deploymentOfBundle, previousDeployment, rollbackTo } from "../../promote/rollback.ts";
 import type { Command } from "../command.ts";
 import { flag, requiredString, stringOption, userPath } from "../options.ts";
@@ -32,6 +35,7 @@ Exit 0 rolled back and smoke passed, 1 apply or smoke failed, 2 nothing to roll 
   },
   async run(ctx) {
     const environment = requiredString(ctx, "env", "E");
+    const { production } = loadEnvironments(loadManifestTree(join(ctx.cwd, "manifests"))).get(environment);
     const file = stringOption(ctx, "to");
     if (flag(ctx, "previous") === (file !== undefined))
       throw new UsageError("give exactly one of --previous or --to BUNDLE");
@@ -59,7 +63,7 @@ Exit 0 rolled back and smoke passed, 1 apply or smoke failed, 2 nothing to roll 
       environment,
       target,
       reason: stringOption(ctx, "reason") ?? `rollback by hand to #${target.id}`,
-      productionEnvironment: environment === "production",
+      productionEnvironment: production,
     });
     if (ctx.out.json)
       ctx.out.stdout(

@@ -19,7 +19,8 @@ as the release job writes it into its summary.`,
     ...githubOptions,
   },
   async run(ctx) {
-    const { environments: envs, format } = reportChoices(ctx);
+    const { environments, format } = reportChoices(ctx);
+    const envs = environments.map((e) => e.name);
     const { ledger } = githubParts(ctx);
     const records = new Map(await Promise.all(envs.map(async (e) => [e, await ledger.list(e)] as const)));
     const rows = envs.map((e) => environmentStatus(e, records.get(e) ?? []));
