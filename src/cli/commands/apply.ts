@@ -122,6 +122,8 @@ function sortForApply(objects: readonly RenderedObject[]): RenderedObject[] {
 export interface PreparedDeploy {
   /** sha256 of the rendered YAML (without the Secrets built from the environment). */
   readonly sha256: string;
+  /** The environment's `production` flag: GitHub records its Deployments as production ones. */
+  readonly production: boolean;
   run(): Promise<DeployResult>;
 }
 
@@ -214,6 +216,7 @@ export function prepareDeploy(options: DeployOptions, world: DeployWorld): Prepa
   };
   return {
     sha256,
+    production: environment.production,
     async run() {
       const targets = await makeTargets();
       if (options.requestTimeout) {
