@@ -10,11 +10,13 @@ import { bundleRollout } from "../../promote/adapters/apply-rollout.ts";
 import { smokeCheck } from "../../promote/adapters/smoke-check.ts";
 import type { BundleStore, DeployDeps, DeploymentLedger } from "../../promote/ports.ts";
 import { expectationsForEnvironment } from "../../smoke/adapters/environment.ts";
+import type { ClusterAccess } from "../../smoke/fleet.ts";
 import { systemClock } from "../../smoke/poller.ts";
 import { accessFrom, parseCount, parseHttpUrl } from "../../smoke/run.ts";
 import type { CommandContext, OptionSpec } from "../command.ts";
 import { flag, parseTarget, pathOption, stringOption } from "../options.ts";
 import { applyCommand, optionsOf, realWorld } from "./apply.ts";
+import { clusterAccesses, environmentOf } from "./fleet.ts";
 
 /** Where the ledger lives: GITHUB_TOKEN and GITHUB_REPOSITORY, as in a workflow job. */
 export const githubOptions: Readonly<Record<string, OptionSpec>> = {
@@ -99,6 +101,13 @@ export function deployDeps(ctx: CommandContext): DeployDeps {
     ...(context ? { context } : {}),
     env: ctx.env,
   });
+  // With --gke env and --via-cluster, every cluster of the environment is smoke-checked
+  // through its own API server; a Prometheus URL is one Prometheus for all of them.
+  const everyCluster = (ctx.options.gke as string[] | undefined)?.includes("env") === true;
+  const accessesFor = (environment: string): ClusterAccess[] =>
+    everyCluster && access.kind === "cluster"
+      ? clusterAccesses(environmentOf(ctx, environment), access.kubeconfig)
+      : [{ cluster: "", access }];
   const { ledger, store } = githubParts(ctx);
   return {
     ledger,
@@ -123,7 +132,6 @@ export function deployDeps(ctx: CommandContext): DeployDeps {
           ...(gpus !== undefined ? { gpusPerWorker: parseCount(gpus, "--gpus") } : {}),
         }),
       {
-        access,
         ...(grafana ? { grafanaUrl: parseHttpUrl(grafana, "--grafana") } : {}),
         timeout: Duration.parse(stringOption(ctx, "smoke-timeout") ?? "3m", "--smoke-timeout"),
         env: ctx.env,
@@ -131,6 +139,7 @@ export function deployDeps(ctx: CommandContext): DeployDeps {
         clock: systemClock,
         progress,
       },
+      accessesFor,
     ),
     ...(ctx.env.GITHUB_ACTOR ? { actor: ctx.env.GITHUB_ACTOR } : {}),
     now: () => Date.now(),
