@@ -1,9 +1,6 @@
-import { KubeApplyTarget } from "../../adapters/kube-target.ts";
 import { shortHash } from "../../bundle/bundle.ts";
 import { EnvironmentError } from "../../core/errors.ts";
 import { ExitCode } from "../../core/exit-code.ts";
-import { diffEnvironment } from "../../diff/environment.ts";
-import { newSalt, Redactor } from "../../diff/redact.ts";
 import { isDirty, renderMarkdownFull, renderText } from "../../diff/report.ts";
 import { githubDriftIssues } from "../../github/issues.ts";
 import { makeOctokit } from "../../github/octokit.ts";
@@ -19,7 +16,7 @@ import {
   stringOption,
 } from "../options.ts";
 import { realWorld } from "./apply.ts";
-import { clusterTargets, fleetOption, fleetRequested } from "./fleet.ts";
+import { clusterTargets, diffEveryCluster, fleetOption, fleetRequested } from "./fleet.ts";
 import { githubOptions, githubParts, repoFrom, reportChoices, reportOptions } from "./release-options.ts";
 
 export const driftCommand: Command = {
@@ -73,21 +70,9 @@ Exit 0 no drift, 1 drift found, 3 GitHub or the cluster unreachable or the bundl
       }
       const label = `bundle ${shortHash(bundle.sha256)}`;
       const rendered = bundle.content.objects.map((object) => ({ object, source: { file: label } }));
-      const scope = { environment, appNamespace: env.appNamespace, namespaces: env.namespaces };
       const targets = single ?? (await clusterTargets(env, world, kubeconfig));
       // Every cluster of the environment at once: one diff (and verdict) per cluster.
-      const perCluster = await Promise.all(
-        targets.map(({ cluster, target }) => {
-          if (target instanceof KubeApplyTarget) target.setRequestTimeout(requestTimeoutOf(ctx).milliseconds);
-          const against = cluster ? `cluster ${cluster}` : "cluster";
-          return diffEnvironment(
-            environment,
-            rendered,
-            { type: "cluster", label: against, target, scope },
-            new Redactor(newSalt()),
-          );
-        }),
-      );
+      const perCluster = await diffEveryCluster(env, rendered, targets, requestTimeoutOf(ctx).milliseconds);
       diffs.push(...perCluster);
       if (fleet) {
         for (const [i, d] of perCluster.entries())

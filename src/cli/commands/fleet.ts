@@ -1,9 +1,14 @@
 import { join } from "node:path";
 import { GoogleAuth } from "google-auth-library";
+import { KubeApplyTarget } from "../../adapters/kube-target.ts";
 import { loadManifestTree } from "../../adapters/manifest-files.ts";
 import type { ApplyTarget } from "../../apply/port.ts";
 import { UsageError } from "../../core/errors.ts";
+import type { RenderedObject } from "../../core/kube/object.ts";
 import { type Environment, gkeClusterPath, loadEnvironments } from "../../core/manifests/environments.ts";
+import { diffEnvironment } from "../../diff/environment.ts";
+import { newSalt, Redactor } from "../../diff/redact.ts";
+import type { EnvironmentDiff } from "../../diff/report.ts";
 import { gkeKubeConfig, resolveGkeCluster, tokenSourceOf } from "../../gke/credentials.ts";
 import type { ClusterAccess } from "../../smoke/fleet.ts";
 import type { CommandContext, OptionSpec } from "../command.ts";
@@ -69,4 +74,25 @@ export function clusterAccesses(env: Environment, kubeconfig: string): ClusterAc
             },
           },
   }));
+}
+
+/**
+ * The rendered objects against every cluster at once, as `diff --against cluster` compares
+ * them: one diff per cluster, labelled `cluster NAME` (just `cluster` for an unnamed one).
+ */
+export function diffEveryCluster(
+  env: Environment,
+  rendered: readonly RenderedObject[],
+  targets: readonly { readonly cluster: string; readonly target: ApplyTarget }[],
+  requestTimeoutMs: number,
+): Promise<EnvironmentDiff[]> {
+  const scope = { environment: env.name, appNamespace: env.appNamespace, namespaces: env.namespaces };
+  const redactor = new Redactor(newSalt());
+  return Promise.all(
+    targets.map(({ cluster, target }) => {
+      if (target instanceof KubeApplyTarget) target.setRequestTimeout(requestTimeoutMs);
+      const label = cluster ? `cluster ${cluster}` : "cluster";
+      return diffEnvironment(env.name, rendered, { type: "cluster", label, target, scope }, redactor);
+    }),
+  );
 }
