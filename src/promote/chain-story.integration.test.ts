@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { installPrometheusHint } from "../smoke/demo/local-prometheus.ts";
 import { type DemoStack, startDemoStack } from "../smoke/demo/stack.ts";
 import { runFlyby, scratchRepo } from "../testing/cli.ts";
-import { addDevEnvironment, useContexts } from "../testing/environments.ts";
+import { addDevEnvironment, contextsKubeconfig, useContexts } from "../testing/environments.ts";
 import { FakeDeployments } from "../testing/fake-github/deployments.ts";
 import { FakeGitHub } from "../testing/fake-github/server.ts";
 import type { FakeKube } from "../testing/fake-kube/server.ts";
@@ -41,18 +41,6 @@ const chain = ["dev", "staging", "production"];
 /** The worker digest whose production pods on west lose their GPU metrics. */
 let brokenWorker = "";
 
-function kubeconfig(): string {
-  const clusters = { east, west };
-  return JSON.stringify({
-    apiVersion: "v1",
-    kind: "Config",
-    clusters: Object.entries(clusters).map(([name, k]) => ({ name, cluster: { server: k.url } })),
-    users: Object.entries(clusters).map(([name, k]) => ({ name, user: { token: k.adminToken } })),
-    contexts: Object.keys(clusters).map((name) => ({ name, context: { cluster: name, user: name } })),
-    "current-context": "east",
-  });
-}
-
 beforeAll(async () => {
   if (!Bun.which("prometheus")) throw new Error(installPrometheusHint);
   registry = await startRegistry();
@@ -72,7 +60,13 @@ beforeAll(async () => {
   useContexts(repo, "staging", ["east"]);
   useContexts(repo, "production", ["east", "west"]);
   await useRegistryForStack(repo, registry);
-  writeFileSync(join(repo, "kubeconfig.json"), kubeconfig());
+  writeFileSync(
+    join(repo, "kubeconfig.json"),
+    contextsKubeconfig({
+      east: { url: east.url, token: east.adminToken },
+      west: { url: west.url, token: west.adminToken },
+    }),
+  );
   writeFileSync(join(repo, ".gitignore"), ".flyby/\n*.json\n");
   gitIn(repo, "init", "-q", "-b", "main");
 

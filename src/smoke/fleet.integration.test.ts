@@ -3,7 +3,7 @@ import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ExitCode } from "../core/exit-code.ts";
 import { runFlyby, scratchRepo } from "../testing/cli.ts";
-import { useContexts } from "../testing/environments.ts";
+import { contextsKubeconfig, useContexts } from "../testing/environments.ts";
 import { type FakeKubeProxy, startFakeKubeProxy } from "../testing/fake-kube-proxy.ts";
 import { installPrometheusHint } from "./demo/local-prometheus.ts";
 import { type DemoStack, startDemoStack } from "./demo/stack.ts";
@@ -17,18 +17,6 @@ let repo: string;
 const proxies: FakeKubeProxy[] = [];
 const westServices: Record<string, string | null> = {};
 
-function kubeconfig(clusters: Record<string, FakeKubeProxy>): string {
-  const names = Object.keys(clusters);
-  return JSON.stringify({
-    apiVersion: "v1",
-    kind: "Config",
-    clusters: names.map((n) => ({ name: n, cluster: { server: clusters[n]?.url } })),
-    users: [{ name: "smoke", user: { token: "kube-t0ken" } }],
-    contexts: names.map((n) => ({ name: n, context: { cluster: n, user: "smoke" } })),
-    "current-context": names[0],
-  });
-}
-
 beforeAll(async () => {
   if (!Bun.which("prometheus")) throw new Error(installPrometheusHint);
   stack = await startDemoStack({ environments: ["staging"], gpus: 1, intervalSeconds: 1 });
@@ -41,7 +29,13 @@ beforeAll(async () => {
   proxies.push(east, west);
   repo = scratchRepo();
   useContexts(repo, "staging", ["east", "west"]);
-  writeFileSync(join(repo, "kubeconfig.json"), kubeconfig({ east, west }));
+  writeFileSync(
+    join(repo, "kubeconfig.json"),
+    contextsKubeconfig({
+      east: { url: east.url, token: "kube-t0ken" },
+      west: { url: west.url, token: "kube-t0ken" },
+    }),
+  );
 }, 30_000);
 
 afterAll(async () => {

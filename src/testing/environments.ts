@@ -42,3 +42,18 @@ export function useContexts(repo: string, environment: string, contexts: readonl
   lines.splice(from + 1, to - from - 1, ...contexts.map((c) => `      - { name: ${c}, context: ${c} }`));
   writeFileSync(file, lines.join("\n"));
 }
+
+/** A kubeconfig (JSON) with one context per named API server, each with its own token. */
+export function contextsKubeconfig(
+  servers: Record<string, { readonly url: string; readonly token: string }>,
+): string {
+  const names = Object.keys(servers);
+  return JSON.stringify({
+    apiVersion: "v1",
+    kind: "Config",
+    clusters: names.map((name) => ({ name, cluster: { server: servers[name]?.url } })),
+    users: names.map((name) => ({ name, user: { token: servers[name]?.token } })),
+    contexts: names.map((name) => ({ name, context: { cluster: name, user: name } })),
+    "current-context": names[0],
+  });
+}

@@ -3,7 +3,7 @@ import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ExitCode } from "../../core/exit-code.ts";
 import { runFlyby, scratchRepo } from "../../testing/cli.ts";
-import { useContexts } from "../../testing/environments.ts";
+import { contextsKubeconfig, useContexts } from "../../testing/environments.ts";
 import type { FakeKube } from "../../testing/fake-kube/server.ts";
 import { readyCluster } from "../../testing/release-story.ts";
 
@@ -17,16 +17,11 @@ beforeAll(() => {
   west = readyCluster();
   repo = scratchRepo();
   useContexts(repo, "staging", ["east", "west"]);
-  const clusters = { east, west };
   writeFileSync(
     join(repo, "kubeconfig.json"),
-    JSON.stringify({
-      apiVersion: "v1",
-      kind: "Config",
-      clusters: Object.entries(clusters).map(([name, k]) => ({ name, cluster: { server: k.url } })),
-      users: Object.entries(clusters).map(([name, k]) => ({ name, user: { token: k.adminToken } })),
-      contexts: Object.keys(clusters).map((name) => ({ name, context: { cluster: name, user: name } })),
-      "current-context": "east",
+    contextsKubeconfig({
+      east: { url: east.url, token: east.adminToken },
+      west: { url: west.url, token: west.adminToken },
     }),
   );
 });
