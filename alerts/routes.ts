@@ -11,28 +11,36 @@ import {
 /** Mounted from the Alertmanager Secret (key `receiver-token`). */
 const tokenFile = "/etc/alertmanager/secrets/receiver-token";
 
-/** The edge receiver of an environment: `alerting.receiverUrl` in its values. */
-function receiverUrl(stack: StackFacts, environment: string): string {
-  const env = stack.environments.find((e) => e.name === environment);
-  if (!env)
-    throw new RangeError(`alerts/routes.ts routes environment "${environment}", which no values define`);
-  return env.receiverUrl;
-}
+type Facts = StackFacts["environments"][number];
 
-/** The receivers, each posting to its environment's edge receiver. */
+/**
+ * The receivers, each posting to its environment's edge receiver: one per environment
+ * (`flyby-<env>`), and for a production environment (`production: true` in
+ * environments.yaml) a paging receiver and one per team. The team receivers are
+ * `flyby-ml` and `flyby-platform` while one environment is production, `flyby-ml-<env>`… with several.
+ */
 export function receiversOf(stack: StackFacts) {
-  const webhook = (name: string, environment: string) =>
-    receiver(name, { webhooks: [{ url: receiverUrl(stack, environment), credentialsFile: tokenFile }] });
+  const webhook = (name: string, env: Facts) =>
+    receiver(name, { webhooks: [{ url: env.receiverUrl, credentialsFile: tokenFile }] });
+  const productions = stack.environments.filter((e) => e.production);
+  const team = (name: string, env: Facts) =>
+    webhook(productions.length > 1 ? `flyby-${name}-${env.name}` : `flyby-${name}`, env);
   return {
-    production: webhook("flyby-production", "production"),
-    productionPage: webhook("flyby-production-page", "production"),
-    ml: webhook("flyby-ml", "production"),
-    platform: webhook("flyby-platform", "production"),
-    staging: webhook("flyby-staging", "staging"),
+    environments: stack.environments.map((env) => ({
+      environment: env,
+      main: webhook(`flyby-${env.name}`, env),
+      ...(env.production
+        ? {
+            page: webhook(`flyby-${env.name}-page`, env),
+            ml: team("ml", env),
+            platform: team("platform", env),
+          }
+        : {}),
+    })),
     /** Each environment's Watchdog goes to its own edge receiver: its dead man's switch. */
     watchdog: stack.environments.map((e) => ({
       environment: e.name,
-      receiver: webhook(`flyby-watchdog-${e.name}`, e.name),
+      receiver: webhook(`flyby-watchdog-${e.name}`, e),
     })),
   };
 }
@@ -44,10 +52,56 @@ export const workingHours: TimeInterval = {
   location: "Europe/Madrid",
 };
 
+type EnvironmentReceivers = ReturnType<typeof receiversOf>["environments"][number];
+
+/** A production environment pages on critical alerts and routes the rest by team. */
+function productionRoute(r: EnvironmentReceivers) {
+  return route({
+    matchers: { [environmentLabel]: r.environment.name },
+    receiver: r.main,
+    routes: [
+      ...(r.page
+        ? [
+            route({
+              matchers: { severity: "critical" },
+              receiver: r.page,
+              repeatInterval: "1h",
+              continue: true,
+            }),
+          ]
+        : []),
+      ...(r.ml
+        ? [
+            route({
+              matchers: { team: "ml" },
+              receiver: r.ml,
+              groupBy: ["alertname", environmentLabel, "pod"],
+            }),
+          ]
+        : []),
+      ...(r.platform ? [route({ matchers: { team: "platform" }, receiver: r.platform })] : []),
+    ],
+  });
+}
+
+/** Any other environment gets tickets, and its ticket-tier alerts wait for someone at a desk. */
+function preProductionRoute(r: EnvironmentReceivers) {
+  return route({
+    matchers: { [environmentLabel]: r.environment.name },
+    receiver: r.main,
+    repeatInterval: "12h",
+    routes: [route({ matchers: { tier: "ticket" }, activeTimeIntervals: [workingHours] })],
+  });
+}
+
 export function rootOf(stack: StackFacts) {
   const receivers = receiversOf(stack);
+  const envs = receivers.environments;
+  // Alerts without an environment label come from the shared stack: its owner's receiver.
+  const owner = envs.find((r) => r.environment.name === stack.observability.environment) ?? envs[0];
+  if (!owner) throw new RangeError("alerts/routes.ts: the stack has no environment to route to");
   return rootRoute({
-    receiver: receivers.production,
+    receiver: owner.main,
     groupBy: ["alertname", environmentLabel],
     groupWait: "30s",
     groupInterval: "5m",
@@ -64,30 +118,8 @@ export function rootOf(stack: StackFacts) {
           route({ matchers: { [environmentLabel]: w.environment }, receiver: w.receiver }),
         ),
       }),
-      route({
-        matchers: { [environmentLabel]: "staging" },
-        receiver: receivers.staging,
-        repeatInterval: "12h",
-        // Staging tickets wait for someone at a desk.
-        routes: [route({ matchers: { tier: "ticket" }, activeTimeIntervals: [workingHours] })],
-      }),
-      route({
-        matchers: { [environmentLabel]: "production" },
-        routes: [
-          route({
-            matchers: { severity: "critical" },
-            receiver: receivers.productionPage,
-            repeatInterval: "1h",
-            continue: true,
-          }),
-          route({
-            matchers: { team: "ml" },
-            receiver: receivers.ml,
-            groupBy: ["alertname", environmentLabel, "pod"],
-          }),
-          route({ matchers: { team: "platform" }, receiver: receivers.platform }),
-        ],
-      }),
+      ...envs.filter((r) => !r.environment.production).map(preProductionRoute),
+      ...envs.filter((r) => r.environment.production).map(productionRoute),
     ],
   });
 }

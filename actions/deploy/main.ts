@@ -18,7 +18,13 @@ async function run(): Promise<void> {
   const { repo, sha, serverUrl, runId, apiUrl } = github.context;
   const logUrl = `${serverUrl}/${repo.owner}/${repo.repo}/actions/runs/${runId}`;
   const deployments = octokitDeployments(makeOctokit(core.getInput("github-token"), apiUrl), repo);
-  const record = { ref: sha, environment: options.env, sha256: prepared.sha256, logUrl };
+  const record = {
+    ref: sha,
+    environment: options.env,
+    production: prepared.production,
+    sha256: prepared.sha256,
+    logUrl,
+  };
   const result = await withDeployment(deployments, record, async () => {
     const r = await prepared.run();
     return { ...r, ok: r.exitCode === 0, headline: summaryLine(r.summary) };

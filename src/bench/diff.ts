@@ -3,6 +3,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadManifestTree } from "../adapters/manifest-files.ts";
+import { loadEnvironments } from "../core/manifests/environments.ts";
 import { renderChecked } from "../core/render/render-checked.ts";
 import { readGitTree } from "../diff/adapters/git-tree.ts";
 import { diffEnvironment } from "../diff/environment.ts";
@@ -70,7 +71,9 @@ async function gitBench(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "flyby-bench-diff-"));
   try {
     cpSync(join(import.meta.dir, "..", "..", "manifests"), join(dir, "manifests"), { recursive: true });
-    const base = renderChecked(loadManifestTree(join(dir, "manifests")), "staging").objects.length;
+    // The first environment of the chain, as a pull request's plan shows it first.
+    const first = loadEnvironments(loadManifestTree(join(dir, "manifests"))).promotionOrder[0]?.name ?? "";
+    const base = renderChecked(loadManifestTree(join(dir, "manifests")), first).objects.length;
     const templated = objectCount - base;
     const template = join(dir, "manifests", "templates", "bench.yaml.hbs");
     writeFileSync(template, benchTemplate(templated, 0));
@@ -80,10 +83,10 @@ async function gitBench(): Promise<void> {
     writeFileSync(template, benchTemplate(templated, 50));
 
     const start = performance.now();
-    const head = renderChecked(loadManifestTree(join(dir, "manifests")), "staging");
-    const baseObjects = renderChecked(readGitTree(dir, "HEAD"), "staging").objects.map((r) => r.object);
+    const head = renderChecked(loadManifestTree(join(dir, "manifests")), first);
+    const baseObjects = renderChecked(readGitTree(dir, "HEAD"), first).objects.map((r) => r.object);
     const env = await diffEnvironment(
-      "staging",
+      first,
       head.objects,
       { type: "objects", label: "git:HEAD", objects: baseObjects },
       new Redactor("bench"),
@@ -94,10 +97,10 @@ async function gitBench(): Promise<void> {
 
     // Baseline: the same two renders compared as one text (what `git diff` of rendered output gives).
     const startText = performance.now();
-    const headText = renderChecked(loadManifestTree(join(dir, "manifests")), "staging")
+    const headText = renderChecked(loadManifestTree(join(dir, "manifests")), first)
       .objects.map((r) => toYaml(r.object))
       .join("---\n");
-    const baseText = renderChecked(readGitTree(dir, "HEAD"), "staging")
+    const baseText = renderChecked(readGitTree(dir, "HEAD"), first)
       .objects.map((r) => toYaml(r.object))
       .join("---\n");
     unifiedDiff(baseText, headText);

@@ -5,8 +5,11 @@
  * environment, is the usual script: one query per metric and GPU series, and a fixed
  * one-interval sleep between attempts.
  */
+import { join } from "node:path";
+import { loadManifestTree } from "../adapters/manifest-files.ts";
 import { metricsEmittedBy } from "../core/catalog/metrics.ts";
 import { Duration } from "../core/duration.ts";
+import { loadEnvironments } from "../core/manifests/environments.ts";
 import { countingFetch, type Fetch } from "../smoke/adapters/http.ts";
 import { prometheusOverHttp } from "../smoke/adapters/prometheus-http.ts";
 import { directScraper } from "../smoke/adapters/scrape-http.ts";
@@ -128,14 +131,19 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 export async function run(args: string[]): Promise<void> {
   const rounds = Number(args[0] ?? 3);
+  // flyby checks the first environment of the chain while the baseline checks the next one.
+  const order = loadEnvironments(loadManifestTree(join(process.cwd(), "manifests"))).promotionOrder;
+  const ourEnv = (order[0] as { name: string }).name;
+  const baselineEnv = (order[1] ?? (order[0] as { name: string })).name;
   const ours: Figures[] = [];
   const baseline: Figures[] = [];
   for (let i = 0; i < rounds; i++) {
-    const stack = await startDemoStack({ gpus, intervalSeconds });
+    const environments = [...new Set([ourEnv, baselineEnv])];
+    const stack = await startDemoStack({ environments, gpus, intervalSeconds });
     try {
       const [a, b] = await Promise.all([
-        flyby(stack.prometheus.url, "staging"),
-        naive(stack.prometheus.url, "production"),
+        flyby(stack.prometheus.url, ourEnv),
+        naive(stack.prometheus.url, baselineEnv),
       ]);
       ours.push(a);
       baseline.push(b);
@@ -143,7 +151,7 @@ export async function run(args: string[]): Promise<void> {
       await stack.stop();
     }
   }
-  const pods = defaultExpectations("staging").jobs.length;
+  const pods = defaultExpectations(ourEnv).jobs.length;
   const row = (label: string, f: (x: Figures) => number, unit: string, digits: number) => {
     const a = median(ours.map(f));
     const b = median(baseline.map(f));

@@ -37,6 +37,14 @@ describe("GitHub Deployment around an apply", () => {
     expect(written().at(-1)?.description).toBe("sha256 9f2c00000000: 3 created, 4 unchanged");
   });
 
+  test("production_environment is the environment's production flag, whatever its name", async () => {
+    const ok = async () => ({ ok: true, headline: "ok" });
+    await withDeployment(api(), { ref: "abc123", environment: "live", production: true, sha256 }, ok);
+    expect(fake.deployments.at(-1)?.production_environment).toBe(true);
+    await withDeployment(api(), { ref: "abc123", environment: "production", sha256 }, ok);
+    expect(fake.deployments.at(-1)?.production_environment).toBe(false);
+  });
+
   test("a failed apply ends in failure; a thrown error in error, and is rethrown", async () => {
     await withDeployment(api(), { ref: "abc123", environment: "staging", sha256 }, async () => ({
       ok: false,

@@ -16,6 +16,8 @@ export interface Deployments {
     environment: string;
     description: string;
     payload: Record<string, string>;
+    /** The environment's `production` flag in manifests/environments.yaml. */
+    production?: boolean;
   }): Promise<number>;
   status(id: number, state: DeploymentState, description: string, logUrl?: string): Promise<void>;
 }
@@ -38,7 +40,7 @@ export function octokitDeployments(octokit: Octokit, repo: RepoRef): Deployments
           auto_merge: false,
           required_contexts: [],
           transient_environment: false,
-          production_environment: input.environment === "production",
+          production_environment: input.production === true,
         });
         if (res.status !== 201 || !("id" in res.data)) {
           throw new Error(`unexpected answer ${res.status}: ${JSON.stringify(res.data)}`);
@@ -65,13 +67,14 @@ export function octokitDeployments(octokit: Octokit, repo: RepoRef): Deployments
  */
 export async function withDeployment<T extends { ok: boolean; headline: string }>(
   api: Deployments,
-  input: { ref: string; environment: string; sha256: string; logUrl?: string },
+  input: { ref: string; environment: string; production?: boolean; sha256: string; logUrl?: string },
   deploy: () => Promise<T>,
 ): Promise<T> {
   const short = input.sha256.slice(0, 12);
   const id = await api.create({
     ref: input.ref,
     environment: input.environment,
+    ...(input.production ? { production: true } : {}),
     description: `flyby apply, rendered sha256 ${short}`,
     payload: { sha256: input.sha256 },
   });

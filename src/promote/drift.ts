@@ -22,23 +22,25 @@ export interface DriftCheck {
   readonly bundle: string;
   readonly deployment: number;
   readonly ref: string;
-  readonly diff: EnvironmentDiff;
+  /** One per cluster of the environment. */
+  readonly diffs: readonly EnvironmentDiff[];
 }
 
 /** GitHub rejects an issue body over 65,536 characters; the report is cut to the first part. */
 const bodyLimit = 60_000;
 
 export function driftBody(check: DriftCheck, checkedAt: string): string {
-  const parts = renderMarkdown(check.diff, bodyLimit);
-  const more =
-    parts.length > 1
-      ? `\n\n_The report has ${parts.length} parts; the first is shown. Run \`flyby drift --env ${check.environment}\` for all of it._`
-      : "";
+  const drifted = check.diffs.filter((d) => isDirty([d]));
+  const first = drifted.map((d) => renderMarkdown(d, Math.floor(bodyLimit / drifted.length)));
+  const cut = first.some((p) => p.length > 1);
+  const more = cut
+    ? `\n\n_The report has more parts; the first of each cluster is shown. Run \`flyby drift --env ${check.environment}\` for all of it._`
+    : "";
   return [
     `The live objects of **${check.environment}** differ from the bundle last applied there: ${shortHash(check.bundle)} (deployment #${check.deployment}, ${check.ref}).`,
     `Checked at ${checkedAt}. Re-apply with \`flyby rollback --env ${check.environment} --to <bundle>\` or promote a new release; this issue closes itself when the live state matches again.`,
     "",
-    `${parts[0] ?? ""}${more}`,
+    `${first.map((p) => p[0] ?? "").join("\n\n")}${more}`,
   ].join("\n");
 }
 
@@ -52,7 +54,7 @@ export async function syncDriftIssue(
 ): Promise<DriftAction> {
   const title = driftTitle(check.environment);
   const open = await issues.findOpen(title);
-  if (isDirty([check.diff])) {
+  if (isDirty(check.diffs)) {
     const body = driftBody(check, checkedAt);
     if (open) {
       await issues.update(open.number, body);
@@ -62,10 +64,10 @@ export async function syncDriftIssue(
     return "opened";
   }
   if (!open) return "clean";
-  const c = totals(check.diff);
+  const unchanged = check.diffs.reduce((n, d) => n + totals(d).unchanged, 0);
   await issues.close(
     open.number,
-    `No drift at ${checkedAt}: the ${c.unchanged} live objects of ${check.environment} match ${shortHash(check.bundle)} (deployment #${check.deployment}).`,
+    `No drift at ${checkedAt}: the ${unchanged} live objects of ${check.environment} match ${shortHash(check.bundle)} (deployment #${check.deployment}).`,
   );
   return "closed";
 }

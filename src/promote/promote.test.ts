@@ -9,7 +9,7 @@ import { stagingBundleOf } from "../testing/bundles.ts";
 import { repoRoot } from "../testing/cli.ts";
 import { memoryDeps, ScriptedSmoke } from "../testing/memory-deploy.ts";
 import { deployAndVerify } from "./deploy.ts";
-import { type PromoteRequest, promote, verifiedStagingBundle } from "./promote.ts";
+import { type PromoteRequest, promote, verifiedBundle } from "./promote.ts";
 import { previousDeployment, rollbackTo } from "./rollback.ts";
 import { deploymentTimeline, environmentStatus, formatStatus } from "./status.ts";
 
@@ -26,7 +26,9 @@ function request(bundle: Bundle, tag = "v1.0.0"): PromoteRequest {
   return {
     bundle,
     bundleFile: "bundle.json",
+    from: "staging",
     to: "production",
+    production: true,
     tag,
     tagCommit: bundle.content.commit,
     rendered: production,
@@ -267,10 +269,10 @@ describe("promote", () => {
   test("the verified staging bundle of a commit is found by its Deployment; none is refused", async () => {
     const deps = memoryDeps();
     const bundle = await stagingBundle(commitA);
-    const none = await refusal(verifiedStagingBundle(deps, commitA));
+    const none = await refusal(verifiedBundle(deps, "staging", commitA));
     expect(none.message).toContain(`commit ${commitA} has no successful staging Deployment`);
     await deployAndVerify(deps, bundle, commitA);
-    expect((await verifiedStagingBundle(deps, commitA)).sha256).toBe(bundle.sha256);
+    expect((await verifiedBundle(deps, "staging", commitA)).sha256).toBe(bundle.sha256);
   });
 
   test("an error before anything is applied leaves the Deployment at error and reaches the caller", async () => {
@@ -296,6 +298,6 @@ describe("promote", () => {
     const bundle = await stagingBundle(commitA);
     const prod = sealBundle({ ...bundle.content, format: BundleFormat, environment: "production" });
     const e = await refusal(promote(deps, request(prod)));
-    expect(e.message).toContain("promotion takes a staging bundle");
+    expect(e.message).toContain("production promotes from staging and takes a staging bundle");
   });
 });

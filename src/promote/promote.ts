@@ -8,13 +8,15 @@ import { currentDeployment, latestState, succeeded } from "./history.ts";
 import { type DeployDeps, DeploymentKind, type DeploymentRecord, DeploymentState as S } from "./ports.ts";
 import { rollbackTo } from "./rollback.ts";
 
-export const sourceEnvironment = "staging";
-
 export interface PromoteRequest {
-  /** The staging bundle, already read and hash-checked. */
+  /** The source environment's bundle, already read and hash-checked. */
   readonly bundle: Bundle;
   readonly bundleFile: string;
+  /** The environment the target promotes from (its `promotesFrom`). */
+  readonly from: string;
   readonly to: string;
+  /** Whether GitHub records the target's Deployments as production ones. */
+  readonly production: boolean;
   readonly tag: string;
   /** The commit the tag points at. */
   readonly tagCommit: string;
@@ -24,12 +26,12 @@ export interface PromoteRequest {
 
 export interface PromoteOutcome {
   readonly promoted: Bundle;
-  /** Absent when production already ran this bundle. */
+  /** Absent when the target already ran this bundle. */
   readonly deploy?: DeployOutcome;
   readonly rollback?: DeployOutcome;
 }
 
-/** Every container of the staging bundle must run the digest its image map pins. */
+/** Every container of the source bundle must run the digest its image map pins. */
 function checkPins(bundle: Bundle, file: string): void {
   for (const { image, owner } of containerImages(bundle.content.objects)) {
     const ref = parseImageReference(image);
@@ -44,32 +46,34 @@ function checkPins(bundle: Bundle, file: string): void {
 }
 
 function findVerification(
-  staging: readonly DeploymentRecord[],
+  from: string,
+  source: readonly DeploymentRecord[],
   bundle: Bundle,
   file: string,
 ): DeploymentRecord {
   const commit = bundle.content.commit;
-  const ofBundle = staging.filter((d) => d.payload.bundle === bundle.sha256 && d.sha === commit);
+  const ofBundle = source.filter((d) => d.payload.bundle === bundle.sha256 && d.sha === commit);
   const verified = ofBundle.find(succeeded);
   if (verified) return verified;
   const tried = ofBundle[0];
   const why = tried
-    ? `its staging deployment #${tried.id} ended ${latestState(tried)}: ${tried.statuses[0]?.description ?? ""}`
-    : `there is no staging Deployment of ${shortHash(bundle.sha256)} for commit ${commit.slice(0, 12)}`;
-  throw new InputError(`the bundle was not verified on staging: ${why}; only verified bundles are promoted`, {
+    ? `its ${from} deployment #${tried.id} ended ${latestState(tried)}: ${tried.statuses[0]?.description ?? ""}`
+    : `there is no ${from} Deployment of ${shortHash(bundle.sha256)} for commit ${commit.slice(0, 12)}`;
+  throw new InputError(`the bundle was not verified on ${from}: ${why}; only verified bundles are promoted`, {
     file,
   });
 }
 
 /**
- * Puts into the target environment exactly what passed on staging: the tag's commit, the
- * staging bundle's digests, the target's own values. Rolls back when the smoke checks fail.
+ * Puts into the target environment exactly what passed on the one it promotes from: the
+ * tag's commit, the source bundle's digests, the target's own values. Rolls back when the
+ * smoke checks fail on any of its clusters.
  */
 export async function promote(deps: DeployDeps, req: PromoteRequest): Promise<PromoteOutcome> {
   const { bundle, bundleFile: file } = req;
-  if (bundle.content.environment !== sourceEnvironment) {
+  if (bundle.content.environment !== req.from) {
     throw new InputError(
-      `the bundle was built for ${bundle.content.environment}; promotion takes a ${sourceEnvironment} bundle`,
+      `the bundle was built for ${bundle.content.environment}; ${req.to} promotes from ${req.from} and takes a ${req.from} bundle`,
       { file },
     );
   }
@@ -80,7 +84,7 @@ export async function promote(deps: DeployDeps, req: PromoteRequest): Promise<Pr
     );
   }
   checkPins(bundle, file);
-  findVerification(await deps.ledger.list(sourceEnvironment), bundle, file);
+  findVerification(req.from, await deps.ledger.list(req.from), bundle, file);
 
   const promoted = sealBundle({
     format: BundleFormat,
@@ -110,7 +114,7 @@ export async function promote(deps: DeployDeps, req: PromoteRequest): Promise<Pr
       tag: req.tag,
       promotedFrom: bundle.sha256,
     },
-    productionEnvironment: true,
+    productionEnvironment: req.production,
     ...(current
       ? { failureNote: `rolling back to ${shortHash(current.payload.bundle)} (${current.ref})` }
       : {}),
@@ -125,30 +129,31 @@ export async function promote(deps: DeployDeps, req: PromoteRequest): Promise<Pr
     target: current,
     replacing: deploy.deployment.id,
     reason: deploy.reason,
-    productionEnvironment: true,
+    productionEnvironment: req.production,
   });
   return { promoted, deploy, rollback };
 }
 
 /**
- * The bundle that passed on staging for a commit: the newest successful staging Deployment
- * of that commit, its bundle fetched from the store and checked against its hash.
+ * The bundle that passed on an environment for a commit: the newest successful Deployment
+ * of that commit there, its bundle fetched from the store and checked against its hash.
  */
-export async function verifiedStagingBundle(
+export async function verifiedBundle(
   deps: Pick<DeployDeps, "ledger" | "store">,
+  from: string,
   commit: string,
 ): Promise<Bundle> {
-  const staging = await deps.ledger.list(sourceEnvironment);
-  const verified = staging.find((d) => d.sha === commit && succeeded(d));
+  const records = await deps.ledger.list(from);
+  const verified = records.find((d) => d.sha === commit && succeeded(d));
   if (!verified) {
     throw new InputError(
-      `commit ${commit} has no successful ${sourceEnvironment} Deployment: nothing verified to promote`,
+      `commit ${commit} has no successful ${from} Deployment: nothing verified to promote`,
     );
   }
   const bundle = await deps.store.get(verified.payload.bundle);
   if (!bundle) {
     throw new EnvironmentError(
-      `the bundle ${shortHash(verified.payload.bundle)} of ${sourceEnvironment} deployment #${verified.id} is not available (its artifact may have expired)`,
+      `the bundle ${shortHash(verified.payload.bundle)} of ${from} deployment #${verified.id} is not available (its artifact may have expired)`,
     );
   }
   return bundle;

@@ -1,22 +1,26 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { decodeBundle } from "../bundle/bundle.ts";
-import { Duration } from "../core/duration.ts";
-import { bundleArtifactName } from "../github/deployments.ts";
 import { tokenKubeConfig } from "../kube/cluster.ts";
-import { prometheusOverHttp } from "../smoke/adapters/prometheus-http.ts";
-import { directScraper } from "../smoke/adapters/scrape-http.ts";
 import { installPrometheusHint } from "../smoke/demo/local-prometheus.ts";
 import { type DemoStack, startDemoStack } from "../smoke/demo/stack.ts";
-import { defaultExpectations } from "../smoke/expectations.ts";
-import { pollUntilPassed, systemClock } from "../smoke/poller.ts";
 import { runFlyby, scratchRepo } from "../testing/cli.ts";
 import { FakeDeployments } from "../testing/fake-github/deployments.ts";
 import { FakeGitHub } from "../testing/fake-github/server.ts";
-import { FakeKube } from "../testing/fake-kube/server.ts";
+import type { FakeKube } from "../testing/fake-kube/server.ts";
 import { startRegistry, type TestRegistry, useRegistryForStack } from "../testing/oci-registry.ts";
-import { makeZip } from "../testing/zip.ts";
+import {
+  brokenWorkerFault,
+  commitAll,
+  firstImage,
+  gitIn,
+  jobEnv,
+  readyCluster,
+  releaseTargetArgs,
+  untilStackHealthy,
+  uploadBundles,
+} from "../testing/release-story.ts";
 
 /**
  * The whole release story against a real registry, a real Prometheus scraping the services'
@@ -37,29 +41,12 @@ const grafanaPassword = "story-test-grafana-password-0123";
 /** The worker digest whose production pods lose their GPU metrics. */
 let brokenWorker = "";
 
-function git(...args: string[]): string {
-  const r = Bun.spawnSync(["git", ...args], { cwd: repo, stdout: "pipe", stderr: "pipe" });
-  if (r.exitCode !== 0) throw new Error(`git ${args.join(" ")}: ${r.stderr.toString()}`);
-  return r.stdout.toString().trim();
-}
+const git = (...args: string[]) => gitIn(repo, ...args);
 
 /** A merge to main: the change, committed. */
 function merge(message: string, change: () => void): string {
   change();
-  git("add", "-A");
-  git("-c", "user.name=dev", "-c", "user.email=dev@example.com", "commit", "-qm", message);
-  return git("rev-parse", "HEAD");
-}
-
-/** What actions/upload-artifact does at the end of a job: each bundle file becomes an artifact. */
-function uploadBundles(dir: string, runId: number, headSha: string): void {
-  if (!existsSync(dir)) return;
-  for (const file of readdirSync(dir)) {
-    const sha = file.replace(/\.json$/, "");
-    if (deployments.artifacts.some((a) => a.name === bundleArtifactName(sha))) continue;
-    const zip = makeZip(new Map([[file, readFileSync(join(dir, file), "utf8")]]));
-    deployments.addArtifact(owner, repoName, bundleArtifactName(sha), zip, { id: runId, headSha });
-  }
+  return commitAll(repo, message);
 }
 
 beforeAll(async () => {
@@ -68,44 +55,11 @@ beforeAll(async () => {
   stack = await startDemoStack({ environments: ["staging", "production"], gpus: 1, intervalSeconds: 1 });
   deployments = new FakeDeployments();
   github = new FakeGitHub().use(deployments).start();
-  kube = new FakeKube({
+  kube = readyCluster({
     // A broken worker build: once its Deployment is applied in production, its pods stop
     // exposing GPU metrics; the good build brings them back. Held for two scrapes so that
     // Prometheus has seen the change before the smoke checks look.
-    fault: async (req, url) => {
-      if (
-        req.method !== "PATCH" ||
-        !url.pathname.endsWith("/namespaces/production/deployments/overflying-worker")
-      ) {
-        return undefined;
-      }
-      const broken = brokenWorker !== "" && (await req.clone().text()).includes(brokenWorker);
-      stack.exporters.get("worker-production")?.setFaults(broken ? ["no-gpu-metrics"] : []);
-      await Bun.sleep(2500);
-      return undefined;
-    },
-  }).start();
-  kube.controller.defaultMode = "ready";
-  kube.controller.start(20);
-  // The storage provisioner: every claim gets bound.
-  kube.cluster.subscribe((e) => {
-    const status = e.object.status as { phase?: string } | undefined;
-    if (
-      e.resource.resource.kind !== "PersistentVolumeClaim" ||
-      e.type === "DELETED" ||
-      status?.phase === "Bound"
-    )
-      return;
-    setTimeout(
-      () =>
-        kube.cluster.write(
-          e.resource,
-          { ...e.object, status: { phase: "Bound" } },
-          "persistentvolume-binder",
-          "status",
-        ),
-      10,
-    );
+    fault: brokenWorkerFault(stack, () => brokenWorker),
   });
 
   repo = scratchRepo();
@@ -115,16 +69,7 @@ beforeAll(async () => {
   git("init", "-q", "-b", "main");
 
   // Prometheus needs one discovery cycle before the first scrape.
-  for (const environment of ["staging", "production"]) {
-    const run = await pollUntilPassed({
-      sources: { prometheus: prometheusOverHttp(stack.prometheus.url, fetch), scraper: directScraper(fetch) },
-      expectations: defaultExpectations(environment, { scrapeInterval: Duration.ofSeconds(1) }),
-      timeout: Duration.ofSeconds(30),
-      clock: systemClock,
-    });
-    if (!run.verdict.passed)
-      throw new Error(`the demo stack never became healthy: ${JSON.stringify(run.verdict)}`);
-  }
+  await untilStackHealthy(stack, ["staging", "production"]);
 }, 60_000);
 
 afterAll(async () => {
@@ -133,37 +78,16 @@ afterAll(async () => {
   if (repo) rmSync(repo, { recursive: true, force: true });
 });
 
-function job(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    GITHUB_TOKEN: "ghs-test-token",
-    GITHUB_REPOSITORY: `${owner}/${repoName}`,
-    GITHUB_API_URL: github.url,
-    FLYBY_REGISTRY_PASSWORD: registry.password,
-    FLYBY_REGISTRY_PLAIN_HTTP: registry.host,
-    FLYBY_REGISTRY_HOSTS: registry.host,
-    GRAFANA_ADMIN_USER: "grafana-admin",
-    GRAFANA_ADMIN_PASSWORD: grafanaPassword,
-    FLYBY_RECEIVER_TOKEN: "receiver-token-for-the-story",
-    ...extra,
-  };
-}
+const job = (extra: Record<string, string> = {}) =>
+  jobEnv(
+    github,
+    registry,
+    `${owner}/${repoName}`,
+    { grafanaPassword, receiverToken: "receiver-token-for-the-story" },
+    extra,
+  );
 
-const cluster = (bundles: string) => [
-  "--target",
-  "cluster",
-  "--kubeconfig",
-  "kubeconfig.json",
-  "--timeout",
-  "20s",
-  "--prometheus",
-  stack.prometheus.url,
-  "--scrape-interval",
-  "1s",
-  "--smoke-timeout",
-  "6s",
-  "--bundles",
-  bundles,
-];
+const cluster = (bundles: string) => releaseTargetArgs(stack, bundles, ["--kubeconfig", "kubeconfig.json"]);
 
 /** The staging workflow on a push to main: bundle, deploy (apply + smoke), upload the bundle. */
 async function stagingJob(commit: string, runId: number): Promise<string> {
@@ -174,7 +98,7 @@ async function stagingJob(commit: string, runId: number): Promise<string> {
   const deployed = await runFlyby(["deploy", "--bundle", `bundle-${runId}.json`, ...cluster(dir)], repo, env);
   expect(deployed.stderr).not.toContain("internal error");
   expect(deployed.code).toBe(0);
-  uploadBundles(join(repo, dir), runId, commit);
+  uploadBundles(deployments, { owner, name: repoName }, join(repo, dir), { id: runId, headSha: commit });
   return bundled.stdout.trim();
 }
 
@@ -199,16 +123,11 @@ async function releaseJob(tag: string, commit: string, bundleFile: string | unde
       GITHUB_ACTOR: "release-manager",
     }),
   );
-  uploadBundles(join(repo, dir), runId, commit);
+  uploadBundles(deployments, { owner, name: repoName }, join(repo, dir), { id: runId, headSha: commit });
   return out;
 }
 
-function liveWorkerImage(): string {
-  const t = kube.cluster.resourceForKind("apps/v1", "Deployment");
-  const d = t && kube.cluster.find(t, "production", "overflying-worker");
-  const spec = d?.spec as { template: { spec: { containers: { image: string }[] } } } | undefined;
-  return spec?.template.spec.containers[0]?.image ?? "";
-}
+const liveWorkerImage = () => firstImage(kube, "production", "overflying-worker");
 
 describe("the release story", () => {
   test("merge → staging → tag → promote; then a bad release is rolled back and the history says so", async () => {

@@ -64,7 +64,8 @@ const rollbackSink = z
     repo: z.string().regex(/^[\w.-]+\/[\w.-]+$/, "expected owner/name"),
     token: z.string().min(1),
     apiUrl: z.url().default("https://api.github.com"),
-    environment: z.string().min(1).default("production"),
+    /** Only this environment's alerts; unset, every environment `deployments` follows. */
+    environment: z.string().min(1).optional(),
     within: duration.default(Duration.parse("30m")),
     eventType: z.string().min(1).max(100).default("flyby-rollback"),
   })

@@ -1,10 +1,6 @@
 import { Duration } from "../core/duration.ts";
 import type { RenderResult } from "../core/render/render.ts";
 
-/** The environments the seed deploys, each with its API and Worker. */
-export const Environment = { Staging: "staging", Production: "production" } as const;
-export type Environment = (typeof Environment)[keyof typeof Environment];
-
 /** The services whose pods Prometheus scrapes and the smoke checks look at. */
 export const ScrapedService = { Api: "api", Worker: "worker" } as const;
 export type ScrapedService = (typeof ScrapedService)[keyof typeof ScrapedService];

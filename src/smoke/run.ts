@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import type { KubeConfig } from "@kubernetes/client-node";
 import { Duration } from "../core/duration.ts";
 import { InputError, UsageError } from "../core/errors.ts";
 import { loadKubeConfig } from "../kube/cluster.ts";
@@ -12,10 +13,14 @@ import type { SmokeExpectations } from "./expectations.ts";
 import type { Sources } from "./observe.ts";
 import { type Clock, pollUntilPassed, type SmokeRun } from "./poller.ts";
 
-/** How to reach Prometheus: a URL, or the Kubernetes API service proxy of a kubeconfig. */
+/**
+ * How to reach Prometheus: a URL, or the Kubernetes API service proxy of a kubeconfig (a
+ * file and context, or one built for the run, as for a GKE cluster).
+ */
 export type PrometheusAccess =
   | { readonly kind: "url"; readonly url: string }
-  | { readonly kind: "cluster"; readonly kubeconfig: string; readonly context?: string };
+  | { readonly kind: "cluster"; readonly kubeconfig: string; readonly context?: string }
+  | { readonly kind: "kube"; readonly config: () => Promise<KubeConfig> };
 
 export interface SmokeRequest {
   /** What the environment must look like (expectationsForEnvironment reads the manifests). */
@@ -121,13 +126,14 @@ async function sourcesFor(request: SmokeRequest, fetch: Fetch): Promise<Sources>
       scraper: directScraper(fetch),
       ...grafana,
     };
-  const proxy = await kubeProxy(
-    loadKubeConfig({
-      kubeconfig: request.access.kubeconfig,
-      ...(request.access.context ? { context: request.access.context } : {}),
-    }),
-    fetch,
-  );
+  const config =
+    request.access.kind === "kube"
+      ? await request.access.config()
+      : loadKubeConfig({
+          kubeconfig: request.access.kubeconfig,
+          ...(request.access.context ? { context: request.access.context } : {}),
+        });
+  const proxy = await kubeProxy(config, fetch);
   return {
     prometheus: prometheusOverHttp(prometheusProxyBase(proxy), proxy.fetch),
     scraper: podProxyScraper(proxy),

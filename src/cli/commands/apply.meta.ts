@@ -17,7 +17,8 @@ the ConfigMap flyby-applyset-<env> in the app namespace records the inventory.
   dir:PATH   hydrated manifests as files (the render --out layout), replaced atomically; PATH
              must be new, empty, or a folder flyby wrote before (it holds ${outputMarker})
   cluster    a kubeconfig context, or GKE: --gke projects/P/locations/L/clusters/C (repeatable;
-             --gke env means every cluster of the environment, applied in parallel). GKE
+             --gke env means every cluster of the environment, applied in parallel: its GKE
+             clusters, and its kube contexts from --kubeconfig or $KUBECONFIG). GKE
              endpoints come from the GKE API with Application Default Credentials.
 --prune deletes inventory objects no longer rendered. It refuses an empty render, deleting
 more than 25% of the inventory, and deleting a Namespace, PVC or CRD, unless each object is

@@ -126,6 +126,8 @@ function sortForApply(objects: readonly RenderedObject[]): RenderedObject[] {
 export interface PreparedDeploy {
   /** sha256 of the rendered YAML (without the Secrets built from the environment). */
   readonly sha256: string;
+  /** The environment's `production` flag: GitHub records its Deployments as production ones. */
+  readonly production: boolean;
   run(): Promise<DeployResult>;
 }
 
@@ -171,18 +173,29 @@ export function prepareDeploy(options: DeployOptions, world: DeployWorld): Prepa
     }));
     objects = sortForApply([...rendered, ...secrets]);
     if (options.gke.length > 0) {
-      if (options.kubeconfig || options.context) {
-        throw new UsageError("--gke does not go with --kubeconfig or --context");
+      if (options.context) throw new UsageError("--gke does not go with --context");
+      const fleet = options.gke.includes("env") ? environment.clusters : [];
+      const contexts = fleet.filter((c) => c.kind === "context");
+      if (options.kubeconfig && contexts.length === 0) {
+        throw new UsageError(
+          "--gke does not go with --kubeconfig unless the environment lists kube contexts",
+        );
       }
       const paths = [
-        ...new Set(
-          options.gke.flatMap((g) =>
-            g === "env" ? environment.clusters.map(gkeClusterPath) : [parseGkeClusterPath(g)],
-          ),
-        ),
+        ...new Set([
+          ...fleet.flatMap((c) => (c.kind === "gke" ? [gkeClusterPath(c)] : [])),
+          ...options.gke.filter((g) => g !== "env").map(parseGkeClusterPath),
+        ]),
       ];
+      const kubeconfig = options.kubeconfig
+        ? resolveUserPath(world.cwd, options.kubeconfig)
+        : world.env.KUBECONFIG;
       makeTargets = () =>
-        Promise.all(paths.map((p) => world.gkeTarget(p).catch((e: unknown) => unreachable(`gke:${p}`, e))));
+        Promise.all([
+          ...paths.map((p) => world.gkeTarget(p).catch((e: unknown) => unreachable(`gke:${p}`, e))),
+          // A context the kubeconfig lacks is bad input (exit 2), not an unreachable cluster.
+          ...contexts.map(async (c) => world.kubeTarget(kubeconfig, c.context)),
+        ]);
     } else {
       makeTargets = async () => [
         world.kubeTarget(
@@ -207,6 +220,7 @@ export function prepareDeploy(options: DeployOptions, world: DeployWorld): Prepa
   };
   return {
     sha256,
+    production: environment.production,
     async run() {
       const targets = await makeTargets();
       if (options.requestTimeout) {

@@ -1,11 +1,12 @@
 import type { Command } from "../command.ts";
 import { kubeOptions, requestTimeoutOptions } from "../options.ts";
+import { fleetOption } from "./fleet.meta.ts";
 
 export const diffCommand: Command = {
   name: "diff",
   summary: "Object-level diff of an environment against a git ref, a folder or the live cluster",
   synopsis:
-    "diff --env E --against git:REF|dir:PATH|cluster [--kubeconfig P] [--context C] [--request-timeout D] [--format text|markdown|json]",
+    "diff --env E --against git:REF|dir:PATH|cluster [--kubeconfig P] [--context C | --gke env] [--request-timeout D] [--format text|markdown|json]",
   details: `
 Renders the environment and compares it, object by object (group, kind, namespace, name), with:
   git:REF    the same environment rendered from REF (read with git ls-tree/cat-file, no checkout)
@@ -18,7 +19,8 @@ Renders the environment and compares it, object by object (group, kind, namespac
              holds what apply would send needs no request; the others are dry-run
              (fieldManager flyby) without force, and a conflict with another field manager is
              shown as a risk naming the manager and the fields, with the diff of what
-             --force-conflicts would do. 16 requests in flight.
+             --force-conflicts would do. 16 requests in flight. With --gke env, every
+             cluster of the environment at once, one diff per cluster.
 Fields the server owns are ignored (the report's footnote lists them). Secret values never
 appear: changed keys show with a hash salted per run.
 Exit codes: 0 nothing changed, 1 changes found, 2 bad input (e.g. an unreadable ref), 3 the
@@ -27,6 +29,7 @@ cluster could not be reached.`,
     env: { type: "string", valueName: "E", description: "the environment (see manifests/environments.yaml)" },
     against: { type: "string", valueName: "git:REF|dir:PATH|cluster", description: "what to compare with" },
     ...kubeOptions,
+    ...fleetOption,
     ...requestTimeoutOptions,
     format: {
       type: "string",

@@ -6,9 +6,17 @@ import { renderChecked } from "../../core/render/render-checked.ts";
 import { resolveBaseline } from "../../diff/baseline.ts";
 import { diffEnvironment } from "../../diff/environment.ts";
 import { newSalt, Redactor } from "../../diff/redact.ts";
-import { isDirty, renderJson, renderMarkdownFull, renderText } from "../../diff/report.ts";
+import {
+  type EnvironmentDiff,
+  isDirty,
+  renderJson,
+  renderMarkdownFull,
+  renderText,
+} from "../../diff/report.ts";
 import type { CommandContext, CommandImplementation } from "../command.ts";
 import { pathOption, requestTimeoutOf, requiredString, stringOption } from "../options.ts";
+import { realWorld } from "./apply.ts";
+import { clusterTargets, diffEveryCluster, environmentOf, fleetRequested } from "./fleet.ts";
 
 const formats = ["text", "markdown", "json"] as const;
 type Format = (typeof formats)[number];
@@ -21,6 +29,11 @@ function formatOf(ctx: CommandContext): Format {
   return f as Format;
 }
 
+function printDiffs(format: Format, diffs: EnvironmentDiff[], color: boolean): string {
+  if (format === "markdown") return renderMarkdownFull(diffs);
+  return format === "json" ? renderJson(diffs) : renderText(diffs, color);
+}
+
 export const diffImplementation: CommandImplementation = {
   async run(ctx) {
     const env = requiredString(ctx, "env", "E");
@@ -29,6 +42,20 @@ export const diffImplementation: CommandImplementation = {
     const head = renderChecked(loadManifestTree(join(ctx.cwd, "manifests")), env);
     const kubeconfig = pathOption(ctx, "kubeconfig") ?? ctx.env.KUBECONFIG;
     const context = stringOption(ctx, "context");
+    if (fleetRequested(ctx)) {
+      if (against !== "cluster") throw new UsageError("--gke env goes with --against cluster");
+      const world = realWorld(ctx.cwd, ctx.env, (line) => ctx.out.stderr(`${line}\n`));
+      const environment = environmentOf(ctx, env);
+      const targets = await clusterTargets(environment, world, kubeconfig);
+      const results = await diffEveryCluster(
+        environment,
+        head.objects,
+        targets,
+        requestTimeoutOf(ctx).milliseconds,
+      );
+      ctx.out.stdout(printDiffs(format, results, ctx.out.color));
+      return isDirty(results) ? ExitCode.NotClean : ExitCode.Ok;
+    }
     const baseline = resolveBaseline({
       cwd: ctx.cwd,
       workDir: ctx.workDir,
@@ -40,12 +67,7 @@ export const diffImplementation: CommandImplementation = {
       env: ctx.env,
     });
     const result = await diffEnvironment(env, head.objects, baseline, new Redactor(newSalt()));
-    const print = {
-      text: () => renderText([result], ctx.out.color),
-      markdown: () => renderMarkdownFull([result]),
-      json: () => renderJson([result]),
-    };
-    ctx.out.stdout(print[format]());
+    ctx.out.stdout(printDiffs(format, [result], ctx.out.color));
     return isDirty([result]) ? ExitCode.NotClean : ExitCode.Ok;
   },
 };

@@ -1,23 +1,26 @@
 import type { Command } from "../command.ts";
 import { kubeOptions, requestTimeoutOptions } from "../options.ts";
+import { fleetOption } from "./fleet.meta.ts";
 import { githubOptions, reportOptions } from "./release-options.meta.ts";
 
 export const driftCommand: Command = {
   name: "drift",
   summary: "Diff the live cluster against the bundle last applied to each environment",
   synopsis:
-    "drift [--env E]... [--kubeconfig P] [--context C] [--request-timeout D] [--issue] [--format text|markdown]",
+    "drift [--env E]... [--kubeconfig P] [--context C | --gke env] [--request-timeout D] [--issue] [--format text|markdown]",
   details: `
 For each environment, takes the bundle of its newest successful GitHub Deployment (a rollback
 counts: it is what should run) and diffs the live objects against it, as \`flyby diff
 --against cluster\` does, with Secret values redacted. With --issue, keeps one open issue per
 drifting environment ("Drift in production", label flyby-drift) up to date and closes it once
-the live state matches again.
+the live state matches again. With --gke env, every cluster of each environment is diffed at
+once (kube contexts from the kubeconfig, GKE clusters through the GKE API), one diff per cluster.
 Exit 0 no drift, 1 drift found, 3 GitHub or the cluster unreachable or the bundle gone.`,
   options: {
     ...kubeOptions,
     ...requestTimeoutOptions,
     issue: { type: "boolean", description: "open, update or close the environment's drift issue" },
+    ...fleetOption,
     ...reportOptions,
     ...githubOptions,
   },

@@ -1,12 +1,6 @@
-import { join } from "node:path";
-import { KubeApplyTarget } from "../../adapters/kube-target.ts";
-import { loadManifestTree } from "../../adapters/manifest-files.ts";
 import { shortHash } from "../../bundle/bundle.ts";
 import { EnvironmentError } from "../../core/errors.ts";
 import { ExitCode } from "../../core/exit-code.ts";
-import { loadEnvironments } from "../../core/manifests/environments.ts";
-import { diffEnvironment } from "../../diff/environment.ts";
-import { newSalt, Redactor } from "../../diff/redact.ts";
 import { isDirty, renderMarkdownFull, renderText } from "../../diff/report.ts";
 import { githubDriftIssues } from "../../github/issues.ts";
 import { makeOctokit } from "../../github/octokit.ts";
@@ -15,26 +9,27 @@ import { currentDeployment } from "../../promote/history.ts";
 import type { CommandImplementation } from "../command.ts";
 import { flag, pathOption, requestTimeoutOf, stringOption } from "../options.ts";
 import { realWorld } from "./apply.ts";
+import { clusterTargets, diffEveryCluster, fleetRequested } from "./fleet.ts";
 import { githubParts, repoFrom, reportChoices } from "./release-options.ts";
 
 export const driftImplementation: CommandImplementation = {
   async run(ctx) {
     const { environments, format } = reportChoices(ctx);
+    const fleet = fleetRequested(ctx);
     const { ledger, store } = githubParts(ctx);
-    const kubeconfig = pathOption(ctx, "kubeconfig");
+    const kubeconfig = pathOption(ctx, "kubeconfig") ?? ctx.env.KUBECONFIG;
     const context = stringOption(ctx, "context");
     const world = realWorld(ctx.cwd, ctx.env, (line) => ctx.out.stderr(`${line}\n`));
-    const target = world.kubeTarget(kubeconfig ?? ctx.env.KUBECONFIG, context);
-    if (target instanceof KubeApplyTarget) target.setRequestTimeout(requestTimeoutOf(ctx).milliseconds);
+    const single = fleet ? undefined : [{ cluster: "", target: world.kubeTarget(kubeconfig, context) }];
     const issues = flag(ctx, "issue")
       ? githubDriftIssues(
           makeOctokit(ctx.env.GITHUB_TOKEN ?? ctx.env.GH_TOKEN ?? "", ctx.env.GITHUB_API_URL),
           repoFrom(ctx),
         )
       : undefined;
-    const envs = loadEnvironments(loadManifestTree(join(ctx.cwd, "manifests")));
     const diffs = [];
-    for (const environment of environments) {
+    for (const env of environments) {
+      const environment = env.name;
       const current = currentDeployment(await ledger.list(environment));
       if (!current) {
         ctx.out.stderr(`${environment}: never deployed; nothing to compare\n`);
@@ -47,26 +42,22 @@ export const driftImplementation: CommandImplementation = {
         );
       }
       const label = `bundle ${shortHash(bundle.sha256)}`;
-      const env = envs.get(environment);
-      const diff = await diffEnvironment(
-        environment,
-        bundle.content.objects.map((object) => ({ object, source: { file: label } })),
-        {
-          type: "cluster",
-          label: "cluster",
-          target,
-          scope: { environment, appNamespace: env.appNamespace, namespaces: env.namespaces },
-        },
-        new Redactor(newSalt()),
-      );
-      diffs.push(diff);
+      const rendered = bundle.content.objects.map((object) => ({ object, source: { file: label } }));
+      const targets = single ?? (await clusterTargets(env, world, kubeconfig));
+      // Every cluster of the environment at once: one diff (and verdict) per cluster.
+      const perCluster = await diffEveryCluster(env, rendered, targets, requestTimeoutOf(ctx).milliseconds);
+      diffs.push(...perCluster);
+      if (fleet) {
+        for (const [i, d] of perCluster.entries())
+          ctx.out.stderr(`${environment} ${targets[i]?.cluster}: ${isDirty([d]) ? "drift" : "no drift"}\n`);
+      }
       if (issues) {
         const check: DriftCheck = {
           environment,
           bundle: bundle.sha256,
           deployment: current.id,
           ref: current.ref,
-          diff,
+          diffs: perCluster,
         };
         const action = await syncDriftIssue(issues, check, new Date().toISOString());
         ctx.out.stderr(`${environment}: drift issue ${action}\n`);

@@ -5,6 +5,7 @@ import { bundleCommand } from "./bundle.meta.ts";
 import { deployCommand } from "./deploy.meta.ts";
 import { diffCommand } from "./diff.meta.ts";
 import { driftCommand } from "./drift.meta.ts";
+import { environmentsCommand } from "./environments.meta.ts";
 import { planCommand } from "./plan.meta.ts";
 import { promoteCommand } from "./promote.meta.ts";
 import { receiverServe } from "./receiver.meta.ts";
@@ -35,4 +36,5 @@ export const commands: readonly Command[] = [
   rollbackCommand,
   statusCommand,
   driftCommand,
+  environmentsCommand,
 ];

@@ -4,8 +4,9 @@ import { shortHash } from "../../bundle/bundle.ts";
 import { readBundleFile } from "../../bundle/sources.ts";
 import { InputError, UsageError } from "../../core/errors.ts";
 import { ExitCode } from "../../core/exit-code.ts";
+import { loadEnvironments } from "../../core/manifests/environments.ts";
 import { renderChecked } from "../../core/render/render-checked.ts";
-import { promote, verifiedStagingBundle } from "../../promote/promote.ts";
+import { promote, verifiedBundle } from "../../promote/promote.ts";
 import type { CommandContext, CommandImplementation } from "../command.ts";
 import { requiredString, stringOption, userPath } from "../options.ts";
 import { outcomeJson, reportOutcome } from "./deploy.ts";
@@ -40,13 +41,25 @@ export const promoteImplementation: CommandImplementation = {
     const to = requiredString(ctx, "to", "E");
     const given = file ? readBundleFile(userPath(ctx, file), file) : undefined;
     const { tag, commit } = releaseTag(ctx);
-    const rendered = renderChecked(loadManifestTree(join(ctx.cwd, "manifests")), to);
+    const tree = loadManifestTree(join(ctx.cwd, "manifests"));
+    const target = loadEnvironments(tree).get(to);
+    const from = target.promotesFrom;
+    if (from === undefined) {
+      throw new InputError(
+        `${to} starts the promotion chain: it promotes from no environment (it is deployed, not promoted)`,
+        undefined,
+        "--to",
+      );
+    }
+    const rendered = renderChecked(tree, to);
     const deps = deployDeps(ctx);
-    const bundle = given ?? (await verifiedStagingBundle(deps, commit));
+    const bundle = given ?? (await verifiedBundle(deps, from, commit));
     const out = await promote(deps, {
       bundle,
-      bundleFile: file ?? `the staging bundle ${shortHash(bundle.sha256)}`,
+      bundleFile: file ?? `the ${from} bundle ${shortHash(bundle.sha256)}`,
+      from,
       to,
+      production: target.production,
       tag,
       tagCommit: commit,
       rendered: rendered.objects.map((r) => r.object),

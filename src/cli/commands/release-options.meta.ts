@@ -54,7 +54,7 @@ export const reportOptions: Readonly<Record<string, OptionSpec>> = {
     multiple: true,
     valueName: "E",
     description: "an environment, repeatable",
-    default: ["staging", "production"],
+    defaultFrom: "every environment, in promotion order",
   },
   format: { type: "string", valueName: "text|markdown", description: "output format", default: "text" },
 };

@@ -1,6 +1,9 @@
+import { join } from "node:path";
+import { loadManifestTree } from "../../adapters/manifest-files.ts";
 import { resolveUserPath } from "../../adapters/user-path.ts";
 import { Duration } from "../../core/duration.ts";
 import { UsageError } from "../../core/errors.ts";
+import { type Environment, loadEnvironments } from "../../core/manifests/environments.ts";
 import { artifactBundleStore, githubLedger, type RepoRef } from "../../github/deployments.ts";
 import { makeOctokit } from "../../github/octokit.ts";
 import { originUrl, resolveRepository } from "../../github/repository.ts";
@@ -8,12 +11,14 @@ import { bundleRollout } from "../../promote/adapters/apply-rollout.ts";
 import { smokeCheck } from "../../promote/adapters/smoke-check.ts";
 import type { BundleStore, DeployDeps, DeploymentLedger } from "../../promote/ports.ts";
 import { expectationsForEnvironment } from "../../smoke/adapters/environment.ts";
+import type { ClusterAccess } from "../../smoke/fleet.ts";
 import { systemClock } from "../../smoke/poller.ts";
 import { accessFrom, parseCount, parseHttpUrl } from "../../smoke/run.ts";
 import type { CommandContext } from "../command.ts";
 import { flag, optionDefaults, parseTarget, pathOption, requiredString, stringOption } from "../options.ts";
 import { applyCommand } from "./apply.meta.ts";
 import { optionsOf, realWorld } from "./apply.ts";
+import { clusterAccesses, environmentOf } from "./fleet.ts";
 
 /** GITHUB_REPOSITORY in a workflow job, else the clone's origin remote. */
 export function repoFrom(ctx: Pick<CommandContext, "env" | "cwd">): RepoRef {
@@ -58,6 +63,13 @@ export function deployDeps(ctx: CommandContext): DeployDeps {
     ...(context ? { context } : {}),
     env: ctx.env,
   });
+  // With --gke env and --via-cluster, every cluster of the environment is smoke-checked
+  // through its own API server; a Prometheus URL is one Prometheus for all of them.
+  const everyCluster = (ctx.options.gke as string[] | undefined)?.includes("env") === true;
+  const accessesFor = (environment: string): ClusterAccess[] =>
+    everyCluster && access.kind === "cluster"
+      ? clusterAccesses(environmentOf(ctx, environment), access.kubeconfig)
+      : [{ cluster: "", access }];
   const { ledger, store } = githubParts(ctx);
   return {
     ledger,
@@ -83,7 +95,6 @@ export function deployDeps(ctx: CommandContext): DeployDeps {
           ...(gpus !== undefined ? { gpusPerWorker: parseCount(gpus, "--gpus") } : {}),
         }),
       {
-        access,
         ...(grafana ? { grafanaUrl: parseHttpUrl(grafana, "--grafana") } : {}),
         timeout: Duration.parse(requiredString(ctx, "smoke-timeout", "D"), "--smoke-timeout"),
         env: ctx.env,
@@ -91,6 +102,7 @@ export function deployDeps(ctx: CommandContext): DeployDeps {
         clock: systemClock,
         progress,
       },
+      accessesFor,
     ),
     ...(ctx.env.GITHUB_ACTOR ? { actor: ctx.env.GITHUB_ACTOR } : {}),
     now: () => Date.now(),
@@ -98,11 +110,19 @@ export function deployDeps(ctx: CommandContext): DeployDeps {
   };
 }
 
-/** --env (repeatable, default both environments) and --format text|markdown. */
-export function reportChoices(ctx: CommandContext): { environments: string[]; format: "text" | "markdown" } {
+/**
+ * --env (repeatable, default every environment of manifests/environments.yaml in promotion
+ * order; each checked against it) and --format text|markdown.
+ */
+export function reportChoices(ctx: CommandContext): {
+  environments: Environment[];
+  format: "text" | "markdown";
+} {
   const format = parseTarget(requiredString(ctx, "format", "F"), "format", [
     "text",
     "markdown",
   ] as const).scheme;
-  return { environments: ctx.options.env as string[], format };
+  const envs = loadEnvironments(loadManifestTree(join(ctx.cwd, "manifests")));
+  const given = ctx.options.env as string[] | undefined;
+  return { environments: given?.length ? given.map((e) => envs.get(e)) : [...envs.promotionOrder], format };
 }

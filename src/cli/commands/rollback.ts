@@ -1,7 +1,10 @@
+import { join } from "node:path";
+import { loadManifestTree } from "../../adapters/manifest-files.ts";
 import { shortHash } from "../../bundle/bundle.ts";
 import { readBundleFile } from "../../bundle/sources.ts";
 import { InputError, UsageError } from "../../core/errors.ts";
 import { ExitCode } from "../../core/exit-code.ts";
+import { loadEnvironments } from "../../core/manifests/environments.ts";
 import { deploymentOfBundle, previousDeployment, rollbackTo } from "../../promote/rollback.ts";
 import type { CommandImplementation } from "../command.ts";
 import { flag, requiredString, stringOption, userPath } from "../options.ts";
@@ -11,6 +14,7 @@ import { deployDeps } from "./release-options.ts";
 export const rollbackImplementation: CommandImplementation = {
   async run(ctx) {
     const environment = requiredString(ctx, "env", "E");
+    const { production } = loadEnvironments(loadManifestTree(join(ctx.cwd, "manifests"))).get(environment);
     const file = stringOption(ctx, "to");
     if (flag(ctx, "previous") === (file !== undefined))
       throw new UsageError("give exactly one of --previous or --to BUNDLE");
@@ -38,7 +42,7 @@ export const rollbackImplementation: CommandImplementation = {
       environment,
       target,
       reason: stringOption(ctx, "reason") ?? `rollback by hand to #${target.id}`,
-      productionEnvironment: environment === "production",
+      productionEnvironment: production,
     });
     if (ctx.out.json)
       ctx.out.stdout(

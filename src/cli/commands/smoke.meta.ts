@@ -1,14 +1,18 @@
 import type { Command } from "../command.ts";
 import { kubeOptions } from "../options.ts";
+import { fleetOption } from "./fleet.meta.ts";
 
 export const smokeCommand: Command = {
   name: "smoke",
   summary:
     "Check a deployed environment: targets up, expected metrics present, GPU metrics sane, Grafana healthy",
-  synopsis: "smoke --env E (--prometheus URL | --via-cluster) [--grafana URL] [--timeout D]",
+  synopsis: "smoke --env E (--prometheus URL | --via-cluster [--gke env]) [--grafana URL] [--timeout D]",
   details: `Polls until every check passes or the timeout runs out, with progress on stderr, then prints
 one row per check and each failure with the guide's troubleshooting hint.
 --via-cluster reaches Prometheus and the pods through the Kubernetes API proxy (no port-forward).
+With --gke env, every cluster of the environment is checked at once through its own API server
+(kube contexts from the kubeconfig, GKE clusters through the GKE API): a verdict per cluster, and
+the environment passes only when every cluster does.
 Grafana credentials come from GRAFANA_TOKEN, or GRAFANA_USER and GRAFANA_PASSWORD.
 Exit codes: 0 all checks pass · 1 checks failed · 2 bad input · 3 Prometheus or the cluster unreachable.
 Example: flyby smoke --env staging --prometheus http://127.0.0.1:9090 --timeout 3m`,
@@ -44,6 +48,7 @@ Example: flyby smoke --env staging --prometheus http://127.0.0.1:9090 --timeout 
       defaultFrom: "the environment's values",
     },
     ...kubeOptions,
+    ...fleetOption,
   },
   load: () => import("./smoke.ts").then((m) => m.smokeImplementation),
 };

@@ -1,12 +1,15 @@
 import { Duration } from "../../core/duration.ts";
+import { UsageError } from "../../core/errors.ts";
 import { ExitCode } from "../../core/exit-code.ts";
 import { expectationsForEnvironment } from "../../smoke/adapters/environment.ts";
 import type { Fetch } from "../../smoke/adapters/http.ts";
+import { formatFleetReport, smokeFleet } from "../../smoke/fleet.ts";
 import { type Clock, systemClock } from "../../smoke/poller.ts";
 import { formatReport } from "../../smoke/report.ts";
 import { accessFrom, type PrometheusAccess, parseCount, parseHttpUrl, smoke } from "../../smoke/run.ts";
 import type { CommandContext, CommandImplementation } from "../command.ts";
 import { flag, pathOption, requiredString, stringOption } from "../options.ts";
+import { clusterAccesses, environmentOf, fleetRequested } from "./fleet.ts";
 
 function access(ctx: CommandContext): PrometheusAccess {
   const prometheusUrl = stringOption(ctx, "prometheus");
@@ -34,20 +37,41 @@ export function makeSmokeCommand(deps: { fetch: Fetch; clock: Clock }): CommandI
       const grafana = stringOption(ctx, "grafana");
       const interval = stringOption(ctx, "scrape-interval");
       const gpusPerWorker = gpus(ctx);
-      const { run, requests } = await smoke({
+      const fleet = fleetRequested(ctx);
+      const request = {
         expectations: expectationsForEnvironment(ctx.cwd, environment, {
           ...(interval ? { scrapeInterval: Duration.parse(interval, "--scrape-interval") } : {}),
           ...(gpusPerWorker !== undefined ? { gpusPerWorker } : {}),
           ...(flag(ctx, "dcgm") ? { dcgm: true } : {}),
         }),
-        access: access(ctx),
         ...(grafana ? { grafanaUrl: parseHttpUrl(grafana, "--grafana") } : {}),
         timeout: Duration.parse(requiredString(ctx, "timeout", "D"), "--timeout"),
         env: ctx.env,
         fetch: deps.fetch,
         clock: deps.clock,
-        progress: (line) => ctx.out.stderr(`${line}\n`),
-      });
+        progress: (line: string) => ctx.out.stderr(`${line}\n`),
+      };
+      const reach = access(ctx);
+      if (fleet) {
+        if (reach.kind !== "cluster") {
+          throw new UsageError(
+            "--gke env reaches each cluster's Prometheus through that cluster's API server: give --via-cluster, not --prometheus",
+          );
+        }
+        const result = await smokeFleet(
+          request,
+          clusterAccesses(environmentOf(ctx, environment), reach.kubeconfig),
+        );
+        if (ctx.out.json) {
+          const clusters = result.clusters.map(({ cluster, outcome: { run, requests } }) => {
+            const { verdict, attempts, elapsedMs, timedOut } = run;
+            return { cluster, ...verdict, attempts, elapsedMs, timedOut, requests };
+          });
+          ctx.out.stdout(`${JSON.stringify({ environment, passed: result.passed, clusters }, null, 2)}\n`);
+        } else ctx.out.stdout(formatFleetReport(environment, result));
+        return result.passed ? ExitCode.Ok : ExitCode.NotClean;
+      }
+      const { run, requests } = await smoke({ ...request, access: reach });
       if (ctx.out.json) {
         const { verdict, attempts, elapsedMs, timedOut } = run;
         ctx.out.stdout(

@@ -6,7 +6,8 @@ import { githubParts, reportChoices } from "./release-options.ts";
 
 export const statusImplementation: CommandImplementation = {
   async run(ctx) {
-    const { environments: envs, format } = reportChoices(ctx);
+    const { environments, format } = reportChoices(ctx);
+    const envs = environments.map((e) => e.name);
     const { ledger } = githubParts(ctx);
     const records = new Map(await Promise.all(envs.map(async (e) => [e, await ledger.list(e)] as const)));
     const rows = envs.map((e) => environmentStatus(e, records.get(e) ?? []));

@@ -18,6 +18,8 @@ export interface EnvironmentFacts {
   readonly name: string;
   /** The namespace its application runs in. */
   readonly namespace: string;
+  /** `production: true` in environments.yaml: its alerts page people. */
+  readonly production: boolean;
   /** `alerting.receiverUrl`: the edge receiver's Alertmanager endpoint for this environment. */
   readonly receiverUrl: string;
   readonly gpu: {
@@ -72,6 +74,7 @@ function environmentFacts(tree: ManifestTree, env: Environment, values: Values):
   return {
     name: env.name,
     namespace: env.appNamespace,
+    production: env.production,
     receiverUrl,
     gpu: { count: values.worker.gpu.count, memoryBytes: values.worker.gpu.memoryGiB * gib },
   };

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { InputError } from "../errors.ts";
 import { didYouMean } from "../suggest.ts";
-import { parseUserYaml } from "../yaml/user-yaml.ts";
+import { parseUserYaml, type UserYaml } from "../yaml/user-yaml.ts";
 import { parseWithSchema } from "./schema-errors.ts";
 import { displayPath, ManifestPaths, type ManifestTree } from "./tree.ts";
 
@@ -10,18 +10,62 @@ const dnsLabel = z
   .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a DNS label: lower-case letters, digits and '-'")
   .max(63);
 
-const Cluster = z
+const gcpProject = z.string().regex(/^[a-z][-a-z0-9]{4,28}[a-z0-9]$/, "must be a GCP project id");
+
+/**
+ * A cluster is a GKE cluster (`project`, `location`, `name`) or a context of the kubeconfig
+ * the command is given (`name`, `context`); `name` names it in reports either way.
+ */
+const ClusterEntry = z
   .object({
-    project: z.string().regex(/^[a-z][-a-z0-9]{4,28}[a-z0-9]$/, "must be a GCP project id"),
-    location: z.string().min(1),
     name: dnsLabel,
+    project: gcpProject.optional(),
+    location: z.string().min(1).optional(),
+    context: z.string().min(1).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    const gke = c.project !== undefined || c.location !== undefined;
+    if (gke && c.context !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        message:
+          "a cluster is either a GKE cluster (project, location, name) or a kube context (name, context), not both",
+        path: ["context"],
+      });
+    } else if (!gke && c.context === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        message: "a cluster needs project and location (GKE) or context (a kubeconfig context)",
+        path: ["name"],
+      });
+    } else if (gke && (c.project === undefined || c.location === undefined)) {
+      ctx.addIssue({
+        code: "custom",
+        message: "a GKE cluster needs both project and location",
+        path: [c.project === undefined ? "project" : "location"],
+      });
+    }
+  })
+  .transform(
+    (c): Cluster =>
+      c.context !== undefined
+        ? { kind: "context", name: c.name, context: c.context }
+        : { kind: "gke", name: c.name, project: c.project as string, location: c.location as string },
+  );
+
+export type Cluster =
+  | { readonly kind: "gke"; readonly name: string; readonly project: string; readonly location: string }
+  | { readonly kind: "context"; readonly name: string; readonly context: string };
 
 const Environment = z
   .object({
     description: z.string().optional(),
-    clusters: z.array(Cluster).min(1),
+    clusters: z.array(ClusterEntry).min(1),
+    /** The environment whose verified bundles this one takes; the first of the chain has none. */
+    promotesFrom: dnsLabel.optional(),
+    /** GitHub marks its Deployments as production ones. */
+    production: z.boolean().default(false),
     /** Namespaces this environment owns: only objects in them (and these Namespaces) render. */
     namespaces: z.array(dnsLabel).min(1),
     /** The namespace its API and Worker run in. */
@@ -37,6 +81,18 @@ const Environment = z
   .refine((e) => e.namespaces.includes(e.appNamespace), {
     message: "appNamespace must be one of the environment's namespaces",
     path: ["appNamespace"],
+  })
+  .superRefine((e, ctx) => {
+    const seen = new Set<string>();
+    for (const [i, c] of e.clusters.entries()) {
+      if (seen.has(c.name))
+        ctx.addIssue({
+          code: "custom",
+          message: `two clusters are named "${c.name}"; each cluster of an environment has its own name`,
+          path: ["clusters", i, "name"],
+        });
+      seen.add(c.name);
+    }
   });
 
 const EnvironmentsFile = z
@@ -47,20 +103,69 @@ const EnvironmentsFile = z
   })
   .strict();
 
-export type Cluster = z.infer<typeof Cluster>;
 export interface Environment extends z.infer<typeof Environment> {
   readonly name: string;
 }
 
-export function gkeClusterPath(c: Cluster): string {
+export function gkeClusterPath(c: Extract<Cluster, { kind: "gke" }>): string {
   return `projects/${c.project}/locations/${c.location}/clusters/${c.name}`;
 }
 
 export interface Environments {
+  /** Sorted by name. */
   readonly all: readonly Environment[];
+  /** The promotion chain from its first environment on; environments promoted from the same one by name. */
+  readonly promotionOrder: readonly Environment[];
   get(name: string): Environment;
   /** Where an environment's `values` list is written, for errors about its files. */
   valuesLocation(name: string, index: number): ReturnType<ReturnType<typeof parseUserYaml>["locate"]>;
+}
+
+/**
+ * Checks the promotion chain (every `promotesFrom` names another environment, one
+ * environment starts it, no cycle) and returns the environments in promotion order.
+ */
+function promotionOrder(all: readonly Environment[], source: UserYaml, file: string): Environment[] {
+  const names = all.map((e) => e.name);
+  const at = (name: string) => source.locate(["environments", name, "promotesFrom"]);
+  for (const env of all) {
+    const from = env.promotesFrom;
+    if (from === undefined) continue;
+    if (from === env.name) throw new InputError(`"${env.name}" promotes from itself`, at(env.name));
+    if (!names.includes(from)) {
+      throw new InputError(
+        `"${env.name}" promotes from unknown environment "${from}"${didYouMean(from, names)}; ${file} defines: ${names.join(", ")}`,
+        at(env.name),
+        `environments.${env.name}.promotesFrom`,
+      );
+    }
+  }
+  const roots = all.filter((e) => e.promotesFrom === undefined);
+  if (roots.length > 1) {
+    const second = roots[1] as Environment;
+    throw new InputError(
+      `the promotion chain has ${roots.length} starts (${roots.map((e) => e.name).join(", ")}); every environment but the first names the one it promotes from (promotesFrom)`,
+      source.locate(["environments", second.name]),
+    );
+  }
+  const order: Environment[] = [...roots];
+  for (let i = 0; i < order.length; i++) {
+    const parent = order[i] as Environment;
+    order.push(...all.filter((e) => e.promotesFrom === parent.name));
+  }
+  const cycle = all.find((e) => !order.includes(e));
+  if (cycle) {
+    const loop = [cycle.name];
+    for (let e = cycle.promotesFrom; e !== undefined && !loop.includes(e); ) {
+      loop.push(e);
+      e = all.find((x) => x.name === e)?.promotesFrom;
+    }
+    throw new InputError(
+      `the promotion chain has a cycle: ${[...loop].reverse().join(" → ")} → ${loop.at(-1)}; one environment must promote from none`,
+      at(cycle.name),
+    );
+  }
+  return order;
 }
 
 export function loadEnvironments(tree: ManifestTree): Environments {
@@ -86,8 +191,10 @@ export function loadEnvironments(tree: ManifestTree): Environments {
   const all = Object.entries(parsed.environments)
     .map(([name, env]) => ({ ...env, name }))
     .sort((a, b) => a.name.localeCompare(b.name));
+  const ordered = promotionOrder(all, source, file);
   return {
     all,
+    promotionOrder: ordered,
     get(name) {
       const env = all.find((e) => e.name === name);
       if (!env) {
@@ -105,4 +212,18 @@ export function loadEnvironments(tree: ManifestTree): Environments {
       return source.locate(["environments", name, "values", index]);
     },
   };
+}
+
+/** A cluster as `flyby environments --json` lists it: a GKE cluster path or a kubeconfig context. */
+export type ClusterRef =
+  | { readonly name: string; readonly gke: string }
+  | { readonly name: string; readonly context: string };
+
+export function clusterRef(c: Cluster): ClusterRef {
+  return c.kind === "gke" ? { name: c.name, gke: gkeClusterPath(c) } : { name: c.name, context: c.context };
+}
+
+/** How reports name a cluster: its GKE path or `context:NAME`. */
+export function clusterLabel(c: Cluster): string {
+  return c.kind === "gke" ? gkeClusterPath(c) : `context:${c.context}`;
 }

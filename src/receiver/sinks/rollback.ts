@@ -6,7 +6,7 @@ import { alertName, call, type Delivery, Ok, type Outgoing, type Sink } from "./
 
 /**
  * Fires `repository_dispatch` (event type `flyby-rollback` by default) when a critical alert
- * of the environment starts within `within` after its latest deployment. One dispatch per
+ * of the environment (any environment whose deployments are followed, unless one is named) starts within `within` after its latest deployment. One dispatch per
  * deployment: the dispatched commit is remembered.
  */
 export class RollbackSink implements Sink {
@@ -23,7 +23,7 @@ export class RollbackSink implements Sink {
         !d ||
         a.status !== "firing" ||
         a.labels.severity !== "critical" ||
-        environmentOf(a) !== c.environment
+        (c.environment !== undefined && environmentOf(a) !== c.environment)
       )
         continue;
       const after = Date.parse(a.startsAt) - d.reachedAt;

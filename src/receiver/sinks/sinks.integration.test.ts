@@ -237,4 +237,36 @@ describe("rollback trigger", () => {
       },
     ] as never);
   });
+
+  test("a rollback sink that names an environment leaves the others' alerts alone", async () => {
+    github.deployments.push({
+      id: 3,
+      environment: "production",
+      ref: "v1.6.0",
+      sha: "beadbeadbeadbead",
+      created_at: "2026-11-24T05:09:00Z",
+      statuses: [{ state: "success", created_at: "2026-11-24T05:10:00Z" }],
+    });
+    const sink = {
+      type: "rollback",
+      name: "rollback",
+      repo: github.repo,
+      token: github.token,
+      apiUrl: github.url,
+    };
+    const deployments = { deployments: { repo: github.repo, token: github.token, apiUrl: github.url } };
+    const soon = alert({ fingerprint: "rb4", startsAt: "2026-11-24T05:12:00Z" });
+    const before = github.dispatches.length;
+    const onlyQa = receiver([{ ...sink, environment: "qa" }], deployments);
+    expect((await onlyQa(notification({ alerts: [soon] }))).status).toBe(200);
+    expect(github.dispatches).toHaveLength(before);
+    const any = receiver([sink], deployments);
+    expect((await any(notification({ alerts: [soon] }))).status).toBe(200);
+    expect(github.dispatches.slice(before)).toEqual([
+      {
+        event_type: "flyby-rollback",
+        client_payload: expect.objectContaining({ environment: "production", ref: "v1.6.0" }),
+      },
+    ] as never);
+  });
 });

@@ -1,5 +1,5 @@
 import { type RunningExporter, startExporter } from "../../exporter/exporter.ts";
-import { Environment, ScrapedService } from "../expectations.ts";
+import { ScrapedService } from "../expectations.ts";
 import { type LocalPrometheus, startPrometheus } from "./local-prometheus.ts";
 
 export interface DemoStack {
@@ -10,7 +10,8 @@ export interface DemoStack {
 }
 
 export interface DemoOptions {
-  readonly environments?: readonly string[];
+  /** One api and one worker exporter each. */
+  readonly environments: readonly string[];
   readonly gpus?: number;
   readonly intervalSeconds?: number;
   /** Workers also expose dcgm-exporter's DCGM_FI_DEV_* fields. */
@@ -18,8 +19,8 @@ export interface DemoOptions {
 }
 
 /** A real Prometheus scraping one reference exporter per service and environment. */
-export async function startDemoStack(options: DemoOptions = {}): Promise<DemoStack> {
-  const environments = options.environments ?? Object.values(Environment);
+export async function startDemoStack(options: DemoOptions): Promise<DemoStack> {
+  const { environments } = options;
   const exporters = new Map<string, RunningExporter>();
   const stopExporters = () => Promise.all([...exporters.values()].map((e) => e.stop()));
   try {

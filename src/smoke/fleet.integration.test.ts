@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { ExitCode } from "../core/exit-code.ts";
+import { runFlyby, scratchRepo } from "../testing/cli.ts";
+import { contextsKubeconfig, useContexts } from "../testing/environments.ts";
+import { type FakeKubeProxy, startFakeKubeProxy } from "../testing/fake-kube-proxy.ts";
+import { installPrometheusHint } from "./demo/local-prometheus.ts";
+import { type DemoStack, startDemoStack } from "./demo/stack.ts";
+
+/**
+ * `smoke --gke env`: staging runs on two clusters, east and west, each with its own API
+ * server (a fake of the service and pod proxies). West's Prometheus has no endpoints.
+ */
+let stack: DemoStack;
+let repo: string;
+const proxies: FakeKubeProxy[] = [];
+const westServices: Record<string, string | null> = {};
+
+beforeAll(async () => {
+  if (!Bun.which("prometheus")) throw new Error(installPrometheusHint);
+  stack = await startDemoStack({ environments: ["staging"], gpus: 1, intervalSeconds: 1 });
+  const pods: Record<string, string> = {};
+  for (const e of stack.exporters.values()) pods[`staging/${e.pod}`] = "127.0.0.1";
+  const healthy = { "observability/prometheus:9090": stack.prometheus.url };
+  Object.assign(westServices, healthy);
+  const east = startFakeKubeProxy({ token: "kube-t0ken", services: healthy, pods });
+  const west = startFakeKubeProxy({ token: "kube-t0ken", services: westServices, pods });
+  proxies.push(east, west);
+  repo = scratchRepo();
+  useContexts(repo, "staging", ["east", "west"]);
+  writeFileSync(
+    join(repo, "kubeconfig.json"),
+    contextsKubeconfig({
+      east: { url: east.url, token: "kube-t0ken" },
+      west: { url: west.url, token: "kube-t0ken" },
+    }),
+  );
+}, 30_000);
+
+afterAll(async () => {
+  await Promise.all([stack?.stop(), ...proxies.map((p) => p.stop())]);
+  if (repo) rmSync(repo, { recursive: true, force: true });
+});
+
+const smoke = (timeout: string, ...extra: string[]) =>
+  runFlyby(
+    [
+      "smoke",
+      "--env",
+      "staging",
+      "--via-cluster",
+      "--gke",
+      "env",
+      "--kubeconfig",
+      "kubeconfig.json",
+      "--scrape-interval",
+      "1s",
+      "--gpus",
+      "1",
+      "--timeout",
+      timeout,
+      ...extra,
+    ],
+    repo,
+  );
+
+describe("smoke on every cluster of an environment", () => {
+  test("GIVEN two healthy clusters THEN each has a verdict and the environment passes", async () => {
+    const out = await smoke("15s", "--json");
+    expect(out.code).toBe(ExitCode.Ok);
+    const report = JSON.parse(out.stdout) as {
+      passed: boolean;
+      clusters: { cluster: string; passed: boolean }[];
+    };
+    expect(report.passed).toBe(true);
+    expect(report.clusters.map((c) => [c.cluster, c.passed])).toEqual([
+      ["east", true],
+      ["west", true],
+    ]);
+    for (const p of proxies)
+      expect(p.requests).toContain(
+        "GET /api/v1/namespaces/observability/services/prometheus:9090/proxy/-/ready",
+      );
+    expect(out.stderr).toMatch(/^east: /m);
+    expect(out.stderr).toMatch(/^west: /m);
+  }, 30_000);
+
+  test("GIVEN west's Prometheus has no endpoints THEN west fails, east passes, the environment fails", async () => {
+    westServices["observability/prometheus:9090"] = null;
+    try {
+      const out = await smoke("2s");
+      expect(out.code).toBe(ExitCode.NotClean);
+      expect(out.stdout).toContain("cluster east:\nsmoke staging: passed");
+      expect(out.stdout).toContain("cluster west:\nsmoke staging: FAILED");
+      expect(out.stdout).toEndWith("smoke staging: FAILED on west (1 of 2 clusters)\n");
+    } finally {
+      westServices["observability/prometheus:9090"] = stack.prometheus.url;
+    }
+  }, 30_000);
+
+  test("--gke env with a Prometheus URL is a usage error: one URL cannot check several clusters", async () => {
+    const out = await runFlyby(
+      ["smoke", "--env", "staging", "--prometheus", stack.prometheus.url, "--gke", "env"],
+      repo,
+    );
+    expect(out.code).toBe(ExitCode.BadInput);
+    expect(out.stderr).toContain("give --via-cluster, not --prometheus");
+  });
+});
