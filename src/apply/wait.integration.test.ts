@@ -40,10 +40,11 @@ describe("--wait", () => {
     expect(progress.some((l) => l.includes("api 0/3"))).toBe(true);
     expect(progress.at(-1)).toBe("prometheus 1/1 ready · api 3/3 ready");
     expect(fake.requests.some((r) => r.verb === "watch")).toBe(true);
-    // The server is asked to end each watch before the 60 s watchdog would drop it.
-    expect(
-      fake.requests.filter((r) => r.verb === "watch").every((r) => r.query.includes("timeoutSeconds=30")),
-    ).toBe(true);
+    // The server is asked to end each watch before the 60 s watchdog would drop it, and for
+    // bookmarks, as kubectl's reflector asks; stopping those watches leaves the fake healthy.
+    const watches = fake.requests.filter((r) => r.verb === "watch");
+    expect(watches.every((r) => r.query.includes("timeoutSeconds=30"))).toBe(true);
+    expect(watches.every((r) => r.query.includes("allowWatchBookmarks=true"))).toBe(true);
   });
 
   test("a Deployment past its progress deadline fails at once, long before the timeout", async () => {
