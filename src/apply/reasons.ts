@@ -201,10 +201,12 @@ export function diagnose(
   const listed = [...kinds.values()].slice(0, maxPods);
   const stuckPods = new Set(all.map((r) => r.pod));
   const listedPods = new Set(listed.map((r) => r.pod));
+  // The Events of the Pods told, not of those counted alike: one Pod's Events speak for the rest.
+  const told = pods.filter((p) => listedPods.has(p.metadata.name) || !stuckPods.has(p.metadata.name));
   return {
     pods: listed,
     morePods: [...stuckPods].filter((p) => !listedPods.has(p)).length,
-    events: warningEvents(events, [workload, ...(owner ? [owner] : []), ...pods]),
+    events: warningEvents(events, [workload, ...(owner ? [owner] : []), ...told]),
   };
 }
 

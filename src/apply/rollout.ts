@@ -21,10 +21,13 @@ export interface RolloutResult extends Verdict {
 /** How often the deadline is checked while the watches report (and a log's lines fall due). */
 const tickMs = 100;
 
+const unseen: Verdict = { state: Readiness.Progressing, progress: "…", live: "…", message: "not seen yet" };
+
+/** A line for each workload the watches have reported on so far. */
 function progressRows(objects: readonly KubeObject[], verdicts: ReadonlyMap<string, Verdict>): ProgressRow[] {
-  return objects.map((o) => {
+  return objects.flatMap((o) => {
     const v = verdicts.get(refKey(refOf(o)));
-    return { name: o.metadata.name, state: v?.state ?? Readiness.Progressing, live: v?.live ?? "…" };
+    return v && v !== unseen ? [{ name: o.metadata.name, state: v.state, live: v.live }] : [];
   });
 }
 
@@ -47,8 +50,7 @@ export async function waitForRollouts(
   const verdicts = new Map<string, RolloutResult>();
   if (objects.length === 0 || !target.watch) return verdicts;
   const wanted = new Set(objects.map((o) => refKey(refOf(o))));
-  for (const key of wanted)
-    verdicts.set(key, { state: Readiness.Progressing, progress: "…", live: "…", message: "not seen yet" });
+  for (const key of wanted) verdicts.set(key, unseen);
   const show = () => deps.board.show(deps.scope, progressRows(objects, verdicts));
   const settled = () => [...verdicts.values()].every((v) => v.state !== Readiness.Progressing);
   const groups = new Map<string, KubeObject>();

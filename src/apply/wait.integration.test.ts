@@ -103,6 +103,8 @@ describe("--wait", () => {
     ]);
     // Three Pods stuck alike are told once, and the others counted.
     expect(diagnosis?.morePods).toBe(2);
+    // Only the Events of the Pod told: the other two Pods' Events would say the same.
+    expect(diagnosis?.events).toHaveLength(1);
     expect(diagnosis?.events[0]).toMatchObject({ reason: "Failed", count: 1 });
     expect(diagnosis?.events[0]?.message).toStartWith('Failed to pull image "nginx:1.25-alpine"');
     expect(formatReport(run)).toMatch(

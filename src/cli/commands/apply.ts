@@ -8,6 +8,7 @@ import { checkOutputFolder, outputMarker, writeOutputFolder } from "../../adapte
 import { resolveUserPath } from "../../adapters/user-path.ts";
 import { type ApplyDeps, applyEnvironment, defaultConcurrency } from "../../apply/apply.ts";
 import type { ApplyTarget } from "../../apply/port.ts";
+import { progressBoard } from "../../apply/progress.ts";
 import { parseAllowDestructive } from "../../apply/prune.ts";
 import {
   type ApplyReport,
@@ -40,6 +41,7 @@ import {
   requiredString,
   stringOption,
 } from "../options.ts";
+import { paint } from "../paint.ts";
 
 export interface DeployOptions {
   readonly env: string;
@@ -324,7 +326,9 @@ named: --allow-destructive KIND/NS/NAME (KIND/NAME when cluster-scoped).
 --wait follows Deployments, StatefulSets, DaemonSets and PVCs until each is ready or has
 failed (a Deployment past its progress deadline), or until --timeout (5m). One failed rollout
 does not stop the wait for the others; a status the controller has not observed yet (an old
-ProgressDeadlineExceeded right after a new image) does not count.
+ProgressDeadlineExceeded right after a new image) does not count. A line per workload shows
+its progress on stderr (redrawn in a terminal, appended every few seconds in a log); a rollout
+that fails or times out is explained from its newest Pods and their Events.
 --request-timeout D bounds every request to the cluster (default 30s; named as kubectl names it): a server
 that does not answer in time fails the run with exit 3, naming its URL. A watch that sends
 nothing for 60s is dropped and opened again.
@@ -364,9 +368,14 @@ Exit codes: 0 applied, 1 a conflict or failed rollout, 2 bad input or a refused 
     },
   },
   run(ctx) {
-    return runApply(
-      ctx,
-      realWorld(ctx.cwd, ctx.env, (line) => ctx.out.stderr(`${line}\n`)),
-    );
+    const world = realWorld(ctx.cwd, ctx.env, (line) => ctx.out.stderr(`${line}\n`));
+    // Rollout lines go to stderr: redrawn in place when it is a terminal, appended otherwise.
+    const board = progressBoard({
+      tty: process.stderr.isTTY === true,
+      now: Date.now,
+      write: ctx.out.stderr,
+      tint: (colour, text) => paint(ctx.out.color, colour, text),
+    });
+    return runApply(ctx, { ...world, apply: { ...world.apply, board } });
   },
 };
