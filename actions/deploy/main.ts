@@ -1,6 +1,6 @@
 import * as core from "@actions/core";
 import * as github from "@actions/github";
-import { formatReportMarkdown, summaryLine } from "../../src/apply/report.ts";
+import { formatReportMarkdown, rolloutsLine, summaryLine } from "../../src/apply/report.ts";
 import { deployOptionsFromInputs, prepareDeploy, realWorld } from "../../src/cli/commands/apply.ts";
 import { octokitDeployments, withDeployment } from "../../src/github/deployment.ts";
 import { makeOctokit } from "../../src/github/octokit.ts";
@@ -20,7 +20,12 @@ async function run(): Promise<void> {
   const record = { ref: sha, environment: options.env, sha256: prepared.sha256, logUrl };
   const result = await withDeployment(deployments, record, async () => {
     const r = await prepared.run();
-    return { ...r, ok: r.exitCode === 0, headline: summaryLine(r.summary) };
+    const rollouts = rolloutsLine(r.reports.flatMap((report) => report.objects));
+    return {
+      ...r,
+      ok: r.exitCode === 0,
+      headline: [summaryLine(r.summary), rollouts].filter(Boolean).join("; "),
+    };
   });
   await core.summary
     .addRaw(`## flyby apply: ${options.env}\n\n${formatReportMarkdown(result.reports)}\n`)

@@ -57,7 +57,7 @@ const starting = new Set(["ContainerCreating", "PodInitializing"]);
 const maxPods = 3;
 const maxEvents = 5;
 
-export function isControlledBy(o: KubeObject | Obj, owner: KubeObject | Obj): boolean {
+function isControlledBy(o: KubeObject | Obj, owner: KubeObject | Obj): boolean {
   const uid = uidOf(owner);
   return uid !== undefined && list(obj(o.metadata).ownerReferences).some((r) => r.uid === uid);
 }
@@ -67,7 +67,7 @@ const deploymentRevision = (rs: KubeObject) =>
 const controllerRevision = (r: KubeObject) => Number(obj(r).revision ?? 0);
 
 /** The ReplicaSet of a Deployment's current revision. */
-export function newestReplicaSet(
+function newestReplicaSet(
   deployment: KubeObject,
   replicaSets: readonly KubeObject[],
 ): KubeObject | undefined {
