@@ -174,10 +174,22 @@ describe("the simulated controller, driven by the test", () => {
     expect(condition(await status("bad"), "Progressing")?.reason).toBe("ProgressDeadlineExceeded");
   });
 
-  test("a crash-looping container: CrashLoopBackOff with the last termination, a BackOff Event, unavailable", async () => {
-    fake.controller.setRollout("apps", "crash", "kubelet");
-    await request("PATCH", `${base}/crash?fieldManager=flyby`, deployment("crash", 1, 10));
+  /** Creates Deployment `name` (1 replica) whose Pods only the test's kubelet writes, with its ReplicaSet and Pod. */
+  const kubeletDeployment = async (name: string) => {
+    fake.controller.setRollout("apps", name, "kubelet");
+    await request("PATCH", `${base}/${name}?fieldManager=flyby`, deployment(name, 1, 10));
     reconcile(2);
+  };
+
+  /** The Deployment stays unavailable; then it is deleted, so the listing tests count what they made. */
+  const expectUnavailableThenDelete = async (name: string) => {
+    fake.controller.reconcile();
+    expect(condition(await status(name), "Available")?.status).toBe("False");
+    await request("DELETE", `${base}/${name}`);
+  };
+
+  test("a crash-looping container: CrashLoopBackOff with the last termination, a BackOff Event, unavailable", async () => {
+    await kubeletDeployment("crash");
     const { pods, events } = crashLoop(fake, "apps", "crash", {
       exitCode: 137,
       message: "OOMKilled",
@@ -195,15 +207,11 @@ describe("the simulated controller, driven by the test", () => {
     expect(events.map((e) => [e.type, e.reason, e.count, (e.source as Obj).component])).toEqual([
       ["Warning", "BackOff", 5, "kubelet"],
     ]);
-    fake.controller.reconcile();
-    expect(condition(await status("crash"), "Available")?.status).toBe("False");
-    await request("DELETE", `${base}/crash`);
+    await expectUnavailableThenDelete("crash");
   });
 
   test("an unschedulable Pod: PodScheduled=False Unschedulable from the scheduler and a FailedScheduling Event", async () => {
-    fake.controller.setRollout("apps", "gpu", "kubelet");
-    await request("PATCH", `${base}/gpu?fieldManager=flyby`, deployment("gpu", 1, 10));
-    reconcile(2);
+    await kubeletDeployment("gpu");
     const { pods, events } = leaveUnschedulable(fake, "apps", "gpu");
     const written = (pods[0] as Obj).status as Obj;
     expect(written).toMatchObject({
@@ -219,9 +227,7 @@ describe("the simulated controller, driven by the test", () => {
       action: "Scheduling",
     });
     expect(event?.message).toBe((events[0] as Obj).message);
-    fake.controller.reconcile();
-    expect(condition(await status("gpu"), "Available")?.status).toBe("False");
-    await request("DELETE", `${base}/gpu`);
+    await expectUnavailableThenDelete("gpu");
   });
 
   test("`imagePullBackOff` mode: the built-in kubelet fails every pull and posts the Event", async () => {
