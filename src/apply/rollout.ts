@@ -89,14 +89,17 @@ export async function waitForRollouts(
     for (const stop of stops) stop();
     deps.board.end();
   }
-  for (const o of objects) {
-    const key = refKey(refOf(o));
-    const v = verdicts.get(key);
-    if (!v || v.state === Readiness.Ready) continue;
-    const e = broken.get(groupOf(o));
-    const message = e ? `${v.message ?? "no news"}; the watch failed: ${e.message}` : v.message;
-    const diagnosis = await explainRollout(target, o);
-    verdicts.set(key, { ...v, ...(message ? { message } : {}), ...(diagnosis ? { diagnosis } : {}) });
-  }
+  // The workloads that are not ready are explained side by side: each reads its Pods and Events.
+  await Promise.all(
+    objects.map(async (o) => {
+      const key = refKey(refOf(o));
+      const v = verdicts.get(key);
+      if (!v || v.state === Readiness.Ready) return;
+      const e = v.state === Readiness.Progressing ? broken.get(groupOf(o)) : undefined;
+      const message = e ? `${v.message ?? "no news"}; the watch failed: ${e.message}` : v.message;
+      const diagnosis = await explainRollout(target, o);
+      verdicts.set(key, { ...v, ...(message ? { message } : {}), ...(diagnosis ? { diagnosis } : {}) });
+    }),
+  );
   return verdicts;
 }
