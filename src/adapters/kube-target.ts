@@ -153,11 +153,10 @@ export interface KubeTargetOptions {
   /** How long a watch may stay silent before it is dropped and opened again (default 60 s). */
   readonly watchIdleMs?: number;
   /**
-   * Ask for BOOKMARK events, which keep a quiet watch audibly alive. Off by default for now:
-   * the test fake API server cannot yet take a client that cancels a bookmark watch (its closing
-   * BOOKMARK goes to the cancelled stream and the watch stays subscribed), and the command's
-   * tests run against it. The watchdog does not depend on bookmarks: the server ends each watch
-   * after `timeoutSeconds`, half the idle period, so a healthy quiet watch never trips it.
+   * Ask for BOOKMARK events (default on, as client-go's reflector behind `kubectl rollout status`
+   * asks): they keep a quiet watch audibly alive. The watchdog does not depend on them: the
+   * server ends each watch after `timeoutSeconds`, half the idle period, so a healthy quiet
+   * watch never trips it.
    */
   readonly watchBookmarks?: boolean;
   /** How long credentials worked out from the kubeconfig are reused (default 5 s; 0: every request). */
@@ -186,7 +185,7 @@ export class KubeApplyTarget implements ApplyTarget {
     this.client.server = this.server;
     this.client.timeoutMs = options.requestTimeoutMs ?? defaultRequestTimeoutMs;
     this.watchIdleMs = options.watchIdleMs ?? defaultWatchIdleMs;
-    this.watchBookmarks = options.watchBookmarks ?? false;
+    this.watchBookmarks = options.watchBookmarks ?? true;
   }
 
   /** Sets the deadline of each request from now on (`--request-timeout`). */

@@ -15,11 +15,20 @@ import {
 import { type LiveState, readLiveState } from "./live-state.ts";
 import { forEachBounded } from "./pool.ts";
 import type { ApplyTarget } from "./port.ts";
+import { type ProgressBoard, progressBoard } from "./progress.ts";
 import { formatRefusal, planPrune } from "./prune.ts";
-import { Action, type ApplyReport, FailureKind, type ObjectOutcome, type Problem } from "./report.ts";
+import {
+  Action,
+  type ApplyReport,
+  FailureKind,
+  type ObjectOutcome,
+  type Problem,
+  type RolloutOutcome,
+  RolloutState,
+} from "./report.ts";
 import { defaultRetryPolicy, type RetryEnv, type RetryPolicy, withRetry } from "./retry.ts";
-import { waitForRollouts } from "./rollout.ts";
-import { waitedKinds } from "./wait.ts";
+import { type RolloutResult, waitForRollouts } from "./rollout.ts";
+import { Readiness, waitedKinds } from "./wait.ts";
 
 /** Requests in flight within a stage unless --concurrency says otherwise. */
 export const defaultConcurrency = 32;
@@ -44,8 +53,26 @@ export interface ApplyRequest {
 export interface ApplyDeps extends RetryEnv {
   readonly policy?: RetryPolicy;
   now(): number;
-  /** A live progress line (rollouts), written as it changes. */
+  /** A line of progress, appended; rollouts go here as a log's lines unless `board` is given. */
   progress(line: string): void;
+  /** Where live rollout lines go (a terminal redraws them in place). */
+  readonly board?: ProgressBoard;
+}
+
+/** What the rollout of a workload came to, as the report keeps it. */
+function rolloutOutcome(v: RolloutResult): RolloutOutcome {
+  const state =
+    v.state === Readiness.Ready
+      ? RolloutState.Ready
+      : v.state === Readiness.Failed
+        ? RolloutState.Failed
+        : RolloutState.TimedOut;
+  return {
+    state,
+    progress: v.progress,
+    ...(state !== RolloutState.Ready && v.message ? { message: v.message } : {}),
+    ...(v.diagnosis ? { diagnosis: v.diagnosis } : {}),
+  };
 }
 
 /** One run of `apply` against one target. Never throws for an object's failure: the report says. */
@@ -55,6 +82,14 @@ export async function applyEnvironment(
   deps: ApplyDeps,
 ): Promise<ApplyReport> {
   const policy = deps.policy ?? defaultRetryPolicy;
+  const rolloutDeps = {
+    now: deps.now,
+    sleep: deps.sleep,
+    scope: target.name,
+    board:
+      deps.board ??
+      progressBoard({ tty: false, now: deps.now, write: (text) => deps.progress(text.replace(/\n$/, "")) }),
+  };
   const counter = { retries: 0 };
   const call = <T>(f: () => Promise<T>) => withRetry(f, policy, deps, counter);
   const parent = applySetParent(req.environment, req.appNamespace);
@@ -203,7 +238,7 @@ export async function applyEnvironment(
     if (stopped) break;
     if (stage === Stage.Crds && !req.dryRun && target.watch) {
       const crds = items.map((d) => d.object);
-      const results = await waitForRollouts(target, crds, deps.now() + req.timeoutMs, deps);
+      const results = await waitForRollouts(target, crds, deps.now() + req.timeoutMs, rolloutDeps);
       for (const [key, v] of results) {
         if (v.state !== "ready") {
           const o = outcomes.get(key);
@@ -246,22 +281,11 @@ export async function applyEnvironment(
     const waited = desiredObjects.filter(
       (o) => waitedKinds.has(o.kind) && o.kind !== "CustomResourceDefinition",
     );
-    const results = await waitForRollouts(target, waited, deps.now() + req.timeoutMs, deps);
+    const results = await waitForRollouts(target, waited, deps.now() + req.timeoutMs, rolloutDeps);
+    // The action stays what apply did (created, configured, unchanged); the rollout has its own verdict.
     for (const [key, v] of results) {
       const o = outcomes.get(key);
-      if (!o) continue;
-      if (v.state === "ready") outcomes.set(key, { ...o, rollout: `${v.progress} ready` });
-      else {
-        const timedOut = v.state === "progressing";
-        outcomes.set(key, {
-          ...o,
-          action: Action.Failed,
-          failure: timedOut ? FailureKind.Environment : FailureKind.Rollout,
-          message: timedOut
-            ? `not ready before the timeout (${v.progress}): ${v.message ?? ""}`
-            : (v.message ?? "rollout failed"),
-        });
-      }
+      if (o) outcomes.set(key, { ...o, rollout: rolloutOutcome(v) });
     }
   }
   return report();

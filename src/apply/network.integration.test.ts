@@ -5,7 +5,7 @@ import { type FakeKubeProcess, startFakeKubeProcess } from "../testing/apply/fak
 import { deployment, fastDeps, namespace, request } from "../testing/apply/objects.ts";
 import { applyEnvironment } from "./apply.ts";
 import type { WatchEvent } from "./port.ts";
-import { Action, exitCodeOf, FailureKind } from "./report.ts";
+import { exitCodeOf, FailureKind, RolloutState } from "./report.ts";
 
 const stack = [namespace("staging"), deployment("staging", "api", 1)];
 
@@ -108,11 +108,12 @@ describe("a frozen API server (SIGSTOP)", () => {
     });
     expect(Date.now() - started).toBeLessThan(6_000);
     const api = run.objects.find((o) => o.ref.name === "api");
-    expect(api).toMatchObject({ action: Action.Failed, failure: FailureKind.Environment });
-    expect(api?.message).toContain("not ready before the timeout (0/1)");
-    expect(api?.message).toContain(
+    expect(api?.rollout?.state).toBe(RolloutState.TimedOut);
+    expect(api?.rollout?.message).toContain(
       `the watch failed: the watch of ${server.url}/apis/apps/v1/namespaces/staging/deployments sent nothing for 300 ms`,
     );
+    // The Pods cannot be read from a frozen server either; the verdict says so instead of hanging.
+    expect(api?.rollout?.diagnosis?.unreadable).toStartWith("could not read the Pods and Events:");
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_900);
     expect(exitCodeOf([run])).toBe(3);
   });

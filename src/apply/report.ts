@@ -1,6 +1,7 @@
 import { ExitCode } from "../core/exit-code.ts";
 import { describeRef, type ObjectRef } from "../core/kube/object.ts";
 import { formatLocation, type SourceLocation } from "../core/location.ts";
+import { type Diagnosis, diagnosisLines } from "./reasons.ts";
 
 export const Action = {
   Created: "created",
@@ -21,6 +22,19 @@ export const FailureKind = {
 } as const;
 export type FailureKind = (typeof FailureKind)[keyof typeof FailureKind];
 
+/** How a waited-for rollout ended: separate from what apply did to the object. */
+export const RolloutState = { Ready: "ready", Failed: "failed", TimedOut: "timed-out" } as const;
+export type RolloutState = (typeof RolloutState)[keyof typeof RolloutState];
+
+export interface RolloutOutcome {
+  readonly state: RolloutState;
+  /** Replicas available of those wanted, e.g. `2/3`. */
+  readonly progress: string;
+  readonly message?: string;
+  /** Why it is not ready: its newest Pods and their Events. */
+  readonly diagnosis?: Diagnosis;
+}
+
 export interface ObjectOutcome {
   readonly ref: ObjectRef;
   readonly action: Action;
@@ -29,7 +43,7 @@ export interface ObjectOutcome {
   /** The template line the failure points at. */
   readonly source?: SourceLocation;
   /** The rollout verdict after --wait. */
-  readonly rollout?: string;
+  readonly rollout?: RolloutOutcome;
 }
 
 /** A problem of the run as a whole (not of one object): a refused prune, an unreadable inventory. */
@@ -63,10 +77,30 @@ export function summaryLine(s: Summary): string {
   return summaryKeys.map((k) => `${s[k]} ${k}`).join(", ");
 }
 
+/** `3/3 ready`, `rollout failed (0/1): …`, `not ready before the timeout (0/3): …`. */
+export function rolloutLine(r: RolloutOutcome): string {
+  const why = r.message ? `: ${r.message}` : "";
+  if (r.state === RolloutState.Ready) return `${r.progress} ready`;
+  if (r.state === RolloutState.Failed) return `rollout failed (${r.progress})${why}`;
+  return `not ready before the timeout (${r.progress})${why}`;
+}
+
+const rolloutFailed = (o: ObjectOutcome) => o.rollout !== undefined && o.rollout.state !== RolloutState.Ready;
+
 function outcomeLine(o: ObjectOutcome): string {
   const where = o.source ? ` (${formatLocation(o.source)})` : "";
-  const note = o.message ? `: ${o.message}` : o.rollout ? ` · ${o.rollout}` : "";
+  const note = o.message ? `: ${o.message}` : o.rollout ? ` · ${rolloutLine(o.rollout)}` : "";
   return `${o.action.padEnd(13)} ${describeRef(o.ref)}${note}${where}`;
+}
+
+const reasonLines = (o: ObjectOutcome) => (o.rollout?.diagnosis ? diagnosisLines(o.rollout.diagnosis) : []);
+
+/** `rollouts: 1 ready, 1 failed, 1 not ready before the timeout`, when there were any. */
+export function rolloutsLine(objects: readonly ObjectOutcome[]): string | undefined {
+  const rollouts = objects.flatMap((o) => (o.rollout ? [o.rollout.state] : []));
+  if (rollouts.length === 0) return undefined;
+  const count = (s: RolloutState) => rollouts.filter((r) => r === s).length;
+  return `rollouts: ${count(RolloutState.Ready)} ready, ${count(RolloutState.Failed)} failed, ${count(RolloutState.TimedOut)} not ready before the timeout`;
 }
 
 const notAttemptedCount = (r: ApplyReport) =>
@@ -75,11 +109,16 @@ const notAttemptedCount = (r: ApplyReport) =>
 /** The terminal report of one target: one line per object that did something, then the counts. */
 export function formatReport(r: ApplyReport): string {
   const lines: string[] = [`${r.target}${r.dryRun ? " (dry run)" : ""}`];
-  for (const o of r.objects) if (o.action !== Action.Unchanged) lines.push(`  ${outcomeLine(o)}`);
+  for (const o of r.objects) {
+    if (o.action !== Action.Unchanged || rolloutFailed(o)) lines.push(`  ${outcomeLine(o)}`);
+    for (const reason of reasonLines(o)) lines.push(`      ${reason}`);
+  }
   const s = summarize(r.objects);
   const skipped = notAttemptedCount(r);
   const retried = r.requests.retries ? ` (${r.requests.retries} requests retried)` : "";
   lines.push(`  ${summaryLine(s)}${skipped ? `, ${skipped} not attempted` : ""}${retried}`);
+  const rollouts = rolloutsLine(r.objects);
+  if (rollouts) lines.push(`  ${rollouts}`);
   for (const p of r.problems) lines.push(`  ${p.message}`);
   return `${lines.join("\n")}\n`;
 }
@@ -108,8 +147,11 @@ export function formatReportMarkdown(reports: readonly ApplyReport[]): string {
   });
   const details = reports.flatMap((r) =>
     r.objects
-      .filter((o) => o.action === Action.Failed || o.action === Action.Pruned)
-      .map((o) => `- \`${r.target}\` ${outcomeLine(o)}`),
+      .filter((o) => o.action === Action.Failed || o.action === Action.Pruned || rolloutFailed(o))
+      .flatMap((o) => [
+        `- \`${r.target}\` ${outcomeLine(o)}`,
+        ...reasonLines(o).map((reason) => `  - ${reason}`),
+      ]),
   );
   return [
     head,
@@ -130,6 +172,14 @@ export function reportJson(o: ObjectOutcome) {
   };
 }
 
+/** What decides the exit code of one object: its apply failure, else its rollout's. */
+function failureOf(o: ObjectOutcome): FailureKind | undefined {
+  if (o.action === Action.Failed) return o.failure;
+  if (o.rollout?.state === RolloutState.Failed) return FailureKind.Rollout;
+  if (o.rollout?.state === RolloutState.TimedOut) return FailureKind.Environment;
+  return undefined;
+}
+
 const exitRank: Record<Problem["kind"], ExitCode> = {
   note: ExitCode.Ok,
   environment: ExitCode.EnvironmentFailed,
@@ -143,7 +193,10 @@ const exitRank: Record<Problem["kind"], ExitCode> = {
 export function exitCodeOf(reports: readonly ApplyReport[]): ExitCode {
   const kinds = reports.flatMap((r) => [
     ...r.problems.map((p) => p.kind),
-    ...r.objects.flatMap((o) => (o.failure && o.action === Action.Failed ? [o.failure] : [])),
+    ...r.objects.flatMap((o) => {
+      const f = failureOf(o);
+      return f ? [f] : [];
+    }),
   ]);
   return kinds.reduce<ExitCode>((worst, k) => Math.max(worst, exitRank[k]) as ExitCode, ExitCode.Ok);
 }

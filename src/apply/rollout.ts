@@ -1,24 +1,34 @@
 import { type KubeObject, refKey, refOf } from "../core/kube/object.ts";
+import { explainRollout } from "./explain.ts";
 import type { ApplyTarget } from "./port.ts";
+import type { ProgressBoard, ProgressRow } from "./progress.ts";
+import type { Diagnosis } from "./reasons.ts";
 import { Readiness, type Verdict, verdictOf } from "./wait.ts";
 
 export interface RolloutDeps {
   now(): number;
   sleep(ms: number): Promise<void>;
-  progress(line: string): void;
+  /** Where the live lines go, under `scope` (the target's name). */
+  readonly board: ProgressBoard;
+  readonly scope: string;
 }
 
-/** How often the deadline is checked while the watches report. */
+/** A workload's last verdict and, when it is not ready, why (from its Pods and Events). */
+export interface RolloutResult extends Verdict {
+  readonly diagnosis?: Diagnosis;
+}
+
+/** How often the deadline is checked while the watches report (and a log's lines fall due). */
 const tickMs = 100;
 
-function progressLine(objects: readonly KubeObject[], verdicts: ReadonlyMap<string, Verdict>): string {
-  return objects
-    .map((o) => {
-      const v = verdicts.get(refKey(refOf(o)));
-      const state = v?.state === Readiness.Ready ? " ready" : v?.state === Readiness.Failed ? " failed" : "";
-      return `${o.metadata.name} ${v?.progress ?? "…"}${state}`;
-    })
-    .join(" · ");
+const unseen: Verdict = { state: Readiness.Progressing, progress: "…", live: "…", message: "not seen yet" };
+
+/** A line for each workload the watches have reported on so far. */
+function progressRows(objects: readonly KubeObject[], verdicts: ReadonlyMap<string, Verdict>): ProgressRow[] {
+  return objects.flatMap((o) => {
+    const v = verdicts.get(refKey(refOf(o)));
+    return v && v !== unseen ? [{ name: o.metadata.name, state: v.state, live: v.live }] : [];
+  });
 }
 
 /** One watch per kind and namespace. */
@@ -28,20 +38,20 @@ const groupOf = (o: KubeObject) => `${o.apiVersion}/${o.kind}/${o.metadata.names
  * Watches the objects until each has its own final verdict (ready, or failed: a Deployment
  * past its progress deadline fails at once) or the deadline passes. One failed rollout does
  * not end the wait for the others. Returns the last verdict of each: `progressing` only when
- * the deadline passed first.
+ * the deadline passed first. A workload that is not ready comes with the reasons its newest
+ * Pods and their Events give.
  */
 export async function waitForRollouts(
   target: ApplyTarget,
   objects: readonly KubeObject[],
   deadline: number,
   deps: RolloutDeps,
-): Promise<Map<string, Verdict>> {
-  const verdicts = new Map<string, Verdict>();
+): Promise<Map<string, RolloutResult>> {
+  const verdicts = new Map<string, RolloutResult>();
   if (objects.length === 0 || !target.watch) return verdicts;
   const wanted = new Set(objects.map((o) => refKey(refOf(o))));
-  for (const key of wanted)
-    verdicts.set(key, { state: Readiness.Progressing, progress: "…", message: "not seen yet" });
-  let line = "";
+  for (const key of wanted) verdicts.set(key, unseen);
+  const show = () => deps.board.show(deps.scope, progressRows(objects, verdicts));
   const settled = () => [...verdicts.values()].every((v) => v.state !== Readiness.Progressing);
   const groups = new Map<string, KubeObject>();
   for (const o of objects) groups.set(groupOf(o), o);
@@ -64,27 +74,32 @@ export async function waitForRollouts(
             // A failed rollout stays failed: its verdict is final, like kubectl's rollout status.
             if (verdicts.get(key)?.state === Readiness.Failed) return;
             verdicts.set(key, verdictOf({ ...e.object, kind: o.kind }));
-            const next = progressLine(objects, verdicts);
-            if (next !== line) {
-              line = next;
-              deps.progress(line);
-            }
+            show();
           },
           onError,
         ),
       );
     }
-    while (!settled() && deps.now() < deadline) await deps.sleep(Math.min(tickMs, deadline - deps.now()));
+    show();
+    while (!settled() && deps.now() < deadline) {
+      await deps.sleep(Math.min(tickMs, deadline - deps.now()));
+      show();
+    }
   } finally {
     for (const stop of stops) stop();
+    deps.board.end();
   }
-  for (const o of objects) {
-    const key = refKey(refOf(o));
-    const v = verdicts.get(key);
-    const e = broken.get(groupOf(o));
-    if (v?.state === Readiness.Progressing && e) {
-      verdicts.set(key, { ...v, message: `${v.message ?? "no news"}; the watch failed: ${e.message}` });
-    }
-  }
+  // The workloads that are not ready are explained side by side: each reads its Pods and Events.
+  await Promise.all(
+    objects.map(async (o) => {
+      const key = refKey(refOf(o));
+      const v = verdicts.get(key);
+      if (!v || v.state === Readiness.Ready) return;
+      const e = v.state === Readiness.Progressing ? broken.get(groupOf(o)) : undefined;
+      const message = e ? `${v.message ?? "no news"}; the watch failed: ${e.message}` : v.message;
+      const diagnosis = await explainRollout(target, o);
+      verdicts.set(key, { ...v, ...(message ? { message } : {}), ...(diagnosis ? { diagnosis } : {}) });
+    }),
+  );
   return verdicts;
 }

@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import type { KubeObject } from "../core/kube/object.ts";
 import type { ApplyTarget, WatchEvent } from "./port.ts";
+import type { ProgressRow } from "./progress.ts";
 import { waitForRollouts } from "./rollout.ts";
 import { Readiness, verdictOf } from "./wait.ts";
 
@@ -28,6 +29,7 @@ describe("rollout verdicts on what a real API server answered", () => {
     expect(verdictOf(stuck)).toEqual({
       state: Readiness.Failed,
       progress: "0/1",
+      live: "1/1 updated · 1 unavailable · progress deadline exceeded",
       message: 'ReplicaSet "stuck-7d44956fff" has timed out progressing.',
     });
   });
@@ -45,6 +47,7 @@ describe("rollout verdicts on what a real API server answered", () => {
       expect(verdictOf(o)).toEqual({
         state: Readiness.Progressing,
         progress: "0/1",
+        live: "waiting for the controller",
         message: "waiting for the controller to observe the change",
       });
     }
@@ -55,6 +58,7 @@ describe("rollout verdicts on what a real API server answered", () => {
     expect(verdictOf(o)).toEqual({
       state: Readiness.Progressing,
       progress: "0/1",
+      live: "1/1 updated · 2 unavailable · 1 old",
       message: "1 old replicas pending termination",
     });
   });
@@ -90,15 +94,20 @@ describe("rollout verdicts on what a real API server answered", () => {
       },
     };
     const wanted = events.filter((e) => e.type === "ADDED").map((e) => e.object);
-    const lines: string[] = [];
+    const shown: ProgressRow[][] = [];
+    const board = { show: (_: string, rows: readonly ProgressRow[]) => shown.push([...rows]), end: () => {} };
     const started = Date.now();
     const verdicts = await waitForRollouts(target, wanted, Date.now() + 10_000, {
       now: () => Date.now(),
       sleep: (ms) => Bun.sleep(ms),
-      progress: (line) => lines.push(line),
+      board,
+      scope: "recorded",
     });
     expect(Date.now() - started).toBeLessThan(5_000);
     expect([...verdicts.values()].map((v) => v.state)).toEqual([Readiness.Ready, Readiness.Failed]);
-    expect(lines.at(-1)).toBe("ok 1/1 ready · stuck 0/1 failed");
+    expect(shown.at(-1)?.map((r) => `${r.name} ${r.live}`)).toEqual([
+      "ok 1/1 ready",
+      "stuck 1/1 updated · 1 unavailable · progress deadline exceeded",
+    ]);
   });
 });

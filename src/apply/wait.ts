@@ -5,8 +5,10 @@ export type Readiness = (typeof Readiness)[keyof typeof Readiness];
 
 export interface Verdict {
   readonly state: Readiness;
-  /** Short progress for the live line, e.g. `2/3`. */
+  /** Replicas available of those wanted, e.g. `2/3`. */
   readonly progress: string;
+  /** The live line's words after the name, e.g. `2/3 updated · 1 unavailable`. */
+  readonly live: string;
   readonly message?: string;
 }
 
@@ -37,11 +39,29 @@ function fields(o: KubeObject) {
   return { spec, status, generation, observed, conditions };
 }
 
-const waiting = (progress: string, message: string): Verdict => ({
+const waiting = (progress: string, live: string, message: string): Verdict => ({
   state: Readiness.Progressing,
   progress,
+  live,
   message,
 });
+
+const ready = (progress: string): Verdict => ({
+  state: Readiness.Ready,
+  progress,
+  live: `${progress} ready`,
+});
+
+const unobserved = (progress: string): Verdict =>
+  waiting(progress, "waiting for the controller", "waiting for the controller to observe the change");
+
+/** `2/3 updated · 1 unavailable`: what `kubectl rollout status` counts, in one line. */
+function counted(updated: number, want: number, notReady: number, word: string, old = 0): string {
+  const parts = [`${updated}/${want} updated`];
+  if (notReady > 0) parts.push(`${notReady} ${word}`);
+  if (old > 0) parts.push(`${old} old`);
+  return parts.join(" · ");
+}
 
 function deployment(o: KubeObject): Verdict {
   const { spec, status, generation, observed, conditions } = fields(o);
@@ -52,28 +72,36 @@ function deployment(o: KubeObject): Verdict {
   const progress = `${available}/${want}`;
   // Until the controller has observed this generation, the status (conditions and counts alike)
   // still describes the previous rollout: an old ProgressDeadlineExceeded is not this one's failure.
-  if (observed < generation) return waiting(progress, "waiting for the controller to observe the change");
+  if (observed < generation) return unobserved(progress);
+  const live = counted(updated, want, num(status.unavailableReplicas), "unavailable", total - updated);
   const stuck = conditions.find((c) => c.type === "Progressing" && c.reason === "ProgressDeadlineExceeded");
   if (stuck) {
-    return { state: Readiness.Failed, progress, message: stuck.message ?? "progress deadline exceeded" };
+    return {
+      state: Readiness.Failed,
+      progress,
+      live: `${live} · progress deadline exceeded`,
+      message: stuck.message ?? "progress deadline exceeded",
+    };
   }
-  if (updated < want) return waiting(progress, `${updated} of ${want} replicas updated`);
-  if (total > updated) return waiting(progress, `${total - updated} old replicas pending termination`);
-  if (available < updated) return waiting(progress, `${available} of ${updated} updated replicas available`);
-  return { state: Readiness.Ready, progress };
+  if (updated < want) return waiting(progress, live, `${updated} of ${want} replicas updated`);
+  if (total > updated) return waiting(progress, live, `${total - updated} old replicas pending termination`);
+  if (available < updated)
+    return waiting(progress, live, `${available} of ${updated} updated replicas available`);
+  return ready(progress);
 }
 
 function statefulSet(o: KubeObject): Verdict {
   const { spec, status, generation, observed } = fields(o);
   const want = typeof spec.replicas === "number" ? spec.replicas : 1;
-  const ready = num(status.readyReplicas);
-  const progress = `${ready}/${want}`;
-  if (observed < generation) return waiting(progress, "waiting for the controller to observe the change");
-  if (num(status.updatedReplicas) < want) return waiting(progress, "replicas being updated");
+  const readyCount = num(status.readyReplicas);
+  const progress = `${readyCount}/${want}`;
+  if (observed < generation) return unobserved(progress);
+  const live = counted(num(status.updatedReplicas), want, want - readyCount, "not ready");
+  if (num(status.updatedReplicas) < want) return waiting(progress, live, "replicas being updated");
   if (status.currentRevision !== status.updateRevision)
-    return waiting(progress, "rolling update in progress");
-  if (ready < want) return waiting(progress, `${ready} of ${want} replicas ready`);
-  return { state: Readiness.Ready, progress };
+    return waiting(progress, live, "rolling update in progress");
+  if (readyCount < want) return waiting(progress, live, `${readyCount} of ${want} replicas ready`);
+  return ready(progress);
 }
 
 function daemonSet(o: KubeObject): Verdict {
@@ -81,26 +109,27 @@ function daemonSet(o: KubeObject): Verdict {
   const want = num(status.desiredNumberScheduled);
   const available = num(status.numberAvailable);
   const progress = `${available}/${want}`;
-  if (observed < generation) return waiting(progress, "waiting for the controller to observe the change");
-  if (num(status.updatedNumberScheduled) < want) return waiting(progress, "pods being updated");
-  if (available < want) return waiting(progress, `${available} of ${want} pods available`);
-  return { state: Readiness.Ready, progress };
+  if (observed < generation) return unobserved(progress);
+  const live = counted(num(status.updatedNumberScheduled), want, want - available, "unavailable");
+  if (num(status.updatedNumberScheduled) < want) return waiting(progress, live, "pods being updated");
+  if (available < want) return waiting(progress, live, `${available} of ${want} pods available`);
+  return ready(progress);
 }
 
 function claim(o: KubeObject): Verdict {
   const phase = String(fields(o).status.phase ?? "Pending");
-  if (phase === "Bound") return { state: Readiness.Ready, progress: "Bound" };
+  if (phase === "Bound") return { state: Readiness.Ready, progress: phase, live: phase };
   if (phase === "Lost")
-    return { state: Readiness.Failed, progress: phase, message: "the claim lost its volume" };
-  return waiting(phase, "waiting for the claim to be bound");
+    return { state: Readiness.Failed, progress: phase, live: phase, message: "the claim lost its volume" };
+  return waiting(phase, phase, "waiting for the claim to be bound");
 }
 
 function crd(o: KubeObject): Verdict {
   const { conditions } = fields(o);
   const established = conditions.find((c) => c.type === "Established")?.status === "True";
   return established
-    ? { state: Readiness.Ready, progress: "Established" }
-    : waiting("pending", "waiting for the definition to be Established");
+    ? { state: Readiness.Ready, progress: "Established", live: "Established" }
+    : waiting("pending", "pending", "waiting for the definition to be Established");
 }
 
 /** Whether an object has rolled out, from its status alone. */
@@ -117,6 +146,6 @@ export function verdictOf(o: KubeObject): Verdict {
     case "CustomResourceDefinition":
       return crd(o);
     default:
-      return { state: Readiness.Ready, progress: "applied" };
+      return { state: Readiness.Ready, progress: "applied", live: "applied" };
   }
 }

@@ -26,7 +26,9 @@ named: --allow-destructive KIND/NS/NAME (KIND/NAME when cluster-scoped).
 --wait follows Deployments, StatefulSets, DaemonSets and PVCs until each is ready or has
 failed (a Deployment past its progress deadline), or until --timeout. One failed rollout
 does not stop the wait for the others; a status the controller has not observed yet (an old
-ProgressDeadlineExceeded right after a new image) does not count.
+ProgressDeadlineExceeded right after a new image) does not count. A line per workload shows
+its progress on stderr (redrawn in a terminal, appended every few seconds in a log); a rollout
+that fails or times out is explained from its newest Pods and their Events.
 --request-timeout D bounds every request to the cluster (named as kubectl names it): a server
 that does not answer in time fails the run with exit 3, naming its URL. A watch that sends
 nothing for 60s is dropped and opened again.

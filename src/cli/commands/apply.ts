@@ -8,6 +8,7 @@ import { checkOutputFolder, writeOutputFolder } from "../../adapters/output-fold
 import { resolveUserPath } from "../../adapters/user-path.ts";
 import { type ApplyDeps, applyEnvironment } from "../../apply/apply.ts";
 import type { ApplyTarget } from "../../apply/port.ts";
+import { progressBoard } from "../../apply/progress.ts";
 import { parseAllowDestructive } from "../../apply/prune.ts";
 import {
   type ApplyReport,
@@ -39,6 +40,7 @@ import {
   requiredString,
   stringOption,
 } from "../options.ts";
+import { paint } from "../paint.ts";
 import { applyCommand } from "./apply.meta.ts";
 
 export interface DeployOptions {
@@ -322,9 +324,14 @@ export async function runApply(ctx: CommandContext, world: DeployWorld): Promise
 
 export const applyImplementation: CommandImplementation = {
   run(ctx) {
-    return runApply(
-      ctx,
-      realWorld(ctx.cwd, ctx.env, (line) => ctx.out.stderr(`${line}\n`)),
-    );
+    const world = realWorld(ctx.cwd, ctx.env, (line) => ctx.out.stderr(`${line}\n`));
+    // Rollout lines go to stderr: redrawn in place when it is a terminal, appended otherwise.
+    const board = progressBoard({
+      tty: process.stderr.isTTY === true,
+      now: Date.now,
+      write: ctx.out.stderr,
+      tint: (colour, text) => paint(ctx.out.color, colour, text),
+    });
+    return runApply(ctx, { ...world, apply: { ...world.apply, board } });
   },
 };

@@ -1,4 +1,4 @@
-import { Action } from "../../apply/report.ts";
+import { Action, RolloutState, rolloutLine } from "../../apply/report.ts";
 import { type DeployOptions, type DeployWorld, deploy } from "../../cli/commands/apply.ts";
 import { describeRef } from "../../core/kube/object.ts";
 import type { Rollout, RolloutResult } from "../ports.ts";
@@ -22,13 +22,17 @@ export function bundleRollout(options: (environment: string) => DeployOptions, w
       );
       const s = result.summary;
       const counts = `${s.created} created, ${s.configured} configured, ${s.unchanged} unchanged, ${s.pruned} pruned, ${s.failed} failed`;
-      const failed = result.reports.flatMap((r) => r.objects).find((o) => o.action === Action.Failed);
+      const outcomes = result.reports.flatMap((r) => r.objects);
+      const failed = outcomes.find((o) => o.action === Action.Failed);
+      const stuck = outcomes.find((o) => o.rollout && o.rollout.state !== RolloutState.Ready);
       const problem = result.reports.flatMap((r) => r.problems)[0];
       const why = failed
-        ? `; ${describeRef(failed.ref)}: ${failed.message ?? failed.rollout ?? "failed"}`
-        : problem
-          ? `; ${problem.message}`
-          : "";
+        ? `; ${describeRef(failed.ref)}: ${failed.message ?? "failed"}`
+        : stuck?.rollout
+          ? `; ${describeRef(stuck.ref)}: ${rolloutLine(stuck.rollout)}`
+          : problem
+            ? `; ${problem.message}`
+            : "";
       return { ok: result.exitCode === 0, summary: `${counts}${why}` };
     },
   };

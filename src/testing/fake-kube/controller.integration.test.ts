@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { failImagePull, markPodsRunning } from "./kubelet.ts";
+import { crashLoop, failImagePull, leaveUnschedulable, markPodsRunning } from "./kubelet.ts";
 import type { Obj } from "./schema.ts";
 import { FakeKube } from "./server.ts";
 
@@ -172,6 +172,62 @@ describe("the simulated controller, driven by the test", () => {
     clock += 11_000;
     fake.controller.reconcile();
     expect(condition(await status("bad"), "Progressing")?.reason).toBe("ProgressDeadlineExceeded");
+  });
+
+  /** Creates Deployment `name` (1 replica) whose Pods only the test's kubelet writes, with its ReplicaSet and Pod. */
+  const kubeletDeployment = async (name: string) => {
+    fake.controller.setRollout("apps", name, "kubelet");
+    await request("PATCH", `${base}/${name}?fieldManager=flyby`, deployment(name, 1, 10));
+    reconcile(2);
+  };
+
+  /** The Deployment stays unavailable; then it is deleted, so the listing tests count what they made. */
+  const expectUnavailableThenDelete = async (name: string) => {
+    fake.controller.reconcile();
+    expect(condition(await status(name), "Available")?.status).toBe("False");
+    await request("DELETE", `${base}/${name}`);
+  };
+
+  test("a crash-looping container: CrashLoopBackOff with the last termination, a BackOff Event, unavailable", async () => {
+    await kubeletDeployment("crash");
+    const { pods, events } = crashLoop(fake, "apps", "crash", {
+      exitCode: 137,
+      message: "OOMKilled",
+      restarts: 5,
+    });
+    const written = (pods[0] as Obj).status as Obj;
+    expect(written.phase).toBe("Running");
+    const container = (written.containerStatuses as Obj[])[0] as Obj;
+    expect(container).toMatchObject({
+      ready: false,
+      restartCount: 5,
+      state: { waiting: { reason: "CrashLoopBackOff" } },
+      lastState: { terminated: { exitCode: 137, reason: "Error", message: "OOMKilled" } },
+    });
+    expect(events.map((e) => [e.type, e.reason, e.count, (e.source as Obj).component])).toEqual([
+      ["Warning", "BackOff", 5, "kubelet"],
+    ]);
+    await expectUnavailableThenDelete("crash");
+  });
+
+  test("an unschedulable Pod: PodScheduled=False Unschedulable from the scheduler and a FailedScheduling Event", async () => {
+    await kubeletDeployment("gpu");
+    const { pods, events } = leaveUnschedulable(fake, "apps", "gpu");
+    const written = (pods[0] as Obj).status as Obj;
+    expect(written).toMatchObject({
+      phase: "Pending",
+      conditions: [{ type: "PodScheduled", status: "False", reason: "Unschedulable" }],
+    });
+    expect(written.podIP).toBeUndefined();
+    const listed = (await request("GET", "/api/v1/namespaces/apps/events")).body.items as Obj[];
+    const event = listed.find((e) => e.reason === "FailedScheduling");
+    expect(event).toMatchObject({
+      type: "Warning",
+      reportingComponent: "default-scheduler",
+      action: "Scheduling",
+    });
+    expect(event?.message).toBe((events[0] as Obj).message);
+    await expectUnavailableThenDelete("gpu");
   });
 
   test("`imagePullBackOff` mode: the built-in kubelet fails every pull and posts the Event", async () => {

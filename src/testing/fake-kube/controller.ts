@@ -1,7 +1,14 @@
 import { createHash } from "node:crypto";
 import { type FakeCluster, formatTime } from "./cluster.ts";
 import { deepEqual } from "./fieldset.ts";
-import { failPodImagePull, qosClassOf, runningPodStatus, writePodStatus } from "./kubelet.ts";
+import {
+  crashPod,
+  failPodImagePull,
+  qosClassOf,
+  runningPodStatus,
+  unschedulePod,
+  writePodStatus,
+} from "./kubelet.ts";
 import type { ResourceType } from "./resources.ts";
 import type { Obj } from "./schema.ts";
 
@@ -15,9 +22,27 @@ import type { Obj } from "./schema.ts";
  * - `ready`: a built-in kubelet marks every Pod Running and Ready (like 76) at its next pass.
  * - `imagePullBackOff`: a built-in kubelet reports every new Pod's pull as failing (81) and posts
  *   the Warning Event (82); the Deployment stays unavailable until its deadline passes.
+ * - `crashLoopBackOff`: a built-in kubelet reports every new Pod's container as crash-looping
+ *   (exit code 1) and posts the BackOff Event.
+ * - `unschedulable`: a built-in scheduler leaves every new Pod unschedulable (no node has a
+ *   GPU free) and posts the FailedScheduling Event.
  * - `failing`: the progress deadline counts as passed at once.
  */
-export type RolloutMode = "pending" | "kubelet" | "ready" | "imagePullBackOff" | "failing";
+export type RolloutMode =
+  | "pending"
+  | "kubelet"
+  | "ready"
+  | "imagePullBackOff"
+  | "crashLoopBackOff"
+  | "unschedulable"
+  | "failing";
+
+/** The built-in kubelet (or scheduler) of a mode: what it writes about a Pod it has not seen. */
+const firstWrite: Partial<Record<RolloutMode, (cluster: FakeCluster, pod: Obj, podIP: string) => Obj>> = {
+  imagePullBackOff: (cluster, pod, podIP) => failPodImagePull(cluster, pod, podIP).pod,
+  crashLoopBackOff: (cluster, pod, podIP) => crashPod(cluster, pod, {}, podIP).pod,
+  unschedulable: (cluster, pod) => unschedulePod(cluster, pod).pod,
+};
 
 /** Tuning of the simulated controller; also settable later on `fake.controller`. */
 export interface FakeControllerOptions {
@@ -491,12 +516,11 @@ export class FakeController {
           ? p
           : writePodStatus(this.cluster, p, runningPodStatus(p, this.cluster.now(), `127.0.0.${2 + i}`)),
       );
-    } else if (mode === "imagePullBackOff") {
-      pods = pods.map((p, i) =>
-        (p.status as Obj | undefined)?.containerStatuses !== undefined
-          ? p
-          : failPodImagePull(this.cluster, p, `127.0.0.${2 + i}`).pod,
-      );
+    } else {
+      const write = firstWrite[mode];
+      // A Pod written before (container statuses or conditions) is left as it is.
+      const seen = (p: Obj) => (p.status as Obj | undefined)?.conditions !== undefined;
+      if (write) pods = pods.map((p, i) => (seen(p) ? p : write(this.cluster, p, `127.0.0.${2 + i}`)));
     }
     const ready = pods.filter(isReady).length;
     const status: Obj = { replicas: pods.length, fullyLabeledReplicas: pods.length };

@@ -461,6 +461,7 @@ export class FakeKube {
       );
     };
     let close = () => {};
+    let cancel = () => {};
     const stream = new ReadableStream<Uint8Array>({
       start: (ctl) => {
         let open = true;
@@ -486,13 +487,11 @@ export class FakeKube {
         const unsubscribe = this.cluster.subscribe((e) => {
           if (matches(e)) send(e.type, e.object);
         });
-        const timer =
-          timeout > 0
-            ? setTimeout(() => close(), timeout * 1000 * (this.options.watchTimeScale ?? 1))
-            : undefined;
-        close = () => {
+        // A watch whose timeoutSeconds ran out ends with a BOOKMARK when asked for them (35, 75).
+        // A cancelled stream takes nothing more: no BOOKMARK, no close, only the unsubscribe.
+        const end = (why: "timeout" | "stop" | "cancel") => {
           if (!open) return;
-          if (bookmarks) {
+          if (why === "timeout" && bookmarks) {
             send("BOOKMARK", {
               kind: t.resource.kind,
               apiVersion: apiVersionOf(t),
@@ -504,11 +503,17 @@ export class FakeKube {
           unsubscribe();
           if (timer) clearTimeout(timer);
           this.openStreams.delete(close);
-          ctl.close();
+          if (why !== "cancel") ctl.close();
         };
+        const timer =
+          timeout > 0
+            ? setTimeout(() => end("timeout"), timeout * 1000 * (this.options.watchTimeScale ?? 1))
+            : undefined;
+        close = () => end("stop");
+        cancel = () => end("cancel");
         this.openStreams.add(close);
       },
-      cancel: () => close(),
+      cancel: () => cancel(),
     });
     return new Response(stream, { status: 200, headers: { "Content-Type": "application/json" } });
   }
