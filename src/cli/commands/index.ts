@@ -2,6 +2,7 @@ import type { Command } from "../command.ts";
 import { alertsBuild, alertsCheck, alertsTest } from "./alerts.ts";
 import { applyCommand } from "./apply.ts";
 import { bundleCommand } from "./bundle.ts";
+import { dashboardsBuild } from "./dashboards.ts";
 import { deployCommand } from "./deploy.ts";
 import { diffCommand } from "./diff.ts";
 import { driftCommand } from "./drift.ts";
@@ -23,6 +24,7 @@ export const commands: readonly Command[] = [
   alertsBuild,
   alertsCheck,
   alertsTest,
+  dashboardsBuild,
   receiverServe,
   applyCommand,
   bundleCommand,
