@@ -10,7 +10,8 @@ export const dashboardsBuild: Command = {
   details:
     "Builds the dashboards from their TypeScript definitions on the metric catalog, with the alert\n" +
     "rules' thresholds and SLOs (alerts/) and the environments' values, and writes the JSON files\n" +
-    `that changed into ${dashboardsDir}/; commit them. Grafana's provisioning ConfigMap embeds every file there.`,
+    `that changed into ${dashboardsDir}/; commit them. Grafana's provisioning ConfigMap embeds\n` +
+    "every file there. A test fails while a committed dashboard differs from what this writes.",
   options: {},
   async run(ctx) {
     const files = await generatedDashboardFiles(ctx.cwd);
