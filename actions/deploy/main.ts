@@ -2,6 +2,7 @@ import * as core from "@actions/core";
 import * as github from "@actions/github";
 import { formatReportMarkdown, summaryLine } from "../../src/apply/report.ts";
 import { deployOptionsFromInputs, prepareDeploy, realWorld } from "../../src/cli/commands/apply.ts";
+import { annotateApply } from "../../src/github/annotations.ts";
 import { octokitDeployments, withDeployment } from "../../src/github/deployment.ts";
 import { makeOctokit } from "../../src/github/octokit.ts";
 
@@ -22,6 +23,7 @@ async function run(): Promise<void> {
     const r = await prepared.run();
     return { ...r, ok: r.exitCode === 0, headline: summaryLine(r.summary) };
   });
+  annotateApply(core, result.reports);
   await core.summary
     .addRaw(`## flyby apply: ${options.env}\n\n${formatReportMarkdown(result.reports)}\n`)
     .write();

@@ -1,38 +1,37 @@
 import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import * as core from "@actions/core";
-import * as github from "@actions/github";
-import { makeOctokit, octokitComments } from "../../src/github/octokit.ts";
+import { annotateFindings } from "../../src/github/annotations.ts";
+import { jobSummary } from "../../src/github/job-summary.ts";
 import { prDiff } from "../../src/github/pr-diff.ts";
-import { postSticky } from "../../src/github/sticky.ts";
+import { encodePrObjects } from "../../src/github/pr-objects.ts";
+import { writeSection } from "../../src/github/section-files.ts";
 
 async function run(): Promise<void> {
   const environment = core.getInput("environment", { required: true });
-  const key = core.getInput("comment-key") || environment;
+  const objects = core.getInput("objects");
   const kubeconfig = core.getInput("kubeconfig");
-  const result = await prDiff({
-    cwd: process.cwd(),
-    environment,
-    against: core.getInput("against", { required: true }),
-    ...(kubeconfig ? { kubeconfig } : {}),
-  });
-  for (const f of result.findings) {
-    const where = { title: f.rule, file: f.location?.file, startLine: f.location?.line };
-    if (f.severity === "error") core.error(f.message, where);
-    else if (f.severity === "warning") core.warning(f.message, where);
-  }
-  mkdirSync(".flyby/diff", { recursive: true });
-  const report = `.flyby/diff/${key}.md`;
+  const commit = core.getInput("commit");
+  const out = core.getInput("out") || ".flyby/pr";
+  const result = await core.group(`flyby diff ${environment}`, () =>
+    prDiff({
+      cwd: process.cwd(),
+      environment,
+      against: core.getInput("against", { required: true }),
+      ...(objects ? { objects } : {}),
+      ...(kubeconfig ? { kubeconfig } : {}),
+      ...(commit ? { commit } : {}),
+    }),
+  );
+  annotateFindings(core, result.findings);
+  mkdirSync(out, { recursive: true });
+  const mode = result.section.summary.mode;
+  const report = join(out, `${environment}.${mode}.md`);
   writeFileSync(report, result.full);
-  await core.summary.addRaw(result.full).write();
-  const pr = github.context.payload.pull_request;
-  if (pr && core.getBooleanInput("comment")) {
-    const comments = octokitComments(makeOctokit(core.getInput("github-token")), {
-      ...github.context.repo,
-      number: pr.number,
-    });
-    const posted = await postSticky(comments, key, result.parts);
-    core.info(`comment ${key}: ${JSON.stringify(posted)}`);
-  }
+  if (!objects)
+    writeFileSync(join(out, `${environment}.objects.json`), encodePrObjects(environment, result.head));
+  writeSection(out, result.section);
+  await core.summary.addRaw(jobSummary(result.full, [result.section], core.getInput("artifact"))).write();
   core.setOutput("changed", String(result.changed));
   core.setOutput("report", report);
 }

@@ -1,4 +1,5 @@
 import * as core from "@actions/core";
+import { annotateFindings } from "../../src/github/annotations.ts";
 import { systemClock } from "../../src/smoke/poller.ts";
 import { formatReport, formatSummaryMarkdown } from "../../src/smoke/report.ts";
 import { requestFromInputs, smoke } from "../../src/smoke/run.ts";
@@ -13,6 +14,7 @@ export async function run(): Promise<void> {
       progress: (line) => core.info(line),
     });
     core.info(`${formatReport(run)}(${requests} HTTP requests)`);
+    annotateFindings(core, run.verdict.findings);
     await core.summary.addRaw(formatSummaryMarkdown([run])).write();
     core.setOutput("passed", String(run.verdict.passed));
     core.setOutput(

@@ -1,11 +1,15 @@
 import {
   ApiException,
   type Configuration,
+  createConfiguration,
+  HttpMethod,
   type KubeConfig,
   type KubernetesObject,
   KubernetesObjectApi,
   PatchStrategy,
   type RequestContext,
+  type ResponseContext,
+  ServerConfiguration,
   Watch,
 } from "@kubernetes/client-node";
 import { fieldManager } from "../apply/inventory.ts";
@@ -18,7 +22,8 @@ import {
   type WatchEvent,
 } from "../apply/port.ts";
 import type { KubeObject, ObjectRef } from "../core/kube/object.ts";
-import { fromModel, statusOf, toModel } from "../kube/models.ts";
+import { statusOf } from "../kube/status.ts";
+import { ReusedCredentials } from "./kube-credentials.ts";
 import {
   defaultRequestTimeoutMs,
   defaultWatchIdleMs,
@@ -66,7 +71,11 @@ function watchFailure(e: unknown, url: string, server: string): Error {
 
 /**
  * client-node's object API with a deadline on every request (discovery included), and the
- * collection path it derives from discovery, for watches.
+ * collection path it derives from discovery, for watches. Objects go out and come back as the
+ * API's plain JSON: client-node's generated models rename reserved words (`from` is `_from`)
+ * and converting every object into a model and back costs more than the request itself on a
+ * fast server, so the conversion is skipped; client-node still does discovery, credentials,
+ * TLS and the transport.
  */
 class ObjectApi extends KubernetesObjectApi {
   server = "";
@@ -93,6 +102,34 @@ class ObjectApi extends KubernetesObjectApi {
     }
   }
 
+  /** The answer as the API's plain JSON, not a generated model. */
+  protected override async processResponse<T extends KubernetesObject>(
+    response: ResponseContext,
+  ): Promise<T> {
+    if (response.httpStatusCode >= 200 && response.httpStatusCode <= 299) {
+      return JSON.parse(await response.body.text()) as T;
+    }
+    throw new ApiException(
+      response.httpStatusCode,
+      "Unsuccessful HTTP Request",
+      await response.getBodyAsAny(),
+      response.headers,
+    );
+  }
+
+  /** A server-side apply of `object` as written (JSON is YAML to the API). */
+  async serverSideApply(object: KubeObject, dryRun: boolean, force: boolean): Promise<KubernetesObject> {
+    const path = await this.specUriPath(object as KubernetesObject, "patch");
+    const request = this.configuration.baseServer.makeRequestContext(path, HttpMethod.PATCH);
+    request.setHeaderParam("Accept", "application/json");
+    request.setHeaderParam("Content-Type", PatchStrategy.ServerSideApply);
+    if (dryRun) request.setQueryParam("dryRun", "All");
+    request.setQueryParam("fieldManager", fieldManager);
+    request.setQueryParam("force", String(force));
+    request.setBody(JSON.stringify(object));
+    return this.requestPromise(request);
+  }
+
   collectionPath(kind: KindRef, namespace: string | undefined): Promise<string> {
     return this.specUriPath(
       { apiVersion: kind.apiVersion, kind: kind.kind, metadata: namespace ? { namespace } : {} },
@@ -100,6 +137,13 @@ class ObjectApi extends KubernetesObjectApi {
     );
   }
 }
+
+/** A plain API object as flyby reads it: list items come without their kind, so it is set. */
+const asObject = (o: unknown, apiVersion: string, kind: string): KubeObject => ({
+  ...(o as KubeObject),
+  apiVersion,
+  kind,
+});
 
 export interface KubeTargetOptions {
   /** How long one request may take (default 30 s); then it fails as a NetworkFailure naming the URL. */
@@ -114,6 +158,8 @@ export interface KubeTargetOptions {
    * after `timeoutSeconds`, half the idle period, so a healthy quiet watch never trips it.
    */
   readonly watchBookmarks?: boolean;
+  /** How long credentials worked out from the kubeconfig are reused (default 5 s; 0: every request). */
+  readonly credentialsReuseMs?: number;
 }
 
 /** A Kubernetes API server behind @kubernetes/client-node 1.4.0, as an apply target. */
@@ -129,7 +175,12 @@ export class KubeApplyTarget implements ApplyTarget {
     options: KubeTargetOptions = {},
   ) {
     this.server = kc.getCurrentCluster()?.server ?? "(no server in kubeconfig)";
-    this.client = kc.makeApiClient(ObjectApi);
+    this.client = new ObjectApi(
+      createConfiguration({
+        baseServer: new ServerConfiguration(this.server, {}),
+        authMethods: { default: new ReusedCredentials(kc, options.credentialsReuseMs) },
+      }),
+    );
     this.client.server = this.server;
     this.client.timeoutMs = options.requestTimeoutMs ?? defaultRequestTimeoutMs;
     this.watchIdleMs = options.watchIdleMs ?? defaultWatchIdleMs;
@@ -151,14 +202,14 @@ export class KubeApplyTarget implements ApplyTarget {
 
   async list(kind: KindRef, namespace: string | undefined): Promise<KubeObject[]> {
     const list = await this.call(() => this.client.list(kind.apiVersion, kind.kind, namespace));
-    return list.items.map((o) => fromModel(o, kind.apiVersion, kind.kind));
+    return list.items.map((o) => asObject(o, kind.apiVersion, kind.kind));
   }
 
   async get(ref: ObjectRef): Promise<KubeObject | undefined> {
     const apiVersion = ref.group ? `${ref.group}/${ref.version}` : ref.version;
     const spec = { apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace } };
     try {
-      return fromModel(await this.call(() => this.client.read(spec as never)), apiVersion, ref.kind);
+      return asObject(await this.call(() => this.client.read(spec as never)), apiVersion, ref.kind);
     } catch (e) {
       if (e instanceof ApiFailure && e.status === 404) return undefined;
       throw e;
@@ -166,18 +217,8 @@ export class KubeApplyTarget implements ApplyTarget {
   }
 
   async apply(object: KubeObject, options: ApplyOptions): Promise<KubeObject> {
-    const spec = toModel(object);
-    const stored = await this.call(() =>
-      this.client.patch(
-        spec,
-        undefined,
-        options.dryRun ? "All" : undefined,
-        fieldManager,
-        options.force,
-        PatchStrategy.ServerSideApply,
-      ),
-    );
-    return fromModel(stored, object.apiVersion, object.kind);
+    const stored = await this.call(() => this.client.serverSideApply(object, options.dryRun, options.force));
+    return asObject(stored, object.apiVersion, object.kind);
   }
 
   async delete(ref: ObjectRef, options: { readonly dryRun: boolean }): Promise<void> {

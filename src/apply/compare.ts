@@ -1,26 +1,13 @@
 import { createHash } from "node:crypto";
+import { compactCanonicalJson } from "../core/canonical-json.ts";
 import { type KubeObject, secretAsStored } from "../core/kube/object.ts";
 import { type ApplySetParent, withMembership } from "./inventory.ts";
 
 /** Records what flyby last applied, so a field removed from the templates still counts as a change. */
 export const appliedHashAnnotation = "flyby.overflying.io/applied-sha256";
 
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-
-function canonical(v: unknown): Json {
-  if (Array.isArray(v)) return v.map(canonical);
-  if (v !== null && typeof v === "object") {
-    const out: { [k: string]: Json } = {};
-    for (const k of Object.keys(v).sort()) out[k] = canonical((v as Record<string, unknown>)[k]);
-    return out;
-  }
-  return v as Json;
-}
-
 export function sha256Of(value: unknown): string {
-  return createHash("sha256")
-    .update(JSON.stringify(canonical(value)))
-    .digest("hex");
+  return createHash("sha256").update(compactCanonicalJson(value)).digest("hex");
 }
 
 /** The object as flyby sends it: with the hash of its own content recorded. */
@@ -86,7 +73,11 @@ export function containedIn(want: unknown, have: unknown): boolean {
   }
   if (want !== null && typeof want === "object") {
     if (have === null || typeof have !== "object" || Array.isArray(have)) return false;
-    return Object.entries(want).every(([k, w]) => containedIn(w, (have as Record<string, unknown>)[k]));
+    for (const k in want) {
+      if (!containedIn((want as Record<string, unknown>)[k], (have as Record<string, unknown>)[k]))
+        return false;
+    }
+    return true;
   }
   if (typeof want === "number" && typeof have === "string") return String(want) === have;
   if (typeof want === "string" && typeof have === "string" && want !== have) return sameQuantity(want, have);

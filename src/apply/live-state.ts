@@ -63,10 +63,32 @@ export const listScopeKey = (
 
 const isForbidden = (e: unknown): e is ApiFailure => e instanceof ApiFailure && e.status === 403;
 
+/** One LIST per kind and namespace of `scope` (cluster-scoped kinds once); group-kinds with no known version apart. */
+function listsOf(
+  scope: InventoryRecord,
+  desired: readonly KubeObject[],
+): { lists: { kind: KindRef; namespace: string | undefined }[]; unlisted: string[] } {
+  const lists: { kind: KindRef; namespace: string | undefined }[] = [];
+  const unlisted: string[] = [];
+  for (const gk of scope.groupKinds) {
+    const kind = kindRefOf(gk, desired);
+    if (!kind) {
+      unlisted.push(gk);
+      continue;
+    }
+    for (const namespace of isClusterScoped(kind.kind) ? [undefined] : scope.namespaces) {
+      lists.push({ kind, namespace });
+    }
+  }
+  return { lists, unlisted };
+}
+
 /**
- * Reads what is there: the ApplySet parent, then one LIST per kind and namespace, over the kinds
+ * Reads what is there: the ApplySet parent, and one LIST per kind and namespace, over the kinds
  * rendered now and those the parent recorded, in the environment's and the recorded namespaces.
- * With `tolerateForbidden` (a read-only diff), a read RBAC refuses is recorded, not thrown.
+ * The LISTs of what is rendered go out with the parent's GET; only the scopes the parent adds
+ * (kinds or namespaces no longer rendered) wait for it. With `tolerateForbidden` (a read-only
+ * diff), a read RBAC refuses is recorded, not thrown.
  */
 export async function readLiveState(
   target: ApplyTarget,
@@ -83,33 +105,36 @@ export async function readLiveState(
     forbidden.set(key, e);
     return undefined;
   };
-  const parentLive = await call(() => target.get(parentRef(parent))).catch(
-    refused(listScopeKey({ apiVersion: "v1", kind: "ConfigMap" }, parent.namespace)),
-  );
-  const recorded = readInventory(parentLive);
-  const scope = unionInventory(recorded, { groupKinds: inventoryOf(desired).groupKinds, namespaces });
-  const lists: { kind: KindRef; namespace: string | undefined }[] = [];
-  const unlisted: string[] = [];
-  for (const gk of scope.groupKinds) {
-    const kind = kindRefOf(gk, desired);
-    if (!kind) {
-      unlisted.push(gk);
-      continue;
-    }
-    for (const namespace of isClusterScoped(kind.kind) ? [undefined] : scope.namespaces) {
-      lists.push({ kind, namespace });
-    }
-  }
   const objects = new Map<string, KubeObject>();
-  await forEachBounded(lists, concurrency, async ({ kind, namespace }) => {
-    const items = await call(() => target.list(kind, namespace))
-      .catch((e: unknown) => {
-        if (e instanceof ApiFailure && e.status === 404) return [];
-        throw e;
-      })
-      .catch(refused(listScopeKey(kind, namespace)));
-    for (const o of items ?? [])
-      objects.set(refKey(refOf({ ...o, apiVersion: o.apiVersion ?? kind.apiVersion })), o);
-  });
+  const listed = new Set<string>();
+  const listAll = (lists: readonly { kind: KindRef; namespace: string | undefined }[]) => {
+    const fresh = lists.filter(({ kind, namespace }) => {
+      const key = listScopeKey(kind, namespace);
+      return !listed.has(key) && listed.add(key);
+    });
+    return forEachBounded(fresh, concurrency, async ({ kind, namespace }) => {
+      const items = await call(() => target.list(kind, namespace))
+        .catch((e: unknown) => {
+          if (e instanceof ApiFailure && e.status === 404) return [];
+          throw e;
+        })
+        .catch(refused(listScopeKey(kind, namespace)));
+      for (const o of items ?? [])
+        objects.set(refKey(refOf({ ...o, apiVersion: o.apiVersion ?? kind.apiVersion })), o);
+    });
+  };
+  const rendered = { groupKinds: inventoryOf(desired).groupKinds, namespaces };
+  const [parentRead, renderedRead] = await Promise.allSettled([
+    call(() => target.get(parentRef(parent))).catch(
+      refused(listScopeKey({ apiVersion: "v1", kind: "ConfigMap" }, parent.namespace)),
+    ),
+    listAll(listsOf(rendered, desired).lists),
+  ]);
+  if (parentRead.status === "rejected") throw parentRead.reason;
+  if (renderedRead.status === "rejected") throw renderedRead.reason;
+  const parentLive = parentRead.value;
+  const recorded = readInventory(parentLive);
+  const { lists, unlisted } = listsOf(unionInventory(recorded, rendered), desired);
+  await listAll(lists);
   return { parent: parentLive, recorded, objects, unlisted, forbidden };
 }

@@ -34,9 +34,16 @@ export function secretVariables(name: string): string[] {
 export const refusedPasswords: ReadonlySet<string> = new Set(["admin", "password", ...knownDefaultPasswords]);
 export const minPasswordLength = 16;
 
-/** Namespaces in which some rendered Pod template reads the Secret through a secretKeyRef or volume. */
-function namespacesReferencing(objects: readonly KubeObject[], secret: string): string[] {
-  const found = new Set<string>();
+/**
+ * For each of `secrets`, the namespaces in which some rendered Pod template reads it through a
+ * secretKeyRef or volume (sorted). One walk over the objects serves every Secret.
+ */
+function namespacesReferencing(
+  objects: readonly KubeObject[],
+  secrets: readonly EnvironmentSecret[],
+): Map<string, string[]> {
+  const names = new Set(secrets.map((s) => s.name));
+  const found = new Map<string, Set<string>>();
   const visit = (v: unknown, ns: string): void => {
     if (Array.isArray(v)) {
       for (const x of v) visit(x, ns);
@@ -45,11 +52,15 @@ function namespacesReferencing(objects: readonly KubeObject[], secret: string): 
     if (v === null || typeof v !== "object") return;
     const rec = v as Record<string, unknown>;
     const ref = (rec.secretKeyRef ?? rec.secret) as Record<string, unknown> | undefined;
-    if (ref && (ref.name === secret || ref.secretName === secret)) found.add(ns);
-    for (const x of Object.values(rec)) visit(x, ns);
+    const name = ref?.name ?? ref?.secretName;
+    if (typeof name === "string" && names.has(name)) {
+      const set = found.get(name) ?? new Set<string>();
+      found.set(name, set.add(ns));
+    }
+    for (const k in rec) visit(rec[k], ns);
   };
   for (const o of objects) if (o.metadata.namespace) visit(o.spec, o.metadata.namespace);
-  return [...found].sort();
+  return new Map(secrets.map((s) => [s.name, [...(found.get(s.name) ?? [])].sort()]));
 }
 
 /**
@@ -60,8 +71,9 @@ export function environmentSecretRefs(
   objects: readonly KubeObject[],
   secrets: readonly EnvironmentSecret[] = environmentSecrets,
 ): ObjectRef[] {
+  const referencing = namespacesReferencing(objects, secrets);
   return secrets.flatMap((secret) =>
-    namespacesReferencing(objects, secret.name).map((namespace) => ({
+    (referencing.get(secret.name) ?? []).map((namespace) => ({
       group: "",
       version: "v1",
       kind: "Secret",
@@ -81,8 +93,9 @@ export function buildEnvironmentSecrets(
   secrets: readonly EnvironmentSecret[] = environmentSecrets,
 ): KubeObject[] {
   const out: KubeObject[] = [];
+  const referencing = namespacesReferencing(objects, secrets);
   for (const secret of secrets) {
-    const namespaces = namespacesReferencing(objects, secret.name);
+    const namespaces = referencing.get(secret.name) ?? [];
     if (namespaces.length === 0) continue;
     const data: Record<string, string> = {};
     for (const [key, variable] of Object.entries(secret.keys)) {

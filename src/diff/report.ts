@@ -108,6 +108,30 @@ function fenced(body: string): string {
   return `${fence}diff\n${body}${body.endsWith("\n") ? "" : "\n"}${fence}`;
 }
 
+/** Changed objects with a risk, one row per risk, in review order. */
+function risksTable(env: EnvironmentDiff): string | undefined {
+  const risky = reviewOrder(env).filter((o) => o.risks.length > 0);
+  if (risky.length === 0) return undefined;
+  const lines = ["| Risk | Object | Detail |", "|---|---|---|"];
+  for (const o of risky) {
+    for (const r of o.risks)
+      lines.push(`| ${riskTitles[r]} | \`${describeRef(o.ref)}\` | ${riskDetail(o, r)} |`);
+  }
+  return lines.join("\n");
+}
+
+function blockedTable(env: EnvironmentDiff): string | undefined {
+  if (env.blocked.length === 0) return undefined;
+  const lines = ["| Object | Reason |", "|---|---|"];
+  for (const b of env.blocked) lines.push(`| \`${describeRef(b.ref)}\` | ${b.reason} |`);
+  return lines.join("\n");
+}
+
+/** How many changed objects carry at least one risk. */
+export function riskyObjects(env: EnvironmentDiff): number {
+  return env.objects.filter((o) => o.change !== "unchanged" && o.risks.length > 0).length;
+}
+
 function headerBlock(env: EnvironmentDiff): string {
   const c = totals(env);
   const lines = [
@@ -122,18 +146,10 @@ function headerBlock(env: EnvironmentDiff): string {
     lines.push(`| ${kind} | ${k.added} | ${k.changed} | ${k.removed} | ${k.unchanged} |`);
   }
   lines.push(`| **Total** | ${c.added} | ${c.changed} | ${c.removed} | ${c.unchanged} |`);
-  const risky = reviewOrder(env).filter((o) => o.risks.length > 0);
-  if (risky.length > 0) {
-    lines.push("", "### Risks first", "", "| Risk | Object | Detail |", "|---|---|---|");
-    for (const o of risky) {
-      for (const r of o.risks)
-        lines.push(`| ${riskTitles[r]} | \`${describeRef(o.ref)}\` | ${riskDetail(o, r)} |`);
-    }
-  }
-  if (env.blocked.length > 0) {
-    lines.push("", "### Not diffed", "", "| Object | Reason |", "|---|---|");
-    for (const b of env.blocked) lines.push(`| \`${describeRef(b.ref)}\` | ${b.reason} |`);
-  }
+  const risks = risksTable(env);
+  if (risks) lines.push("", "### Risks first", "", risks);
+  const blocked = blockedTable(env);
+  if (blocked) lines.push("", "### Not diffed", "", blocked);
   if (c.added + c.changed + c.removed > 0) lines.push("", "### Changes");
   return lines.join("\n");
 }
@@ -193,6 +209,20 @@ function byLines(block: string, budget: number): string[] {
 }
 
 /**
+ * What a reviewer reads for one environment, each block under `budget` characters: the risks,
+ * the objects that could not be diffed, then one folded diff per changed object, risky first.
+ */
+export function reviewBlocks(env: EnvironmentDiff, budget: number): string[] {
+  const risks = risksTable(env);
+  const blocked = blockedTable(env);
+  return [
+    ...(risks ? byLines(`**Risks first**\n\n${risks}`, budget) : []),
+    ...(blocked ? byLines(`**Not diffed**\n\n${blocked}`, budget) : []),
+    ...reviewOrder(env).flatMap((o) => detailBlocks(o, budget)),
+  ];
+}
+
+/**
  * The PR comment for one environment, as one or more parts each under `limit` characters
  * (room is kept for the sticky-comment marker). Nothing is dropped: a long report is split.
  */
@@ -217,7 +247,7 @@ export function renderMarkdown(env: EnvironmentDiff, limit = commentLimit): stri
   if (parts.length === 1) return parts;
   return parts.map(
     (p, i) =>
-      `_flyby diff \`${env.environment}\`, part ${i + 1}/${parts.length}. The whole diff is in the job summary and the \`flyby-diff\` artifact._\n\n${p}`,
+      `_flyby diff \`${env.environment}\`, part ${i + 1}/${parts.length}. The whole diff is in the job summary and the run's artifacts._\n\n${p}`,
   );
 }
 

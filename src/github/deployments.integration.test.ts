@@ -90,6 +90,39 @@ describe("GitHub Deployments as the ledger", () => {
     expect(records.length).toBe(2);
   });
 
+  test("the history reads every page: the oldest of 130 deployments is still there, with all its statuses", async () => {
+    const api = octokit();
+    const bundles = Array.from({ length: 130 }, (_, i) => i.toString(16).padStart(64, "0"));
+    for (const bundle of bundles) {
+      const res = await api.rest.repos.createDeployment({
+        ...repo,
+        ref: commit,
+        environment: "history",
+        payload: { kind: "deploy", bundle, commit },
+        auto_merge: false,
+        required_contexts: [],
+      });
+      if (!("id" in res.data)) throw new Error("no deployment");
+      for (const state of ["in_progress", "success"] as const)
+        await api.rest.repos.createDeploymentStatus({ ...repo, deployment_id: res.data.id, state });
+    }
+    const only = fake.deployments.find((d) => d.environment === "history");
+    for (let i = 0; i < 110; i++)
+      await api.rest.repos.createDeploymentStatus({
+        ...repo,
+        deployment_id: only?.id as number,
+        state: "queued",
+      });
+    github.requests.length = 0;
+    const records = await githubLedger(api, repo).list("history");
+    expect(records.length).toBe(130);
+    expect(records.at(-1)?.payload.bundle).toBe(bundles[0] as string);
+    // 2 + 110 written above, and the "inactive" GitHub adds when the next deploy succeeds.
+    expect(records.at(-1)?.statuses.length).toBe(113);
+    expect(records.at(-1)?.statuses.at(-1)?.state).toBe("in_progress");
+    expect(github.requests.filter((r) => r.path.includes("/deployments?")).length).toBe(2);
+  });
+
   test("GitHub's refusals become environment failures that name the call", async () => {
     const ledger = githubLedger(octokit(), repo);
     const e = await ledger

@@ -18,9 +18,6 @@ export type { RepoRef };
 
 import { readZip } from "./zip.ts";
 
-/** How many of an environment's newest deployments the history looks at. */
-const historyDepth = 30;
-
 const kinds: readonly DeploymentKind[] = ["deploy", "promote", "rollback"];
 
 /** Deployments whose payload flyby wrote; others (made by other tools) are not part of its history. */
@@ -46,17 +43,18 @@ export function githubLedger(
   return {
     list: (environment) =>
       guarded(`list the ${environment} deployments`, async () => {
-        const { data } = await octokit.rest.repos.listDeployments({
+        // The whole history, every page: promoting or rolling back to an older commit needs it.
+        const all = await octokit.paginate(octokit.rest.repos.listDeployments, {
           ...repo,
           environment,
           task: "deploy",
-          per_page: historyDepth,
+          per_page: 100,
         });
         const records: DeploymentRecord[] = [];
-        for (const d of data) {
+        for (const d of all) {
           const payload = payloadOf(d.payload);
           if (!payload) continue;
-          const statuses = await octokit.rest.repos.listDeploymentStatuses({
+          const statuses = await octokit.paginate(octokit.rest.repos.listDeploymentStatuses, {
             ...repo,
             deployment_id: d.id,
             per_page: 100,
@@ -69,7 +67,7 @@ export function githubLedger(
             creator: d.creator?.login ?? "unknown",
             createdAt: d.created_at,
             payload,
-            statuses: statuses.data.map((s) => ({
+            statuses: statuses.map((s) => ({
               state: s.state as DeploymentState,
               description: s.description ?? "",
               createdAt: s.created_at,
@@ -149,8 +147,12 @@ export function artifactBundleStore(
       if (!octokit || !repo) return undefined;
       const name = bundleArtifactName(sha256);
       const zip = await guarded(`download the artifact ${name}`, async () => {
-        const { data } = await octokit.rest.actions.listArtifactsForRepo({ ...repo, name, per_page: 10 });
-        const artifact = data.artifacts.find((a) => !a.expired);
+        const artifacts = await octokit.paginate(octokit.rest.actions.listArtifactsForRepo, {
+          ...repo,
+          name,
+          per_page: 100,
+        });
+        const artifact = artifacts.find((a) => !a.expired);
         if (!artifact) return undefined;
         const res = await octokit.rest.actions.downloadArtifact({
           ...repo,

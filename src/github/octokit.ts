@@ -1,5 +1,6 @@
 import { Octokit } from "@octokit/rest";
 import { EnvironmentError } from "../core/errors.ts";
+import type { PullRequestHeads } from "./pr-context.ts";
 import type { IssueComment, IssueComments } from "./sticky.ts";
 
 export interface PullRequestRef {
@@ -51,6 +52,20 @@ export function octokitComments(octokit: Octokit, pr: PullRequestRef): IssueComm
   };
 }
 
+/** Pull requests' head and base commits through @octokit/rest. */
+export function octokitPulls(octokit: Octokit, repo: { owner: string; repo: string }): PullRequestHeads {
+  return {
+    get: (number) =>
+      guarded(`read pull request #${number}`, async () => {
+        const { data } = await octokit.rest.pulls.get({ ...repo, pull_number: number });
+        return { head: data.head.sha, base: data.base.sha, open: data.state === "open" };
+      }),
+  };
+}
+
+/** Failed requests are not logged here: `guarded` turns them into one error that names the call. */
+const quietLog = { debug: () => {}, info: () => {}, warn: console.warn, error: () => {} };
+
 export function makeOctokit(token: string, baseUrl?: string): Octokit {
-  return new Octokit({ auth: token, ...(baseUrl ? { baseUrl } : {}) });
+  return new Octokit({ auth: token, log: quietLog, ...(baseUrl ? { baseUrl } : {}) });
 }

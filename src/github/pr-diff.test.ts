@@ -3,8 +3,9 @@ import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { scratchRepo } from "../testing/cli.ts";
 import { git as gitIn } from "../testing/git.ts";
+import { renderComment } from "./pr-comment.ts";
 import { prDiff } from "./pr-diff.ts";
-import { marker } from "./sticky.ts";
+import { encodePrObjects } from "./pr-objects.ts";
 
 const repo = scratchRepo();
 afterAll(() => rmSync(repo, { recursive: true, force: true }));
@@ -20,16 +21,40 @@ test("GIVEN a PR that changes one value THEN the comment shows exactly that chan
     values,
     readFileSync(values, "utf8").replace(/replicas: (\d+)/, (_, n) => `replicas: ${Number(n) + 1}`),
   );
-  const result = await prDiff({ cwd: repo, environment: "production", against: "git:HEAD" });
+  const result = await prDiff({
+    cwd: repo,
+    environment: "production",
+    against: "git:HEAD",
+    commit: "e".repeat(40),
+  });
   expect(result.changed).toBe(true);
-  expect(result.parts.length).toBe(1);
-  expect((result.parts[0] ?? "").length + marker("production", 1, 1).length).toBeLessThan(65_536);
-  const changedLines = (result.parts[0] ?? "").split("\n").filter((l) => /^[-+] /.test(l));
+  const parts = renderComment([result.section]);
+  expect(parts.length).toBe(1);
+  expect((parts[0] ?? "").length).toBeLessThan(65_000);
+  const changedLines = (parts[0] ?? "").split("\n").filter((l) => /^[-+] /.test(l));
   expect(changedLines.length).toBe(2);
   expect(changedLines[0]).toMatch(/^- {2}replicas: \d+$/);
   expect(result.diff.objects.filter((o) => o.change !== "unchanged").map((o) => o.paths)).toEqual([
     ["spec.replicas"],
   ]);
-  expect(result.full).toContain(result.parts[0] ?? "");
+  expect(result.section.summary).toMatchObject({
+    environment: "production",
+    mode: "offline",
+    commit: "e".repeat(40),
+  });
   expect(Array.isArray(result.findings)).toBe(true);
+
+  // The trusted job diffs the uploaded objects, not a render of the PR: the same answer.
+  const artifact = join(repo, "production.objects.json");
+  writeFileSync(artifact, encodePrObjects("production", result.head));
+  const fromArtifact = await prDiff({
+    cwd: repo,
+    environment: "production",
+    against: "git:HEAD",
+    objects: artifact,
+  });
+  expect(fromArtifact.diff.objects.map((o) => [o.ref.name, o.change])).toEqual(
+    result.diff.objects.map((o) => [o.ref.name, o.change]),
+  );
+  expect(fromArtifact.findings).toEqual([]);
 });

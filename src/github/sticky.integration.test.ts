@@ -28,7 +28,9 @@ describe("sticky PR comment through @octokit/rest against the fake GitHub API", 
       number: 7,
     });
   const staging = () =>
-    github.comments.filter((c) => c.user.login === bot.login && c.body.includes("env=staging"));
+    github.comments.filter(
+      (c) => c.user.login === bot.login && c.body.startsWith("<!-- flyby:staging part="),
+    );
 
   test("GIVEN no report yet WHEN posted THEN one comment is created, after reading every page", async () => {
     github.requests.length = 0;

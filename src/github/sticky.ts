@@ -24,46 +24,64 @@ export interface StickyResult {
 /** The login GITHUB_TOKEN comments as. */
 export const actionsBot = "github-actions[bot]";
 
-const markerPattern = /^<!-- flyby:diff env=(\S+) part=(\d+)\/(\d+) -->/;
+const markerPattern = /^<!-- flyby:(\S+) part=(\d+)\/(\d+) -->\n/;
 
-/** The hidden first line that identifies one part of one environment's comment. */
-export function marker(environment: string, part: number, of: number): string {
-  return `<!-- flyby:diff env=${environment} part=${part}/${of} -->`;
+/** The hidden first line that identifies one part of one sticky series. */
+export function marker(series: string, part: number, of: number): string {
+  return `<!-- flyby:${series} part=${part}/${of} -->`;
 }
 
-/**
- * Posts an environment's report as sticky comments: part N updates the comment that already
- * carries part N's marker, a missing part is created, parts beyond the new count are deleted.
- * Only comments written by `self` that carry flyby's marker are ever touched.
- */
-export async function postSticky(
+/** The parts of one series already on the PR, by part number (duplicates kept, to be removed). */
+export type StickySeries = ReadonlyMap<number, readonly IssueComment[]>;
+
+/** Finds a series' parts: only comments written by `self` whose first line is the series' marker. */
+export async function readSticky(
   comments: IssueComments,
-  environment: string,
-  parts: readonly string[],
+  series: string,
   self: string = actionsBot,
-): Promise<StickyResult> {
+): Promise<StickySeries> {
   const mine = new Map<number, IssueComment[]>();
   for (const c of await comments.list()) {
     if (c.user?.login !== self) continue;
     const m = markerPattern.exec(c.body ?? "");
-    if (!m || m[1] !== environment) continue;
+    if (!m || m[1] !== series) continue;
     const part = Number(m[2]);
     mine.set(part, [...(mine.get(part) ?? []), c]);
   }
+  return mine;
+}
+
+/** The text of each part of a series, in part order, without the marker line. */
+export function stickyTexts(existing: StickySeries): string[] {
+  return [...existing.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([, [c]]) => (c?.body ?? "").replace(markerPattern, ""));
+}
+
+/**
+ * Writes a series over what `readSticky` found: part N updates the comment that carries part
+ * N's marker, a missing part is created, parts beyond the new count and duplicates are deleted.
+ */
+export async function writeSticky(
+  comments: IssueComments,
+  series: string,
+  parts: readonly string[],
+  existing: StickySeries,
+): Promise<StickyResult> {
   let created = 0;
   let updated = 0;
   let unchanged = 0;
   let deleted = 0;
   for (const [i, text] of parts.entries()) {
-    const body = `${marker(environment, i + 1, parts.length)}\n${text}`;
-    const [existing, ...duplicates] = mine.get(i + 1) ?? [];
-    if (!existing) {
+    const body = `${marker(series, i + 1, parts.length)}\n${text}`;
+    const [current, ...duplicates] = existing.get(i + 1) ?? [];
+    if (!current) {
       await comments.create(body);
       created++;
-    } else if (existing.body === body) {
+    } else if (current.body === body) {
       unchanged++;
     } else {
-      await comments.update(existing.id, body);
+      await comments.update(current.id, body);
       updated++;
     }
     for (const d of duplicates) {
@@ -71,7 +89,7 @@ export async function postSticky(
       deleted++;
     }
   }
-  for (const [part, stale] of mine) {
+  for (const [part, stale] of existing) {
     if (part <= parts.length) continue;
     for (const c of stale) {
       await comments.remove(c.id);
@@ -79,4 +97,14 @@ export async function postSticky(
     }
   }
   return { created, updated, unchanged, deleted };
+}
+
+/** Posts `parts` as the sticky series `series`, replacing whatever it held. */
+export async function postSticky(
+  comments: IssueComments,
+  series: string,
+  parts: readonly string[],
+  self: string = actionsBot,
+): Promise<StickyResult> {
+  return writeSticky(comments, series, parts, await readSticky(comments, series, self));
 }

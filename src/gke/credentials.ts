@@ -1,7 +1,7 @@
 import { ClusterManagerClient } from "@google-cloud/container";
 import { KubeConfig, type User } from "@kubernetes/client-node";
 import type { AuthClient } from "google-auth-library";
-import { KubeApplyTarget } from "../adapters/kube-target.ts";
+import { KubeApplyTarget, type KubeTargetOptions } from "../adapters/kube-target.ts";
 import { EnvironmentError, UsageError } from "../core/errors.ts";
 
 /** `projects/P/locations/L/clusters/C`, checked. */
@@ -90,8 +90,9 @@ export async function resolveGkeCluster(
 const authProviderName = "flyby-gke-adc";
 
 /**
- * A kubeconfig for a GKE cluster whose bearer token is fetched for every request, so a
- * rollout that outlives the token's hour keeps working.
+ * A kubeconfig for a GKE cluster whose bearer token is asked for whenever client-node works out
+ * the credentials (every few seconds, see ReusedCredentials), so a rollout that outlives the
+ * token's hour keeps working.
  */
 export function gkeKubeConfig(cluster: GkeCluster, tokens: TokenSource): KubeConfig {
   const kc = new KubeConfig();
@@ -112,13 +113,14 @@ export function gkeKubeConfig(cluster: GkeCluster, tokens: TokenSource): KubeCon
   return kc;
 }
 
-/** An apply target for a GKE cluster: endpoint and CA from the GKE API, a fresh token per request. */
+/** An apply target for a GKE cluster: endpoint and CA from the GKE API, a token kept fresh. */
 export async function gkeApplyTarget(
   path: string,
   auth: AuthClient,
   api: GkeApiOptions = {},
   tokens: TokenSource = tokenSourceOf(auth),
+  options: KubeTargetOptions = {},
 ): Promise<KubeApplyTarget> {
   const cluster = await resolveGkeCluster(path, auth, api);
-  return new KubeApplyTarget(gkeKubeConfig(cluster, tokens), `gke:${path}`);
+  return new KubeApplyTarget(gkeKubeConfig(cluster, tokens), `gke:${path}`, options);
 }

@@ -11,6 +11,8 @@ import { gkeApplyTarget } from "./credentials.ts";
 const path = "projects/overflying/locations/us-central1/clusters/overflying";
 const masters = ["system:masters", "system:authenticated"];
 const seen = new Set<string>();
+/** Runs after every authorized request; a test sets it to act mid-run. */
+let afterAuthorize = () => {};
 const kube = new FakeKube({
   tokens: {
     "ya29.first": { name: "deployer@first-token", groups: masters },
@@ -18,6 +20,7 @@ const kube = new FakeKube({
   },
   authorize: (a) => {
     seen.add(a.user.name);
+    afterAuthorize();
     return a.user.groups.includes("system:masters");
   },
 });
@@ -53,9 +56,15 @@ const api = () => ({ apiEndpoint: "127.0.0.1", port: gke.port, protocol: "http" 
 
 describe("apply to GKE", () => {
   test("endpoint and CA from the GKE REST API, TLS verified, and a token refreshed mid-run is used", async () => {
-    let calls = 0;
-    const tokens = { token: async () => (++calls <= 3 ? "ya29.first" : "ya29.second") };
-    const target = await gkeApplyTarget(path, adc(), api(), tokens);
+    // The token source refreshes its token once the API server has authorized a request.
+    let token = "ya29.first";
+    afterAuthorize = () => {
+      token = "ya29.second";
+    };
+    const tokens = { token: async () => token };
+    // Credentials worked out for every request, so the refreshed token shows up within this
+    // short run (kube-credentials.test.ts covers reuse over time).
+    const target = await gkeApplyTarget(path, adc(), api(), tokens, { credentialsReuseMs: 0 });
     const objects = [namespace("staging"), deployment("staging", "api"), deployment("staging", "worker")];
     const run = await applyEnvironment(target, request(objects), fastDeps());
     expect(summarize(run.objects)).toMatchObject({ created: 3, failed: 0 });

@@ -209,23 +209,59 @@ describe("promote", () => {
     expect(status.current).toMatchObject({ bundle: p1.promoted.sha256, kind: "rollback", tag: "v1.0.0" });
   });
 
-  test("the timeline lists each deployment with its state", async () => {
+  test("the timeline shows each deployment's verdict: a failed promotion reads as rolled back", async () => {
     const deps = memoryDeps();
-    const bundle = await stagingBundle(commitA);
-    await deployAndVerify(deps, bundle, "main");
-    await promote(deps, request(bundle));
+    const v1 = await stagingBundle(commitA);
+    await deployAndVerify(deps, v1, "main");
+    await promote(deps, request(v1, "v1.0.0"));
+    const v2 = await stagingBundle(commitB, "new build");
+    await deployAndVerify(deps, v2, "main");
+    (deps as { smoke: unknown }).smoke = new ScriptedSmoke([
+      { passed: false, summary: "gpu metrics absent" },
+    ]);
+    await promote(deps, request(v2, "v2.0.0"));
     const text = deploymentTimeline(
-      "Release v1.0.0",
+      "Release v2.0.0",
       new Map([
         ["staging", await deps.ledger.list("staging")],
         ["production", await deps.ledger.list("production")],
       ]),
     );
-    expect(text).toStartWith("```mermaid\ntimeline\n  title Release v1.0.0\n  section staging\n");
-    expect(text).toContain("section production");
-    expect(text).toMatch(/promote 2 v1\.0\.0 [a-f0-9]{12} : success smoke passed/);
-    for (const line of text.split("\n").filter((l) => l.startsWith("    ")))
-      expect(line.split(" : ").length).toBe(3);
+    const events = text
+      .split("\n")
+      .filter((l) => l.startsWith("    "))
+      .map((l) => l.split(" : ").slice(1, 3).join(" : "));
+    expect(events).toEqual([
+      "✅ success : deploy aaaaaaa",
+      "✅ success : deploy bbbbbbb",
+      "✅ success : promote v1.0.0",
+      "↩️ rolled back : promote v2.0.0",
+      "✅ success : rollback v1.0.0",
+    ]);
+    expect(text).toStartWith("```mermaid\ntimeline\n  title Release v2.0.0\n  section staging\n");
+  });
+
+  test("a rollback by hand marks the deployment it replaced as rolled back", async () => {
+    const deps = memoryDeps();
+    for (const [commit, tag] of [
+      [commitA, "v1.0.0"],
+      [commitB, "v2.0.0"],
+    ] as const) {
+      const bundle = await stagingBundle(commit, tag);
+      await deployAndVerify(deps, bundle, "main");
+      await promote(deps, request(bundle, tag));
+    }
+    const target = previousDeployment(await deps.ledger.list("production"));
+    await rollbackTo(deps, {
+      environment: "production",
+      target: target as never,
+      reason: "by hand",
+      productionEnvironment: true,
+    });
+    const text = deploymentTimeline("t", new Map([["production", await deps.ledger.list("production")]]));
+    expect(text).toMatch(
+      / : ✅ success : promote v1\.0\.0 : .*\n.* : ↩️ rolled back : promote v2\.0\.0 : .*\n.* : ✅ success : rollback v1\.0\.0 : /,
+    );
   });
 
   test("the verified staging bundle of a commit is found by its Deployment; none is refused", async () => {

@@ -1,4 +1,5 @@
 import { shortHash } from "../bundle/bundle.ts";
+import { mermaidTimeline, type TimelineEntry, Verdict } from "../core/timeline/deployment-timeline.ts";
 import { currentDeployment, latestState, succeeded } from "./history.ts";
 import { DeploymentKind, type DeploymentRecord, DeploymentState as S } from "./ports.ts";
 
@@ -78,27 +79,51 @@ export function formatStatus(rows: readonly EnvironmentStatus[]): string {
   return `${lines.join("\n")}\n`;
 }
 
-// Mermaid takes ':' as the event separator and '#' as a comment start inside a timeline.
-const mermaidSafe = (s: string) => s.replace(/[:#;]/g, " ").replace(/\s+/g, " ").trim();
+/**
+ * The deployments that a later rollback replaced: the one it names, or, for a rollback by hand,
+ * the one running then (unless the rollback re-applied that same bundle).
+ */
+function rolledBack(records: readonly DeploymentRecord[]): Set<number> {
+  const ids = new Set<number>();
+  records.forEach((d, i) => {
+    if (d.payload.kind !== DeploymentKind.Rollback) return;
+    if (d.payload.rollbackOf !== undefined) ids.add(d.payload.rollbackOf);
+    else {
+      const running = currentDeployment(records.slice(i + 1));
+      if (running && running.payload.bundle !== d.payload.bundle) ids.add(running.id);
+    }
+  });
+  return ids;
+}
 
-/** A Mermaid timeline of deployments, oldest first, one section per environment. */
+function verdictOf(d: DeploymentRecord, rolledBackIds: ReadonlySet<number>): Verdict {
+  if (rolledBackIds.has(d.id)) return Verdict.RolledBack;
+  if (succeeded(d)) return Verdict.Success;
+  const state = latestState(d);
+  return state === S.Failure || state === S.Error || state === S.Inactive
+    ? Verdict.Failure
+    : Verdict.InProgress;
+}
+
+function timelineEntries(records: readonly DeploymentRecord[]): TimelineEntry[] {
+  const rolledBackIds = rolledBack(records);
+  return records.map((d) => ({
+    id: d.id,
+    at: d.createdAt,
+    kind: d.payload.kind,
+    version: d.payload.tag ?? d.sha.slice(0, 7),
+    bundle: d.payload.bundle,
+    verdict: verdictOf(d, rolledBackIds),
+  }));
+}
+
+/** The Mermaid timeline of the last deployments of each environment, with their verdicts. */
 export function deploymentTimeline(
   title: string,
   byEnvironment: ReadonlyMap<string, readonly DeploymentRecord[]>,
 ): string {
-  if ([...byEnvironment.values()].every((records) => records.length === 0)) return "_No deployments yet._\n";
-  const lines = ["```mermaid", "timeline", `  title ${mermaidSafe(title)}`];
-  for (const [environment, records] of byEnvironment) {
-    if (records.length === 0) continue;
-    lines.push(`  section ${mermaidSafe(environment)}`);
-    for (const d of [...records].reverse()) {
-      const when = `${d.createdAt.slice(5, 10)} ${d.createdAt.slice(11, 13)}h${d.createdAt.slice(14, 16)}`;
-      const what = `${d.payload.kind} #${d.id} ${d.payload.tag ?? d.sha.slice(0, 7)} ${d.payload.bundle.slice(0, 12)}`;
-      lines.push(
-        `    ${when} : ${mermaidSafe(what)} : ${mermaidSafe(`${latestState(d)} ${d.statuses[0]?.description ?? ""}`)}`,
-      );
-    }
-  }
-  lines.push("```");
-  return `${lines.join("\n")}\n`;
+  return mermaidTimeline(
+    title,
+    new Map([...byEnvironment].map(([environment, records]) => [environment, timelineEntries(records)])),
+  );
 }

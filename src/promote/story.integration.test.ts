@@ -341,5 +341,14 @@ describe("the release story", () => {
       `  last attempt: promote #${prod[1]?.id} (v2.0.0) failure: rolling back to`,
     );
     expect(status.stdout).toContain("  smoke: smoke passed: ");
+    // The job summary's timeline gives each production deployment its verdict.
+    const summary = await runFlyby(["status", "--format", "markdown", "--env", "production"], repo, job());
+    const events = summary.stdout.split("\n").filter((l) => l.startsWith("    "));
+    expect(events.map((l) => l.split(" : ").slice(1, 3).join(" : "))).toEqual([
+      "✅ success : promote v1.0.0",
+      "↩️ rolled back : promote v2.0.0",
+      "✅ success : rollback v1.0.0",
+      "✅ success : rollback v1.0.0",
+    ]);
   }, 150_000);
 });

@@ -2,7 +2,8 @@ import { afterAll } from "bun:test";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { Miniflare } from "miniflare";
+import type { Readable } from "node:stream";
+import { Miniflare, type MiniflareOptions } from "miniflare";
 import { conformanceSuite, type ReceiverLaunch } from "../testing/receiver/conformance.ts";
 import { stopProcess, waitForLine } from "../testing/receiver/processes.ts";
 import { buildEdgeBundle } from "./build.ts";
@@ -77,7 +78,15 @@ conformanceSuite(
 );
 
 async function startWorkerd(launch: ReceiverLaunch, bindings: "durable-object" | "kv") {
-  const mf = new Miniflare({
+  // The worker's log lines are kept for the checks instead of reaching the test run's output.
+  let printed = "";
+  const options: MiniflareOptions = {
+    handleRuntimeStdio: (stdout: Readable, stderr: Readable) => {
+      for (const stream of [stdout, stderr])
+        stream.on("data", (chunk: Buffer) => {
+          printed += chunk.toString();
+        });
+    },
     modules: true,
     script: await buildEdgeBundle("workers"),
     compatibilityDate: "2025-09-01",
@@ -88,11 +97,22 @@ async function startWorkerd(launch: ReceiverLaunch, bindings: "durable-object" |
     bindings: { ...launch },
     host: "127.0.0.1",
     port: 0,
-  });
+  };
+  // Miniflare keeps its storage in os.tmpdir() and does not wait for its removal on dispose:
+  // it is made inside this file's folder, which afterAll removes.
+  const systemTemp = tmpdir();
+  process.env.TMPDIR = dir;
+  let mf: Miniflare;
+  try {
+    mf = new Miniflare(options);
+  } finally {
+    process.env.TMPDIR = systemTemp;
+  }
   const url = (await mf.ready).origin;
   return {
     url,
     stop: () => mf.dispose(),
+    output: () => printed,
     // What Cloudflare does every minute for the cron trigger of wrangler.toml.
     check: async () => {
       // Cloudflare's Fetcher.scheduled; the workers types are not installed here.

@@ -54,7 +54,7 @@ Exit 0 no drift, 1 drift found, 3 GitHub or the cluster unreachable or the bundl
     const issues = flag(ctx, "issue")
       ? githubDriftIssues(
           makeOctokit(ctx.env.GITHUB_TOKEN ?? ctx.env.GH_TOKEN ?? "", ctx.env.GITHUB_API_URL),
-          repoFrom(ctx.env),
+          repoFrom(ctx),
         )
       : undefined;
     const envs = loadEnvironments(loadManifestTree(join(ctx.cwd, "manifests")));

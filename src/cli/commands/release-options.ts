@@ -3,6 +3,7 @@ import { Duration } from "../../core/duration.ts";
 import { UsageError } from "../../core/errors.ts";
 import { artifactBundleStore, githubLedger, type RepoRef } from "../../github/deployments.ts";
 import { makeOctokit } from "../../github/octokit.ts";
+import { originUrl, resolveRepository } from "../../github/repository.ts";
 import { bundleRollout } from "../../promote/adapters/apply-rollout.ts";
 import { smokeCheck } from "../../promote/adapters/smoke-check.ts";
 import type { BundleStore, DeployDeps, DeploymentLedger } from "../../promote/ports.ts";
@@ -13,7 +14,7 @@ import type { CommandContext, OptionSpec } from "../command.ts";
 import { flag, parseTarget, pathOption, stringOption } from "../options.ts";
 import { applyCommand, optionsOf, realWorld } from "./apply.ts";
 
-/** Where the ledger lives: GITHUB_TOKEN and GITHUB_REPOSITORY, as in a workflow job. */
+/** Where the ledger lives: GITHUB_TOKEN, and GITHUB_REPOSITORY or the clone's origin remote. */
 export const githubOptions: Readonly<Record<string, OptionSpec>> = {
   bundles: {
     type: "string",
@@ -49,13 +50,9 @@ export const targetOptions: Readonly<Record<string, OptionSpec>> = {
   gpus: { type: "string", valueName: "N", description: "smoke checks: GPUs per worker pod (default 1)" },
 };
 
-export function repoFrom(env: CommandContext["env"]): RepoRef {
-  const full = env.GITHUB_REPOSITORY ?? "";
-  const [owner, repo, ...rest] = full.split("/");
-  if (!owner || !repo || rest.length > 0) {
-    throw new UsageError(`GITHUB_REPOSITORY must be owner/repo (it is "${full}")`);
-  }
-  return { owner, repo };
+/** GITHUB_REPOSITORY in a workflow job, else the clone's origin remote. */
+export function repoFrom(ctx: Pick<CommandContext, "env" | "cwd">): RepoRef {
+  return resolveRepository(ctx.env, () => originUrl(ctx.cwd));
 }
 
 /** GitHub Deployments and the bundle store, from the job's environment. */
@@ -66,7 +63,7 @@ export function githubParts(ctx: CommandContext): { ledger: DeploymentLedger; st
       "GITHUB_TOKEN is not set: the GitHub Deployments of the repository record what was verified where",
     );
   }
-  const repo = repoFrom(ctx.env);
+  const repo = repoFrom(ctx);
   const octokit = makeOctokit(token, ctx.env.GITHUB_API_URL);
   const run = ctx.env.GITHUB_RUN_ID;
   const logUrl =

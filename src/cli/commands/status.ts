@@ -9,7 +9,8 @@ export const statusCommand: Command = {
   summary: "Show what each environment runs: bundle, commit, tag, who, when and the smoke verdict",
   synopsis: "status [--env E]... [--format text|markdown] [--title TEXT]",
   details: `
-Reads the repository's GitHub Deployments (GITHUB_TOKEN, GITHUB_REPOSITORY). For each
+Reads the repository's GitHub Deployments (GITHUB_TOKEN; the repository is GITHUB_REPOSITORY
+or, in a clone, the origin remote). For each
 environment: the bundle running now (the newest deployment that succeeded), and the newest
 attempt when it did not succeed. --format markdown adds a Mermaid timeline of the deployments,
 as the release job writes it into its summary.`,

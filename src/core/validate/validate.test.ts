@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { loadManifestTree } from "../../adapters/manifest-files.ts";
 import { repoRoot, runFlyby, scratchRepo } from "../../testing/cli.ts";
@@ -119,16 +120,20 @@ describe("validate", () => {
 
   test("the CLI prints file:line findings and exits 1 on errors", async () => {
     const repo = scratchRepo();
-    await Bun.write(
-      join(repo, "manifests/values/production.yaml"),
-      "api:\n  image:\n    repository: us-docker.pkg.dev/overflying/platform/api\n    tag: v1\n",
-    );
-    const run = await runFlyby(["validate", "--env", "production"], repo);
-    expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/^manifests\/templates\/services\/api\.yaml\.hbs:24: error image-digest /m);
-    const json = await runFlyby(["validate", "--env", "production", "--json"], repo);
-    expect(JSON.parse(json.stdout).findings.length).toBeGreaterThan(0);
-    expect((await runFlyby(["validate", "--env", "staging"], repoRoot)).code).toBe(0);
-    // Validating production also runs the real promtool and amtool.
+    try {
+      await Bun.write(
+        join(repo, "manifests/values/production.yaml"),
+        "api:\n  image:\n    repository: us-docker.pkg.dev/overflying/platform/api\n    tag: v1\n",
+      );
+      const run = await runFlyby(["validate", "--env", "production"], repo);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toMatch(/^manifests\/templates\/services\/api\.yaml\.hbs:24: error image-digest /m);
+      const json = await runFlyby(["validate", "--env", "production", "--json"], repo);
+      expect(JSON.parse(json.stdout).findings.length).toBeGreaterThan(0);
+      expect((await runFlyby(["validate", "--env", "staging"], repoRoot)).code).toBe(0);
+      // Validating production also runs the real promtool and amtool.
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
   }, 30_000);
 });

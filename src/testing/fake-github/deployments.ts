@@ -1,4 +1,4 @@
-import { type FakeGitHubRoutes, type FakeGitHubUser, json } from "./server.ts";
+import { type FakeGitHubRoutes, type FakeGitHubUser, json, paged } from "./server.ts";
 
 /**
  * Deployments, deployment statuses and workflow artifacts as GitHub's REST API documents
@@ -117,10 +117,7 @@ export class FakeDeployments implements FakeGitHubRoutes {
       if (!d) return json(404, { message: "Not Found", documentation_url: docs.deployments });
       if (!statuses && req.method === "GET") return json(200, this.present(d, base));
       if (statuses && req.method === "GET")
-        return this.page(
-          url,
-          d.statuses.map((s) => this.presentStatus(d, s, base)),
-        );
+        return paged(url, d.statuses, (s) => this.presentStatus(d, s, base));
       if (statuses && req.method === "POST") return this.createStatus(req, d, who, base);
     }
     m = /^\/repos\/([^/]+)\/([^/]+)\/actions\/artifacts$/.exec(p);
@@ -130,10 +127,12 @@ export class FakeDeployments implements FakeGitHubRoutes {
       const all = this.artifacts
         .filter((a) => a.owner === owner && a.repo === repo && (name === null || a.name === name))
         .sort((a, b) => b.id - a.id);
-      const perPage = Math.min(100, Number(url.searchParams.get("per_page") ?? "30"));
-      const page = Math.max(1, Number(url.searchParams.get("page") ?? "1"));
-      const items = all.slice((page - 1) * perPage, page * perPage).map((a) => this.presentArtifact(a, base));
-      return json(200, { total_count: all.length, artifacts: items });
+      return paged(
+        url,
+        all,
+        (a) => this.presentArtifact(a, base),
+        (artifacts) => ({ total_count: all.length, artifacts }),
+      );
     }
     m = /^\/repos\/([^/]+)\/([^/]+)\/actions\/artifacts\/(\d+)\/zip$/.exec(p);
     if (m && req.method === "GET") {
@@ -150,20 +149,6 @@ export class FakeDeployments implements FakeGitHubRoutes {
     return undefined;
   }
 
-  private page(url: URL, items: unknown[]): Response {
-    const perPage = Math.min(100, Number(url.searchParams.get("per_page") ?? "30"));
-    const page = Math.max(1, Number(url.searchParams.get("page") ?? "1"));
-    const last = Math.max(1, Math.ceil(items.length / perPage));
-    const headers: Record<string, string> = {};
-    if (page < last) {
-      const next = new URL(url);
-      next.searchParams.set("page", String(page + 1));
-      next.searchParams.set("per_page", String(perPage));
-      headers.Link = `<${next}>; rel="next"`;
-    }
-    return json(200, items.slice((page - 1) * perPage, page * perPage), headers);
-  }
-
   private listDeployments(url: URL, owner: string, repo: string, base: string): Response {
     const q = (k: string) => url.searchParams.get(k);
     const all = this.deployments
@@ -177,10 +162,7 @@ export class FakeDeployments implements FakeGitHubRoutes {
           (q("task") === null || d.task === q("task")),
       )
       .sort((a, b) => b.id - a.id);
-    return this.page(
-      url,
-      all.map((d) => this.present(d, base)),
-    );
+    return paged(url, all, (d) => this.present(d, base));
   }
 
   private async createDeployment(

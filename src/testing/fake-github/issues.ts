@@ -1,4 +1,4 @@
-import { type FakeGitHubRoutes, type FakeGitHubUser, json } from "./server.ts";
+import { type FakeGitHubRoutes, type FakeGitHubUser, json, paged } from "./server.ts";
 
 /**
  * Issues as GitHub's REST API documents them (docs.github.com/rest/issues/issues): list with
@@ -40,10 +40,7 @@ export class FakeIssues implements FakeGitHubRoutes {
           .filter((i) => state === "all" || i.state === state)
           .filter((i) => labels.every((l) => i.labels.includes(l)))
           .sort((a, b) => b.number - a.number);
-        return json(
-          200,
-          found.map((i) => this.present(i, base)),
-        );
+        return paged(url, found, (i) => this.present(i, base));
       }
       if (req.method === "POST") {
         const body = (await req.json().catch(() => ({}))) as {

@@ -40,6 +40,34 @@ export const json = (status: number, body: unknown, headers: Record<string, stri
     headers: { "Content-Type": "application/json; charset=utf-8", ...headers },
   });
 
+/**
+ * One page of a list as GitHub serves it: `per_page` (default 30, at most 100) and `page`, with
+ * a Link header naming the prev, next, last and first pages; `wrap` shapes the body (e.g.
+ * `{total_count, artifacts}`), a bare array by default.
+ */
+export function paged<T>(
+  url: URL,
+  all: readonly T[],
+  present: (item: T) => unknown,
+  wrap: (items: unknown[]) => unknown = (items) => items,
+): Response {
+  const perPage = Math.min(100, Number(url.searchParams.get("per_page") ?? "30"));
+  const page = Math.max(1, Number(url.searchParams.get("page") ?? "1"));
+  const last = Math.max(1, Math.ceil(all.length / perPage));
+  const link = (p: number, rel: string) => {
+    const u = new URL(url);
+    u.searchParams.set("per_page", String(perPage));
+    u.searchParams.set("page", String(p));
+    return `<${u}>; rel="${rel}"`;
+  };
+  const links: string[] = [];
+  if (page > 1) links.push(link(page - 1, "prev"));
+  if (page < last) links.push(link(page + 1, "next"), link(last, "last"));
+  if (page > 1) links.push(link(1, "first"));
+  const items = all.slice((page - 1) * perPage, page * perPage).map(present);
+  return json(200, wrap(items), links.length ? { Link: links.join(", ") } : {});
+}
+
 export class FakeGitHub {
   readonly comments: StoredComment[] = [];
   readonly requests: GitHubRequest[] = [];
@@ -148,22 +176,8 @@ export class FakeGitHub {
   }
 
   private list(url: URL, owner: string, repo: string, issue: number): Response {
-    const perPage = Math.min(100, Number(url.searchParams.get("per_page") ?? "30"));
-    const page = Math.max(1, Number(url.searchParams.get("page") ?? "1"));
     const all = this.comments.filter((c) => c.owner === owner && c.repo === repo && c.issue === issue);
-    const last = Math.max(1, Math.ceil(all.length / perPage));
-    const link = (p: number, rel: string) => {
-      const u = new URL(url);
-      u.searchParams.set("per_page", String(perPage));
-      u.searchParams.set("page", String(p));
-      return `<${u}>; rel="${rel}"`;
-    };
-    const links: string[] = [];
-    if (page > 1) links.push(link(page - 1, "prev"));
-    if (page < last) links.push(link(page + 1, "next"), link(last, "last"));
-    if (page > 1) links.push(link(1, "first"));
-    const items = all.slice((page - 1) * perPage, page * perPage).map((c) => this.present(c));
-    return json(200, items, links.length ? { Link: links.join(", ") } : {});
+    return paged(url, all, (c) => this.present(c));
   }
 
   private async readBody(req: Request): Promise<string | Response> {

@@ -30,6 +30,18 @@ export interface RunningReceiver {
    * (Workers cron triggers). Without it the test waits for the runtime's own schedule.
    */
   check?(): Promise<void>;
+  /** What the runtime has printed so far, where the test captures it (workerd under Miniflare). */
+  output?(): string;
+}
+
+/** The sink results of the receiver's `notification` log lines for one group, in order. */
+function loggedDeliveries(output: string, groupKey: string): unknown[] {
+  return output
+    .split("\n")
+    .filter((line) => line.startsWith("{"))
+    .map((line) => JSON.parse(line) as { event: string; groupKey?: string; sinks: unknown[] })
+    .filter((entry) => entry.event === "notification" && entry.groupKey === groupKey)
+    .map((entry) => entry.sinks);
 }
 
 /** What every runtime is started with: the token and a config pointing at the fake Slack. */
@@ -139,6 +151,17 @@ export function conformanceSuite(
       expect(second.status).toBe(200);
       expect(((await second.json()) as { duplicate: boolean }).duplicate).toBe(true);
       expect(postsFor("once")).toHaveLength(1);
+      const output = receiver?.output;
+      if (output) {
+        // The log says the same: one delivery, then one duplicate. It may trail the answer.
+        const deadline = Date.now() + 2000;
+        while (loggedDeliveries(output(), `${runtime}-once`).length < 2 && Date.now() < deadline)
+          await Bun.sleep(20);
+        expect(loggedDeliveries(output(), `${runtime}-once`)).toEqual([
+          [{ sink: "slack", delivered: 1, duplicate: 0, failed: 0 }],
+          [{ sink: "slack", delivered: 0, duplicate: 1, failed: 0 }],
+        ]);
+      }
     });
 
     if (atomicClaims) {
