@@ -72,6 +72,11 @@ export async function deployBundle(deps: DeployDeps, req: DeployRequest): Promis
   const deployment = await claim(deps, req);
   const finish = async (state: DeploymentState, reason: string): Promise<DeployOutcome> => {
     await deps.ledger.setStatus(deployment.id, state, statusText(reason));
+    const text = `${req.payload.kind} ${shortHash(req.bundle.sha256)} (${req.ref}): ${state}: ${reason}`;
+    // An annotation is for people reading graphs: failing to write one fails no deploy.
+    await deps.annotations?.annotate({ environment, time: deps.now(), text }).catch((e: Error) => {
+      deps.progress(`${environment}: no deploy annotation: ${e.message}\n`);
+    });
     return { deployment, state, reason };
   };
   // The note goes first: GitHub keeps 140 characters and the note says what happens next.

@@ -93,11 +93,25 @@ export interface SmokeCheck {
   check(environment: string): Promise<SmokeVerdict>;
 }
 
+/** A finished deploy, marked where people look at the environment (Grafana's annotations). */
+export interface DeployAnnotation {
+  readonly environment: string;
+  /** Milliseconds since the epoch. */
+  readonly time: number;
+  readonly text: string;
+}
+
+export interface DeployAnnotations {
+  annotate(a: DeployAnnotation): Promise<void>;
+}
+
 export interface DeployDeps {
   readonly ledger: DeploymentLedger;
   readonly store: BundleStore;
   readonly rollout: Rollout;
   readonly smoke: SmokeCheck;
+  /** Where finished deploys are annotated, when a Grafana is given. */
+  readonly annotations?: DeployAnnotations;
   /** Who starts the deploys (GITHUB_ACTOR in a workflow). */
   readonly actor?: string;
   /** Milliseconds since the epoch. */

@@ -2,6 +2,7 @@ import type { Command } from "../command.ts";
 import { alertsBuild, alertsCheck, alertsTest } from "./alerts.meta.ts";
 import { applyCommand } from "./apply.meta.ts";
 import { bundleCommand } from "./bundle.meta.ts";
+import { dashboardsBuild } from "./dashboards.meta.ts";
 import { deployCommand } from "./deploy.meta.ts";
 import { diffCommand } from "./diff.meta.ts";
 import { driftCommand } from "./drift.meta.ts";
@@ -28,6 +29,7 @@ export const commands: readonly Command[] = [
   alertsBuild,
   alertsCheck,
   alertsTest,
+  dashboardsBuild,
   receiverServe,
   applyCommand,
   bundleCommand,

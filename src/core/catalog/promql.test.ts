@@ -18,3 +18,16 @@ describe("analyzePromql", () => {
     expect(a.syntaxErrorAt).toBeNumber();
   });
 });
+
+describe("analyzePromql: comparisons and ranges", () => {
+  test("finds each comparison with a number, the number on either side, and every range", () => {
+    const expr = 'max by (pod) (t{a="b"}) > 90 and 0.5 >= sum(rate(x[5m])) unless (y / z) < 1';
+    const a = analyzePromql(expr);
+    expect(a.comparisons.map((c) => [expr.slice(c.subject.from, c.subject.to), c.op, c.value])).toEqual([
+      ['max by (pod) (t{a="b"})', ">", 90],
+      ["sum(rate(x[5m]))", "<=", 0.5],
+      ["y / z", "<", 1],
+    ]);
+    expect(a.ranges.map((r) => expr.slice(r.from, r.to))).toEqual(["5m"]);
+  });
+});

@@ -1,0 +1,17 @@
+import { ExitCode } from "../../core/exit-code.ts";
+import { generatedDashboardFiles, writeDashboards } from "../../dashboards/files.ts";
+import type { CommandImplementation } from "../command.ts";
+
+export const dashboardsBuildImplementation: CommandImplementation = {
+  async run(ctx) {
+    const files = await generatedDashboardFiles(ctx.cwd);
+    const written = writeDashboards(ctx.cwd, files);
+    if (ctx.out.json) {
+      ctx.out.stdout(`${JSON.stringify({ files: files.map((f) => f.path), written }, null, 2)}\n`);
+    } else {
+      for (const path of written) ctx.out.stdout(`wrote ${path}\n`);
+      ctx.out.stdout(`${files.length} dashboards, ${written.length} changed\n`);
+    }
+    return ExitCode.Ok;
+  },
+};
