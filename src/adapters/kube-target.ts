@@ -104,6 +104,26 @@ class ObjectApi extends KubernetesObjectApi {
     }
   }
 
+  /** The first discovery of each API version, so concurrent requests wait for it rather than repeat it. */
+  private readonly discovering = new Map<string, Promise<unknown>>();
+
+  /** Discovery of an API version happens once, however many requests need it at the same moment. */
+  protected override async resource(
+    apiVersion: string,
+    kind: string,
+    options?: Configuration,
+  ): ReturnType<KubernetesObjectApi["resource"]> {
+    const first = this.discovering.get(apiVersion);
+    if (first) {
+      // Once it has answered, client-node's own cache has the version (or asks again after a failure).
+      await first.catch(() => undefined);
+      return super.resource(apiVersion, kind, options);
+    }
+    const found = super.resource(apiVersion, kind, options);
+    this.discovering.set(apiVersion, found);
+    return found;
+  }
+
   /** The answer as the API's plain JSON, not a generated model. */
   protected override async processResponse<T extends KubernetesObject>(
     response: ResponseContext,

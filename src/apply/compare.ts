@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { compactCanonicalJson } from "../core/canonical-json.ts";
+import { sortKeys } from "../core/canonical-json.ts";
 import { type KubeObject, secretAsStored } from "../core/kube/object.ts";
 import { type ApplySetParent, withMembership } from "./inventory.ts";
 
@@ -7,7 +7,9 @@ import { type ApplySetParent, withMembership } from "./inventory.ts";
 export const appliedHashAnnotation = "flyby.overflying.io/applied-sha256";
 
 export function sha256Of(value: unknown): string {
-  return createHash("sha256").update(compactCanonicalJson(value)).digest("hex");
+  return createHash("sha256")
+    .update(JSON.stringify(sortKeys(value)))
+    .digest("hex");
 }
 
 /** The object as flyby sends it: with the hash of its own content recorded. */
