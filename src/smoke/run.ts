@@ -4,7 +4,7 @@ import { Duration } from "../core/duration.ts";
 import { InputError, UsageError } from "../core/errors.ts";
 import { loadKubeConfig } from "../kube/cluster.ts";
 import { expectationsForEnvironment } from "./adapters/environment.ts";
-import { grafanaOverHttp } from "./adapters/grafana-http.ts";
+import { grafanaCredentialsFrom, grafanaOverHttp } from "./adapters/grafana-http.ts";
 import { countingFetch, type Fetch } from "./adapters/http.ts";
 import { kubeProxy, podProxyScraper, prometheusProxyBase } from "./adapters/kube-proxy.ts";
 import { prometheusOverHttp } from "./adapters/prometheus-http.ts";
@@ -113,11 +113,7 @@ export function requestFromInputs(
 async function sourcesFor(request: SmokeRequest, fetch: Fetch): Promise<Sources> {
   const grafana = request.grafanaUrl
     ? {
-        grafana: grafanaOverHttp(request.grafanaUrl, fetch, {
-          ...(request.env.GRAFANA_TOKEN ? { token: request.env.GRAFANA_TOKEN } : {}),
-          ...(request.env.GRAFANA_USER ? { user: request.env.GRAFANA_USER } : {}),
-          ...(request.env.GRAFANA_PASSWORD ? { password: request.env.GRAFANA_PASSWORD } : {}),
-        }),
+        grafana: grafanaOverHttp(request.grafanaUrl, fetch, grafanaCredentialsFrom(request.env)),
       }
     : {};
   if (request.access.kind === "url")

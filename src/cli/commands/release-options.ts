@@ -4,6 +4,7 @@ import { resolveUserPath } from "../../adapters/user-path.ts";
 import { Duration } from "../../core/duration.ts";
 import { UsageError } from "../../core/errors.ts";
 import { type Environment, loadEnvironments } from "../../core/manifests/environments.ts";
+import { grafanaAnnotations } from "../../dashboards/annotations.ts";
 import { artifactBundleStore, githubLedger, type RepoRef } from "../../github/deployments.ts";
 import { makeOctokit } from "../../github/octokit.ts";
 import { originUrl, resolveRepository } from "../../github/repository.ts";
@@ -11,6 +12,7 @@ import { bundleRollout } from "../../promote/adapters/apply-rollout.ts";
 import { smokeCheck } from "../../promote/adapters/smoke-check.ts";
 import type { BundleStore, DeployDeps, DeploymentLedger } from "../../promote/ports.ts";
 import { expectationsForEnvironment } from "../../smoke/adapters/environment.ts";
+import { grafanaCredentialsFrom } from "../../smoke/adapters/grafana-http.ts";
 import type { ClusterAccess } from "../../smoke/fleet.ts";
 import { systemClock } from "../../smoke/poller.ts";
 import { accessFrom, parseCount, parseHttpUrl } from "../../smoke/run.ts";
@@ -71,9 +73,20 @@ export function deployDeps(ctx: CommandContext): DeployDeps {
       ? clusterAccesses(environmentOf(ctx, environment), access.kubeconfig)
       : [{ cluster: "", access }];
   const { ledger, store } = githubParts(ctx);
+  const grafanaUrl = grafana ? parseHttpUrl(grafana, "--grafana") : undefined;
   return {
     ledger,
     store,
+    // A finished deploy, promotion or rollback is marked on the dashboards of the Grafana it checked.
+    ...(grafanaUrl
+      ? {
+          annotations: grafanaAnnotations(
+            grafanaUrl,
+            (url, init) => fetch(url, init),
+            grafanaCredentialsFrom(ctx.env),
+          ),
+        }
+      : {}),
     rollout: bundleRollout(
       (environment) =>
         optionsOf({
@@ -95,7 +108,7 @@ export function deployDeps(ctx: CommandContext): DeployDeps {
           ...(gpus !== undefined ? { gpusPerWorker: parseCount(gpus, "--gpus") } : {}),
         }),
       {
-        ...(grafana ? { grafanaUrl: parseHttpUrl(grafana, "--grafana") } : {}),
+        ...(grafanaUrl ? { grafanaUrl } : {}),
         timeout: Duration.parse(requiredString(ctx, "smoke-timeout", "D"), "--smoke-timeout"),
         env: ctx.env,
         fetch: (url, init) => fetch(url, init),

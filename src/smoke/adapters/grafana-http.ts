@@ -8,6 +8,17 @@ export interface GrafanaCredentials {
   readonly password?: string;
 }
 
+/** GRAFANA_TOKEN, or GRAFANA_USER and GRAFANA_PASSWORD, from the job's environment. */
+export function grafanaCredentialsFrom(
+  env: Readonly<Record<string, string | undefined>>,
+): GrafanaCredentials {
+  return {
+    ...(env.GRAFANA_TOKEN ? { token: env.GRAFANA_TOKEN } : {}),
+    ...(env.GRAFANA_USER ? { user: env.GRAFANA_USER } : {}),
+    ...(env.GRAFANA_PASSWORD ? { password: env.GRAFANA_PASSWORD } : {}),
+  };
+}
+
 interface Panel {
   readonly id?: number;
   readonly title?: string;
