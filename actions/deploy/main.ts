@@ -1,6 +1,6 @@
 import * as core from "@actions/core";
 import * as github from "@actions/github";
-import { formatReportMarkdown, rolloutsLine, summaryLine } from "../../src/apply/report.ts";
+import { formatReportMarkdown, headlineOf } from "../../src/apply/report.ts";
 import { deployOptionsFromInputs, prepareDeploy, realWorld } from "../../src/cli/commands/apply.ts";
 import { annotateApply } from "../../src/github/annotations.ts";
 import { octokitDeployments, withDeployment } from "../../src/github/deployment.ts";
@@ -27,12 +27,7 @@ async function run(): Promise<void> {
   };
   const result = await withDeployment(deployments, record, async () => {
     const r = await prepared.run();
-    const rollouts = rolloutsLine(r.reports.flatMap((report) => report.objects));
-    return {
-      ...r,
-      ok: r.exitCode === 0,
-      headline: [summaryLine(r.summary), rollouts].filter(Boolean).join("; "),
-    };
+    return { ...r, ok: r.exitCode === 0, headline: headlineOf(r.reports, r.summary) };
   });
   annotateApply(core, result.reports);
   await core.summary

@@ -103,6 +103,12 @@ export function rolloutsLine(objects: readonly ObjectOutcome[]): string | undefi
   return `rollouts: ${count(RolloutState.Ready)} ready, ${count(RolloutState.Failed)} failed, ${count(RolloutState.TimedOut)} not ready before the timeout`;
 }
 
+/** The counts and the rollout verdicts of a run over several targets, on one line. */
+export function headlineOf(reports: readonly ApplyReport[], summary: Summary): string {
+  const rollouts = rolloutsLine(reports.flatMap((report) => report.objects));
+  return [summaryLine(summary), rollouts].filter(Boolean).join("; ");
+}
+
 const notAttemptedCount = (r: ApplyReport) =>
   r.objects.filter((o) => o.action === Action.NotAttempted).length;
 
