@@ -9,6 +9,7 @@ import { didYouMean } from "../core/suggest.ts";
 import type { Command, Output } from "./command.ts";
 import { commands } from "./commands/index.ts";
 import { commandHelp, mainHelp } from "./help.ts";
+import { invocationDir } from "./invocation.ts";
 
 export interface CliIo {
   stdout(text: string): void;
@@ -227,7 +228,7 @@ if (import.meta.main) {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
     stdoutIsTTY: process.stdout.isTTY === true,
-    cwd: process.cwd(),
+    cwd: invocationDir(process.env, process.cwd()),
     env: process.env,
   });
   process.exitCode = code;

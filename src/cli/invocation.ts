@@ -1,0 +1,12 @@
+/**
+ * The folder the person ran flyby in. `bun run flyby` and `npm run flyby` start the script at
+ * the package root; npm passes the folder it was run in as INIT_CWD, Bun as
+ * npm_config_local_prefix. Run directly (`bun src/cli/main.ts`), the process's own folder is it.
+ */
+export function invocationDir(env: Readonly<Record<string, string | undefined>>, cwd: string): string {
+  if (!env.npm_lifecycle_event) return cwd;
+  if (env.INIT_CWD) return env.INIT_CWD;
+  if (env.npm_config_user_agent?.startsWith("bun/") && env.npm_config_local_prefix)
+    return env.npm_config_local_prefix;
+  return cwd;
+}
