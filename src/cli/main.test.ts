@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { repoRoot, runFlyby, scratchRepo } from "../testing/cli.ts";
@@ -120,6 +120,27 @@ describe("a CLI that helps when you are wrong", () => {
     });
     const usage = JSON.parse((await runFlyby(["diff", "--json"], repoRoot)).stderr);
     expect(usage.error.code).toBe(2);
+  });
+
+  test("with --json, an error in a values file keeps its field path, as text mode does", async () => {
+    const repo = scratchRepo();
+    try {
+      const values = join(repo, "manifests", "values", "staging.yaml");
+      writeFileSync(values, readFileSync(values, "utf8").replace("replicas: 1", 'replicas: "many"'));
+      const json = await runFlyby(["render", "--env", "staging", "--json"], repo);
+      const { code, message, location, path } = JSON.parse(json.stderr).error;
+      expect([json.code, code, message, location, path]).toEqual([
+        2,
+        2,
+        "expected number, but got string",
+        "manifests/values/staging.yaml:3:3",
+        "api.replicas",
+      ]);
+      const text = await runFlyby(["render", "--env", "staging"], repo);
+      expect(text.stderr).toContain("(at api.replicas)");
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
   });
 
   test("colour: --no-color and --json win, then FORCE_COLOR, then NO_COLOR and the TTY", () => {

@@ -111,11 +111,12 @@ function unknownCommand(word: string): UsageError {
 /** An error as the contract prints it: a sentence, or with --json one object on stderr. */
 function reportError(io: CliIo, json: boolean, prefix: string, e: FlybyError): void {
   if (json) {
-    const location = e instanceof InputError && e.location ? formatLocation(e.location) : undefined;
-    const message = e instanceof InputError ? e.reason : e.message;
-    io.stderr(
-      `${JSON.stringify({ error: { code: e.exitCode, message, ...(location ? { location } : {}) } })}\n`,
-    );
+    const input = e instanceof InputError ? e : undefined;
+    const location = input?.location ? formatLocation(input.location) : undefined;
+    const path = input?.fieldPath;
+    const message = input ? input.reason : e.message;
+    const error = { code: e.exitCode, message, ...(location ? { location } : {}), ...(path ? { path } : {}) };
+    io.stderr(`${JSON.stringify({ error })}\n`);
     return;
   }
   const usage =
