@@ -16,7 +16,11 @@ Registry credentials: FLYBY_REGISTRY_PASSWORD (an access token), FLYBY_REGISTRY_
 registry cannot be reached after retries. An existing FILE is replaced only when it is a flyby
 bundle; flyby refuses to overwrite any other file, and never writes into manifests/ or alerts/.`,
   options: {
-    env: { type: "string", valueName: "E", description: "the environment to bundle (one that others promote from)" },
+    env: {
+      type: "string",
+      valueName: "E",
+      description: "the environment to bundle (one that others promote from)",
+    },
     out: { type: "string", valueName: "FILE", description: "where to write the bundle" },
     commit: {
       type: "string",
