@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { parse } from "yaml";
 import { stackManifestPath } from "../alerts/stack-manifest.ts";
 import { repoRoot } from "../testing/cli.ts";
 import type { Command } from "./command.ts";
@@ -67,5 +68,37 @@ describe("every default shown in help is the one used", () => {
 
   test("alerts build's help names the file alerts/stack-manifest.ts writes", () => {
     expect(generatedManifest).toBe(stackManifestPath);
+  });
+});
+
+describe("environments are data: the texts speak of the promotion chain, not of named environments", () => {
+  const environments = Object.keys(
+    parse(readFileSync(join(repoRoot, "manifests/environments.yaml"), "utf8")).environments,
+  );
+  // A quoted word is a JSON field (environments --json has "production", the flag), not a name.
+  const naming = new RegExp(`(?<!")\\b(?:${environments.join("|")})\\b(?!")`, "i");
+
+  test("no command's help names an environment of manifests/environments.yaml", () => {
+    const named = commands.filter((c) => naming.test(commandHelp(c))).map((c) => c.name);
+    expect(named).toEqual([]);
+  });
+
+  test("no action's description, input or output names one either", () => {
+    const actionsDir = join(repoRoot, "actions");
+    const named = readdirSync(actionsDir).flatMap((action) => {
+      const spec = parse(readFileSync(join(actionsDir, action, "action.yml"), "utf8"));
+      const fields = [
+        ["description", spec.description],
+        ...(["inputs", "outputs"] as const).flatMap((kind) =>
+          Object.entries(spec[kind] ?? {}).flatMap(([name, io]) =>
+            Object.entries(io as Record<string, unknown>)
+              .filter(([key]) => key === "description" || key === "default")
+              .map(([key, text]) => [`${kind}.${name}.${key}`, text]),
+          ),
+        ),
+      ];
+      return fields.filter(([, text]) => naming.test(String(text))).map(([field]) => `${action}: ${field}`);
+    });
+    expect(named).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { repoRoot, runFlyby, scratchRepo } from "../testing/cli.ts";
@@ -114,12 +114,33 @@ describe("a CLI that helps when you are wrong", () => {
     expect(JSON.parse(run.stderr)).toEqual({
       error: {
         code: 2,
-        message: 'unknown environment "nope"; manifests/environments.yaml defines: production, staging',
+        message: 'unknown environment "nope"; manifests/environments.yaml defines: staging, production',
         location: "manifests/environments.yaml:4:1",
       },
     });
     const usage = JSON.parse((await runFlyby(["diff", "--json"], repoRoot)).stderr);
     expect(usage.error.code).toBe(2);
+  });
+
+  test("with --json, an error in a values file keeps its field path, as text mode does", async () => {
+    const repo = scratchRepo();
+    try {
+      const values = join(repo, "manifests", "values", "staging.yaml");
+      writeFileSync(values, readFileSync(values, "utf8").replace("replicas: 1", 'replicas: "many"'));
+      const json = await runFlyby(["render", "--env", "staging", "--json"], repo);
+      const { code, message, location, path } = JSON.parse(json.stderr).error;
+      expect([json.code, code, message, location, path]).toEqual([
+        2,
+        2,
+        "expected number, but got string",
+        "manifests/values/staging.yaml:3:3",
+        "api.replicas",
+      ]);
+      const text = await runFlyby(["render", "--env", "staging"], repo);
+      expect(text.stderr).toContain("(at api.replicas)");
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
   });
 
   test("colour: --no-color and --json win, then FORCE_COLOR, then NO_COLOR and the TTY", () => {
@@ -131,5 +152,91 @@ describe("a CLI that helps when you are wrong", () => {
     expect(colorOn({}, io({ NO_COLOR: "1" }, true))).toBe(false);
     expect(colorOn({ "no-color": true }, io({ FORCE_COLOR: "1" }, true))).toBe(false);
     expect(colorOn({ json: true }, io({ FORCE_COLOR: "1" }, true))).toBe(false);
+  });
+
+  test("an option that takes one value, given twice, is a usage error naming it", async () => {
+    const run = await runFlyby(["render", "--env", "staging", "--env", "production"], repoRoot);
+    expect([run.code, run.stdout, run.stderr.split("\n")[0]]).toEqual([
+      2,
+      "",
+      "flyby render: --env is given twice; it takes one value",
+    ]);
+  });
+
+  test("--json with a --format that is not json is refused rather than one silently winning", async () => {
+    const run = await runFlyby(
+      ["diff", "--env", "staging", "--against", "git:HEAD", "--format", "markdown", "--json"],
+      repoRoot,
+    );
+    expect([run.code, run.stdout, JSON.parse(run.stderr).error.message]).toEqual([
+      2,
+      "",
+      "--json and --format markdown ask for two outputs; give one",
+    ]);
+  });
+
+  test("help for an unknown subcommand is an error with a suggestion, exit 2", async () => {
+    const run = await runFlyby(["help", "alerts", "biuld"], repoRoot);
+    expect([run.code, run.stdout, run.stderr.split("\n")[0]]).toEqual([
+      2,
+      "",
+      'flyby: unknown command "alerts biuld" (did you mean "alerts build"?)',
+    ]);
+  });
+
+  test("no command, or a group without its subcommand, says what is missing on stderr, exit 2", async () => {
+    const none = await runFlyby([], repoRoot);
+    expect([none.code, none.stdout, none.stderr.split("\n")[0]]).toEqual([2, "", "flyby: missing command"]);
+    expect(none.stderr).toContain("Commands:");
+    const group = await runFlyby(["alerts"], repoRoot);
+    expect([group.code, group.stdout, group.stderr.split("\n")[0]]).toEqual([
+      2,
+      "",
+      "flyby: missing subcommand: alerts build, alerts check, or alerts test",
+    ]);
+  });
+
+  test("--json and --no-color may come before the command", async () => {
+    const alone = await runFlyby(["--json"], repoRoot);
+    expect([alone.code, JSON.parse(alone.stderr).error.message]).toEqual([2, "missing command"]);
+    const first = await runFlyby(["--json", "render", "--env", "nope"], repoRoot);
+    expect([first.code, JSON.parse(first.stderr).error.location]).toEqual([
+      2,
+      "manifests/environments.yaml:4:1",
+    ]);
+    const plain = await runFlyby(["--no-color", "render", "--env", "staging"], repoRoot);
+    expect(plain.code).toBe(0);
+  });
+
+  test("a timeout of zero is refused with the same words whichever timeout it is", async () => {
+    const messages = [];
+    for (const [option, value] of [
+      ["--timeout", "0"],
+      ["--timeout", "0s"],
+      ["--request-timeout", "0s"],
+      ["--request-timeout", "0"],
+    ] as const) {
+      const run = await runFlyby(
+        ["apply", "--env", "staging", "--target", "cluster", option, value],
+        repoRoot,
+      );
+      messages.push([run.code, run.stderr.split("\n")[0]]);
+    }
+    expect(messages).toEqual([
+      [2, "flyby apply: --timeout must be longer than 0s"],
+      [2, "flyby apply: --timeout must be longer than 0s"],
+      [2, "flyby apply: --request-timeout must be longer than 0s"],
+      [2, "flyby apply: --request-timeout must be longer than 0s"],
+    ]);
+  });
+
+  test("deploy, promote and rollback, which always wait, describe --timeout without --wait", () => {
+    for (const name of ["deploy", "promote", "rollback"]) {
+      const timeout = commands.find((c) => c.name === name)?.options.timeout;
+      expect({ name, description: timeout?.description }).toEqual({
+        name,
+        description: "how long the rollout wait lasts",
+      });
+    }
   });
 });

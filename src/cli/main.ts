@@ -27,6 +27,26 @@ function findCommand(args: readonly string[]): { command: Command; rest: string[
   return byOne ? { command: byOne, rest: args.slice(1) } : undefined;
 }
 
+type ParsedToken = NonNullable<ReturnType<typeof parseArgs>["tokens"]>[number];
+
+/**
+ * The parser keeps the last of two values silently; a value option given twice, or --json with
+ * a --format that is not json, is a mistake to name instead.
+ */
+function checkGivenOnce(cmd: Command, tokens: readonly ParsedToken[]): void {
+  const given = tokens.flatMap((t) => (t.kind === "option" ? [t] : []));
+  for (const [name, o] of Object.entries(cmd.options)) {
+    if (o.type !== "string" || o.multiple) continue;
+    if (given.filter((t) => t.name === name).length > 1) {
+      throw new UsageError(`--${name} is given twice; it takes one value`, commandHelp(cmd));
+    }
+  }
+  const format = given.find((t) => t.name === "format")?.value;
+  if (format !== undefined && format !== "json" && given.some((t) => t.name === "json")) {
+    throw new UsageError(`--json and --format ${format} ask for two outputs; give one`, commandHelp(cmd));
+  }
+}
+
 function parseCommandArgs(cmd: Command, rest: readonly string[]) {
   const options = {
     ...Object.fromEntries(
@@ -46,7 +66,8 @@ function parseCommandArgs(cmd: Command, rest: readonly string[]) {
     "no-color": { type: "boolean" as const },
     help: { type: "boolean" as const, short: "h" },
   };
-  const parse = () => parseArgs({ args: [...rest], options, strict: true, allowPositionals: true });
+  const parse = () =>
+    parseArgs({ args: [...rest], options, strict: true, allowPositionals: true, tokens: true });
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse();
@@ -59,6 +80,7 @@ function parseCommandArgs(cmd: Command, rest: readonly string[]) {
   // No command takes positional arguments: a stray word is a mistake, not something to ignore.
   const stray = parsed.positionals[0];
   if (stray !== undefined) throw new UsageError(`unexpected argument "${stray}"`, commandHelp(cmd));
+  checkGivenOnce(cmd, parsed.tokens);
   return parsed;
 }
 
@@ -109,14 +131,23 @@ function unknownCommand(word: string): UsageError {
   return new UsageError(`unknown command "${word}"${didYouMean(word, names)}`, mainHelp(commands));
 }
 
+/** `flyby --json render …` means `flyby render … --json`: the global flags may come first. */
+function withGlobalFlagsLast(argv: readonly string[]): string[] {
+  const isGlobal = (a: string) => a === "--json" || a === "--no-color";
+  let start = 0;
+  while (start < argv.length && isGlobal(argv[start] as string)) start++;
+  return [...argv.slice(start), ...argv.slice(0, start)];
+}
+
 /** An error as the contract prints it: a sentence, or with --json one object on stderr. */
 function reportError(io: CliIo, json: boolean, prefix: string, e: FlybyError): void {
   if (json) {
-    const location = e instanceof InputError && e.location ? formatLocation(e.location) : undefined;
-    const message = e instanceof InputError ? e.reason : e.message;
-    io.stderr(
-      `${JSON.stringify({ error: { code: e.exitCode, message, ...(location ? { location } : {}) } })}\n`,
-    );
+    const input = e instanceof InputError ? e : undefined;
+    const location = input?.location ? formatLocation(input.location) : undefined;
+    const path = input?.fieldPath;
+    const message = input ? input.reason : e.message;
+    const error = { code: e.exitCode, message, ...(location ? { location } : {}), ...(path ? { path } : {}) };
+    io.stderr(`${JSON.stringify({ error })}\n`);
     return;
   }
   const usage =
@@ -135,7 +166,7 @@ function reportError(io: CliIo, json: boolean, prefix: string, e: FlybyError): v
  * exit code. Nothing else in flyby exits the process or decides an exit code from an error.
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCode> {
-  const args = [...argv];
+  const args = withGlobalFlagsLast(argv);
   const json = args.includes("--json");
   // --repo DIR (or --repo=DIR) anywhere: the repository to work in, instead of the one found above cwd.
   let repo: string | undefined;
@@ -155,24 +186,27 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     io.stdout(versionLine(cwd));
     return ExitCode.Ok;
   }
-  if (
-    first === undefined ||
-    first === "--help" ||
-    first === "-h" ||
-    (first === "help" && args.length === 1)
-  ) {
+  if (first === undefined || first === "--json" || first === "--no-color") {
+    reportError(io, json, "flyby", new UsageError("missing command", mainHelp(commands)));
+    return ExitCode.BadInput;
+  }
+  if (first === "--help" || first === "-h" || (first === "help" && args.length === 1)) {
     io.stdout(mainHelp(commands));
-    return first === undefined ? ExitCode.BadInput : ExitCode.Ok;
+    return ExitCode.Ok;
   }
   const wantsHelp = first === "help";
   const words = wantsHelp ? args.slice(1) : args;
   const found = findCommand(words);
   if (!found) {
     const group = groupOf(words[0]);
-    if (group.length > 0 && (wantsHelp || words.length === 1 || words[1]?.startsWith("-"))) {
-      const asked = wantsHelp || words.includes("--help") || words.includes("-h");
-      (asked ? io.stdout : io.stderr)(mainHelp(group));
-      return asked ? ExitCode.Ok : ExitCode.BadInput;
+    if (group.length > 0 && (words.length === 1 || words[1]?.startsWith("-"))) {
+      if (wantsHelp || words.includes("--help") || words.includes("-h")) {
+        io.stdout(mainHelp(group));
+        return ExitCode.Ok;
+      }
+      const names = new Intl.ListFormat("en", { type: "disjunction" }).format(group.map((c) => c.name));
+      reportError(io, json, "flyby", new UsageError(`missing subcommand: ${names}`, mainHelp(group)));
+      return ExitCode.BadInput;
     }
     const word = group.length > 0 ? `${words[0]} ${words[1]}` : String(words[0]);
     const error =

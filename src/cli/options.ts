@@ -57,11 +57,20 @@ export function parseTarget<S extends string>(
   return { scheme, rest };
 }
 
+/**
+ * A timeout option: a duration longer than zero. A bare `0` (Go's way of writing no time) gets
+ * the same answer as `0s` rather than "not a duration".
+ */
+export function timeoutOption(ctx: CommandContext, name: string): Duration {
+  const text = requiredString(ctx, name, "D");
+  const timeout = /^0+$/.test(text) ? Duration.ofMilliseconds(0) : Duration.parse(text, `--${name}`);
+  if (timeout.milliseconds <= 0) throw new UsageError(`--${name} must be longer than 0s`);
+  return timeout;
+}
+
 /** `--request-timeout D`: how long one request to the cluster may take. */
 export function requestTimeoutOf(ctx: CommandContext): Duration {
-  const timeout = Duration.parse(requiredString(ctx, "request-timeout", "D"), "--request-timeout");
-  if (timeout.milliseconds <= 0) throw new UsageError("--request-timeout must be longer than 0s");
-  return timeout;
+  return timeoutOption(ctx, "request-timeout");
 }
 
 /** `--kubeconfig P` and `--context C`, as every command that talks to a cluster takes them. */

@@ -20,7 +20,7 @@ import {
   summarize,
 } from "../../apply/report.ts";
 import { buildEnvironmentSecrets, secretVariables } from "../../apply/secrets.ts";
-import { Duration } from "../../core/duration.ts";
+import type { Duration } from "../../core/duration.ts";
 import { UsageError } from "../../core/errors.ts";
 import type { ExitCode } from "../../core/exit-code.ts";
 import { stageOf } from "../../core/kube/kinds.ts";
@@ -39,6 +39,7 @@ import {
   requestTimeoutOf,
   requiredString,
   stringOption,
+  timeoutOption,
 } from "../options.ts";
 import { paint } from "../paint.ts";
 import { applyCommand } from "./apply.meta.ts";
@@ -278,7 +279,7 @@ export function optionsOf(ctx: CommandContext): DeployOptions {
     gke: list("gke"),
     prune: flag(ctx, "prune"),
     wait: flag(ctx, "wait"),
-    timeout: Duration.parse(requiredString(ctx, "timeout", "D"), "--timeout"),
+    timeout: timeoutOption(ctx, "timeout"),
     requestTimeout,
     dryRun: flag(ctx, "dry-run"),
     concurrency,

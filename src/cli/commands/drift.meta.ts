@@ -12,7 +12,7 @@ export const driftCommand: Command = {
 For each environment, takes the bundle of its newest successful GitHub Deployment (a rollback
 counts: it is what should run) and diffs the live objects against it, as \`flyby diff
 --against cluster\` does, with Secret values redacted. With --issue, keeps one open issue per
-drifting environment ("Drift in production", label flyby-drift) up to date and closes it once
+drifting environment ("Drift in <environment>", label flyby-drift) up to date and closes it once
 the live state matches again. With --gke env, every cluster of each environment is diffed at
 once (kube contexts from the kubeconfig, GKE clusters through the GKE API), one diff per cluster.
 Exit 0 no drift, 1 drift found, 3 GitHub or the cluster unreachable or the bundle gone.`,

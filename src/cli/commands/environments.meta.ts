@@ -6,7 +6,7 @@ export const environmentsCommand: Command = {
   synopsis: "environments [--json]",
   details: `
 Reads manifests/environments.yaml: each environment, the one it promotes from, whether GitHub
-records its Deployments as production ones, and its clusters (a GKE cluster path or a
+records its Deployments with production_environment set, and its clusters (a GKE cluster path or a
 kubeconfig context). The first environment of the chain comes first.
 --json prints {"environments":[{"name","promotesFrom","production","clusters":[{"name","gke"|"context"}]}]},
 what the workflows build their matrices from.`,

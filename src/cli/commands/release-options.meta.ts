@@ -19,8 +19,10 @@ const fromValues = "the environment's values";
 /** Where to apply, as `flyby apply` takes it, and how to reach the smoke checks. */
 export const targetOptions: Readonly<Record<string, OptionSpec>> = {
   ...Object.fromEntries(
-    ["kubeconfig", "context", "gke", "timeout", "concurrency"].map((k) => [k, applyOptions[k] as OptionSpec]),
+    ["kubeconfig", "context", "gke", "concurrency"].map((k) => [k, applyOptions[k] as OptionSpec]),
   ),
+  // These commands always wait for their rollouts: there is no --wait to refer to.
+  timeout: { ...(applyOptions.timeout as OptionSpec), description: "how long the rollout wait lasts" },
   target: { ...(applyOptions.target as OptionSpec), default: "cluster" },
   prometheus: { type: "string", valueName: "URL", description: "smoke checks: Prometheus base URL" },
   "via-cluster": {

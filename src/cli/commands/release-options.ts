@@ -17,7 +17,15 @@ import type { ClusterAccess } from "../../smoke/fleet.ts";
 import { systemClock } from "../../smoke/poller.ts";
 import { accessFrom, parseCount, parseHttpUrl } from "../../smoke/run.ts";
 import type { CommandContext } from "../command.ts";
-import { flag, optionDefaults, parseTarget, pathOption, requiredString, stringOption } from "../options.ts";
+import {
+  flag,
+  optionDefaults,
+  parseTarget,
+  pathOption,
+  requiredString,
+  stringOption,
+  timeoutOption,
+} from "../options.ts";
 import { applyCommand } from "./apply.meta.ts";
 import { optionsOf, realWorld } from "./apply.ts";
 import { clusterAccesses, environmentOf } from "./fleet.ts";
@@ -109,7 +117,7 @@ export function deployDeps(ctx: CommandContext): DeployDeps {
         }),
       {
         ...(grafanaUrl ? { grafanaUrl } : {}),
-        timeout: Duration.parse(requiredString(ctx, "smoke-timeout", "D"), "--smoke-timeout"),
+        timeout: timeoutOption(ctx, "smoke-timeout"),
         env: ctx.env,
         fetch: (url, init) => fetch(url, init),
         clock: systemClock,

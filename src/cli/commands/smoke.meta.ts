@@ -15,7 +15,7 @@ With --gke env, every cluster of the environment is checked at once through its 
 the environment passes only when every cluster does.
 Grafana credentials come from GRAFANA_TOKEN, or GRAFANA_USER and GRAFANA_PASSWORD.
 Exit codes: 0 all checks pass · 1 checks failed · 2 bad input · 3 Prometheus or the cluster unreachable.
-Example: flyby smoke --env staging --prometheus http://127.0.0.1:9090 --timeout 3m`,
+Example: flyby smoke --env E --prometheus http://127.0.0.1:9090 --timeout 3m`,
   options: {
     env: {
       type: "string",

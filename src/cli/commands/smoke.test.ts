@@ -23,7 +23,7 @@ describe("flyby smoke: input and environment errors", () => {
     [["smoke", "--env", "staging", "--prometheus", "x", "--via-cluster"], "give exactly one of"],
     [
       ["smoke", "--env", "qa", "--prometheus", "http://127.0.0.1:9"],
-      'unknown environment "qa"; manifests/environments.yaml defines: production, staging',
+      'unknown environment "qa"; manifests/environments.yaml defines: staging, production',
     ],
     [
       ["smoke", "--env", "staging", "--prometheus", "ftp://h"],

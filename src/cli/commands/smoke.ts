@@ -8,7 +8,7 @@ import { type Clock, systemClock } from "../../smoke/poller.ts";
 import { formatReport } from "../../smoke/report.ts";
 import { accessFrom, type PrometheusAccess, parseCount, parseHttpUrl, smoke } from "../../smoke/run.ts";
 import type { CommandContext, CommandImplementation } from "../command.ts";
-import { flag, pathOption, requiredString, stringOption } from "../options.ts";
+import { flag, pathOption, requiredString, stringOption, timeoutOption } from "../options.ts";
 import { clusterAccesses, environmentOf, fleetRequested } from "./fleet.ts";
 
 function access(ctx: CommandContext): PrometheusAccess {
@@ -45,7 +45,7 @@ export function makeSmokeCommand(deps: { fetch: Fetch; clock: Clock }): CommandI
           ...(flag(ctx, "dcgm") ? { dcgm: true } : {}),
         }),
         ...(grafana ? { grafanaUrl: parseHttpUrl(grafana, "--grafana") } : {}),
-        timeout: Duration.parse(requiredString(ctx, "timeout", "D"), "--timeout"),
+        timeout: timeoutOption(ctx, "timeout"),
         env: ctx.env,
         fetch: deps.fetch,
         clock: deps.clock,

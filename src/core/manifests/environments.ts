@@ -202,7 +202,7 @@ export function loadEnvironments(tree: ManifestTree): Environments {
           `unknown environment "${name}"${didYouMean(
             name,
             all.map((e) => e.name),
-          )}; ${file} defines: ${all.map((e) => e.name).join(", ")}`,
+          )}; ${file} defines: ${ordered.map((e) => e.name).join(", ")}`,
           source.locate(["environments"]),
         );
       }
