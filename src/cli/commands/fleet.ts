@@ -48,12 +48,12 @@ export function clusterTargets(
 }
 
 /** Each cluster's Prometheus through its own API server proxy (smoke --via-cluster --gke env). */
-export function clusterAccesses(env: Environment, kubeconfig: string): ClusterAccess[] {
+export function clusterAccesses(env: Environment, kubeconfig: string | undefined): ClusterAccess[] {
   return env.clusters.map((c) => ({
     cluster: c.name,
     access:
       c.kind === "context"
-        ? { kind: "cluster", kubeconfig, context: c.context }
+        ? { kind: "cluster", ...(kubeconfig ? { kubeconfig } : {}), context: c.context }
         : {
             kind: "kube",
             config: async () => {

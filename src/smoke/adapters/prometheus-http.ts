@@ -1,3 +1,4 @@
+import { describeCause } from "../../adapters/kube-network.ts";
 import { EnvironmentError } from "../../core/errors.ts";
 import {
   type ActiveTarget,
@@ -21,7 +22,9 @@ export function prometheusOverHttp(base: string, fetch: Fetch): PrometheusApi {
     try {
       response = await fetch(`${root}${path}`, { headers: { accept: "application/json" } });
     } catch (e) {
-      throw new EnvironmentError(`Prometheus at ${redactUrl(root)} is unreachable: ${(e as Error).message}`, {
+      // Through the service proxy, the API server's own failure already says what was not reached.
+      if (e instanceof EnvironmentError) throw e;
+      throw new EnvironmentError(`Prometheus at ${redactUrl(root)} is unreachable: ${describeCause(e)}`, {
         cause: e,
       });
     }
