@@ -1,4 +1,5 @@
 import { Octokit } from "@octokit/rest";
+import { describeCause } from "../adapters/kube-network.ts";
 import { EnvironmentError } from "../core/errors.ts";
 import type { PullRequestHeads } from "./pr-context.ts";
 import type { IssueComment, IssueComments } from "./sticky.ts";
@@ -9,11 +10,29 @@ export interface PullRequestRef {
   readonly number: number;
 }
 
+/**
+ * Octokit reports a request that got no answer as status 500 with no response; the cause is
+ * the connection's own error. Returns where it went and why it failed, or undefined for an answer.
+ */
+function unanswered(e: unknown): string | undefined {
+  const failed = e as { status?: number; response?: unknown; cause?: unknown; request?: { url?: string } };
+  if (failed.status !== 500 || failed.response !== undefined || failed.cause === undefined) return undefined;
+  let where = "";
+  try {
+    where = ` at ${new URL(failed.request?.url ?? "").origin}`;
+  } catch {
+    // no URL to name: the message says only that GitHub was not reached
+  }
+  return `cannot reach GitHub${where}: ${describeCause(failed.cause)}`;
+}
+
 /** Runs a GitHub call, turning a refusal into an EnvironmentError that names what was tried. */
 export async function guarded<T>(what: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (e) {
+    const network = unanswered(e);
+    if (network) throw new EnvironmentError(network, { cause: e });
     const status = (e as { status?: number }).status;
     throw new EnvironmentError(
       `GitHub refused to ${what}${status ? ` (${status})` : ""}: ${(e as Error).message}`,

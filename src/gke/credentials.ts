@@ -1,19 +1,61 @@
 import { ClusterManagerClient } from "@google-cloud/container";
 import { KubeConfig, type User } from "@kubernetes/client-node";
-import type { AuthClient } from "google-auth-library";
+import { type AuthClient, GoogleAuth } from "google-auth-library";
 import { KubeApplyTarget, type KubeTargetOptions } from "../adapters/kube-target.ts";
 import { EnvironmentError, UsageError } from "../core/errors.ts";
 
-/** `projects/P/locations/L/clusters/C`, checked. */
+/** `projects/P/locations/L/clusters/C`, checked part by part so a refusal says what is wrong. */
 export function parseGkeClusterPath(value: string): string {
-  if (
-    !/^projects\/[a-z][-a-z0-9]{4,28}[a-z0-9]\/locations\/[-a-z0-9]+\/clusters\/[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(
-      value,
-    )
-  ) {
-    throw new UsageError(`--gke "${value}" is not projects/PROJECT/locations/LOCATION/clusters/NAME`);
-  }
+  const refuse = (reason: string): never => {
+    throw new UsageError(`--gke "${value}": ${reason}`);
+  };
+  const parts = /^projects\/([^/]+)\/locations\/([^/]+)\/clusters\/([^/]+)$/.exec(value);
+  if (!parts) return refuse("is not projects/PROJECT/locations/LOCATION/clusters/NAME");
+  const [, project = "", location = "", cluster = ""] = parts;
+  if (!/^[a-z][-a-z0-9]{4,28}[a-z0-9]$/.test(project))
+    refuse(
+      `project ID "${project}" must be 6–30 characters: lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen`,
+    );
+  if (!/^[-a-z0-9]+$/.test(location))
+    refuse(
+      `location "${location}" must be lowercase letters, digits and hyphens, as us-central1 or europe-west4-b`,
+    );
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(cluster))
+    refuse(
+      `cluster name "${cluster}" must be lowercase letters, digits and hyphens, not starting or ending with a hyphen`,
+    );
   return value;
+}
+
+/** How to get Application Default Credentials, locally and in a workflow. */
+const adcHint =
+  "Run `gcloud auth application-default login`, or in GitHub Actions use Workload Identity Federation (google-github-actions/auth) before flyby";
+
+/**
+ * Application Default Credentials for the GKE API. Off Google Cloud, google-auth-library's
+ * probe of the metadata server prints a MetadataLookupWarning under Bun; the failure below
+ * says what matters, so that one warning is held back while the probe runs.
+ */
+export async function applicationDefaultCredentials(
+  auth: { getClient(): Promise<AuthClient> } = new GoogleAuth({
+    scopes: ["https://www.googleapis.com/auth/cloud-platform"],
+  }),
+): Promise<AuthClient> {
+  const emitWarning = process.emitWarning;
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    const type = typeof rest[0] === "string" ? rest[0] : (rest[0] as { type?: string } | undefined)?.type;
+    if (type === "MetadataLookupWarning") return;
+    (emitWarning as (...args: unknown[]) => void).call(process, warning, ...rest);
+  }) as typeof process.emitWarning;
+  try {
+    return await auth.getClient();
+  } catch (e) {
+    // The library's own sentence ends with a link to a general page; the hint replaces it.
+    const reason = (e as Error).message.replace(/\s*Browse to .*$/s, "");
+    throw new EnvironmentError(`no Google Cloud credentials: ${reason} ${adcHint}`, { cause: e });
+  } finally {
+    process.emitWarning = emitWarning;
+  }
 }
 
 /** Where the GKE API is; tests point it at a loopback fake. */

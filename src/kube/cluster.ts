@@ -44,6 +44,27 @@ function loadDefault(kc: KubeConfig, env: Readonly<Record<string, string | undef
   );
 }
 
+/**
+ * The current context must lead to a cluster: client-node would otherwise report a missing
+ * base URL as a failure to reach the cluster. (It checks itself that each cluster has a server.)
+ */
+function checkCurrentCluster(kc: KubeConfig, file: string): void {
+  const fail = (reason: string): never => {
+    throw new InputError(reason, { file });
+  };
+  const known = kc.getContexts().map((c) => c.name);
+  if (known.length === 0)
+    fail("has no contexts; write one with `kubectl config set-context` or pass another --kubeconfig");
+  const name = kc.getCurrentContext();
+  const context = name ? kc.getContextObject(name) : null;
+  if (!context)
+    fail(
+      `${name ? `has current-context "${name}", which it does not define` : "has no current-context"}; pass --context C (it has: ${known.join(", ")}) or run \`kubectl config use-context C\``,
+    );
+  else if (!kc.getCluster(context.cluster))
+    fail(`context "${name}" names cluster "${context.cluster}", which the kubeconfig does not define`);
+}
+
 /** Loads a kubeconfig the way kubectl does, then selects the context if one is named. */
 export function loadKubeConfig(source: KubeConfigSource): KubeConfig {
   const kc = new KubeConfig();
@@ -77,6 +98,7 @@ export function loadKubeConfig(source: KubeConfigSource): KubeConfig {
     }
     kc.setCurrentContext(source.context);
   }
+  checkCurrentCluster(kc, file);
   // A plain-http server has no TLS to verify; kubectl talks to it as it is, client-node only
   // when verification is off.
   const plainHttp = kc.clusters.map((c) =>

@@ -22,6 +22,19 @@ describe("report", () => {
     expect(text).toContain("What to check:\n  - a query from the guide fails:");
   });
 
+  test("the headline counts failed checks apart from those not run", async () => {
+    const o = await healthyObservation((o) => ({ ...o, ready: { ready: false, detail: "HTTP 503" } }));
+    const run = {
+      verdict: verdictOf("staging", o, runChecks(o, e)),
+      attempts: 1,
+      elapsedMs: 100,
+      timedOut: true,
+    };
+    expect(formatReport(run)).toStartWith(
+      "smoke staging: FAILED (1 of 14 checks, 13 not run), timed out (1 attempt, 0.1s)\n",
+    );
+  });
+
   test("the job summary marks each check with ✅/❌ and escapes table cells", async () => {
     const md = formatSummaryMarkdown([await failingRun()]);
     expect(md).toStartWith("### ❌ Smoke checks: staging\n");

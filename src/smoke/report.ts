@@ -6,8 +6,11 @@ const mark: Record<CheckStatus, string> = { pass: "✅", fail: "❌", "not run":
 
 function headline(run: SmokeRun): string {
   const v = run.verdict;
-  const failed = v.checks.filter((c) => c.status !== CheckStatus.Pass).length;
-  const outcome = v.passed ? "passed" : `FAILED (${failed} of ${v.checks.length} checks)`;
+  const count = (status: CheckStatus) => v.checks.filter((c) => c.status === status).length;
+  const notRun = count(CheckStatus.NotRun);
+  const outcome = v.passed
+    ? "passed"
+    : `FAILED (${count(CheckStatus.Fail)} of ${v.checks.length} checks${notRun ? `, ${notRun} not run` : ""})`;
   const timing = `${run.attempts} attempt${run.attempts === 1 ? "" : "s"}, ${(run.elapsedMs / 1000).toFixed(1)}s`;
   return `smoke ${v.environment}: ${outcome}${run.timedOut ? ", timed out" : ""} (${timing})`;
 }

@@ -1,4 +1,3 @@
-import { join } from "node:path";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { Duration } from "../core/duration.ts";
 import { InputError, UsageError } from "../core/errors.ts";
@@ -19,7 +18,7 @@ import { type Clock, pollUntilPassed, type SmokeRun } from "./poller.ts";
  */
 export type PrometheusAccess =
   | { readonly kind: "url"; readonly url: string }
-  | { readonly kind: "cluster"; readonly kubeconfig: string; readonly context?: string }
+  | { readonly kind: "cluster"; readonly kubeconfig?: string; readonly context?: string }
   | { readonly kind: "kube"; readonly config: () => Promise<KubeConfig> };
 
 export interface SmokeRequest {
@@ -54,8 +53,8 @@ export function parseHttpUrl(value: string, field: string): string {
 }
 
 /**
- * Exactly one of a Prometheus URL or the cluster route. The kubeconfig defaults to the
- * first path in $KUBECONFIG, then ~/.kube/config.
+ * Exactly one of a Prometheus URL or the cluster route. The kubeconfig is --kubeconfig, else
+ * every path in $KUBECONFIG; with neither, loadKubeConfig looks where kubectl does.
  */
 export function accessFrom(input: {
   readonly prometheusUrl?: string;
@@ -68,9 +67,12 @@ export function accessFrom(input: {
     throw new UsageError("give exactly one of --prometheus URL or --via-cluster");
   if (input.prometheusUrl !== undefined)
     return { kind: "url", url: parseHttpUrl(input.prometheusUrl, "--prometheus") };
-  const kubeconfig =
-    input.kubeconfig ?? input.env.KUBECONFIG?.split(":")[0] ?? join(input.env.HOME ?? ".", ".kube", "config");
-  return { kind: "cluster", kubeconfig, ...(input.context ? { context: input.context } : {}) };
+  const kubeconfig = input.kubeconfig ?? input.env.KUBECONFIG;
+  return {
+    kind: "cluster",
+    ...(kubeconfig ? { kubeconfig } : {}),
+    ...(input.context ? { context: input.context } : {}),
+  };
 }
 
 export function parseCount(text: string, field: string): number {
@@ -126,8 +128,9 @@ async function sourcesFor(request: SmokeRequest, fetch: Fetch): Promise<Sources>
     request.access.kind === "kube"
       ? await request.access.config()
       : loadKubeConfig({
-          kubeconfig: request.access.kubeconfig,
+          ...(request.access.kubeconfig ? { kubeconfig: request.access.kubeconfig } : {}),
           ...(request.access.context ? { context: request.access.context } : {}),
+          env: request.env,
         });
   const proxy = await kubeProxy(config, fetch);
   return {

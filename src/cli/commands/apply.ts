@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { GoogleAuth } from "google-auth-library";
 import { DirApplyTarget } from "../../adapters/dir-target.ts";
 import { KubeApplyTarget } from "../../adapters/kube-target.ts";
 import { loadManifestTree } from "../../adapters/manifest-files.ts";
@@ -28,7 +27,7 @@ import type { RenderedObject } from "../../core/kube/object.ts";
 import { gkeClusterPath } from "../../core/manifests/environments.ts";
 import { renderToText } from "../../core/render/output.ts";
 import { renderChecked } from "../../core/render/render-checked.ts";
-import { gkeApplyTarget, parseGkeClusterPath } from "../../gke/credentials.ts";
+import { applicationDefaultCredentials, gkeApplyTarget, parseGkeClusterPath } from "../../gke/credentials.ts";
 import { loadKubeConfig } from "../../kube/cluster.ts";
 import type { CommandContext, CommandImplementation, OptionValues } from "../command.ts";
 import {
@@ -100,9 +99,7 @@ export function realWorld(
       progress,
     },
     async gkeTarget(path) {
-      const auth = await new GoogleAuth({
-        scopes: ["https://www.googleapis.com/auth/cloud-platform"],
-      }).getClient();
+      const auth = await applicationDefaultCredentials();
       return gkeApplyTarget(path, auth);
     },
     kubeTarget(kubeconfig, context) {

@@ -1,5 +1,4 @@
 import { join } from "node:path";
-import { GoogleAuth } from "google-auth-library";
 import { KubeApplyTarget } from "../../adapters/kube-target.ts";
 import { loadManifestTree } from "../../adapters/manifest-files.ts";
 import type { ApplyTarget } from "../../apply/port.ts";
@@ -9,7 +8,12 @@ import { type Environment, gkeClusterPath, loadEnvironments } from "../../core/m
 import { diffEnvironment } from "../../diff/environment.ts";
 import { newSalt, Redactor } from "../../diff/redact.ts";
 import type { EnvironmentDiff } from "../../diff/report.ts";
-import { gkeKubeConfig, resolveGkeCluster, tokenSourceOf } from "../../gke/credentials.ts";
+import {
+  applicationDefaultCredentials,
+  gkeKubeConfig,
+  resolveGkeCluster,
+  tokenSourceOf,
+} from "../../gke/credentials.ts";
 import type { ClusterAccess } from "../../smoke/fleet.ts";
 import type { CommandContext } from "../command.ts";
 import type { DeployWorld } from "./apply.ts";
@@ -48,18 +52,16 @@ export function clusterTargets(
 }
 
 /** Each cluster's Prometheus through its own API server proxy (smoke --via-cluster --gke env). */
-export function clusterAccesses(env: Environment, kubeconfig: string): ClusterAccess[] {
+export function clusterAccesses(env: Environment, kubeconfig: string | undefined): ClusterAccess[] {
   return env.clusters.map((c) => ({
     cluster: c.name,
     access:
       c.kind === "context"
-        ? { kind: "cluster", kubeconfig, context: c.context }
+        ? { kind: "cluster", ...(kubeconfig ? { kubeconfig } : {}), context: c.context }
         : {
             kind: "kube",
             config: async () => {
-              const auth = await new GoogleAuth({
-                scopes: ["https://www.googleapis.com/auth/cloud-platform"],
-              }).getClient();
+              const auth = await applicationDefaultCredentials();
               return gkeKubeConfig(await resolveGkeCluster(gkeClusterPath(c), auth), tokenSourceOf(auth));
             },
           },

@@ -1,9 +1,13 @@
 import { describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { delimiter, join } from "node:path";
 import { ExitCode } from "../../core/exit-code.ts";
 import { freePort } from "../../smoke/demo/local-prometheus.ts";
+import { writeKubeconfig } from "../../testing/apply/kubeconfig.ts";
 import { runCli } from "../main.ts";
 
-async function cli(args: string[]) {
+async function cli(args: string[], env: Record<string, string> = { HOME: "/nonexistent" }) {
   const out: string[] = [];
   const err: string[] = [];
   const code = await runCli(args, {
@@ -11,7 +15,7 @@ async function cli(args: string[]) {
     stderr: (t) => err.push(t),
     stdoutIsTTY: false,
     cwd: process.cwd(),
-    env: { HOME: "/nonexistent" },
+    env,
   });
   return { code, out: out.join(""), err: err.join("") };
 }
@@ -37,7 +41,6 @@ describe("flyby smoke: input and environment errors", () => {
       ["smoke", "--env", "staging", "--prometheus", "http://h", "--gpus", "two"],
       '"two" is not a whole number (at --gpus)',
     ],
-    [["smoke", "--env", "staging", "--via-cluster"], "cannot read kubeconfig"],
   ])("%p exits 2 naming the problem", async (args, message) => {
     const r = await cli(args);
     expect(r.code).toBe(ExitCode.BadInput);
@@ -56,5 +59,34 @@ describe("flyby smoke: input and environment errors", () => {
     expect(r.code).toBe(ExitCode.EnvironmentFailed);
     expect(r.err).toContain(`Prometheus at http://127.0.0.1:${port} is unreachable`);
     expect(r.err).not.toContain("s3cret");
+  });
+
+  test("--via-cluster with no kubeconfig anywhere says where it looked and exits 3, as diff does", async () => {
+    const r = await cli(["smoke", "--env", "staging", "--via-cluster"]);
+    expect(r.code).toBe(ExitCode.EnvironmentFailed);
+    expect(r.err).toContain(
+      "flyby smoke: no kubeconfig found; looked at --kubeconfig (not given), KUBECONFIG (not set), ~/.kube/config (/nonexistent/.kube/config does not exist), the in-cluster service account (KUBERNETES_SERVICE_HOST is not set)",
+    );
+  });
+
+  test("--via-cluster merges every $KUBECONFIG file and words an unreachable API server as diff does", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "flyby-smoke-kc-"));
+    try {
+      const port = await freePort();
+      // The first file names the context; the second defines it, as kubectl merges them.
+      const first = join(dir, "first.yaml");
+      writeFileSync(first, "apiVersion: v1\nkind: Config\ncurrent-context: fake\n");
+      const second = writeKubeconfig(dir, `http://127.0.0.1:${port}`, "t", "second.yaml");
+      const r = await cli(["smoke", "--env", "staging", "--via-cluster"], {
+        HOME: "/nonexistent",
+        KUBECONFIG: [first, second].join(delimiter),
+      });
+      expect(r.code).toBe(ExitCode.EnvironmentFailed);
+      expect(r.err).toBe(
+        `flyby smoke: cannot reach the Kubernetes API at http://127.0.0.1:${port}: connection refused (ECONNREFUSED)\n`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -23,8 +23,21 @@ export function errorText(status: number, body: string): string {
   } catch {
     // not JSON: fall through to the raw text
   }
-  const raw = body.trim().slice(0, 200);
-  return raw ? `HTTP ${status}: ${raw}` : `HTTP ${status}`;
+  if (isHtml(body)) {
+    const title = /<title[^>]*>([^<]*)<\/title>/i.exec(body)?.[1]?.replace(/\s+/g, " ").trim();
+    return `HTTP ${status} with an HTML page${title ? ` ("${title}")` : ""}`;
+  }
+  // One line, so it fits a table cell and a finding.
+  const raw = body.replace(/\s+/g, " ").trim();
+  if (!raw) return `HTTP ${status}`;
+  return `HTTP ${status}: ${raw.length > rawLimit ? `${raw.slice(0, rawLimit)}…` : raw}`;
+}
+
+const rawLimit = 160;
+
+/** A page for people (an error page, a login form), not an API's answer. */
+export function isHtml(body: string): boolean {
+  return /^\s*<(!doctype html|html)[\s>]/i.test(body);
 }
 
 /** Counts requests, for the report and the benchmark. */

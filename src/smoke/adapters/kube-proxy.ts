@@ -1,4 +1,5 @@
 import type { KubeConfig } from "@kubernetes/client-node";
+import { unreachable } from "../../adapters/kube-network.ts";
 import { EnvironmentError, InputError } from "../../core/errors.ts";
 import type { ActiveTarget, PodScraper } from "../sources.ts";
 import { errorText, type Fetch } from "./http.ts";
@@ -51,8 +52,7 @@ export async function kubeProxy(kc: KubeConfig, inner: Fetch = fetch): Promise<K
       try {
         response = await inner(url, { ...init, headers: merged, tls } as RequestInit);
       } catch (e) {
-        const reason = (e as Error).message;
-        throw new EnvironmentError(`the Kubernetes API at ${server} is unreachable: ${reason}`, { cause: e });
+        throw new EnvironmentError(unreachable(server, e).text, { cause: e });
       }
       if (response.status === 401 || response.status === 403) {
         const reason = errorText(response.status, await response.text());
