@@ -54,6 +54,39 @@ describe("plan against the git base", () => {
     expect(report.match(/^[-+] {2}replicas/gm)?.length).toBe(2);
   });
 
+  test("GIVEN a base from before the promotion chain THEN only the real change shows", async () => {
+    const envFile = join(gitRepo, "manifests/environments.yaml");
+    const chained = readFileSync(envFile, "utf8");
+    writeFileSync(envFile, chained.replace("    promotesFrom: staging\n", ""));
+    git("commit", "-qam", "environments without a chain");
+    const base = "HEAD";
+    writeFileSync(envFile, chained);
+    writeFileSync(join(gitRepo, "manifests/values/staging.yaml"), "api:\n  replicas: 5\n");
+    git("commit", "-qam", "the promotion chain; scale the staging API");
+    const run = await runFlyby(["plan", "--json", "--base", `${base}~1`], gitRepo);
+    expect(run.code).toBe(0);
+    const report = readFileSync(join(gitRepo, ".flyby/plan/report.md"), "utf8");
+    expect(report).toContain("+  replicas: 5");
+    expect(report).toContain("**0 changed · 0 added · 0 removed · 28 unchanged**");
+    expect(report).toContain("**1 changed · 0 added · 0 removed · 6 unchanged**");
+    expect(JSON.parse(run.stdout).baseNotes).toEqual([]);
+  });
+
+  test("GIVEN a base that cannot render an environment THEN plan says so instead of diffing against nothing", async () => {
+    const values = join(gitRepo, "manifests/values/staging.yaml");
+    writeFileSync(values, "api: [not, a, mapping]\n");
+    git("commit", "-qam", "broken staging values");
+    writeFileSync(values, "api:\n  replicas: 6\n");
+    git("commit", "-qam", "fixed staging values");
+    const run = await runFlyby(["plan", "--base", "HEAD~1"], gitRepo);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(
+      "note: the base HEAD~1 cannot render staging: manifests@HEAD~1/values/staging.yaml",
+    );
+    const report = readFileSync(join(gitRepo, ".flyby/plan/report.md"), "utf8");
+    expect(report).toContain("the base HEAD~1 cannot render staging: manifests@HEAD~1/values/staging.yaml");
+  });
+
   test("an unreadable --base exits 2, naming the ref", async () => {
     const run = await runFlyby(["plan", "--base", "no-such-ref"], gitRepo);
     expect(run.code).toBe(2);

@@ -6,6 +6,7 @@ import { generatedAlertFiles } from "../../alerts/files.ts";
 import { InputError } from "../../core/errors.ts";
 import { ExitCode } from "../../core/exit-code.ts";
 import { formatFinding } from "../../core/finding.ts";
+import type { KubeObject } from "../../core/kube/object.ts";
 import { loadEnvironments } from "../../core/manifests/environments.ts";
 import type { ManifestTree } from "../../core/manifests/tree.ts";
 import { staleGeneratedFiles } from "../../core/plan/generated.ts";
@@ -32,31 +33,40 @@ export const planImplementation: CommandImplementation = {
     // An explicit --base that cannot be read is bad input (exit 2); see readGitTree.
     const baseTree = base ? readGitTree(ctx.cwd, base) : undefined;
     const redactor = new Redactor(newSalt());
+    const baseNotes: string[] = [];
     const diffs = await Promise.all(
-      plans.map((p) =>
-        diffEnvironment(
+      plans.map((p) => {
+        const at = baseObjects(baseTree, p);
+        if ("unrenderable" in at)
+          baseNotes.push(`the base ${base} cannot render ${p.render.environment.name}: ${at.unrenderable}`);
+        return diffEnvironment(
           p.render.environment.name,
           p.render.objects,
           {
             type: "objects",
-            label: base ? `git:${base}` : "nothing (no git base)",
-            objects: baseObjects(baseTree, p),
+            label: !base
+              ? "nothing (no git base)"
+              : "unrenderable" in at
+                ? `nothing (git:${base} cannot render it)`
+                : `git:${base}`,
+            objects: "objects" in at ? at.objects : [],
           },
           redactor,
-        ),
-      ),
+        );
+      }),
     );
-    const report = `${planReport(plans, stale)}\n${renderMarkdownFull(diffs)}`;
+    const report = `${planReport(plans, stale, baseNotes)}\n${renderMarkdownFull(diffs)}`;
     const path = join(ctx.cwd, planReportPath);
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, report);
     const summaries = plans.map(summarize);
     if (ctx.out.json) {
       ctx.out.stdout(
-        `${JSON.stringify({ report: planReportPath, base, changed: isDirty(diffs), environments: summaries, generated: stale })}\n`,
+        `${JSON.stringify({ report: planReportPath, base, baseNotes, changed: isDirty(diffs), environments: summaries, generated: stale })}\n`,
       );
     } else {
       for (const f of stale) ctx.out.stdout(`${formatFinding(f)}\n  hint: ${f.hint}\n`);
+      for (const note of baseNotes) ctx.out.stdout(`note: ${note}; its objects are diffed against nothing\n`);
       for (const s of summaries) {
         ctx.out.stdout(
           `${s.environment}: ${s.objects} objects, ${s.errors} errors, ${s.warnings} warnings\n`,
@@ -70,13 +80,20 @@ export const planImplementation: CommandImplementation = {
   },
 };
 
-/** The environment's objects at the base, or none when the base cannot render it. */
-function baseObjects(baseTree: ManifestTree | undefined, plan: EnvironmentPlan) {
-  if (!baseTree) return [];
+/**
+ * The environment's objects at the base (none without a base), or why the base cannot render
+ * it (an environment new in this change, or a base with broken manifests): plan notes that
+ * rather than presenting every object as added.
+ */
+function baseObjects(
+  baseTree: ManifestTree | undefined,
+  plan: EnvironmentPlan,
+): { objects: KubeObject[] } | { unrenderable: string } {
+  if (!baseTree) return { objects: [] };
   try {
-    return renderChecked(baseTree, plan.render.environment.name).objects.map((r) => r.object);
+    return { objects: renderChecked(baseTree, plan.render.environment.name).objects.map((r) => r.object) };
   } catch (e) {
-    if (e instanceof InputError) return [];
+    if (e instanceof InputError) return { unrenderable: e.message };
     throw e;
   }
 }
