@@ -90,7 +90,9 @@ describe("plan against the git base", () => {
   test("an unreadable --base exits 2, naming the ref", async () => {
     const run = await runFlyby(["plan", "--base", "no-such-ref"], gitRepo);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('"no-such-ref"');
+    expect(run.stderr).toContain('cannot read git ref "no-such-ref"');
+    expect(run.stderr).toContain("(at --base)");
+    expect(run.stderr).not.toContain("--against");
   });
 });
 

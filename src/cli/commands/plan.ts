@@ -31,7 +31,7 @@ export const planImplementation: CommandImplementation = {
     const stale = staleGeneratedFiles(await generatedAlertFiles(ctx.cwd));
     const base = stringOption(ctx, "base") ?? defaultPlanBase(ctx.cwd);
     // An explicit --base that cannot be read is bad input (exit 2); see readGitTree.
-    const baseTree = base ? readGitTree(ctx.cwd, base) : undefined;
+    const baseTree = base ? readGitTree(ctx.cwd, base, "--base") : undefined;
     const redactor = new Redactor(newSalt());
     const baseNotes: string[] = [];
     const diffs = await Promise.all(
