@@ -10,16 +10,12 @@ function git(repo: string, args: string[], input?: string): Buffer {
 }
 
 /**
- * Reads a folder as it is at a git ref, straight from the object database (`git ls-tree` and
+ * Reads manifests/ as it is at a git ref, straight from the object database (`git ls-tree` and
  * `git cat-file --batch`): no checkout, the working tree is never touched. `option` is the
  * command-line option the ref came from, which errors about the ref name.
  */
-export function readGitTree(
-  repo: string,
-  ref: string,
-  option = "--against",
-  folder = "manifests",
-): ManifestTree {
+export function readGitTree(repo: string, ref: string, option = "--against"): ManifestTree {
+  const folder = "manifests";
   let commit: string;
   try {
     commit = git(repo, ["rev-parse", "--verify", "--quiet", "--end-of-options", `${ref}^{commit}`])
