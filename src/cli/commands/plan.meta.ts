@@ -13,8 +13,9 @@ against its render at the git base, and writes the report that would be posted o
 request to ${planReportPath}. Needs no cluster and no secrets. An environment the base
 does not have (or that does not render there) diffs against nothing, with a note saying
 why (--json: baseNotes).
-It also checks that the committed generated files (alerting.generated.yaml) are what
-"alerts build" makes from alerts/ and the values today.
+It also checks that the committed generated files (alerting.generated.yaml, the
+dashboards) are what "alerts build" and "dashboards build" make from alerts/ and the
+values today.
 Exit 1 when any environment has error findings or a generated file is stale; changes alone
 are what a plan is for.`,
   options: {

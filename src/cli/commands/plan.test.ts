@@ -137,6 +137,26 @@ describe("plan and the generated alerting objects", () => {
     });
   });
 
+  test("GIVEN a threshold changed and alerts rebuilt but not the dashboards THEN plan exits 1 naming each stale dashboard", async () => {
+    await withAlerts(async (dir) => {
+      const worker = join(dir, "alerts/worker.ts");
+      writeFileSync(worker, readFileSync(worker, "utf8").replace(".gt(90)", ".gt(91)"));
+      expect((await runFlyby(["alerts", "build"], dir)).code).toBe(0);
+      const run = await runFlyby(["plan", "--json"], dir);
+      expect(run.code).toBe(1);
+      const stale = JSON.parse(run.stdout).generated as { location: { file: string }; hint: string }[];
+      expect(stale.map((f) => f.location.file).sort()).toEqual([
+        "manifests/dashboards/overview.json",
+        "manifests/dashboards/worker-detailed.json",
+      ]);
+      for (const f of stale)
+        expect(f.hint).toBe("run `bun run flyby dashboards build` and commit the result");
+      const text = await runFlyby(["plan"], dir);
+      expect(text.stdout).toContain("manifests/dashboards/overview.json:");
+      expect(text.stdout).toContain("error generated-stale");
+    });
+  });
+
   test("GIVEN a GPU with less memory in the values without a rebuild THEN plan exits 1 too", async () => {
     await withAlerts(async (dir) => {
       const common = join(dir, "manifests/values/common.yaml");

@@ -1,8 +1,8 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { defaultPlanBase } from "../../adapters/git-base.ts";
 import { loadManifestTree } from "../../adapters/manifest-files.ts";
-import { generatedAlertFiles } from "../../alerts/files.ts";
+import { definitionsEntry, generatedAlertFiles } from "../../alerts/files.ts";
 import { InputError } from "../../core/errors.ts";
 import { ExitCode } from "../../core/exit-code.ts";
 import { formatFinding } from "../../core/finding.ts";
@@ -13,6 +13,7 @@ import { staleGeneratedFiles } from "../../core/plan/generated.ts";
 import { type EnvironmentPlan, planReport, summarize } from "../../core/plan/report.ts";
 import { renderChecked } from "../../core/render/render-checked.ts";
 import { validateRendered } from "../../core/validate/validate.ts";
+import { generatedDashboardFiles } from "../../dashboards/files.ts";
 import { readGitTree } from "../../diff/adapters/git-tree.ts";
 import { diffEnvironment } from "../../diff/environment.ts";
 import { newSalt, Redactor } from "../../diff/redact.ts";
@@ -28,7 +29,7 @@ export const planImplementation: CommandImplementation = {
       const render = renderChecked(tree, env.name);
       return { render, findings: validateRendered(render) };
     });
-    const stale = staleGeneratedFiles(await generatedAlertFiles(ctx.cwd));
+    const stale = staleGeneratedFiles(await generatedFiles(ctx.cwd));
     const base = stringOption(ctx, "base") ?? defaultPlanBase(ctx.cwd);
     // An explicit --base that cannot be read is bad input (exit 2); see readGitTree.
     const baseTree = base ? readGitTree(ctx.cwd, base, "--base") : undefined;
@@ -79,6 +80,15 @@ export const planImplementation: CommandImplementation = {
     return summaries.some((s) => s.errors > 0) || stale.length > 0 ? ExitCode.NotClean : ExitCode.Ok;
   },
 };
+
+/**
+ * The committed generated files (alerting objects, dashboards) with what their generators make
+ * today. Both are generated from alerts/: none without it.
+ */
+async function generatedFiles(root: string) {
+  if (!existsSync(join(root, definitionsEntry))) return [];
+  return [...(await generatedAlertFiles(root)), ...(await generatedDashboardFiles(root))];
+}
 
 /**
  * The environment's objects at the base (none without a base), or why the base cannot render
