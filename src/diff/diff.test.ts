@@ -103,6 +103,22 @@ describe("object diff", () => {
     expect(changed).toEqual(["-  replicas: 1", "+  replicas: 2"]);
   });
 
+  test("GIVEN a changed line in a multi-line value THEN the diff shows it as a literal block, only that line changed", () => {
+    const dashboard = (threshold: number): KubeObject => ({
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "dashboards", namespace: "observability" },
+      data: {
+        "api-detailed.json": `${JSON.stringify({ title: "API", threshold, panels: [{ id: 1 }, { id: 2 }] }, null, 2)}\n`,
+      },
+    });
+    const [d] = diffObjects([dashboard(90)], [dashboard(91)], redactor);
+    expect(d?.diff).toContain("  api-detailed.json: |\n");
+    expect(d?.diff).not.toContain("\\n");
+    const changed = (d?.diff ?? "").split("\n").filter((l) => /^[-+]/.test(l));
+    expect(changed).toEqual(['-      "threshold": 90,', '+      "threshold": 91,']);
+  });
+
   test("matches by group, kind, namespace and name, across API versions of a group", () => {
     const before = [obj("autoscaling/v1", "HorizontalPodAutoscaler", "api"), obj("v1", "ConfigMap", "gone")];
     const after = [obj("autoscaling/v2", "HorizontalPodAutoscaler", "api"), obj("v1", "ConfigMap", "new")];

@@ -1,5 +1,6 @@
 import { type KubeObject, type ObjectRef, refKey, refOf } from "../core/kube/object.ts";
 import type { SourceLocation } from "../core/location.ts";
+import { emitDocument } from "../core/yaml/emit.ts";
 import { normalizeObject } from "./normalize.ts";
 import type { Redactor } from "./redact.ts";
 import { unifiedDiff } from "./unified.ts";
@@ -126,8 +127,9 @@ function risksOf(
   return riskKinds.filter((r) => risks.has(r));
 }
 
+/** The text an object's diff is computed on: render's canonical YAML, multi-line strings as literal blocks. */
 export function toYaml(o: unknown): string {
-  return Bun.YAML.stringify(o, null, 2);
+  return emitDocument(o);
 }
 
 /** Diff of one object; either side may be missing (added, removed). */

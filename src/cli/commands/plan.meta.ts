@@ -11,9 +11,11 @@ export const planCommand: Command = {
 Renders and validates every environment in manifests/environments.yaml, diffs each one
 against its render at the git base, and writes the report that would be posted on a pull
 request to ${planReportPath}. Needs no cluster and no secrets. An environment the base
-does not have (or that does not render there) diffs against nothing.
-It also checks that the committed generated files (alerting.generated.yaml) are what
-"alerts build" makes from alerts/ and the values today.
+does not have (or that does not render there) diffs against nothing, with a note saying
+why (--json: baseNotes).
+It also checks that the committed generated files (alerting.generated.yaml, the
+dashboards) are what "alerts build" and "dashboards build" make from alerts/ and the
+values today.
 Exit 1 when any environment has error findings or a generated file is stale; changes alone
 are what a plan is for.`,
   options: {

@@ -54,10 +54,45 @@ describe("plan against the git base", () => {
     expect(report.match(/^[-+] {2}replicas/gm)?.length).toBe(2);
   });
 
+  test("GIVEN a base from before the promotion chain THEN only the real change shows", async () => {
+    const envFile = join(gitRepo, "manifests/environments.yaml");
+    const chained = readFileSync(envFile, "utf8");
+    writeFileSync(envFile, chained.replace("    promotesFrom: staging\n", ""));
+    git("commit", "-qam", "environments without a chain");
+    const base = "HEAD";
+    writeFileSync(envFile, chained);
+    writeFileSync(join(gitRepo, "manifests/values/staging.yaml"), "api:\n  replicas: 5\n");
+    git("commit", "-qam", "the promotion chain; scale the staging API");
+    const run = await runFlyby(["plan", "--json", "--base", `${base}~1`], gitRepo);
+    expect(run.code).toBe(0);
+    const report = readFileSync(join(gitRepo, ".flyby/plan/report.md"), "utf8");
+    expect(report).toContain("+  replicas: 5");
+    expect(report).toContain("**0 changed · 0 added · 0 removed · 28 unchanged**");
+    expect(report).toContain("**1 changed · 0 added · 0 removed · 6 unchanged**");
+    expect(JSON.parse(run.stdout).baseNotes).toEqual([]);
+  });
+
+  test("GIVEN a base that cannot render an environment THEN plan says so instead of diffing against nothing", async () => {
+    const values = join(gitRepo, "manifests/values/staging.yaml");
+    writeFileSync(values, "api: [not, a, mapping]\n");
+    git("commit", "-qam", "broken staging values");
+    writeFileSync(values, "api:\n  replicas: 6\n");
+    git("commit", "-qam", "fixed staging values");
+    const run = await runFlyby(["plan", "--base", "HEAD~1"], gitRepo);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(
+      "note: the base HEAD~1 cannot render staging: manifests@HEAD~1/values/staging.yaml",
+    );
+    const report = readFileSync(join(gitRepo, ".flyby/plan/report.md"), "utf8");
+    expect(report).toContain("the base HEAD~1 cannot render staging: manifests@HEAD~1/values/staging.yaml");
+  });
+
   test("an unreadable --base exits 2, naming the ref", async () => {
     const run = await runFlyby(["plan", "--base", "no-such-ref"], gitRepo);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('"no-such-ref"');
+    expect(run.stderr).toContain('cannot read git ref "no-such-ref"');
+    expect(run.stderr).toContain("(at --base)");
+    expect(run.stderr).not.toContain("--against");
   });
 });
 
@@ -99,6 +134,26 @@ describe("plan and the generated alerting objects", () => {
       expect(readFileSync(join(dir, ".flyby/plan/report.md"), "utf8")).toContain(
         `${generated}:${finding.location.line}: error generated-stale`,
       );
+    });
+  });
+
+  test("GIVEN a threshold changed and alerts rebuilt but not the dashboards THEN plan exits 1 naming each stale dashboard", async () => {
+    await withAlerts(async (dir) => {
+      const worker = join(dir, "alerts/worker.ts");
+      writeFileSync(worker, readFileSync(worker, "utf8").replace(".gt(90)", ".gt(91)"));
+      expect((await runFlyby(["alerts", "build"], dir)).code).toBe(0);
+      const run = await runFlyby(["plan", "--json"], dir);
+      expect(run.code).toBe(1);
+      const stale = JSON.parse(run.stdout).generated as { location: { file: string }; hint: string }[];
+      expect(stale.map((f) => f.location.file).sort()).toEqual([
+        "manifests/dashboards/overview.json",
+        "manifests/dashboards/worker-detailed.json",
+      ]);
+      for (const f of stale)
+        expect(f.hint).toBe("run `bun run flyby dashboards build` and commit the result");
+      const text = await runFlyby(["plan"], dir);
+      expect(text.stdout).toContain("manifests/dashboards/overview.json:");
+      expect(text.stdout).toContain("error generated-stale");
     });
   });
 

@@ -42,8 +42,9 @@ export const promoteImplementation: CommandImplementation = {
     const given = file ? readBundleFile(userPath(ctx, file), file) : undefined;
     const { tag, commit } = releaseTag(ctx);
     const tree = loadManifestTree(join(ctx.cwd, "manifests"));
-    const target = loadEnvironments(tree).get(to);
-    const from = target.promotesFrom;
+    const environments = loadEnvironments(tree);
+    const target = environments.get(to);
+    const from = environments.promotionSource(to);
     if (from === undefined) {
       throw new InputError(
         `${to} starts the promotion chain: it promotes from no environment (it is deployed, not promoted)`,

@@ -145,5 +145,7 @@ export function reportChoices(ctx: CommandContext): {
   ] as const).scheme;
   const envs = loadEnvironments(loadManifestTree(join(ctx.cwd, "manifests")));
   const given = ctx.options.env as string[] | undefined;
-  return { environments: given?.length ? given.map((e) => envs.get(e)) : [...envs.promotionOrder], format };
+  // Read even with --env: reading the chain checks it, and these reports follow it.
+  const order = envs.promotionOrder;
+  return { environments: given?.length ? given.map((e) => envs.get(e)) : [...order], format };
 }

@@ -25,9 +25,10 @@ function load(text: string) {
   return loadEnvironments({ files: new Map([["environments.yaml", text]]), displayRoot: "manifests" });
 }
 
+/** The refusal of a file whose promotion chain is read (the chain is checked where it is used). */
 function refusal(text: string): InputError {
   try {
-    load(text);
+    load(text).promotionOrder;
   } catch (e) {
     expect(e).toBeInstanceOf(InputError);
     expect((e as InputError).exitCode).toBe(ExitCode.BadInput);
@@ -91,6 +92,24 @@ describe("environments.yaml: the promotion chain", () => {
     expect(e.message).toBe(
       "manifests/environments.yaml:7:3: the promotion chain has 2 starts (dev, staging); every environment but the first names the one it promotes from (promotesFrom)",
     );
+  });
+});
+
+describe("environments.yaml: a tree from before the promotion chain", () => {
+  const chainless = file({ staging: [], production: ["production: true"] });
+
+  test("GIVEN two starts THEN the environments still load and render-side reads work", () => {
+    const envs = load(chainless);
+    expect(names(envs.all)).toEqual(["production", "staging"]);
+    expect(envs.get("production").production).toBe(true);
+  });
+
+  test("GIVEN two starts THEN reading the chain or an environment's source is refused at file:line", () => {
+    const envs = load(chainless);
+    const message =
+      "manifests/environments.yaml:2:3: the promotion chain has 2 starts (production, staging); every environment but the first names the one it promotes from (promotesFrom)";
+    expect(() => envs.promotionOrder).toThrow(message);
+    expect(() => envs.promotionSource("production")).toThrow(message);
   });
 });
 

@@ -114,9 +114,15 @@ export function gkeClusterPath(c: Extract<Cluster, { kind: "gke" }>): string {
 export interface Environments {
   /** Sorted by name. */
   readonly all: readonly Environment[];
-  /** The promotion chain from its first environment on; environments promoted from the same one by name. */
+  /**
+   * The promotion chain from its first environment on; environments promoted from the same one by
+   * name. The chain is checked when first read (InputError at its file:line), not on load: a tree
+   * from before the chain existed still renders (diff's git: base, plan's base).
+   */
   readonly promotionOrder: readonly Environment[];
   get(name: string): Environment;
+  /** The environment `name` promotes from (undefined for the chain's start), once the chain is checked. */
+  promotionSource(name: string): string | undefined;
   /** Where an environment's `values` list is written, for errors about its files. */
   valuesLocation(name: string, index: number): ReturnType<ReturnType<typeof parseUserYaml>["locate"]>;
 }
@@ -191,10 +197,21 @@ export function loadEnvironments(tree: ManifestTree): Environments {
   const all = Object.entries(parsed.environments)
     .map(([name, env]) => ({ ...env, name }))
     .sort((a, b) => a.name.localeCompare(b.name));
-  const ordered = promotionOrder(all, source, file);
+  let ordered: Environment[] | undefined;
+  const chain = () => {
+    ordered ??= promotionOrder(all, source, file);
+    return ordered;
+  };
   return {
     all,
-    promotionOrder: ordered,
+    get promotionOrder() {
+      return chain();
+    },
+    promotionSource(name) {
+      const env = this.get(name);
+      chain();
+      return env.promotesFrom;
+    },
     get(name) {
       const env = all.find((e) => e.name === name);
       if (!env) {

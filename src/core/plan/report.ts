@@ -32,15 +32,22 @@ function countsByKind(plan: EnvironmentPlan): string {
 }
 
 /**
- * The plan's markdown report: stale generated files first, then one section per
- * environment, findings first.
+ * The plan's markdown report: stale generated files first, then what the base cannot render
+ * (`baseNotes`), then one section per environment, findings first.
  */
-export function planReport(plans: readonly EnvironmentPlan[], stale: readonly Finding[] = []): string {
+export function planReport(
+  plans: readonly EnvironmentPlan[],
+  stale: readonly Finding[] = [],
+  baseNotes: readonly string[] = [],
+): string {
   const lines = ["# flyby plan", ""];
   if (stale.length > 0) {
     lines.push("## Stale generated files", "", "```");
     for (const f of stale) lines.push(formatFinding(f), `  hint: ${f.hint ?? ""}`);
     lines.push("```", "");
+  }
+  if (baseNotes.length > 0) {
+    lines.push("## Base", "", ...baseNotes.map((n) => `- ${n}; its objects are diffed against nothing`), "");
   }
   lines.push("| environment | objects | errors | warnings |", "|---|---:|---:|---:|");
   for (const p of plans) {

@@ -10,17 +10,19 @@ function git(repo: string, args: string[], input?: string): Buffer {
 }
 
 /**
- * Reads a folder as it is at a git ref, straight from the object database (`git ls-tree` and
- * `git cat-file --batch`): no checkout, the working tree is never touched.
+ * Reads manifests/ as it is at a git ref, straight from the object database (`git ls-tree` and
+ * `git cat-file --batch`): no checkout, the working tree is never touched. `option` is the
+ * command-line option the ref came from, which errors about the ref name.
  */
-export function readGitTree(repo: string, ref: string, folder = "manifests"): ManifestTree {
+export function readGitTree(repo: string, ref: string, option = "--against"): ManifestTree {
+  const folder = "manifests";
   let commit: string;
   try {
     commit = git(repo, ["rev-parse", "--verify", "--quiet", "--end-of-options", `${ref}^{commit}`])
       .toString()
       .trim();
   } catch {
-    throw new InputError(`cannot read git ref "${ref}": no such commit in ${repo}`, undefined, "--against");
+    throw new InputError(`cannot read git ref "${ref}": no such commit in ${repo}`, undefined, option);
   }
   const listing = git(repo, ["ls-tree", "-r", "-z", commit, "--", `${folder}/`]).toString();
   const entries = listing
@@ -33,7 +35,7 @@ export function readGitTree(repo: string, ref: string, folder = "manifests"): Ma
     })
     .filter((e) => e.type === "blob");
   if (entries.length === 0) {
-    throw new InputError(`git ref "${ref}" has no ${folder}/ folder`, undefined, "--against");
+    throw new InputError(`git ref "${ref}" has no ${folder}/ folder`, undefined, option);
   }
   const out = git(repo, ["cat-file", "--batch"], `${entries.map((e) => e.sha).join("\n")}\n`);
   const files = new Map<string, string>();

@@ -26,6 +26,30 @@ export function parseObjects(file: string, text: string): KubeObject[] {
   return out;
 }
 
+const unreadable: Record<string, string> = {
+  ENOENT: "it is a symbolic link to nothing",
+  ELOOP: "its symbolic links form a loop",
+  EISDIR: "it is a folder",
+  EACCES: "permission denied",
+};
+
+/** A file's text; a link to nothing, a link loop or an unreadable file is bad input naming it. */
+function readObjectsFile(full: string, file: string): string {
+  try {
+    // Refuse a huge file before reading it into memory.
+    checkYamlSize(file, statSync(full).size);
+    return readFileSync(full, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === undefined) throw e;
+    throw new InputError(
+      `cannot read the file: ${unreadable[code] ?? "it cannot be read"} (${code})`,
+      { file },
+      "--against",
+    );
+  }
+}
+
 /** Every object in a folder of hydrated manifests (`*.yaml`, `*.yml`, `*.json`, read recursively). */
 export function readHydratedDir(root: string, display = root): KubeObject[] {
   try {
@@ -42,9 +66,7 @@ export function readHydratedDir(root: string, display = root): KubeObject[] {
       if (entry.isDirectory()) visit(full);
       else if (/\.(ya?ml|json)$/.test(entry.name)) {
         const file = join(display, relative(root, full));
-        // Refuse a huge file before reading it into memory.
-        checkYamlSize(file, statSync(full).size);
-        out.push(...parseObjects(file, readFileSync(full, "utf8")));
+        out.push(...parseObjects(file, readObjectsFile(full, file)));
       }
     }
   };
