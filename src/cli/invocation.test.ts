@@ -22,6 +22,16 @@ describe("the folder flyby was run in", () => {
     expect(invocationDir(env, "/repo")).toBe("/repo/src");
   });
 
+  test("GIVEN bun run inside npm run THEN Bun's folder, not the outer INIT_CWD", () => {
+    const env = {
+      npm_lifecycle_event: "flyby",
+      INIT_CWD: "/repo",
+      npm_config_user_agent: "bun/1.4.5 npm/? node/v24",
+      npm_config_local_prefix: "/repo/src",
+    };
+    expect(invocationDir(env, "/repo")).toBe("/repo/src");
+  });
+
   test("GIVEN `bun run flyby render --out DIR` in a subfolder THEN DIR is made in that subfolder", () => {
     const repo = scratchRepo();
     try {

@@ -5,8 +5,8 @@
  */
 export function invocationDir(env: Readonly<Record<string, string | undefined>>, cwd: string): string {
   if (!env.npm_lifecycle_event) return cwd;
-  if (env.INIT_CWD) return env.INIT_CWD;
-  if (env.npm_config_user_agent?.startsWith("bun/") && env.npm_config_local_prefix)
-    return env.npm_config_local_prefix;
-  return cwd;
+  // The runner that started this script sets the user agent; an INIT_CWD may be left over from
+  // an outer `npm run` (npm test running `bun run flyby`), so Bun's own variable comes first.
+  if (env.npm_config_user_agent?.startsWith("bun/")) return env.npm_config_local_prefix ?? cwd;
+  return env.INIT_CWD ?? cwd;
 }

@@ -202,6 +202,14 @@ export function loadEnvironments(tree: ManifestTree): Environments {
     ordered ??= promotionOrder(all, source, file);
     return ordered;
   };
+  // Names in promotion order while the chain holds; by name when it does not.
+  const listed = () => {
+    try {
+      return chain();
+    } catch {
+      return all;
+    }
+  };
   return {
     all,
     get promotionOrder() {
@@ -219,7 +227,9 @@ export function loadEnvironments(tree: ManifestTree): Environments {
           `unknown environment "${name}"${didYouMean(
             name,
             all.map((e) => e.name),
-          )}; ${file} defines: ${ordered.map((e) => e.name).join(", ")}`,
+          )}; ${file} defines: ${listed()
+            .map((e) => e.name)
+            .join(", ")}`,
           source.locate(["environments"]),
         );
       }
