@@ -10,15 +10,12 @@ describe("the folder flyby was run in", () => {
   });
 
   test("GIVEN npm run THEN INIT_CWD", () => {
-    expect(invocationDir({ npm_lifecycle_event: "flyby", INIT_CWD: "/repo/src" }, "/repo")).toBe("/repo/src");
+    const env = { npm_lifecycle_event: "flyby", INIT_CWD: "/repo/src", npm_config_local_prefix: "/repo" };
+    expect(invocationDir(env, "/repo")).toBe("/repo/src");
   });
 
   test("GIVEN bun run THEN npm_config_local_prefix, which Bun sets to the folder it was run in", () => {
-    const env = {
-      npm_lifecycle_event: "flyby",
-      npm_config_user_agent: "bun/1.4.5 npm/? node/v24",
-      npm_config_local_prefix: "/repo/src",
-    };
+    const env = { npm_lifecycle_event: "flyby", npm_config_local_prefix: "/repo/src" };
     expect(invocationDir(env, "/repo")).toBe("/repo/src");
   });
 
@@ -26,7 +23,8 @@ describe("the folder flyby was run in", () => {
     const env = {
       npm_lifecycle_event: "flyby",
       INIT_CWD: "/repo",
-      npm_config_user_agent: "bun/1.4.5 npm/? node/v24",
+      // Bun keeps the outer npm's user agent and INIT_CWD but sets its own local prefix.
+      npm_config_user_agent: "npm/11.19.1 node/v20.20.2 linux x64 workspaces/false",
       npm_config_local_prefix: "/repo/src",
     };
     expect(invocationDir(env, "/repo")).toBe("/repo/src");

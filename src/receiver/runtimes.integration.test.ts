@@ -10,7 +10,9 @@ import { buildEdgeBundle } from "./build.ts";
 
 const root = resolve(import.meta.dir, "../..");
 const dir = mkdtempSync(join(tmpdir(), "flyby-runtimes-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// workerd may still be removing its storage inside `dir` when this runs: retry while the
+// folder is not yet empty.
+afterAll(() => rmSync(dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 }));
 
 conformanceSuite("bun", async (launch) => {
   const child = Bun.spawn(
