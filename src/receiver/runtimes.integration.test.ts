@@ -1,5 +1,6 @@
 import { afterAll } from "bun:test";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Readable } from "node:stream";
@@ -10,9 +11,20 @@ import { buildEdgeBundle } from "./build.ts";
 
 const root = resolve(import.meta.dir, "../..");
 const dir = mkdtempSync(join(tmpdir(), "flyby-runtimes-"));
-// workerd may still be removing its storage inside `dir` when this runs: retry while the
-// folder is not yet empty.
-afterAll(() => rmSync(dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 }));
+afterAll(() => removeUntilGone(dir));
+
+/**
+ * Miniflare's dispose starts removing its storage folder without waiting for it, so a removal
+ * of ours can race with it and leave the folder behind: remove again until it is really gone.
+ */
+async function removeUntilGone(path: string): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    await rm(path, { recursive: true, force: true }).catch(() => undefined);
+    if (!existsSync(path)) return;
+    await Bun.sleep(100);
+  }
+  throw new Error(`${path} could not be removed within 10 s`);
+}
 
 conformanceSuite("bun", async (launch) => {
   const child = Bun.spawn(
@@ -100,10 +112,11 @@ async function startWorkerd(launch: ReceiverLaunch, bindings: "durable-object" |
     host: "127.0.0.1",
     port: 0,
   };
-  // Miniflare keeps its storage in os.tmpdir() and does not wait for its removal on dispose:
-  // it is made inside this file's folder, which afterAll removes.
+  // Miniflare keeps its storage in os.tmpdir(): each instance gets its own folder inside this
+  // file's, removed (and waited for) when the instance stops.
+  const storage = mkdtempSync(join(dir, "workerd-"));
   const systemTemp = tmpdir();
-  process.env.TMPDIR = dir;
+  process.env.TMPDIR = storage;
   let mf: Miniflare;
   try {
     mf = new Miniflare(options);
@@ -113,7 +126,10 @@ async function startWorkerd(launch: ReceiverLaunch, bindings: "durable-object" |
   const url = (await mf.ready).origin;
   return {
     url,
-    stop: () => mf.dispose(),
+    stop: async () => {
+      await mf.dispose();
+      await removeUntilGone(storage);
+    },
     output: () => printed,
     // What Cloudflare does every minute for the cron trigger of wrangler.toml.
     check: async () => {
