@@ -1,10 +1,11 @@
 import * as core from "@actions/core";
 import * as github from "@actions/github";
 import { formatReportMarkdown, headlineOf } from "../../src/apply/report.ts";
-import { deployOptionsFromInputs, prepareDeploy, realWorld } from "../../src/cli/commands/apply.ts";
+import { deployOptionsFromInputs, prepareDeploy } from "../../src/cli/commands/apply.ts";
 import { annotateApply } from "../../src/github/annotations.ts";
 import { octokitDeployments, withDeployment } from "../../src/github/deployment.ts";
 import { makeOctokit } from "../../src/github/octokit.ts";
+import { realWorld } from "../../src/wiring.ts";
 
 async function run(): Promise<void> {
   for (const name of ["GRAFANA_ADMIN_USER", "GRAFANA_ADMIN_PASSWORD", "FLYBY_RECEIVER_TOKEN"])

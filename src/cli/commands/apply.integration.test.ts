@@ -9,7 +9,8 @@ import { applyProduction, deploySecrets, writeKubeconfig } from "../../testing/a
 import { fastDeps } from "../../testing/apply/objects.ts";
 import { runFlyby, scratchRepo } from "../../testing/cli.ts";
 import { FakeKube } from "../../testing/fake-kube/server.ts";
-import { type DeployOptions, type DeployWorld, deploy } from "./apply.ts";
+import type { DeployWorld } from "../../wiring.ts";
+import { type DeployOptions, deploy } from "./apply.ts";
 
 const secrets = deploySecrets;
 let fake: FakeKube;

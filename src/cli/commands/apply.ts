@@ -5,7 +5,7 @@ import { KubeApplyTarget } from "../../adapters/kube-target.ts";
 import { loadManifestTree } from "../../adapters/manifest-files.ts";
 import { checkOutputFolder, writeOutputFolder } from "../../adapters/output-folder.ts";
 import { resolveUserPath } from "../../adapters/user-path.ts";
-import { type ApplyDeps, applyEnvironment } from "../../apply/apply.ts";
+import { applyEnvironment } from "../../apply/apply.ts";
 import type { ApplyTarget } from "../../apply/port.ts";
 import { progressBoard } from "../../apply/progress.ts";
 import { parseAllowDestructive } from "../../apply/prune.ts";
@@ -27,8 +27,8 @@ import type { RenderedObject } from "../../core/kube/object.ts";
 import { gkeClusterPath } from "../../core/manifests/environments.ts";
 import { renderToText } from "../../core/render/output.ts";
 import { renderChecked } from "../../core/render/render-checked.ts";
-import { applicationDefaultCredentials, gkeApplyTarget, parseGkeClusterPath } from "../../gke/credentials.ts";
-import { loadKubeConfig } from "../../kube/cluster.ts";
+import { parseGkeClusterPath } from "../../gke/credentials.ts";
+import { type DeployWorld, realWorld } from "../../wiring.ts";
 import type { CommandContext, CommandImplementation, OptionValues } from "../command.ts";
 import {
   flag,
@@ -66,51 +66,12 @@ export interface DeployOptions {
   readonly objects?: readonly RenderedObject[];
 }
 
-/** The outside world a deploy talks to; tests replace the clusters. */
-export interface DeployWorld {
-  readonly cwd: string;
-  readonly env: Readonly<Record<string, string | undefined>>;
-  readonly apply: ApplyDeps;
-  gkeTarget(path: string): Promise<ApplyTarget>;
-  kubeTarget(kubeconfig: string | undefined, context: string | undefined): ApplyTarget;
-}
-
 export interface DeployResult {
   readonly reports: readonly ApplyReport[];
   readonly exitCode: ExitCode;
   /** sha256 of the rendered YAML (without the Secrets built from the environment). */
   readonly sha256: string;
   readonly summary: Summary;
-}
-
-/** Real clusters: kubeconfig contexts, or GKE through its REST API and Application Default Credentials. */
-export function realWorld(
-  cwd: string,
-  env: Readonly<Record<string, string | undefined>>,
-  progress: (line: string) => void,
-): DeployWorld {
-  return {
-    cwd,
-    env,
-    apply: {
-      sleep: (ms) => Bun.sleep(ms),
-      random: Math.random,
-      now: () => Date.now(),
-      progress,
-    },
-    async gkeTarget(path) {
-      const auth = await applicationDefaultCredentials();
-      return gkeApplyTarget(path, auth);
-    },
-    kubeTarget(kubeconfig, context) {
-      const kc = loadKubeConfig({
-        ...(kubeconfig ? { kubeconfig } : {}),
-        ...(context ? { context } : {}),
-        env,
-      });
-      return new KubeApplyTarget(kc, `cluster:${kc.getCurrentContext()}`);
-    },
-  };
 }
 
 /** A cluster whose credentials could not be resolved: its report says why, the others go on. */

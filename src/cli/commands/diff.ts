@@ -13,9 +13,9 @@ import {
   renderMarkdownFull,
   renderText,
 } from "../../diff/report.ts";
+import { realWorld } from "../../wiring.ts";
 import type { CommandContext, CommandImplementation } from "../command.ts";
 import { pathOption, requestTimeoutOf, requiredString, stringOption } from "../options.ts";
-import { realWorld } from "./apply.ts";
 import { clusterTargets, diffEveryCluster, environmentOf, fleetRequested } from "./fleet.ts";
 
 const formats = ["text", "markdown", "json"] as const;

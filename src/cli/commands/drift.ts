@@ -6,9 +6,9 @@ import { githubDriftIssues } from "../../github/issues.ts";
 import { makeOctokit } from "../../github/octokit.ts";
 import { type DriftCheck, syncDriftIssue } from "../../promote/drift.ts";
 import { currentDeployment } from "../../promote/history.ts";
+import { realWorld } from "../../wiring.ts";
 import type { CommandImplementation } from "../command.ts";
 import { flag, pathOption, requestTimeoutOf, stringOption } from "../options.ts";
-import { realWorld } from "./apply.ts";
 import { clusterTargets, diffEveryCluster, fleetRequested } from "./fleet.ts";
 import { githubParts, repoFrom, reportChoices } from "./release-options.ts";
 

@@ -15,8 +15,8 @@ import {
   tokenSourceOf,
 } from "../../gke/credentials.ts";
 import type { ClusterAccess } from "../../smoke/fleet.ts";
+import type { DeployWorld } from "../../wiring.ts";
 import type { CommandContext } from "../command.ts";
-import type { DeployWorld } from "./apply.ts";
 
 /** Whether the command runs on every cluster of the environment (`--gke env`). */
 export function fleetRequested(ctx: CommandContext): boolean {

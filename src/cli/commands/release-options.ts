@@ -16,6 +16,7 @@ import { grafanaCredentialsFrom } from "../../smoke/adapters/grafana-http.ts";
 import type { ClusterAccess } from "../../smoke/fleet.ts";
 import { systemClock } from "../../smoke/poller.ts";
 import { accessFrom, parseCount, parseHttpUrl } from "../../smoke/run.ts";
+import { realWorld } from "../../wiring.ts";
 import type { CommandContext } from "../command.ts";
 import {
   flag,
@@ -27,7 +28,7 @@ import {
   timeoutOption,
 } from "../options.ts";
 import { applyCommand } from "./apply.meta.ts";
-import { optionsOf, realWorld } from "./apply.ts";
+import { optionsOf } from "./apply.ts";
 import { clusterAccesses, environmentOf } from "./fleet.ts";
 
 /** GITHUB_REPOSITORY in a workflow job, else the clone's origin remote. */

@@ -1,6 +1,7 @@
 import { Action, RolloutState, rolloutLine } from "../../apply/report.ts";
-import { type DeployOptions, type DeployWorld, deploy } from "../../cli/commands/apply.ts";
+import { type DeployOptions, deploy } from "../../cli/commands/apply.ts";
 import { describeRef } from "../../core/kube/object.ts";
+import type { DeployWorld } from "../../wiring.ts";
 import type { Rollout, RolloutResult } from "../ports.ts";
 
 /**

@@ -1,0 +1,53 @@
+import { FlybyError } from "../core/errors.ts";
+import { ExitCode } from "../core/exit-code.ts";
+import { Severity } from "../core/finding.ts";
+import { Failure, type Outcome } from "./outcome.ts";
+
+export interface ExitPolicy {
+  /** The least severe finding that fails a run: by default only errors do. */
+  readonly failOn: Severity;
+}
+
+export const defaultPolicy: ExitPolicy = { failOn: Severity.Error };
+
+const severityRank: Record<Severity, number> = { error: 2, warning: 1, info: 0 };
+
+const failureCode: Record<Failure, ExitCode> = {
+  [Failure.Environment]: ExitCode.EnvironmentFailed,
+  [Failure.Input]: ExitCode.BadInput,
+  [Failure.Conflict]: ExitCode.NotClean,
+  [Failure.Rollout]: ExitCode.NotClean,
+};
+
+/**
+ * The command-line contract's exit code for an outcome: the worst of its failures (3 for the
+ * environment, 2 for bad input, 1 for a conflict or rollout), else 1 when anything is not
+ * clean (a change, a failing finding, a failed check), else 0. The CLI, the actions and the
+ * workflows all decide through here.
+ */
+export function exitCodeOf(outcome: Outcome, policy: ExitPolicy = defaultPolicy): ExitCode {
+  const worstFailure = (outcome.failures ?? []).reduce<ExitCode>(
+    (worst, f) => Math.max(worst, failureCode[f]) as ExitCode,
+    ExitCode.Ok,
+  );
+  if (worstFailure !== ExitCode.Ok) return worstFailure;
+  const threshold = severityRank[policy.failOn];
+  const notClean =
+    (outcome.changes ?? 0) > 0 ||
+    (outcome.findings ?? []).some((f) => severityRank[f.severity] >= threshold) ||
+    (outcome.checks ?? []).some((c) => !c.passed);
+  return notClean ? ExitCode.NotClean : ExitCode.Ok;
+}
+
+/**
+ * The exit code for an error a use case threw: its kind's (input and usage 2, environment 3);
+ * anything not flyby's own is a bug, reported as 3.
+ */
+export function exitCodeOfError(error: unknown): ExitCode {
+  return error instanceof FlybyError ? error.exitCode : ExitCode.EnvironmentFailed;
+}
+
+/** True when the outcome passes the policy: what "the deploy succeeded" means everywhere. */
+export function isClean(outcome: Outcome, policy: ExitPolicy = defaultPolicy): boolean {
+  return exitCodeOf(outcome, policy) === ExitCode.Ok;
+}
