@@ -1,5 +1,6 @@
 import * as core from "@actions/core";
 import * as github from "@actions/github";
+import { exitCodeOf, isClean } from "../../src/app/exit-policy.ts";
 import { formatReportMarkdown, headlineOf } from "../../src/apply/report.ts";
 import { deployOptionsFromInputs, prepareDeploy } from "../../src/cli/commands/apply.ts";
 import { annotateApply } from "../../src/github/annotations.ts";
@@ -28,14 +29,15 @@ async function run(): Promise<void> {
   };
   const result = await withDeployment(deployments, record, async () => {
     const r = await prepared.run();
-    return { ...r, ok: r.exitCode === 0, headline: headlineOf(r.reports, r.summary) };
+    return { ...r, ok: isClean(r.outcome), headline: headlineOf(r.reports, r.summary) };
   });
   annotateApply(core, result.reports);
   await core.summary
     .addRaw(`## flyby apply: ${options.env}\n\n${formatReportMarkdown(result.reports)}\n`)
     .write();
   core.setOutput("summary", JSON.stringify(result.summary));
-  if (!result.ok) core.setFailed(`flyby apply ${options.env}: ${result.headline} (exit ${result.exitCode})`);
+  if (!result.ok)
+    core.setFailed(`flyby apply ${options.env}: ${result.headline} (exit ${exitCodeOf(result.outcome)})`);
 }
 
 run().catch((e: unknown) => core.setFailed(e instanceof Error ? e.message : String(e)));
