@@ -1,8 +1,17 @@
 import { KubeApplyTarget } from "./adapters/kube-target.ts";
+import type { ClusterTarget } from "./app/status.ts";
 import type { ApplyDeps } from "./apply/apply.ts";
 import type { ApplyTarget } from "./apply/port.ts";
-import { applicationDefaultCredentials, gkeApplyTarget } from "./gke/credentials.ts";
+import { type Environment, gkeClusterPath } from "./core/manifests/environments.ts";
+import {
+  applicationDefaultCredentials,
+  gkeApplyTarget,
+  gkeKubeConfig,
+  resolveGkeCluster,
+  tokenSourceOf,
+} from "./gke/credentials.ts";
 import { loadKubeConfig } from "./kube/cluster.ts";
+import type { ClusterAccess } from "./smoke/fleet.ts";
 
 /**
  * The wiring: the one place that reaches the real world (process.env, the clock, timers,
@@ -47,4 +56,47 @@ export function realWorld(
       return new KubeApplyTarget(kc, `cluster:${kc.getCurrentContext()}`);
     },
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fleets: every cluster of an environment (`--gke env`), for status, drift, diff and smoke.
+// ---------------------------------------------------------------------------------------------
+
+/** Each cluster's API server; `kubeconfig` holds the contexts, GKE clusters go through the GKE API. */
+export function clusterTargets(
+  env: Environment,
+  world: DeployWorld,
+  kubeconfig: string | undefined,
+): Promise<ClusterTarget[]> {
+  return Promise.all(
+    env.clusters.map(async (c) => ({
+      cluster: c.name,
+      target:
+        c.kind === "gke" ? await world.gkeTarget(gkeClusterPath(c)) : world.kubeTarget(kubeconfig, c.context),
+    })),
+  );
+}
+
+/** Each cluster's Prometheus through its own API server proxy (smoke --via-cluster --gke env). */
+export function clusterAccesses(env: Environment, kubeconfig: string | undefined): ClusterAccess[] {
+  return env.clusters.map((c) => ({
+    cluster: c.name,
+    access:
+      c.kind === "context"
+        ? { kind: "cluster", ...(kubeconfig ? { kubeconfig } : {}), context: c.context }
+        : {
+            kind: "kube",
+            config: async () => {
+              const auth = await applicationDefaultCredentials();
+              return gkeKubeConfig(await resolveGkeCluster(gkeClusterPath(c), auth), tokenSourceOf(auth));
+            },
+          },
+  }));
+}
+
+/** How long one request to a cluster may take, for the targets that send requests. */
+export function limitRequests(targets: readonly ClusterTarget[], requestTimeoutMs: number): void {
+  for (const { target } of targets) {
+    if (target instanceof KubeApplyTarget) target.setRequestTimeout(requestTimeoutMs);
+  }
 }

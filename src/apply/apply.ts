@@ -5,6 +5,8 @@ import { deleteMembers } from "./deletions.ts";
 import { classifyFailure } from "./failure.ts";
 import {
   ApplySetKeys,
+  appliedObjectsAnnotation,
+  appliedObjectsOf,
   applySetParent,
   type InventoryRecord,
   inventoryOf,
@@ -48,6 +50,8 @@ export interface ApplyRequest {
   readonly concurrency: number;
   readonly force: boolean;
   readonly allowDestructive: ReadonlySet<string>;
+  /** The sha256 of the objects, recorded on the parent once every one of them is applied. */
+  readonly sha256?: string;
 }
 
 export interface ApplyDeps extends RetryEnv {
@@ -151,12 +155,15 @@ export async function applyEnvironment(
     live.has(refKey({ group: "", version: "v1", kind: "Namespace", name }));
   const parentNamespaceExists = parentLive !== undefined || liveNamespace(req.appNamespace);
   let parentWritten = false;
-  const writeParent = async (record: InventoryRecord): Promise<void> => {
-    const next = parentObject(parent, record);
+  // Until every object is applied, the parent keeps naming the objects applied before.
+  const writeParent = async (record: InventoryRecord, objectsSha256?: string): Promise<void> => {
+    const next = parentObject(parent, record, objectsSha256 ?? appliedObjectsOf(parentLive));
     const current = parentLive?.metadata.annotations ?? {};
-    const same = [ApplySetKeys.containsGroupKinds, ApplySetKeys.additionalNamespaces].every(
-      (k) => (current[k] ?? "") === (next.metadata.annotations?.[k] ?? ""),
-    );
+    const same = [
+      ApplySetKeys.containsGroupKinds,
+      ApplySetKeys.additionalNamespaces,
+      appliedObjectsAnnotation,
+    ].every((k) => (current[k] ?? "") === (next.metadata.annotations?.[k] ?? ""));
     if (req.dryRun || (parentLive && same)) return;
     parentLive = await call(() => target.apply(next, { force: true, dryRun: false }));
   };
@@ -269,7 +276,7 @@ export async function applyEnvironment(
   }
 
   try {
-    await writeParent(req.prune ? rendered : recordBeforeWrites);
+    await writeParent(req.prune ? rendered : recordBeforeWrites, req.sha256);
     await target.commit?.();
   } catch (e) {
     const f = classifyFailure(e);

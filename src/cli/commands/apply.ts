@@ -179,6 +179,7 @@ export function prepareDeploy(options: DeployOptions, world: DeployWorld): Prepa
     concurrency: options.concurrency,
     force: options.force,
     allowDestructive: allow,
+    sha256,
   };
   return {
     sha256,
