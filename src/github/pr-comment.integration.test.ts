@@ -9,6 +9,15 @@ import { readSticky, stickyTexts } from "./sticky.ts";
 const human = { login: "octocat", id: 1, type: "User" as const };
 const environments = ["dev", "staging", "production", "production-eu"];
 
+/** The comments of a pull request of overflying/flyby, through @octokit/rest. */
+function commentsOn(github: FakeGitHub, number: number) {
+  return octokitComments(makeOctokit("ghs-test-token", github.url), {
+    owner: "overflying",
+    repo: "flyby",
+    number,
+  });
+}
+
 function diffOf(environment: string, changed: number, size = 200): EnvironmentDiff {
   const objects: ObjectDiff[] = Array.from({ length: changed }, (_, i) => ({
     ref: { group: "", version: "v1", kind: "ConfigMap", namespace: "app", name: `dashboards-${i}` },
@@ -28,12 +37,7 @@ describe("one PR comment through @octokit/rest against the fake GitHub API", () 
   });
   afterAll(() => github.stop());
 
-  const comments = () =>
-    octokitComments(makeOctokit("ghs-test-token", github.url), {
-      owner: "overflying",
-      repo: "flyby",
-      number: 9,
-    });
+  const comments = () => commentsOn(github, 9);
   const flybyComments = () =>
     github.comments.filter((c) => c.body.startsWith(`<!-- flyby:${prSeries} part=`));
   const sectionsNow = async () => parseSections(stickyTexts(await readSticky(comments(), prSeries)));
@@ -107,12 +111,7 @@ describe("the comments flyby posted before the one comment", () => {
   });
   afterAll(() => github.stop());
 
-  const comments = () =>
-    octokitComments(makeOctokit("ghs-test-token", github.url), {
-      owner: "overflying",
-      repo: "flyby",
-      number: 10,
-    });
+  const comments = () => commentsOn(github, 10);
 
   test("GIVEN a PR with per-environment comments WHEN the one comment is posted THEN they are deleted and people's comments stay", async () => {
     const sections = environments.map((e, rank) => sectionOf(diffOf(e, 0), "offline", { rank }));
