@@ -11,7 +11,9 @@ import {
   tokenSourceOf,
 } from "./gke/credentials.ts";
 import { loadKubeConfig } from "./kube/cluster.ts";
+import type { Fetch } from "./smoke/adapters/http.ts";
 import type { ClusterAccess } from "./smoke/fleet.ts";
+import { type Clock, systemClock } from "./smoke/poller.ts";
 
 /**
  * The wiring: the one place that reaches the real world (process.env, the clock, timers,
@@ -99,4 +101,13 @@ export function limitRequests(targets: readonly ClusterTarget[], requestTimeoutM
   for (const { target } of targets) {
     if (target instanceof KubeApplyTarget) target.setRequestTimeout(requestTimeoutMs);
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Smoke checks: the network and the clock they poll with.
+// ---------------------------------------------------------------------------------------------
+
+/** Real HTTP and the system clock, for `flyby smoke` and actions/smoke. */
+export function smokeWorld(): { fetch: Fetch; clock: Clock } {
+  return { fetch: (url, init) => fetch(url, init), clock: systemClock };
 }

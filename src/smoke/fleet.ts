@@ -18,7 +18,10 @@ export interface FleetSmoke {
   readonly clusters: readonly ClusterSmoke[];
 }
 
-/** The smoke checks on every cluster of an environment at once; progress lines name the cluster. */
+/**
+ * The smoke checks on every cluster of an environment at once; progress lines name the
+ * cluster (a lone unnamed one, reached by URL or the kubeconfig's context, stays unnamed).
+ */
 export async function smokeFleet(
   request: Omit<SmokeRequest, "access">,
   clusters: readonly ClusterAccess[],
@@ -30,7 +33,7 @@ export async function smokeFleet(
       outcome: await smoke({
         ...request,
         access,
-        ...(progress ? { progress: (line: string) => progress(`${cluster}: ${line}`) } : {}),
+        ...(progress ? { progress: (line: string) => progress(cluster ? `${cluster}: ${line}` : line) } : {}),
       }),
     })),
   );

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { Duration } from "../core/duration.ts";
 import { ExitCode } from "../core/exit-code.ts";
 import type { Fault } from "../exporter/exporter.ts";
-import { runFlyby } from "../testing/cli.ts";
+import { repoRoot, runFlyby } from "../testing/cli.ts";
 import { startFakeGrafana } from "../testing/fake-grafana.ts";
 import { startFakeKubeProxy } from "../testing/fake-kube-proxy.ts";
 import { countingFetch } from "./adapters/http.ts";
@@ -302,28 +302,25 @@ describe("smoke against a real Prometheus", () => {
       GITHUB_STEP_SUMMARY: join(dir, "summary.md"),
       GITHUB_OUTPUT: join(dir, "output"),
     };
-    Object.assign(process.env, vars);
     try {
       await writeFile(vars.GITHUB_STEP_SUMMARY as string, "");
       await writeFile(vars.GITHUB_OUTPUT as string, "");
-      const { run } = await import("../../actions/smoke/main.ts");
-      const write = process.stdout.write;
-      const log: string[] = [];
-      process.stdout.write = ((chunk: string) => log.push(chunk) > 0) as typeof process.stdout.write;
-      try {
-        await run();
-      } finally {
-        process.stdout.write = write;
-      }
-      expect(log.join("")).toContain("smoke staging: passed");
-      expect(process.exitCode ?? 0).toBe(0);
+      // As the runner runs it: inputs in the environment, the exit code the step's verdict.
+      const proc = Bun.spawn([process.execPath, join(repoRoot, "actions/smoke/main.ts")], {
+        cwd: repoRoot,
+        env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...vars },
+        stdout: "pipe",
+        stderr: "pipe",
+      });
+      const [log, code] = await Promise.all([new Response(proc.stdout).text(), proc.exited]);
+      expect(log).toContain("smoke staging: passed");
+      expect(code).toBe(0);
       const summary = await Bun.file(vars.GITHUB_STEP_SUMMARY as string).text();
       expect(summary).toStartWith("### ✅ Smoke checks: staging");
       expect(summary).toContain("| `gpu-values` | ✅ pass |");
       const output = await Bun.file(vars.GITHUB_OUTPUT as string).text();
       expect(output).toMatch(/^passed<<.*\ntrue\n/m);
     } finally {
-      for (const name of Object.keys(vars)) delete process.env[name];
       await rm(dir, { recursive: true, force: true });
     }
   });
