@@ -1,8 +1,10 @@
+import { join } from "node:path";
 import { KubeApplyTarget } from "./adapters/kube-target.ts";
+import { loadManifestTree } from "./adapters/manifest-files.ts";
 import type { ClusterTarget } from "./app/status.ts";
 import type { ApplyDeps } from "./apply/apply.ts";
 import type { ApplyTarget } from "./apply/port.ts";
-import { type Environment, gkeClusterPath } from "./core/manifests/environments.ts";
+import { type Environment, gkeClusterPath, loadEnvironments } from "./core/manifests/environments.ts";
 import {
   applicationDefaultCredentials,
   gkeApplyTarget,
@@ -94,6 +96,11 @@ export function clusterAccesses(env: Environment, kubeconfig: string | undefined
             },
           },
   }));
+}
+
+/** An environment of the repository at `cwd`, as manifests/environments.yaml declares it. */
+export function environmentAt(cwd: string, name: string): Environment {
+  return loadEnvironments(loadManifestTree(join(cwd, "manifests"))).get(name);
 }
 
 /** How long one request to a cluster may take, for the targets that send requests. */

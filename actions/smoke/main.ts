@@ -1,26 +1,25 @@
 import { runAction } from "../../src/action/run.ts";
-import { smokeEnvironment } from "../../src/app/smoke.ts";
+import { clustersToSmoke, smokeEnvironment } from "../../src/app/smoke.ts";
 import { annotateFindings } from "../../src/github/annotations.ts";
+import { failedCheckIds, formatFleetReport } from "../../src/smoke/fleet.ts";
 import { formatReport, formatSummaryMarkdown } from "../../src/smoke/report.ts";
 import { requestFromInputs } from "../../src/smoke/run.ts";
-import { smokeWorld } from "../../src/wiring.ts";
+import { clusterAccesses, environmentAt, smokeWorld } from "../../src/wiring.ts";
 
 await runAction("smoke", async ({ core, input }) => {
   const environment = input("environment");
   const { access, ...check } = requestFromInputs(input, process.env, process.cwd());
-  const clusters = [{ cluster: "", access }];
-  const result = await smokeEnvironment(
-    { environment, check, clusters },
-    { ...smokeWorld(), progress: core.info },
+  const clusters = clustersToSmoke(access, input("gke"), (kubeconfig) =>
+    clusterAccesses(environmentAt(process.cwd(), environment), kubeconfig),
   );
+  const world = { ...smokeWorld(), progress: core.info };
+  const result = await smokeEnvironment({ environment, check, clusters }, world);
   const runs = result.clusters.map((c) => c.outcome.run);
-  for (const { outcome } of result.clusters) {
-    core.info(`${formatReport(outcome.run)}(${outcome.requests} HTTP requests)`);
-    annotateFindings(core, outcome.run.verdict.findings);
-  }
+  const [only] = runs;
+  core.info(input("gke") || !only ? formatFleetReport(environment, result) : formatReport(only));
+  for (const run of runs) annotateFindings(core, run.verdict.findings);
   await core.summary.addRaw(formatSummaryMarkdown(runs)).write();
   core.setOutput("passed", String(result.passed));
-  const failed = runs.flatMap((r) => r.verdict.checks.filter((c) => c.status !== "pass").map((c) => c.id));
-  core.setOutput("failed-checks", failed.join(","));
+  core.setOutput("failed-checks", failedCheckIds(result).join(","));
   return { outcome: result, headline: `smoke checks failed for ${environment}` };
 });

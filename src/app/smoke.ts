@@ -63,3 +63,14 @@ export function fleetAccesses(
   }
   return perCluster(reach.kubeconfig);
 }
+
+/** The clusters a run checks: `gke` "" for the Prometheus `reach` names, "env" for every cluster. */
+export function clustersToSmoke(
+  reach: PrometheusAccess,
+  gke: string,
+  perCluster: (kubeconfig: string | undefined) => ClusterAccess[],
+): ClusterAccess[] {
+  if (gke === "") return [{ cluster: "", access: reach }];
+  if (gke !== "env") throw new UsageError(`gke takes "env" (every cluster of the environment), not "${gke}"`);
+  return fleetAccesses(reach, perCluster);
+}

@@ -49,3 +49,9 @@ export function formatFleetReport(environment: string, fleet: FleetSmoke): strin
     : `smoke ${environment}: FAILED on ${failed.join(", ")} (${failed.length} of ${fleet.clusters.length} clusters)`;
   return `${parts.join("\n")}\n${verdict}\n`;
 }
+
+/** The ids of the checks that did not pass, on any cluster, each once. */
+export function failedCheckIds(fleet: FleetSmoke): string[] {
+  const runs = fleet.clusters.map((c) => c.outcome.run.verdict.checks);
+  return [...new Set(runs.flatMap((checks) => checks.filter((c) => c.status !== "pass").map((c) => c.id)))];
+}

@@ -1,12 +1,10 @@
-import { join } from "node:path";
-import { loadManifestTree } from "../../adapters/manifest-files.ts";
 import { diffClusters } from "../../app/drift.ts";
 import type { ClusterTarget } from "../../app/status.ts";
 import { UsageError } from "../../core/errors.ts";
 import type { RenderedObject } from "../../core/kube/object.ts";
-import { type Environment, loadEnvironments } from "../../core/manifests/environments.ts";
+import type { Environment } from "../../core/manifests/environments.ts";
 import type { EnvironmentDiff } from "../../diff/report.ts";
-import { limitRequests } from "../../wiring.ts";
+import { environmentAt, limitRequests } from "../../wiring.ts";
 import type { CommandContext } from "../command.ts";
 
 export { clusterAccesses, clusterTargets } from "../../wiring.ts";
@@ -26,7 +24,7 @@ export function fleetRequested(ctx: CommandContext): boolean {
 }
 
 export function environmentOf(ctx: CommandContext, name: string): Environment {
-  return loadEnvironments(loadManifestTree(join(ctx.cwd, "manifests"))).get(name);
+  return environmentAt(ctx.cwd, name);
 }
 
 /** The rendered objects against every cluster at once, each request limited to `requestTimeoutMs`. */
