@@ -1,8 +1,6 @@
 import { UsageError } from "../core/errors.ts";
 import type { Outcome } from "../core/outcome.ts";
-import type { Fetch } from "../smoke/adapters/http.ts";
 import { type ClusterAccess, type FleetSmoke, smokeFleet } from "../smoke/fleet.ts";
-import type { Clock } from "../smoke/poller.ts";
 import type { PrometheusAccess, SmokeRequest } from "../smoke/run.ts";
 
 export interface SmokeEnvironmentRequest {
@@ -14,8 +12,8 @@ export interface SmokeEnvironmentRequest {
 }
 
 export interface SmokePorts {
-  readonly fetch: Fetch;
-  readonly clock: Clock;
+  readonly fetch: SmokeRequest["fetch"];
+  readonly clock: SmokeRequest["clock"];
   progress?(line: string): void;
 }
 
