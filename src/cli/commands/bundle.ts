@@ -5,9 +5,9 @@ import { encodeBundle, isBundleText } from "../../bundle/bundle.ts";
 import { buildBundle } from "../../bundle/pin.ts";
 import { resolverFromEnv, sourceCommit } from "../../bundle/sources.ts";
 import { loadEnvironments } from "../../core/manifests/environments.ts";
+import { requiredString, stringOption, userPath } from "../../core/options.ts";
 import { renderChecked } from "../../core/render/render-checked.ts";
 import type { CommandImplementation } from "../command.ts";
-import { requiredString, stringOption, userPath } from "../options.ts";
 
 export const bundleImplementation: CommandImplementation = {
   async run(ctx) {

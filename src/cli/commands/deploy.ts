@@ -1,8 +1,8 @@
 import { shortHash } from "../../bundle/bundle.ts";
 import { readBundleFile } from "../../bundle/sources.ts";
+import { requiredString, userPath } from "../../core/options.ts";
 import { type DeployOutcome, deployAndVerify } from "../../promote/deploy.ts";
 import type { CommandContext, CommandImplementation } from "../command.ts";
-import { requiredString, userPath } from "../options.ts";
 import { deployDeps } from "./release-options.ts";
 
 /** One line per deployment outcome, for people; --json gives the same as data. */

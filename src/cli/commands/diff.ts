@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { loadManifestTree } from "../../adapters/manifest-files.ts";
 import { UsageError } from "../../core/errors.ts";
+import { pathOption, requestTimeoutOf, requiredString, stringOption } from "../../core/options.ts";
 import { renderChecked } from "../../core/render/render-checked.ts";
 import { resolveBaseline } from "../../diff/baseline.ts";
 import { diffEnvironment } from "../../diff/environment.ts";
@@ -14,7 +15,6 @@ import {
 } from "../../diff/report.ts";
 import { realWorld } from "../../wiring.ts";
 import type { CommandContext, CommandImplementation } from "../command.ts";
-import { pathOption, requestTimeoutOf, requiredString, stringOption } from "../options.ts";
 import { clusterTargets, diffEveryCluster, environmentOf, fleetRequested } from "./fleet.ts";
 
 const formats = ["text", "markdown", "json"] as const;

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { KubeApplyTarget } from "../../adapters/kube-target.ts";
 import { loadManifestTree } from "../../adapters/manifest-files.ts";
+import type { DeployWorld } from "../../app/deploy.ts";
 import type { ApplyTarget } from "../../apply/port.ts";
 import { UsageError } from "../../core/errors.ts";
 import type { RenderedObject } from "../../core/kube/object.ts";
@@ -15,7 +16,6 @@ import {
   tokenSourceOf,
 } from "../../gke/credentials.ts";
 import type { ClusterAccess } from "../../smoke/fleet.ts";
-import type { DeployWorld } from "../../wiring.ts";
 import type { CommandContext } from "../command.ts";
 
 /** Whether the command runs on every cluster of the environment (`--gke env`). */

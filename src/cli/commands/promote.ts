@@ -4,10 +4,10 @@ import { shortHash } from "../../bundle/bundle.ts";
 import { readBundleFile } from "../../bundle/sources.ts";
 import { InputError, UsageError } from "../../core/errors.ts";
 import { loadEnvironments } from "../../core/manifests/environments.ts";
+import { requiredString, stringOption, userPath } from "../../core/options.ts";
 import { renderChecked } from "../../core/render/render-checked.ts";
 import { promote, verifiedBundle } from "../../promote/promote.ts";
 import type { CommandContext, CommandImplementation } from "../command.ts";
-import { requiredString, stringOption, userPath } from "../options.ts";
 import { outcomeJson, reportOutcome } from "./deploy.ts";
 import { deployDeps } from "./release-options.ts";
 

@@ -1,13 +1,13 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { resolveUserPath } from "../../adapters/user-path.ts";
 import { EnvironmentError, InputError, UsageError } from "../../core/errors.ts";
+import { flag, parseTarget, requiredString, stringOption, userPath } from "../../core/options.ts";
+import { resolveUserPath } from "../../core/user-path.ts";
 import { bunSha256, serveWithBun } from "../../receiver/bun/serve.ts";
 import { receiverEnv, receiverFromEnv } from "../../receiver/runtime.ts";
 import { type DeliveryStore, MemoryStore } from "../../receiver/store.ts";
 import { SqliteStore } from "../../receiver/stores/sqlite.ts";
 import type { CommandContext, CommandImplementation } from "../command.ts";
-import { flag, parseTarget, requiredString, stringOption, userPath } from "../options.ts";
 
 function port(ctx: CommandContext): number {
   const text = stringOption(ctx, "port") ?? ctx.env.PORT ?? "9095";

@@ -4,9 +4,9 @@ import { shortHash } from "../../bundle/bundle.ts";
 import { readBundleFile } from "../../bundle/sources.ts";
 import { InputError, UsageError } from "../../core/errors.ts";
 import { loadEnvironments } from "../../core/manifests/environments.ts";
+import { flag, requiredString, stringOption, userPath } from "../../core/options.ts";
 import { deploymentOfBundle, previousDeployment, rollbackTo } from "../../promote/rollback.ts";
 import type { CommandImplementation } from "../command.ts";
-import { flag, requiredString, stringOption, userPath } from "../options.ts";
 import { outcomeJson, reportOutcome } from "./deploy.ts";
 import { deployDeps } from "./release-options.ts";
 
