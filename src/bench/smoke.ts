@@ -15,7 +15,7 @@ import { prometheusOverHttp } from "../smoke/adapters/prometheus-http.ts";
 import { directScraper } from "../smoke/adapters/scrape-http.ts";
 import { gpuMetricNames } from "../smoke/checks/gpu.ts";
 import { seriesNamesOf } from "../smoke/checks/metrics.ts";
-import { startDemoStack } from "../smoke/demo/stack.ts";
+import { startDemoStack } from "../demo/stack.ts";
 import { defaultExpectations } from "../smoke/expectations.ts";
 import { observe } from "../smoke/observe.ts";
 import { systemClock } from "../smoke/poller.ts";

@@ -32,7 +32,7 @@ import { tokenKubeConfig } from "../kube/cluster.ts";
 import { serveWithBun } from "../receiver/bun/serve.ts";
 import { receiverFromEnv } from "../receiver/runtime.ts";
 import { MemoryStore } from "../receiver/store.ts";
-import { freePort, installPrometheusHint } from "../smoke/demo/local-prometheus.ts";
+import { freePort, installPrometheusHint } from "../demo/local-prometheus.ts";
 import { deploySecrets, writeKubeconfig } from "../testing/apply/kubeconfig.ts";
 import { runFlyby, scratchRepo } from "../testing/cli.ts";
 import { FakeKube } from "../testing/fake-kube/server.ts";
