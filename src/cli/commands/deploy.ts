@@ -1,5 +1,5 @@
+import { readBundleFile } from "../../adapters/bundle-sources.ts";
 import { shortHash } from "../../bundle/bundle.ts";
-import { readBundleFile } from "../../bundle/sources.ts";
 import { requiredString, userPath } from "../../core/options.ts";
 import { type DeployOutcome, deployAndVerify } from "../../promote/deploy.ts";
 import type { CommandContext, CommandImplementation } from "../command.ts";

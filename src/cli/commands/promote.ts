@@ -1,7 +1,8 @@
 import { join } from "node:path";
+import { readBundleFile } from "../../adapters/bundle-sources.ts";
+import { gitLine } from "../../adapters/git.ts";
 import { loadManifestTree } from "../../adapters/manifest-files.ts";
 import { shortHash } from "../../bundle/bundle.ts";
-import { readBundleFile } from "../../bundle/sources.ts";
 import { InputError, UsageError } from "../../core/errors.ts";
 import { loadEnvironments } from "../../core/manifests/environments.ts";
 import { requiredString, stringOption, userPath } from "../../core/options.ts";
@@ -22,13 +23,8 @@ function releaseTag(ctx: CommandContext): { tag: string; commit: string } {
       throw new UsageError(`--commit "${given}" is not a full 40-hex commit id`);
     return { tag, commit: given };
   }
-  const git = Bun.spawnSync(["git", "rev-parse", "--verify", "--quiet", `refs/tags/${tag}^{commit}`], {
-    cwd: ctx.cwd,
-    stdout: "pipe",
-    stderr: "ignore",
-  });
-  const commit = git.stdout.toString().trim();
-  if (git.exitCode !== 0 || !commit) {
+  const commit = gitLine(ctx.cwd, ["rev-parse", "--verify", "--quiet", `refs/tags/${tag}^{commit}`]);
+  if (!commit) {
     throw new InputError(`the tag ${tag} does not exist in this checkout`, undefined, "--tag");
   }
   return { tag, commit };

@@ -1,7 +1,7 @@
 import { join } from "node:path";
+import { readBundleFile } from "../../adapters/bundle-sources.ts";
 import { loadManifestTree } from "../../adapters/manifest-files.ts";
 import { shortHash } from "../../bundle/bundle.ts";
-import { readBundleFile } from "../../bundle/sources.ts";
 import { InputError, UsageError } from "../../core/errors.ts";
 import { loadEnvironments } from "../../core/manifests/environments.ts";
 import { flag, requiredString, stringOption, userPath } from "../../core/options.ts";
