@@ -1,4 +1,5 @@
 import { readBundleFile } from "../../adapters/bundle-sources.ts";
+import { deployOutcome } from "../../app/release.ts";
 import { shortHash } from "../../bundle/bundle.ts";
 import { requiredString, userPath } from "../../core/options.ts";
 import { type DeployOutcome, deployAndVerify } from "../../promote/deploy.ts";
@@ -33,6 +34,6 @@ export const deployImplementation: CommandImplementation = {
     reportOutcome(ctx, `deploy ${shortHash(bundle.sha256)}`, outcome);
     if (ctx.out.json)
       ctx.out.stdout(`${JSON.stringify({ bundle: bundle.sha256, deploy: outcomeJson(outcome) })}\n`);
-    return { checks: [{ passed: outcome.state === "success" }] };
+    return deployOutcome(outcome);
   },
 };
