@@ -36,7 +36,7 @@ export function deployOutcome(...deploys: readonly (DeployOutcome | undefined)[]
  */
 export async function promoteRelease(
   request: ReleaseRequest,
-  world: { readonly manifests: ManifestTree; readonly deps: DeployDeps },
+  world: { readonly manifests: ManifestTree; deps(): DeployDeps },
 ): Promise<ReleaseResult> {
   const { to, tag, commit, given } = request;
   const environments = loadEnvironments(world.manifests);
@@ -50,8 +50,10 @@ export async function promoteRelease(
     );
   }
   const rendered = renderChecked(world.manifests, to);
-  const source = given?.bundle ?? (await verifiedBundle(world.deps, from, commit));
-  const out = await promote(world.deps, {
+  // Built only once the request is known to be sound: the deps need GitHub credentials.
+  const deps = world.deps();
+  const source = given?.bundle ?? (await verifiedBundle(deps, from, commit));
+  const out = await promote(deps, {
     bundle: source,
     bundleFile: given?.file ?? `the ${from} bundle ${shortHash(source.sha256)}`,
     from,

@@ -36,7 +36,7 @@ export const promoteImplementation: CommandImplementation = {
     const { tag, commit } = releaseTag(ctx);
     const out = await promoteRelease(
       { to, tag, commit, ...(given && file ? { given: { bundle: given, file } } : {}) },
-      { manifests: loadManifestTree(join(ctx.cwd, "manifests")), deps: deployDeps(ctx) },
+      { manifests: loadManifestTree(join(ctx.cwd, "manifests")), deps: () => deployDeps(ctx) },
     );
     const bundle = out.source;
     if (ctx.out.json) {
