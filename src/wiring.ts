@@ -1,8 +1,8 @@
-import { KubeApplyTarget } from "./adapters/kube-target.ts";
+import { applicationDefaultCredentials, gkeApplyTarget } from "./adapters/gke/credentials.ts";
+import { loadKubeConfig } from "./adapters/kube/kubeconfig.ts";
+import { KubeApplyTarget } from "./adapters/kube/target.ts";
 import type { ApplyDeps } from "./apply/apply.ts";
 import type { ApplyTarget } from "./apply/port.ts";
-import { applicationDefaultCredentials, gkeApplyTarget } from "./gke/credentials.ts";
-import { loadKubeConfig } from "./kube/cluster.ts";
 
 /**
  * The wiring: the one place that reaches the real world (process.env, the clock, timers,

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { KubeApplyTarget } from "../adapters/kube-target.ts";
-import { tokenKubeConfig } from "../kube/cluster.ts";
+import { tokenKubeConfig } from "../adapters/kube/kubeconfig.ts";
+import { KubeApplyTarget } from "../adapters/kube/target.ts";
 import {
   configMap,
   deployment,

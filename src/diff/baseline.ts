@@ -1,5 +1,6 @@
 import { join } from "node:path";
-import { KubeApplyTarget } from "../adapters/kube-target.ts";
+import { loadKubeConfig } from "../adapters/kube/kubeconfig.ts";
+import { KubeApplyTarget } from "../adapters/kube/target.ts";
 import { loadManifestTree } from "../adapters/manifest-files.ts";
 import { resolveUserPath } from "../adapters/user-path.ts";
 import { applySetParent } from "../apply/inventory.ts";
@@ -9,7 +10,6 @@ import type { KubeObject } from "../core/kube/object.ts";
 import { loadEnvironments } from "../core/manifests/environments.ts";
 import { renderChecked } from "../core/render/render-checked.ts";
 import { didYouMean } from "../core/suggest.ts";
-import { loadKubeConfig } from "../kube/cluster.ts";
 import { readGitTree } from "./adapters/git-tree.ts";
 import { readHydratedDir } from "./adapters/hydrated-dir.ts";
 import type { Baseline } from "./environment.ts";

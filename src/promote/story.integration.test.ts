@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { tokenKubeConfig } from "../adapters/kube/kubeconfig.ts";
 import { decodeBundle } from "../bundle/bundle.ts";
-import { tokenKubeConfig } from "../kube/cluster.ts";
 import { installPrometheusHint } from "../smoke/demo/local-prometheus.ts";
 import { type DemoStack, startDemoStack } from "../smoke/demo/stack.ts";
 import { runFlyby, scratchRepo } from "../testing/cli.ts";

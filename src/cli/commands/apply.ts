@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { DirApplyTarget } from "../../adapters/dir-target.ts";
-import { KubeApplyTarget } from "../../adapters/kube-target.ts";
+import { parseGkeClusterPath } from "../../adapters/gke/credentials.ts";
+import { KubeApplyTarget } from "../../adapters/kube/target.ts";
 import { loadManifestTree } from "../../adapters/manifest-files.ts";
 import { checkOutputFolder, writeOutputFolder } from "../../adapters/output-folder.ts";
 import { resolveUserPath } from "../../adapters/user-path.ts";
@@ -27,7 +28,6 @@ import type { RenderedObject } from "../../core/kube/object.ts";
 import { gkeClusterPath } from "../../core/manifests/environments.ts";
 import { renderToText } from "../../core/render/output.ts";
 import { renderChecked } from "../../core/render/render-checked.ts";
-import { parseGkeClusterPath } from "../../gke/credentials.ts";
 import { type DeployWorld, realWorld } from "../../wiring.ts";
 import type { CommandContext, CommandImplementation, OptionValues } from "../command.ts";
 import {

@@ -1,8 +1,8 @@
 import { ClusterManagerClient } from "@google-cloud/container";
 import { KubeConfig, type User } from "@kubernetes/client-node";
 import { type AuthClient, GoogleAuth } from "google-auth-library";
-import { KubeApplyTarget, type KubeTargetOptions } from "../adapters/kube-target.ts";
-import { EnvironmentError, UsageError } from "../core/errors.ts";
+import { EnvironmentError, UsageError } from "../../core/errors.ts";
+import { KubeApplyTarget, type KubeTargetOptions } from "../kube/target.ts";
 
 /** `projects/P/locations/L/clusters/C`, checked part by part so a refusal says what is wrong. */
 export function parseGkeClusterPath(value: string): string {

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { OAuth2Client } from "google-auth-library";
-import { applyEnvironment } from "../apply/apply.ts";
-import { exitCodeOf, summarize } from "../apply/report.ts";
-import { deployment, fastDeps, namespace, request } from "../testing/apply/objects.ts";
-import { FakeGke } from "../testing/fake-gke/server.ts";
-import { selfSignedCert, serveKubeOverTls } from "../testing/fake-gke/tls.ts";
-import { FakeKube } from "../testing/fake-kube/server.ts";
+import { applyEnvironment } from "../../apply/apply.ts";
+import { exitCodeOf, summarize } from "../../apply/report.ts";
+import { deployment, fastDeps, namespace, request } from "../../testing/apply/objects.ts";
+import { FakeGke } from "../../testing/fake-gke/server.ts";
+import { selfSignedCert, serveKubeOverTls } from "../../testing/fake-gke/tls.ts";
+import { FakeKube } from "../../testing/fake-kube/server.ts";
 import { gkeApplyTarget } from "./credentials.ts";
 
 const path = "projects/overflying/locations/us-central1/clusters/overflying";

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import type { AuthClient } from "google-auth-library";
-import { ExitCode } from "../core/exit-code.ts";
+import { ExitCode } from "../../core/exit-code.ts";
 import { applicationDefaultCredentials, parseGkeClusterPath } from "./credentials.ts";
 
 describe("parseGkeClusterPath", () => {
