@@ -9,6 +9,7 @@ import { type BaselineRequest, resolveBaseline } from "../diff/baseline.ts";
 import { diffEnvironment } from "../diff/environment.ts";
 import { newSalt, Redactor } from "../diff/redact.ts";
 import { type EnvironmentDiff, isDirty, renderMarkdownFull } from "../diff/report.ts";
+import { baselineSources } from "../wiring.ts";
 import { type Section, sectionOf } from "./pr-comment.ts";
 import { readPrObjects } from "./pr-objects.ts";
 
@@ -48,7 +49,12 @@ export async function prDiff(req: PrDiffRequest): Promise<PrDiff> {
     head = rendered.objects;
     findings = validateRendered(rendered);
   }
-  const diff = await diffEnvironment(req.environment, head, resolveBaseline(req), new Redactor(newSalt()));
+  const diff = await diffEnvironment(
+    req.environment,
+    head,
+    resolveBaseline(req, baselineSources(req)),
+    new Redactor(newSalt()),
+  );
   const mode = req.against === "cluster" ? "live" : "offline";
   const rank = environments.all.findIndex((e) => e.name === req.environment);
   return {

@@ -13,7 +13,7 @@ import {
   renderMarkdownFull,
   renderText,
 } from "../../diff/report.ts";
-import { realWorld } from "../../wiring.ts";
+import { baselineSources, realWorld } from "../../wiring.ts";
 import type { CommandContext, CommandImplementation } from "../command.ts";
 import { pathOption, requestTimeoutOf, requiredString, stringOption } from "../options.ts";
 import { clusterTargets, diffEveryCluster, environmentOf, fleetRequested } from "./fleet.ts";
@@ -56,7 +56,7 @@ export const diffImplementation: CommandImplementation = {
       ctx.out.stdout(printDiffs(format, results, ctx.out.color));
       return isDirty(results) ? ExitCode.NotClean : ExitCode.Ok;
     }
-    const baseline = resolveBaseline({
+    const request = {
       cwd: ctx.cwd,
       workDir: ctx.workDir,
       requestTimeoutMs: requestTimeoutOf(ctx).milliseconds,
@@ -65,7 +65,8 @@ export const diffImplementation: CommandImplementation = {
       ...(kubeconfig ? { kubeconfig } : {}),
       ...(context ? { context } : {}),
       env: ctx.env,
-    });
+    };
+    const baseline = resolveBaseline(request, baselineSources(request));
     const result = await diffEnvironment(env, head.objects, baseline, new Redactor(newSalt()));
     ctx.out.stdout(printDiffs(format, [result], ctx.out.color));
     return isDirty([result]) ? ExitCode.NotClean : ExitCode.Ok;
