@@ -63,7 +63,7 @@ describe("apply to GKE", () => {
     };
     const tokens = { token: async () => token };
     // Credentials worked out for every request, so the refreshed token shows up within this
-    // short run (kube-credentials.test.ts covers reuse over time).
+    // short run (src/adapters/kube/credentials.test.ts covers reuse over time).
     const target = await gkeApplyTarget(path, adc(), api(), tokens, { credentialsReuseMs: 0 });
     const objects = [namespace("staging"), deployment("staging", "api"), deployment("staging", "worker")];
     const run = await applyEnvironment(target, request(objects), fastDeps());
