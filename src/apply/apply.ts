@@ -208,13 +208,17 @@ function inventoryWriter(run: ApplyRun, state: LiveState): (record: InventoryRec
 
 const namespaceRef = (name: string): ObjectRef => ({ group: "", version: "v1", kind: "Namespace", name });
 
-/** Applies one object, unless it is unchanged or another ApplySet owns it; false stops the run. */
+/**
+ * Applies one object, unless it is unchanged or another ApplySet owns it. A failure calls
+ * `stop` at once, so no lane starts another object.
+ */
 async function applyOne(
   run: ApplyRun,
   live: Map<string, KubeObject>,
   namespacesCreatedNow: ReadonlySet<string>,
   { rendered: r, object }: Desired,
-): Promise<boolean> {
+  stop: () => void,
+): Promise<void> {
   const { req, parent, outcomes } = run;
   const ref = refOf(object);
   const key = refKey(ref);
@@ -228,11 +232,12 @@ async function applyOne(
       message: `it belongs to another ApplySet (${owner}); flyby leaves it alone`,
       source: r.source,
     });
-    return false;
+    stop();
+    return;
   }
   if (isUnchanged(object, current)) {
     outcomes.set(key, { ref, action: Action.Unchanged });
-    return true;
+    return;
   }
   if (req.dryRun && ref.namespace !== undefined && namespacesCreatedNow.has(ref.namespace)) {
     // The API cannot dry-run into a namespace that does not exist yet (404).
@@ -241,13 +246,12 @@ async function applyOne(
       action: Action.Created,
       message: `in namespace ${ref.namespace}, created by this run`,
     });
-    return true;
+    return;
   }
   try {
     const stored = await run.call(() => run.target.apply(object, { force: req.force, dryRun: req.dryRun }));
     live.set(key, stored);
     outcomes.set(key, { ref, action: current ? Action.Configured : Action.Created });
-    return true;
   } catch (e) {
     const f = classifyFailure(e, r);
     outcomes.set(key, {
@@ -257,7 +261,7 @@ async function applyOne(
       message: f.message,
       ...(f.source ? { source: f.source } : {}),
     });
-    return false;
+    stop();
   }
 }
 
@@ -323,9 +327,10 @@ async function applyInStages(
     await forEachBounded(
       items,
       req.concurrency,
-      async (d) => {
-        if (!(await applyOne(run, live, namespacesCreatedNow, d))) stopped = true;
-      },
+      (d) =>
+        applyOne(run, live, namespacesCreatedNow, d, () => {
+          stopped = true;
+        }),
       () => stopped,
     );
     if (stopped) return false;
