@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { baselineSources } from "../adapters/baseline-sources.ts";
 import { loadManifestTree } from "../adapters/manifest-files.ts";
 import type { Finding } from "../core/finding.ts";
 import type { RenderedObject } from "../core/kube/object.ts";
@@ -9,7 +10,6 @@ import { type BaselineRequest, resolveBaseline } from "../diff/baseline.ts";
 import { diffEnvironment } from "../diff/environment.ts";
 import { newSalt, Redactor } from "../diff/redact.ts";
 import { type EnvironmentDiff, isDirty, renderMarkdownFull } from "../diff/report.ts";
-import { baselineSources } from "../wiring.ts";
 import { type Section, sectionOf } from "./pr-comment.ts";
 import { readPrObjects } from "./pr-objects.ts";
 

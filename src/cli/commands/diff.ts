@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { baselineSources } from "../../adapters/baseline-sources.ts";
 import { loadManifestTree } from "../../adapters/manifest-files.ts";
 import { UsageError } from "../../core/errors.ts";
 import { ExitCode } from "../../core/exit-code.ts";
@@ -13,7 +14,7 @@ import {
   renderMarkdownFull,
   renderText,
 } from "../../diff/report.ts";
-import { baselineSources, realWorld } from "../../wiring.ts";
+import { realWorld } from "../../wiring.ts";
 import type { CommandContext, CommandImplementation } from "../command.ts";
 import { pathOption, requestTimeoutOf, requiredString, stringOption } from "../options.ts";
 import { clusterTargets, diffEveryCluster, environmentOf, fleetRequested } from "./fleet.ts";
