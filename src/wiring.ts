@@ -1,11 +1,11 @@
 import { join } from "node:path";
 import { DirApplyTarget } from "./adapters/dir-target.ts";
-import { KubeApplyTarget } from "./adapters/kube-target.ts";
+import { applicationDefaultCredentials, gkeApplyTarget } from "./adapters/gke/credentials.ts";
+import { loadKubeConfig } from "./adapters/kube/kubeconfig.ts";
+import { KubeApplyTarget } from "./adapters/kube/target.ts";
 import { loadManifestTree } from "./adapters/manifest-files.ts";
 import { checkOutputFolder, writeOutputFolder } from "./adapters/output-folder.ts";
 import type { DeployWorld } from "./app/deploy.ts";
-import { applicationDefaultCredentials, gkeApplyTarget } from "./gke/credentials.ts";
-import { loadKubeConfig } from "./kube/cluster.ts";
 
 /**
  * The wiring: the one place that reaches the real world (process.env, the clock, timers,

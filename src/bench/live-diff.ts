@@ -1,10 +1,10 @@
-import { KubeApplyTarget } from "../adapters/kube-target.ts";
+import { tokenKubeConfig } from "../adapters/kube/kubeconfig.ts";
+import { KubeApplyTarget } from "../adapters/kube/target.ts";
 import { summarize } from "../apply/report.ts";
 import type { KubeObject } from "../core/kube/object.ts";
 import { diffEnvironment } from "../diff/environment.ts";
 import { Redactor } from "../diff/redact.ts";
 import type { EnvironmentDiff } from "../diff/report.ts";
-import { tokenKubeConfig } from "../kube/cluster.ts";
 import { rendered } from "../testing/apply/objects.ts";
 import type { FakeKube } from "../testing/fake-kube/server.ts";
 import {

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { KubeApplyTarget } from "../adapters/kube-target.ts";
+import { tokenKubeConfig } from "../adapters/kube/kubeconfig.ts";
+import { KubeApplyTarget } from "../adapters/kube/target.ts";
 import { loadManifestTree } from "../adapters/manifest-files.ts";
 import { bundleRollout } from "../app/bundle-rollout.ts";
 import { Duration } from "../core/duration.ts";
 import { artifactBundleStore, githubLedger } from "../github/deployments.ts";
 import { makeOctokit } from "../github/octokit.ts";
-import { tokenKubeConfig } from "../kube/cluster.ts";
 import { fastDeps } from "../testing/apply/objects.ts";
 import { stagingBundleOf } from "../testing/bundles.ts";
 import { runFlyby, scratchRepo } from "../testing/cli.ts";

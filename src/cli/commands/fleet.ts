@@ -1,5 +1,11 @@
 import { join } from "node:path";
-import { KubeApplyTarget } from "../../adapters/kube-target.ts";
+import {
+  applicationDefaultCredentials,
+  gkeKubeConfig,
+  resolveGkeCluster,
+  tokenSourceOf,
+} from "../../adapters/gke/credentials.ts";
+import { KubeApplyTarget } from "../../adapters/kube/target.ts";
 import { loadManifestTree } from "../../adapters/manifest-files.ts";
 import type { DeployWorld } from "../../app/deploy.ts";
 import type { ApplyTarget } from "../../apply/port.ts";
@@ -9,12 +15,6 @@ import { type Environment, gkeClusterPath, loadEnvironments } from "../../core/m
 import { diffEnvironment } from "../../diff/environment.ts";
 import { newSalt, Redactor } from "../../diff/redact.ts";
 import type { EnvironmentDiff } from "../../diff/report.ts";
-import {
-  applicationDefaultCredentials,
-  gkeKubeConfig,
-  resolveGkeCluster,
-  tokenSourceOf,
-} from "../../gke/credentials.ts";
 import type { ClusterAccess } from "../../smoke/fleet.ts";
 import type { CommandContext } from "../command.ts";
 

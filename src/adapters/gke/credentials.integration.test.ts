@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { OAuth2Client } from "google-auth-library";
-import { EnvironmentError } from "../core/errors.ts";
-import { parseGkeClusterPath } from "../core/manifests/environments.ts";
-import { FakeGke } from "../testing/fake-gke/server.ts";
+import { EnvironmentError } from "../../core/errors.ts";
+import { parseGkeClusterPath } from "../../core/manifests/environments.ts";
+import { FakeGke } from "../../testing/fake-gke/server.ts";
 import { gkeKubeConfig, resolveGkeCluster, tokenSourceOf } from "./credentials.ts";
 
 const path = "projects/overflying/locations/us-central1/clusters/overflying";

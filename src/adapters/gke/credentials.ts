@@ -1,8 +1,8 @@
 import { ClusterManagerClient } from "@google-cloud/container";
 import { KubeConfig, type User } from "@kubernetes/client-node";
 import { type AuthClient, GoogleAuth } from "google-auth-library";
-import { KubeApplyTarget, type KubeTargetOptions } from "../adapters/kube-target.ts";
-import { EnvironmentError } from "../core/errors.ts";
+import { EnvironmentError } from "../../core/errors.ts";
+import { KubeApplyTarget, type KubeTargetOptions } from "../kube/target.ts";
 
 /** How to get Application Default Credentials, locally and in a workflow. */
 const adcHint =
