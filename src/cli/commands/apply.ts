@@ -19,6 +19,7 @@ import {
   summarize,
 } from "../../apply/report.ts";
 import { buildEnvironmentSecrets, secretVariables } from "../../apply/secrets.ts";
+import { paint } from "../../core/color.ts";
 import type { Duration } from "../../core/duration.ts";
 import { UsageError } from "../../core/errors.ts";
 import type { ExitCode } from "../../core/exit-code.ts";
@@ -40,7 +41,6 @@ import {
   stringOption,
   timeoutOption,
 } from "../options.ts";
-import { paint } from "../paint.ts";
 import { applyCommand } from "./apply.meta.ts";
 
 export interface DeployOptions {
