@@ -1,4 +1,4 @@
-import type { SmokeCheck, SmokeVerdict } from "../promote/ports.ts";
+import type { SmokeCheck, SmokeSummary } from "../promote/ports.ts";
 import type { SmokeExpectations } from "../smoke/expectations.ts";
 import { type ClusterAccess, smokeFleet } from "../smoke/fleet.ts";
 import type { SmokeOutcome, SmokeRequest } from "../smoke/run.ts";
@@ -22,7 +22,7 @@ export function smokeCheck(
   accessesFor: (environment: string) => readonly ClusterAccess[],
 ): SmokeCheck {
   return {
-    async check(environment): Promise<SmokeVerdict> {
+    async check(environment): Promise<SmokeSummary> {
       const accesses = accessesFor(environment);
       const fleet = await smokeFleet({ ...request, expectations: expectationsFor(environment) }, accesses);
       const [only] = fleet.clusters;

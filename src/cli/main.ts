@@ -4,6 +4,7 @@ import { parseArgs } from "node:util";
 import pkg from "../../package.json" with { type: "json" };
 import { gitLine } from "../adapters/git.ts";
 import { exitCodeOf, exitCodeOfError } from "../app/exit-policy.ts";
+import { colorWanted } from "../core/color.ts";
 import { FlybyError, InputError, UsageError } from "../core/errors.ts";
 import { ExitCode } from "../core/exit-code.ts";
 import { formatLocation } from "../core/location.ts";
@@ -99,15 +100,13 @@ export function parseCommandLine(argv: readonly string[]): {
   return { command: found.command, values: parseCommandArgs(found.command, found.rest).values };
 }
 
-/** Whether output is coloured: `--no-color` and `--json` always win, then FORCE_COLOR, then NO_COLOR and the TTY. */
+/** Whether output is coloured: `--no-color` and `--json` always win, then NO_COLOR, FORCE_COLOR and the TTY. */
 export function colorOn(
   values: { readonly json?: unknown; readonly "no-color"?: unknown },
   io: Pick<CliIo, "stdoutIsTTY" | "env">,
 ): boolean {
   if (values.json === true || values["no-color"] === true) return false;
-  const force = io.env.FORCE_COLOR;
-  if (force !== undefined && force !== "") return !["0", "false"].includes(force);
-  return io.stdoutIsTTY && !io.env.NO_COLOR;
+  return colorWanted(io.env, io.stdoutIsTTY);
 }
 
 /** The repository root: the nearest folder at or above `from` that holds manifests/environments.yaml. */

@@ -2,10 +2,10 @@ import { type DeployResult, type DeployWorld, deploy } from "../../app/deploy.ts
 import { deployOptionsOf } from "../../app/deploy-options.ts";
 import { progressBoard } from "../../apply/progress.ts";
 import { formatReport, formatSummaryTable, reportJson } from "../../apply/report.ts";
+import { paint } from "../../core/color.ts";
 import type { Outcome } from "../../core/outcome.ts";
 import { realWorld } from "../../wiring.ts";
 import type { CommandContext, CommandImplementation } from "../command.ts";
-import { paint } from "../paint.ts";
 
 export function deployJson(result: DeployResult): string {
   return `${JSON.stringify({
