@@ -1,5 +1,5 @@
-import * as core from "@actions/core";
-import * as github from "@actions/github";
+import { runAction } from "../../src/action/run.ts";
+import { isClean } from "../../src/app/exit-policy.ts";
 import { formatReportMarkdown, headlineOf } from "../../src/apply/report.ts";
 import { deployOptionsFromInputs, prepareDeploy } from "../../src/cli/commands/apply.ts";
 import { annotateApply } from "../../src/github/annotations.ts";
@@ -7,18 +7,13 @@ import { octokitDeployments, withDeployment } from "../../src/github/deployment.
 import { makeOctokit } from "../../src/github/octokit.ts";
 import { realWorld } from "../../src/wiring.ts";
 
-async function run(): Promise<void> {
-  for (const name of ["GRAFANA_ADMIN_USER", "GRAFANA_ADMIN_PASSWORD", "FLYBY_RECEIVER_TOKEN"])
-    core.setSecret(process.env[name] ?? "");
+await runAction("deploy", async ({ core, context, input }) => {
   const options = deployOptionsFromInputs(core, process.cwd());
-  const prepared = prepareDeploy(
-    options,
-    realWorld(process.cwd(), process.env, (line) => core.info(line)),
-  );
+  const prepared = prepareDeploy(options, realWorld(process.cwd(), process.env, core.info));
   core.setOutput("sha256", prepared.sha256);
-  const { repo, sha, serverUrl, runId, apiUrl } = github.context;
+  const { repo, sha, serverUrl, runId, apiUrl } = context;
+  const deployments = octokitDeployments(makeOctokit(input("github-token"), apiUrl), repo);
   const logUrl = `${serverUrl}/${repo.owner}/${repo.repo}/actions/runs/${runId}`;
-  const deployments = octokitDeployments(makeOctokit(core.getInput("github-token"), apiUrl), repo);
   const record = {
     ref: sha,
     environment: options.env,
@@ -28,14 +23,12 @@ async function run(): Promise<void> {
   };
   const result = await withDeployment(deployments, record, async () => {
     const r = await prepared.run();
-    return { ...r, ok: r.exitCode === 0, headline: headlineOf(r.reports, r.summary) };
+    return { ...r, ok: isClean(r.outcome), headline: headlineOf(r.reports, r.summary) };
   });
   annotateApply(core, result.reports);
   await core.summary
     .addRaw(`## flyby apply: ${options.env}\n\n${formatReportMarkdown(result.reports)}\n`)
     .write();
   core.setOutput("summary", JSON.stringify(result.summary));
-  if (!result.ok) core.setFailed(`flyby apply ${options.env}: ${result.headline} (exit ${result.exitCode})`);
-}
-
-run().catch((e: unknown) => core.setFailed(e instanceof Error ? e.message : String(e)));
+  return { outcome: result.outcome, headline: `${options.env}: ${result.headline}` };
+});

@@ -2,8 +2,8 @@ import { describe, expect, test } from "bun:test";
 import { EnvironmentError, InputError, UsageError } from "../core/errors.ts";
 import { ExitCode } from "../core/exit-code.ts";
 import { Severity } from "../core/finding.ts";
+import { Failure } from "../core/outcome.ts";
 import { exitCodeOf, exitCodeOfError, isClean } from "./exit-policy.ts";
-import { Failure } from "./outcome.ts";
 
 describe("exit policy", () => {
   test("GIVEN nothing found THEN 0", () => {

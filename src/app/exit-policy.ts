@@ -1,7 +1,7 @@
 import { FlybyError } from "../core/errors.ts";
 import { ExitCode } from "../core/exit-code.ts";
 import { Severity } from "../core/finding.ts";
-import { Failure, type Outcome } from "./outcome.ts";
+import { Failure, type Outcome } from "../core/outcome.ts";
 
 export interface ExitPolicy {
   /** The least severe finding that fails a run: by default only errors do. */

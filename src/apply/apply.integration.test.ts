@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { KubeApplyTarget } from "../adapters/kube-target.ts";
+import { exitCodeOf } from "../app/exit-policy.ts";
 import { tokenKubeConfig } from "../kube/cluster.ts";
 import {
   configMap,
@@ -13,7 +14,7 @@ import {
 } from "../testing/apply/objects.ts";
 import { FakeKube } from "../testing/fake-kube/server.ts";
 import { applyEnvironment } from "./apply.ts";
-import { Action, exitCodeOf, FailureKind, summarize } from "./report.ts";
+import { Action, FailureKind, outcomeOf, summarize } from "./report.ts";
 
 let fake: FakeKube;
 let target: KubeApplyTarget;
@@ -112,7 +113,7 @@ describe("failures the API reports", () => {
     expect(api?.message).toBe(
       'conflict on .spec.replicas (owned by "kubectl-edit"); --force-conflicts takes these fields over',
     );
-    expect(exitCodeOf([run])).toBe(1);
+    expect(exitCodeOf(outcomeOf([run]))).toBe(1);
     const forced = await applyEnvironment(target, request(stack, { force: true }), fastDeps());
     expect(forced.objects.find((o) => o.ref.kind === "Deployment" && o.ref.name === "api")?.action).toBe(
       Action.Configured,
@@ -140,7 +141,7 @@ describe("failures the API reports", () => {
     expect(failed?.message).toContain("is invalid");
     expect(failed?.source?.file).toBe("templates/api.yaml.hbs");
     expect(failed?.source?.line).toBeGreaterThan(40);
-    expect(exitCodeOf([run])).toBe(2);
+    expect(exitCodeOf(outcomeOf([run]))).toBe(2);
   });
 
   test("CRDs are applied first and waited for until Established, then their objects", async () => {

@@ -1,11 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { KubeApplyTarget } from "../adapters/kube-target.ts";
+import { exitCodeOf } from "../app/exit-policy.ts";
 import { tokenKubeConfig } from "../kube/cluster.ts";
 import { type FakeKubeProcess, startFakeKubeProcess } from "../testing/apply/fake-kube-process.ts";
 import { deployment, fastDeps, namespace, request } from "../testing/apply/objects.ts";
 import { applyEnvironment } from "./apply.ts";
 import type { WatchEvent } from "./port.ts";
-import { exitCodeOf, FailureKind, RolloutState } from "./report.ts";
+import { FailureKind, outcomeOf, RolloutState } from "./report.ts";
 
 const stack = [namespace("staging"), deployment("staging", "api", 1)];
 
@@ -22,7 +23,7 @@ describe("a connection that cannot be made", () => {
     const url = `http://127.0.0.1:${await closedPort()}`;
     const target = new KubeApplyTarget(tokenKubeConfig(url, "token"), "refused");
     const run = await applyEnvironment(target, request(stack), fastDeps());
-    expect(exitCodeOf([run])).toBe(3);
+    expect(exitCodeOf(outcomeOf([run]))).toBe(3);
     expect(run.problems).toEqual([
       {
         kind: FailureKind.Environment,
@@ -48,7 +49,7 @@ describe("a frozen API server (SIGSTOP)", () => {
   test("ends the apply with exit 3 naming the URL once the request deadline passes, never a hang", async () => {
     // GIVEN an environment applied once while the server answered
     const first = await applyEnvironment(target({}), request(stack), fastDeps());
-    expect(exitCodeOf([first])).toBe(0);
+    expect(exitCodeOf(outcomeOf([first]))).toBe(0);
     // WHEN the server freezes and a changed environment is applied with a 300 ms request deadline
     server.freeze();
     const started = Date.now();
@@ -59,7 +60,7 @@ describe("a frozen API server (SIGSTOP)", () => {
     });
     // THEN the run ends, an environment failure naming the URL and the deadline
     expect(Date.now() - started).toBeLessThan(5_000);
-    expect(exitCodeOf([run])).toBe(3);
+    expect(exitCodeOf(outcomeOf([run]))).toBe(3);
     const message = run.problems.map((p) => p.message).join("\n");
     expect(message).toContain(`the Kubernetes API at ${server.url} did not answer GET /`);
     expect(message).toContain("within 300 ms (request timeout)");
@@ -115,7 +116,7 @@ describe("a frozen API server (SIGSTOP)", () => {
     // The Pods cannot be read from a frozen server either; the verdict says so instead of hanging.
     expect(api?.rollout?.diagnosis?.unreadable).toStartWith("could not read the Pods and Events:");
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_900);
-    expect(exitCodeOf([run])).toBe(3);
+    expect(exitCodeOf(outcomeOf([run]))).toBe(3);
   });
 });
 

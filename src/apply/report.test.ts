@@ -1,11 +1,12 @@
 import { describe, expect, test } from "bun:test";
+import { exitCodeOf } from "../app/exit-policy.ts";
 import {
   Action,
   type ApplyReport,
-  exitCodeOf,
   formatReport,
   formatReportMarkdown,
   type ObjectOutcome,
+  outcomeOf,
   RolloutState,
   reportJson,
   summarize,
@@ -56,15 +57,15 @@ const timedOut = {
 
 describe("exit codes of rollouts", () => {
   test("one failed rollout next to ready ones is exit 1, the answer is not clean", () => {
-    expect(exitCodeOf([run(deployment("api", failed), deployment("web", ready))])).toBe(1);
+    expect(exitCodeOf(outcomeOf([run(deployment("api", failed), deployment("web", ready))]))).toBe(1);
   });
 
   test("a workload still not ready at the deadline is exit 3, the environment timed out, whatever else failed", () => {
-    expect(exitCodeOf([run(deployment("api", failed), deployment("web", timedOut))])).toBe(3);
+    expect(exitCodeOf(outcomeOf([run(deployment("api", failed), deployment("web", timedOut))]))).toBe(3);
   });
 
   test("all ready is exit 0", () => {
-    expect(exitCodeOf([run(deployment("api", ready))])).toBe(0);
+    expect(exitCodeOf(outcomeOf([run(deployment("api", ready))]))).toBe(0);
   });
 });
 

@@ -1,6 +1,6 @@
-import { ExitCode } from "../core/exit-code.ts";
 import { describeRef, type ObjectRef } from "../core/kube/object.ts";
 import { formatLocation, type SourceLocation } from "../core/location.ts";
+import { Failure, type Outcome } from "../core/outcome.ts";
 import { type Diagnosis, diagnosisLines } from "./reasons.ts";
 
 export const Action = {
@@ -13,14 +13,9 @@ export const Action = {
 } as const;
 export type Action = (typeof Action)[keyof typeof Action];
 
-/** Why an object failed, which decides the exit code: bad input, a conflict or rollout, or the environment. */
-export const FailureKind = {
-  Input: "input",
-  Conflict: "conflict",
-  Rollout: "rollout",
-  Environment: "environment",
-} as const;
-export type FailureKind = (typeof FailureKind)[keyof typeof FailureKind];
+/** Why an object failed: bad input, a conflict or rollout, or the environment (the outcome's vocabulary). */
+export const FailureKind = Failure;
+export type FailureKind = Failure;
 
 /** How a waited-for rollout ended: separate from what apply did to the object. */
 export const RolloutState = { Ready: "ready", Failed: "failed", TimedOut: "timed-out" } as const;
@@ -178,7 +173,7 @@ export function reportJson(o: ObjectOutcome) {
   };
 }
 
-/** What decides the exit code of one object: its apply failure, else its rollout's. */
+/** What failed for one object: its apply, else its rollout. */
 function failureOf(o: ObjectOutcome): FailureKind | undefined {
   if (o.action === Action.Failed) return o.failure;
   if (o.rollout?.state === RolloutState.Failed) return FailureKind.Rollout;
@@ -186,23 +181,23 @@ function failureOf(o: ObjectOutcome): FailureKind | undefined {
   return undefined;
 }
 
-const exitRank: Record<Problem["kind"], ExitCode> = {
-  note: ExitCode.Ok,
-  environment: ExitCode.EnvironmentFailed,
-  input: ExitCode.BadInput,
-  refused: ExitCode.BadInput,
-  conflict: ExitCode.NotClean,
-  rollout: ExitCode.NotClean,
-};
+/** A refused prune is bad input to fix; a note fails nothing. */
+function failureOfProblem(p: Problem): Failure | undefined {
+  if (p.kind === "note") return undefined;
+  return p.kind === "refused" ? Failure.Input : p.kind;
+}
 
-/** The contract's exit code for a set of runs: the worst of their failures. */
-export function exitCodeOf(reports: readonly ApplyReport[]): ExitCode {
-  const kinds = reports.flatMap((r) => [
-    ...r.problems.map((p) => p.kind),
+/** What a set of runs found, as values: every failure of the runs and of their objects. */
+export function outcomeOf(reports: readonly ApplyReport[]): Outcome {
+  const failures = reports.flatMap((r) => [
+    ...r.problems.flatMap((p) => {
+      const f = failureOfProblem(p);
+      return f ? [f] : [];
+    }),
     ...r.objects.flatMap((o) => {
       const f = failureOf(o);
       return f ? [f] : [];
     }),
   ]);
-  return kinds.reduce<ExitCode>((worst, k) => Math.max(worst, exitRank[k]) as ExitCode, ExitCode.Ok);
+  return { failures };
 }

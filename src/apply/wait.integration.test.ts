@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { KubeApplyTarget } from "../adapters/kube-target.ts";
+import { exitCodeOf } from "../app/exit-policy.ts";
 import type { KubeObject } from "../core/kube/object.ts";
 import { tokenKubeConfig } from "../kube/cluster.ts";
 import { deployment, fastDeps, namespace, request } from "../testing/apply/objects.ts";
@@ -7,7 +8,7 @@ import type { RolloutMode } from "../testing/fake-kube/controller.ts";
 import { FakeKube } from "../testing/fake-kube/server.ts";
 import { type ApplyDeps, applyEnvironment } from "./apply.ts";
 import { progressBoard } from "./progress.ts";
-import { Action, exitCodeOf, formatReport, RolloutState, summarize } from "./report.ts";
+import { Action, formatReport, outcomeOf, RolloutState, summarize } from "./report.ts";
 
 let fake: FakeKube;
 let target: KubeApplyTarget;
@@ -55,7 +56,7 @@ describe("--wait", () => {
         fake.controller.setRollout("staging", "api", "ready");
     });
     const run = await applyEnvironment(target, request(stack, { wait: true, timeoutMs: 10_000 }), deps);
-    expect(exitCodeOf([run])).toBe(0);
+    expect(exitCodeOf(outcomeOf([run]))).toBe(0);
     expect(run.objects.find((o) => o.ref.name === "api")?.rollout).toEqual({
       state: RolloutState.Ready,
       progress: "3/3",
@@ -84,7 +85,7 @@ describe("--wait", () => {
       action: Action.Created,
       rollout: { state: RolloutState.Failed, progress: "0/3" },
     });
-    expect(exitCodeOf([run])).toBe(1);
+    expect(exitCodeOf(outcomeOf([run]))).toBe(1);
   });
 
   test("ImagePullBackOff: the failed rollout says which image, from the Pod and the kubelet's Event (81, 82)", async () => {
@@ -110,7 +111,7 @@ describe("--wait", () => {
     expect(formatReport(run)).toMatch(
       /\n {6}pod api-[a-z0-9]+-[a-z0-9]+ container api: ImagePullBackOff: Back-off pulling/,
     );
-    expect(exitCodeOf([run])).toBe(1);
+    expect(exitCodeOf(outcomeOf([run]))).toBe(1);
   });
 
   test("CrashLoopBackOff: the reason comes with the last termination's exit code and restarts", async () => {
@@ -151,7 +152,7 @@ describe("--wait", () => {
     expect(api?.rollout).toMatchObject({ state: RolloutState.TimedOut, progress: "0/3" });
     expect(api?.rollout?.diagnosis?.pods[0]?.reason).toBe("CrashLoopBackOff");
     expect(formatReport(run)).toContain("api · not ready before the timeout (0/3)");
-    expect(exitCodeOf([run])).toBe(3);
+    expect(exitCodeOf(outcomeOf([run]))).toBe(3);
   });
 
   test("a Deployment past its progress deadline fails at once, long before the timeout", async () => {
@@ -164,7 +165,7 @@ describe("--wait", () => {
     const api = run.objects.find((o) => o.ref.name === "api");
     expect(api?.rollout?.state).toBe(RolloutState.Failed);
     expect(api?.rollout?.message).toContain("has timed out progressing");
-    expect(exitCodeOf([run])).toBe(1);
+    expect(exitCodeOf(outcomeOf([run]))).toBe(1);
   });
 
   test("pods that never become ready hit the timeout: an environment failure", async () => {
@@ -178,7 +179,7 @@ describe("--wait", () => {
     });
     // Pending Pods with no status say nothing: no reason is made up.
     expect(api?.rollout?.diagnosis).toEqual({ pods: [], morePods: 0, events: [] });
-    expect(exitCodeOf([run])).toBe(3);
+    expect(exitCodeOf(outcomeOf([run]))).toBe(3);
   });
 
   test("one failed rollout next to one that becomes ready: each keeps its own verdict, exit 1", async () => {
@@ -201,7 +202,7 @@ describe("--wait", () => {
     expect(api?.rollout?.state).toBe(RolloutState.Failed);
     expect(api?.rollout?.message).toContain("has timed out progressing");
     expect(run.objects.some((o) => o.rollout?.state === RolloutState.TimedOut)).toBe(false);
-    expect(exitCodeOf([run])).toBe(1);
+    expect(exitCodeOf(outcomeOf([run]))).toBe(1);
   });
 
   test("a failed rollout next to one that never becomes ready: the second times out only at the deadline", async () => {
@@ -215,7 +216,7 @@ describe("--wait", () => {
     const prometheus = run.objects.find((o) => o.ref.name === "prometheus");
     expect(prometheus?.rollout).toMatchObject({ state: RolloutState.TimedOut, progress: "0/1" });
     // The environment timed out: the contract's exit 3 outranks the failed rollout.
-    expect(exitCodeOf([run])).toBe(3);
+    expect(exitCodeOf(outcomeOf([run]))).toBe(3);
   });
 
   test("the previous rollout's ProgressDeadlineExceeded does not fail the new one", async () => {
@@ -228,7 +229,7 @@ describe("--wait", () => {
       request(stack, { wait: true, timeoutMs: 10_000 }),
       waitDeps(),
     );
-    expect(exitCodeOf([first])).toBe(1);
+    expect(exitCodeOf(outcomeOf([first]))).toBe(1);
     // WHEN a new image is applied while the controller has not observed it yet
     fake.controller.stop();
     fake.controller.setRollout("staging", "api", "ready");
@@ -246,6 +247,6 @@ describe("--wait", () => {
       rollout: { state: RolloutState.Ready, progress: "3/3" },
     });
     expect(progress.some((l) => l.startsWith("api") && l.includes("deadline exceeded"))).toBe(false);
-    expect(exitCodeOf([second])).toBe(0);
+    expect(exitCodeOf(outcomeOf([second]))).toBe(0);
   });
 });

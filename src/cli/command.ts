@@ -1,4 +1,4 @@
-import type { ExitCode } from "../core/exit-code.ts";
+import type { Outcome } from "../core/outcome.ts";
 
 export interface OptionSpec {
   readonly type: "string" | "boolean";
@@ -38,7 +38,8 @@ export interface CommandContext {
 
 /** What a command does; its module is imported only when the command runs. */
 export interface CommandImplementation {
-  run(ctx: CommandContext): Promise<ExitCode>;
+  /** What the command found; the exit policy (src/app/exit-policy.ts) turns it into the exit code. */
+  run(ctx: CommandContext): Promise<Outcome>;
 }
 
 /**

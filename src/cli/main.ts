@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import pkg from "../../package.json" with { type: "json" };
+import { exitCodeOf, exitCodeOfError } from "../app/exit-policy.ts";
 import { FlybyError, InputError, UsageError } from "../core/errors.ts";
 import { ExitCode } from "../core/exit-code.ts";
 import { formatLocation } from "../core/location.ts";
@@ -146,7 +147,12 @@ function reportError(io: CliIo, json: boolean, prefix: string, e: FlybyError): v
     const location = input?.location ? formatLocation(input.location) : undefined;
     const path = input?.fieldPath;
     const message = input ? input.reason : e.message;
-    const error = { code: e.exitCode, message, ...(location ? { location } : {}), ...(path ? { path } : {}) };
+    const error = {
+      code: exitCodeOfError(e),
+      message,
+      ...(location ? { location } : {}),
+      ...(path ? { path } : {}),
+    };
     io.stderr(`${JSON.stringify({ error })}\n`);
     return;
   }
@@ -236,7 +242,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     const color = colorOn(parsed.values, io);
     const out: Output = { color, json, stdoutIsTTY: io.stdoutIsTTY, stdout: io.stdout, stderr: io.stderr };
     const implementation = await command.load();
-    return await implementation.run({
+    const outcome = await implementation.run({
       options: parsed.values,
       positionals: parsed.positionals,
       out,
@@ -244,10 +250,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       workDir: io.cwd,
       env: io.env,
     });
+    return exitCodeOf(outcome);
   } catch (e) {
     if (e instanceof FlybyError) {
       reportError(io, json, `flyby ${command.name}`, e);
-      return e.exitCode;
+      return exitCodeOfError(e);
     }
     // Not an expected failure: a bug. Keep the stack so it can be reported.
     const message = `internal error: ${(e as Error)?.stack ?? String(e)}`;

@@ -53,9 +53,16 @@ export function countsByKind(env: EnvironmentDiff): Map<string, Counts> {
   return out;
 }
 
-/** True when anything would change or could not be checked: the command exits 1. */
+/** How many objects would change or could not be checked: more than none is not clean. */
+export function changedObjects(envs: readonly EnvironmentDiff[]): number {
+  return envs.reduce(
+    (n, e) => n + e.blocked.length + e.objects.filter((o) => o.change !== "unchanged").length,
+    0,
+  );
+}
+
 export function isDirty(envs: readonly EnvironmentDiff[]): boolean {
-  return envs.some((e) => e.blocked.length > 0 || e.objects.some((o) => o.change !== "unchanged"));
+  return changedObjects(envs) > 0;
 }
 
 /** `.spec.replicas owned by "other"; apply fails unless --force-conflicts (the diff shows the forced result)`. */

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { OAuth2Client } from "google-auth-library";
+import { exitCodeOf } from "../app/exit-policy.ts";
 import { applyEnvironment } from "../apply/apply.ts";
-import { exitCodeOf, summarize } from "../apply/report.ts";
+import { outcomeOf, summarize } from "../apply/report.ts";
 import { deployment, fastDeps, namespace, request } from "../testing/apply/objects.ts";
 import { FakeGke } from "../testing/fake-gke/server.ts";
 import { selfSignedCert, serveKubeOverTls } from "../testing/fake-gke/tls.ts";
@@ -84,6 +85,6 @@ describe("apply to GKE", () => {
       policy: { attempts: 2, baseMs: 1, maxMs: 2 },
     });
     expect(run.problems[0]?.message).toMatch(/could not read the current state: .*certificate/);
-    expect(exitCodeOf([run])).toBe(3);
+    expect(exitCodeOf(outcomeOf([run]))).toBe(3);
   });
 });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { exitCodeOf } from "../../app/exit-policy.ts";
 import { ExitCode } from "../../core/exit-code.ts";
 import { FakeAlertTools } from "../../testing/alerts/fake-tools.ts";
 import type { CommandContext, CommandImplementation } from "../command.ts";
@@ -82,7 +83,7 @@ describe("flyby alerts build", () => {
   test("writes rules, tests, alertmanager.yml and manifests into --out", async () => {
     const out = join(scratch, "build-out");
     const { ctx } = context(repo, { out });
-    expect(await commands().build.run(ctx)).toBe(ExitCode.Ok);
+    expect(exitCodeOf(await commands().build.run(ctx))).toBe(ExitCode.Ok);
     expect((await readdir(out)).sort()).toEqual([
       ".flyby-output",
       "alertmanager.yml",
@@ -115,7 +116,7 @@ describe("flyby alerts build", () => {
       ),
     );
     const { ctx, out } = context(dir);
-    expect(await commands().build.run(ctx)).toBe(ExitCode.NotClean);
+    expect(exitCodeOf(await commands().build.run(ctx))).toBe(ExitCode.NotClean);
     expect(out.stdout).toContain(
       'alerts/index.ts:8:49: error alert-unrouted A in production reaches no receiver: route.routes[0] {team="platform"} → nowhere has no integration',
     );
@@ -127,7 +128,7 @@ describe("flyby alerts check / test", () => {
   test("check runs promtool check rules and amtool check-config on the output", async () => {
     const { check, tools } = commands();
     const { ctx } = context(repo);
-    expect(await check.run(ctx)).toBe(ExitCode.Ok);
+    expect(exitCodeOf(await check.run(ctx))).toBe(ExitCode.Ok);
     expect(tools.calls).toEqual([
       "promtool check rules rules/api.rules.yaml rules/platform.rules.yaml rules/worker.rules.yaml",
       "amtool check-config alertmanager.yml",
@@ -137,7 +138,7 @@ describe("flyby alerts check / test", () => {
   test("GIVEN a failing amtool routing case THEN test exits 1 and shows it", async () => {
     const tools = new FakeAlertTools((c) => !c.includes("alertname=GpuOverheating"));
     const { ctx, out } = context(repo);
-    expect(await commands(tools).runTests.run(ctx)).toBe(ExitCode.NotClean);
+    expect(exitCodeOf(await commands(tools).runTests.run(ctx))).toBe(ExitCode.NotClean);
     expect(tools.calls[0]).toBe(
       "promtool test rules tests/api.test.yaml tests/platform.test.yaml tests/worker.test.yaml",
     );

@@ -14,7 +14,6 @@ import { alertmanagerFile, amtoolCasesFile, rulesDir, testsDir } from "../../ale
 import { stackManifest, stackManifestHeader, stackManifestPath } from "../../alerts/stack-manifest.ts";
 import type { AlertTools, ToolRun } from "../../alerts/tools.ts";
 import { processTools } from "../../alerts/tools-process.ts";
-import { ExitCode } from "../../core/exit-code.ts";
 import { type Finding, formatFinding, hasErrors } from "../../core/finding.ts";
 import type { CommandContext, CommandImplementation } from "../command.ts";
 import { requiredString, userPath } from "../options.ts";
@@ -86,7 +85,7 @@ export function alertsCommands(toolsIn: (dir: string) => AlertTools): CommandImp
       if (!ctx.out.json && !failed) {
         ctx.out.stdout(`wrote ${b.files.size} files to ${out}, and ${stackManifestPath}\n`);
       }
-      return failed ? ExitCode.NotClean : ExitCode.Ok;
+      return { findings: b.findings };
     },
   };
 
@@ -98,7 +97,7 @@ export function alertsCommands(toolsIn: (dir: string) => AlertTools): CommandImp
         return [await tools.checkRules(pathsUnder(b, rulesDir)), await tools.checkConfig(alertmanagerFile)];
       });
       report(ctx, b.findings, runs);
-      return hasErrors(b.findings) || runs.some((r) => !r.ok) ? ExitCode.NotClean : ExitCode.Ok;
+      return { findings: b.findings, checks: runs.map((r) => ({ passed: r.ok })) };
     },
   };
 
@@ -119,7 +118,7 @@ export function alertsCommands(toolsIn: (dir: string) => AlertTools): CommandImp
           `${runs.length - failed.length}/${runs.length} passed (promtool unit tests, ${cases.length} amtool routing cases)\n`,
         );
       }
-      return failed.length ? ExitCode.NotClean : ExitCode.Ok;
+      return { checks: runs.map((r) => ({ passed: r.ok })) };
     },
   };
 

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { KubeApplyTarget } from "../../adapters/kube-target.ts";
+import { exitCodeOf } from "../../app/exit-policy.ts";
 import { Duration } from "../../core/duration.ts";
 import { EnvironmentError } from "../../core/errors.ts";
 import { tokenKubeConfig } from "../../kube/cluster.ts";
@@ -174,7 +175,7 @@ describe("an environment with several clusters", () => {
       const eu = partial.reports.find((r) => r.target.includes("europe-west1"));
       expect(eu?.problems[0]?.message).toContain("could not read the current state: GKE getCluster");
       expect(partial.reports.find((r) => r.target.includes("us-central1"))?.problems).toEqual([]);
-      expect(partial.exitCode).toBe(3);
+      expect(exitCodeOf(partial.outcome)).toBe(3);
     } finally {
       await second.stop();
     }

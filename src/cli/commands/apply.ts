@@ -11,9 +11,9 @@ import { progressBoard } from "../../apply/progress.ts";
 import { parseAllowDestructive } from "../../apply/prune.ts";
 import {
   type ApplyReport,
-  exitCodeOf,
   formatReport,
   formatSummaryTable,
+  outcomeOf,
   reportJson,
   type Summary,
   summarize,
@@ -21,10 +21,10 @@ import {
 import { buildEnvironmentSecrets, secretVariables } from "../../apply/secrets.ts";
 import type { Duration } from "../../core/duration.ts";
 import { UsageError } from "../../core/errors.ts";
-import type { ExitCode } from "../../core/exit-code.ts";
 import { stageOf } from "../../core/kube/kinds.ts";
 import type { RenderedObject } from "../../core/kube/object.ts";
 import { gkeClusterPath } from "../../core/manifests/environments.ts";
+import type { Outcome } from "../../core/outcome.ts";
 import { renderToText } from "../../core/render/output.ts";
 import { renderChecked } from "../../core/render/render-checked.ts";
 import { parseGkeClusterPath } from "../../gke/credentials.ts";
@@ -68,7 +68,8 @@ export interface DeployOptions {
 
 export interface DeployResult {
   readonly reports: readonly ApplyReport[];
-  readonly exitCode: ExitCode;
+  /** What the runs found; the exit policy decides whether the deploy failed. */
+  readonly outcome: Outcome;
   /** sha256 of the rendered YAML (without the Secrets built from the environment). */
   readonly sha256: string;
   readonly summary: Summary;
@@ -197,7 +198,7 @@ export function prepareDeploy(options: DeployOptions, world: DeployWorld): Prepa
         ),
       );
       const summary = summarize(reports.flatMap((r) => r.objects));
-      return { reports, exitCode: exitCodeOf(reports), sha256, summary };
+      return { reports, outcome: outcomeOf(reports), sha256, summary };
     },
   };
 }
@@ -271,14 +272,14 @@ export function deployOptionsFromInputs(core: ActionInputs, workDir: string): De
 }
 
 /** Runs `apply` with the given world; the command itself passes the real one. */
-export async function runApply(ctx: CommandContext, world: DeployWorld): Promise<ExitCode> {
+export async function runApply(ctx: CommandContext, world: DeployWorld): Promise<Outcome> {
   const result = await deploy(optionsOf(ctx), world);
   if (ctx.out.json) ctx.out.stdout(deployJson(result));
   else {
     for (const r of result.reports) ctx.out.stdout(`${formatReport(r)}\n`);
     ctx.out.stdout(formatSummaryTable(result.reports));
   }
-  return result.exitCode;
+  return result.outcome;
 }
 
 export const applyImplementation: CommandImplementation = {

@@ -4,7 +4,6 @@ import { checkOutputFile, writeOutputFile } from "../../adapters/output-folder.t
 import { encodeBundle, isBundleText } from "../../bundle/bundle.ts";
 import { buildBundle } from "../../bundle/pin.ts";
 import { resolverFromEnv, sourceCommit } from "../../bundle/sources.ts";
-import { ExitCode } from "../../core/exit-code.ts";
 import { loadEnvironments } from "../../core/manifests/environments.ts";
 import { renderChecked } from "../../core/render/render-checked.ts";
 import type { CommandImplementation } from "../command.ts";
@@ -42,6 +41,6 @@ export const bundleImplementation: CommandImplementation = {
         `wrote ${out}: ${bundle.content.objects.length} objects, ${Object.keys(bundle.content.images).length} images pinned, commit ${commit.slice(0, 12)}\n`,
       );
     }
-    return ExitCode.Ok;
+    return {};
   },
 };

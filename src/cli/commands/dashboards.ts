@@ -1,4 +1,3 @@
-import { ExitCode } from "../../core/exit-code.ts";
 import { generatedDashboardFiles, writeDashboards } from "../../dashboards/files.ts";
 import type { CommandImplementation } from "../command.ts";
 
@@ -12,6 +11,6 @@ export const dashboardsBuildImplementation: CommandImplementation = {
       for (const path of written) ctx.out.stdout(`wrote ${path}\n`);
       ctx.out.stdout(`${files.length} dashboards, ${written.length} changed\n`);
     }
-    return ExitCode.Ok;
+    return {};
   },
 };

@@ -1,6 +1,5 @@
 import { shortHash } from "../../bundle/bundle.ts";
 import { readBundleFile } from "../../bundle/sources.ts";
-import { ExitCode } from "../../core/exit-code.ts";
 import { type DeployOutcome, deployAndVerify } from "../../promote/deploy.ts";
 import type { CommandContext, CommandImplementation } from "../command.ts";
 import { requiredString, userPath } from "../options.ts";
@@ -34,6 +33,6 @@ export const deployImplementation: CommandImplementation = {
     reportOutcome(ctx, `deploy ${shortHash(bundle.sha256)}`, outcome);
     if (ctx.out.json)
       ctx.out.stdout(`${JSON.stringify({ bundle: bundle.sha256, deploy: outcomeJson(outcome) })}\n`);
-    return outcome.state === "success" ? ExitCode.Ok : ExitCode.NotClean;
+    return { checks: [{ passed: outcome.state === "success" }] };
   },
 };

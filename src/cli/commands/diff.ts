@@ -1,14 +1,13 @@
 import { join } from "node:path";
 import { loadManifestTree } from "../../adapters/manifest-files.ts";
 import { UsageError } from "../../core/errors.ts";
-import { ExitCode } from "../../core/exit-code.ts";
 import { renderChecked } from "../../core/render/render-checked.ts";
 import { resolveBaseline } from "../../diff/baseline.ts";
 import { diffEnvironment } from "../../diff/environment.ts";
 import { newSalt, Redactor } from "../../diff/redact.ts";
 import {
+  changedObjects,
   type EnvironmentDiff,
-  isDirty,
   renderJson,
   renderMarkdownFull,
   renderText,
@@ -54,7 +53,7 @@ export const diffImplementation: CommandImplementation = {
         requestTimeoutOf(ctx).milliseconds,
       );
       ctx.out.stdout(printDiffs(format, results, ctx.out.color));
-      return isDirty(results) ? ExitCode.NotClean : ExitCode.Ok;
+      return { changes: changedObjects(results) };
     }
     const baseline = resolveBaseline({
       cwd: ctx.cwd,
@@ -68,6 +67,6 @@ export const diffImplementation: CommandImplementation = {
     });
     const result = await diffEnvironment(env, head.objects, baseline, new Redactor(newSalt()));
     ctx.out.stdout(printDiffs(format, [result], ctx.out.color));
-    return isDirty([result]) ? ExitCode.NotClean : ExitCode.Ok;
+    return { changes: changedObjects([result]) };
   },
 };

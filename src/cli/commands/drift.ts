@@ -1,7 +1,6 @@
 import { shortHash } from "../../bundle/bundle.ts";
 import { EnvironmentError } from "../../core/errors.ts";
-import { ExitCode } from "../../core/exit-code.ts";
-import { isDirty, renderMarkdownFull, renderText } from "../../diff/report.ts";
+import { changedObjects, isDirty, renderMarkdownFull, renderText } from "../../diff/report.ts";
 import { githubDriftIssues } from "../../github/issues.ts";
 import { makeOctokit } from "../../github/octokit.ts";
 import { type DriftCheck, syncDriftIssue } from "../../promote/drift.ts";
@@ -64,6 +63,6 @@ export const driftImplementation: CommandImplementation = {
       }
     }
     ctx.out.stdout(format === "markdown" ? renderMarkdownFull(diffs) : renderText(diffs, ctx.out.color));
-    return isDirty(diffs) ? ExitCode.NotClean : ExitCode.Ok;
+    return { changes: changedObjects(diffs) };
   },
 };

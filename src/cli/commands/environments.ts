@@ -1,6 +1,5 @@
 import { join } from "node:path";
 import { loadManifestTree } from "../../adapters/manifest-files.ts";
-import { ExitCode } from "../../core/exit-code.ts";
 import {
   clusterLabel,
   clusterRef,
@@ -33,6 +32,6 @@ export const environmentsImplementation: CommandImplementation = {
     const order = loadEnvironments(loadManifestTree(join(ctx.cwd, "manifests"))).promotionOrder;
     if (ctx.out.json) ctx.out.stdout(`${JSON.stringify(environmentsJson(order))}\n`);
     else ctx.out.stdout(order.map(formatEnvironment).join(""));
-    return ExitCode.Ok;
+    return {};
   },
 };

@@ -4,7 +4,6 @@ import { defaultPlanBase } from "../../adapters/git-base.ts";
 import { loadManifestTree } from "../../adapters/manifest-files.ts";
 import { definitionsEntry, generatedAlertFiles } from "../../alerts/files.ts";
 import { InputError } from "../../core/errors.ts";
-import { ExitCode } from "../../core/exit-code.ts";
 import { formatFinding } from "../../core/finding.ts";
 import type { KubeObject } from "../../core/kube/object.ts";
 import { loadEnvironments } from "../../core/manifests/environments.ts";
@@ -77,7 +76,7 @@ export const planImplementation: CommandImplementation = {
         `${isDirty(diffs) ? "changes" : "no changes"} against ${base ?? "no git base"}; report: ${planReportPath}\n`,
       );
     }
-    return summaries.some((s) => s.errors > 0) || stale.length > 0 ? ExitCode.NotClean : ExitCode.Ok;
+    return { findings: plans.flatMap((p) => p.findings), changes: stale.length };
   },
 };
 

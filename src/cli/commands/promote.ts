@@ -3,7 +3,6 @@ import { loadManifestTree } from "../../adapters/manifest-files.ts";
 import { shortHash } from "../../bundle/bundle.ts";
 import { readBundleFile } from "../../bundle/sources.ts";
 import { InputError, UsageError } from "../../core/errors.ts";
-import { ExitCode } from "../../core/exit-code.ts";
 import { loadEnvironments } from "../../core/manifests/environments.ts";
 import { renderChecked } from "../../core/render/render-checked.ts";
 import { promote, verifiedBundle } from "../../promote/promote.ts";
@@ -75,7 +74,6 @@ export const promoteImplementation: CommandImplementation = {
       reportOutcome(ctx, `promote ${tag} ${shortHash(out.promoted.sha256)}`, out.deploy);
       if (out.rollback) reportOutcome(ctx, "rollback", out.rollback);
     }
-    if (!out.deploy || out.deploy.state === "success") return ExitCode.Ok;
-    return ExitCode.NotClean;
+    return { checks: [{ passed: !out.deploy || out.deploy.state === "success" }] };
   },
 };

@@ -2,7 +2,6 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { resolveUserPath } from "../../adapters/user-path.ts";
 import { EnvironmentError, InputError, UsageError } from "../../core/errors.ts";
-import { ExitCode } from "../../core/exit-code.ts";
 import { bunSha256, serveWithBun } from "../../receiver/bun/serve.ts";
 import { receiverEnv, receiverFromEnv } from "../../receiver/runtime.ts";
 import { type DeliveryStore, MemoryStore } from "../../receiver/store.ts";
@@ -75,6 +74,6 @@ export const receiverServeImplementation: CommandImplementation = {
       process.once("SIGTERM", done);
     });
     await server.stop();
-    return ExitCode.Ok;
+    return {};
   },
 };

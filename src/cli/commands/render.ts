@@ -1,7 +1,6 @@
 import { join } from "node:path";
 import { loadManifestTree } from "../../adapters/manifest-files.ts";
 import { checkOutputFolder, writeOutputFolder } from "../../adapters/output-folder.ts";
-import { ExitCode } from "../../core/exit-code.ts";
 import { renderToFiles, renderToText } from "../../core/render/output.ts";
 import { renderChecked } from "../../core/render/render-checked.ts";
 import type { CommandImplementation } from "../command.ts";
@@ -22,6 +21,6 @@ export const renderImplementation: CommandImplementation = {
     } else {
       ctx.out.stdout(renderToText(result.objects));
     }
-    return ExitCode.Ok;
+    return {};
   },
 };

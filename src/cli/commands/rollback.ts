@@ -3,7 +3,6 @@ import { loadManifestTree } from "../../adapters/manifest-files.ts";
 import { shortHash } from "../../bundle/bundle.ts";
 import { readBundleFile } from "../../bundle/sources.ts";
 import { InputError, UsageError } from "../../core/errors.ts";
-import { ExitCode } from "../../core/exit-code.ts";
 import { loadEnvironments } from "../../core/manifests/environments.ts";
 import { deploymentOfBundle, previousDeployment, rollbackTo } from "../../promote/rollback.ts";
 import type { CommandImplementation } from "../command.ts";
@@ -49,6 +48,6 @@ export const rollbackImplementation: CommandImplementation = {
         `${JSON.stringify({ bundle: target.payload.bundle, rollback: outcomeJson(outcome) })}\n`,
       );
     else reportOutcome(ctx, `rollback to ${shortHash(target.payload.bundle)}`, outcome);
-    return outcome.state === "success" ? ExitCode.Ok : ExitCode.NotClean;
+    return { checks: [{ passed: outcome.state === "success" }] };
   },
 };

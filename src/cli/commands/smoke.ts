@@ -1,6 +1,5 @@
 import { Duration } from "../../core/duration.ts";
 import { UsageError } from "../../core/errors.ts";
-import { ExitCode } from "../../core/exit-code.ts";
 import { expectationsForEnvironment } from "../../smoke/adapters/environment.ts";
 import type { Fetch } from "../../smoke/adapters/http.ts";
 import { formatFleetReport, smokeFleet } from "../../smoke/fleet.ts";
@@ -69,7 +68,7 @@ export function makeSmokeCommand(deps: { fetch: Fetch; clock: Clock }): CommandI
           });
           ctx.out.stdout(`${JSON.stringify({ environment, passed: result.passed, clusters }, null, 2)}\n`);
         } else ctx.out.stdout(formatFleetReport(environment, result));
-        return result.passed ? ExitCode.Ok : ExitCode.NotClean;
+        return { checks: [{ passed: result.passed }] };
       }
       const { run, requests } = await smoke({ ...request, access: reach });
       if (ctx.out.json) {
@@ -78,7 +77,7 @@ export function makeSmokeCommand(deps: { fetch: Fetch; clock: Clock }): CommandI
           `${JSON.stringify({ ...verdict, attempts, elapsedMs, timedOut, requests }, null, 2)}\n`,
         );
       } else ctx.out.stdout(formatReport(run));
-      return run.verdict.passed ? ExitCode.Ok : ExitCode.NotClean;
+      return { checks: [{ passed: run.verdict.passed }] };
     },
   };
 }

@@ -1,4 +1,3 @@
-import { ExitCode } from "../../core/exit-code.ts";
 import { deploymentTimeline, environmentStatus, formatStatus } from "../../promote/status.ts";
 import type { CommandImplementation } from "../command.ts";
 import { stringOption } from "../options.ts";
@@ -16,6 +15,6 @@ export const statusImplementation: CommandImplementation = {
       const title = stringOption(ctx, "title") ?? "Deployments";
       ctx.out.stdout(`\`\`\`text\n${formatStatus(rows)}\`\`\`\n\n${deploymentTimeline(title, records)}`);
     } else ctx.out.stdout(formatStatus(rows));
-    return ExitCode.Ok;
+    return {};
   },
 };

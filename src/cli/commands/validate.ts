@@ -1,8 +1,7 @@
 import { join } from "node:path";
 import { loadManifestTree } from "../../adapters/manifest-files.ts";
 import { checkWithPrometheusTools } from "../../adapters/prometheus-checks.ts";
-import { ExitCode } from "../../core/exit-code.ts";
-import { formatFinding, hasErrors, Severity, sortFindings } from "../../core/finding.ts";
+import { formatFinding, Severity, sortFindings } from "../../core/finding.ts";
 import { renderEnvironment } from "../../core/render/render.ts";
 import { validateRendered } from "../../core/validate/validate.ts";
 import type { CommandImplementation } from "../command.ts";
@@ -31,6 +30,6 @@ export const validateImplementation: CommandImplementation = {
         `${env}: ${result.objects.length} objects, ${errors} error${errors === 1 ? "" : "s"}, ${findings.length - errors} other finding${findings.length - errors === 1 ? "" : "s"}\n`,
       );
     }
-    return hasErrors(findings) ? ExitCode.NotClean : ExitCode.Ok;
+    return { findings };
   },
 };

@@ -1,3 +1,4 @@
+import { isClean } from "../../app/exit-policy.ts";
 import { Action, RolloutState, rolloutLine } from "../../apply/report.ts";
 import { type DeployOptions, deploy } from "../../cli/commands/apply.ts";
 import { describeRef } from "../../core/kube/object.ts";
@@ -34,7 +35,7 @@ export function bundleRollout(options: (environment: string) => DeployOptions, w
           : problem
             ? `; ${problem.message}`
             : "";
-      return { ok: result.exitCode === 0, summary: `${counts}${why}` };
+      return { ok: isClean(result.outcome), summary: `${counts}${why}` };
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { Severity } from "../core/finding.ts";
+import type { Severity } from "./finding.ts";
 
 /** Why something a use case did failed: the world, the input, or the answer itself. */
 export const Failure = {

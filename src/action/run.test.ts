@@ -1,0 +1,45 @@
+import { describe, expect, test } from "bun:test";
+import { EnvironmentError, InputError } from "../core/errors.ts";
+import { ExitCode } from "../core/exit-code.ts";
+import { runAction } from "./run.ts";
+
+function recorder() {
+  const secrets: string[] = [];
+  const failed: string[] = [];
+  return {
+    secrets,
+    failed,
+    io: { setSecret: (v: string) => secrets.push(v), setFailed: (m: string) => failed.push(m) },
+  };
+}
+
+describe("runAction", () => {
+  test("GIVEN a clean outcome THEN the step passes and the secrets in its environment are masked", async () => {
+    const r = recorder();
+    const env = { GRAFANA_ADMIN_PASSWORD: "s3cret-value", FLYBY_RECEIVER_TOKEN: "", OTHER: "x" };
+    const code = await runAction("deploy", async () => ({ outcome: { changes: 0 } }), r.io, env);
+    expect(code).toBe(ExitCode.Ok);
+    expect(r.failed).toEqual([]);
+    expect(r.secrets).toEqual(["s3cret-value"]);
+  });
+
+  test("GIVEN an outcome that is not clean THEN the exit policy fails the step with the headline", async () => {
+    const r = recorder();
+    const code = await runAction(
+      "smoke",
+      async () => ({ outcome: { checks: [{ passed: false }] }, headline: "2 checks failed" }),
+      r.io,
+      {},
+    );
+    expect(code).toBe(ExitCode.NotClean);
+    expect(r.failed).toEqual(["flyby smoke: 2 checks failed (exit 1)"]);
+  });
+
+  test("GIVEN the body throws THEN the step fails with the message and the error's exit code", async () => {
+    const r = recorder();
+    const bad = await runAction("diff", () => Promise.reject(new InputError("bad --against")), r.io, {});
+    const down = await runAction("diff", () => Promise.reject(new EnvironmentError("unreachable")), r.io, {});
+    expect([bad, down]).toEqual([ExitCode.BadInput, ExitCode.EnvironmentFailed]);
+    expect(r.failed).toEqual(["flyby diff: bad --against", "flyby diff: unreachable"]);
+  });
+});
