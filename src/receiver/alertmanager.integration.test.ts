@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Alertmanager, eventually } from "../testing/receiver/alertmanager.ts";
-import { ReceiverGitHub } from "../testing/receiver/github.ts";
 import { FakeSlack } from "../testing/receiver/fake-slack.ts";
+import { ReceiverGitHub } from "../testing/receiver/github.ts";
 import type { serveWithBun } from "./bun/serve.ts";
 import type { Receiver } from "./handler.ts";
 import { receiverFromEnv } from "./runtime.ts";

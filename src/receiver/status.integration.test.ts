@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { type Browser, chromium } from "playwright-core";
-import { ReceiverGitHub } from "../testing/receiver/github.ts";
 import { FakeSlack } from "../testing/receiver/fake-slack.ts";
+import { ReceiverGitHub } from "../testing/receiver/github.ts";
 import { alert, notification, post } from "../testing/receiver/notifications.ts";
 import { serveWithBun } from "./bun/serve.ts";
 import { receiverFromEnv } from "./runtime.ts";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { ReceiverGitHub } from "../../testing/receiver/github.ts";
 import { FakeSlack } from "../../testing/receiver/fake-slack.ts";
+import { ReceiverGitHub } from "../../testing/receiver/github.ts";
 import { alert, manyAlerts, notification, post } from "../../testing/receiver/notifications.ts";
 import { loadConfig } from "../config.ts";
 import { GithubDeployments } from "../deployments.ts";
