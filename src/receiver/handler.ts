@@ -121,6 +121,16 @@ export function createReceiver(deps: ReceiverDeps): Receiver {
     now,
     sha256: deps.sha256,
   });
+  const delivering = {
+    engine,
+    watchdog,
+    board,
+    metrics,
+    log,
+    now,
+    deployments: deps.deployments,
+    sha256: deps.sha256,
+  };
   let key: Promise<CryptoKey> | undefined;
   const signingKey = () => {
     key ??= sessionKey(config.session.secret, config.tokens.status);
@@ -149,11 +159,7 @@ export function createReceiver(deps: ReceiverDeps): Receiver {
     if (!parsed.ok) return problem(400, `${parsed.field}: ${parsed.message}`, { field: parsed.field });
 
     const deadline = now() + config.deadline.milliseconds;
-    const notified = await notify(
-      { engine, watchdog, board, metrics, log, now, deployments: deps.deployments, sha256: deps.sha256 },
-      parsed.notification,
-      deadline,
-    );
+    const notified = await notify(delivering, parsed.notification, deadline);
     if (notified.kind === "heartbeat") return json(200, { status: "ok", watchdog: notified.watchdog });
     const { key, duplicate, sinks: results } = notified;
     const payload = { key, duplicate, sinks: results.map(({ busy: _, ...r }) => r) };
