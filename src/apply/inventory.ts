@@ -10,7 +10,6 @@ export const ApplySetKeys = {
   additionalNamespaces: "applyset.kubernetes.io/additional-namespaces",
 } as const;
 
-export const fieldManager = "flyby";
 export const tooling = "flyby/v1";
 
 /** Where an environment records what it applied: a ConfigMap in its app namespace. */

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import pkg from "../../package.json" with { type: "json" };
+import { gitLine } from "../adapters/git.ts";
 import { exitCodeOf, exitCodeOfError } from "../app/exit-policy.ts";
 import { FlybyError, InputError, UsageError } from "../core/errors.ts";
 import { ExitCode } from "../core/exit-code.ts";
@@ -119,9 +120,13 @@ export function findRepoRoot(from: string): string | undefined {
 
 /** `flyby 0.1.0 (commit 1a2b3c4, Bun 1.4.5)`. */
 function versionLine(root: string): string {
-  const git = Bun.spawnSync(["git", "rev-parse", "--short", "HEAD"], { cwd: root, stderr: "ignore" });
-  const commit = git.exitCode === 0 ? git.stdout.toString().trim() : "unknown";
-  return `flyby ${pkg.version} (commit ${commit}, Bun ${Bun.version})\n`;
+  let commit: string | undefined;
+  try {
+    commit = gitLine(root, ["rev-parse", "--short", "HEAD"]);
+  } catch {
+    // No git on this machine: the version is still worth printing.
+  }
+  return `flyby ${pkg.version} (commit ${commit ?? "unknown"}, Bun ${Bun.version})\n`;
 }
 
 /** The commands under a group word, e.g. `alerts` → alerts build, alerts check, alerts test. */

@@ -67,9 +67,14 @@ function equal(a: unknown, b: unknown): boolean {
   return Bun.deepEquals(a, b, true);
 }
 
-/** Field paths where two values differ; list elements with a `name` are addressed by it. */
+/**
+ * Field paths where two values differ; list elements with a `name` are addressed by it. Maps and
+ * lists are walked, never compared whole first: a walk of equal values finds no path anyway.
+ */
 export function changedPaths(a: unknown, b: unknown, prefix = ""): string[] {
-  if (equal(a, b)) return [];
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null)
+    return equal(a, b) ? [] : [prefix];
+  if (a === b) return [];
   const join = (k: string) => (prefix ? `${prefix}.${k}` : k);
   if (isObj(a) && isObj(b)) {
     const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();

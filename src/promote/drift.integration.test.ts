@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { KubeApplyTarget } from "../adapters/kube-target.ts";
+import { tokenKubeConfig } from "../adapters/kube/kubeconfig.ts";
+import { KubeApplyTarget } from "../adapters/kube/target.ts";
 import { loadManifestTree } from "../adapters/manifest-files.ts";
+import { bundleRollout } from "../app/bundle-rollout.ts";
 import { Duration } from "../core/duration.ts";
 import { artifactBundleStore, githubLedger } from "../github/deployments.ts";
 import { makeOctokit } from "../github/octokit.ts";
-import { tokenKubeConfig } from "../kube/cluster.ts";
 import { fastDeps } from "../testing/apply/objects.ts";
 import { stagingBundleOf } from "../testing/bundles.ts";
 import { runFlyby, scratchRepo } from "../testing/cli.ts";
@@ -15,7 +16,7 @@ import { FakeIssues } from "../testing/fake-github/issues.ts";
 import { FakeGitHub } from "../testing/fake-github/server.ts";
 import { FakeKube } from "../testing/fake-kube/server.ts";
 import { ScriptedSmoke } from "../testing/memory-deploy.ts";
-import { bundleRollout } from "./adapters/apply-rollout.ts";
+import { realWorld } from "../wiring.ts";
 import { deployAndVerify } from "./deploy.ts";
 
 const repo = { owner: "overflying", repo: "platform" };
@@ -54,8 +55,7 @@ beforeAll(async () => {
           allowDestructive: [],
         }),
         {
-          cwd: dir,
-          env: {},
+          ...realWorld(dir, {}, () => undefined),
           apply: fastDeps(),
           gkeTarget: () => Promise.reject(new Error("no GKE here")),
           kubeTarget: () => new KubeApplyTarget(tokenKubeConfig(kube.url, kube.adminToken), "fake"),

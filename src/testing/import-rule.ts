@@ -110,8 +110,7 @@ export function importRuleViolations(edges: readonly ImportEdge[]): string[] {
     if (fromLayer === Layer.Support) continue;
     if (to === "cli" && from !== "demo")
       out.push(`${where(e)}: nothing but the CLI's entry points imports src/cli`);
-    else if (toLayer === Layer.Support)
-      out.push(`${where(e)}: product code imports test support (${to})`);
+    else if (toLayer === Layer.Support) out.push(`${where(e)}: product code imports test support (${to})`);
     else if (fromLayer !== toLayer && !allowed[fromLayer].includes(toLayer))
       out.push(`${where(e)}: ${fromLayer} (${from}) may not import ${toLayer} (${to})`);
     const targets = between.get(from) ?? new Map<string, ImportEdge>();
@@ -120,7 +119,9 @@ export function importRuleViolations(edges: readonly ImportEdge[]): string[] {
   }
   for (const cycle of folderCycles(between)) {
     const steps = cycle.map((e) => `  ${where(e)}`).join("\n");
-    out.push(`folder cycle ${cycle.map((e) => partOf(e.from)).join(" → ")} → ${partOf(cycle[0]?.from ?? "")}:\n${steps}`);
+    out.push(
+      `folder cycle ${cycle.map((e) => partOf(e.from)).join(" → ")} → ${partOf(cycle[0]?.from ?? "")}:\n${steps}`,
+    );
   }
   return out;
 }

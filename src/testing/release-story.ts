@@ -1,10 +1,10 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Duration } from "../core/duration.ts";
+import type { DemoStack } from "../demo/stack.ts";
 import { bundleArtifactName } from "../github/deployments.ts";
 import { prometheusOverHttp } from "../smoke/adapters/prometheus-http.ts";
 import { directScraper } from "../smoke/adapters/scrape-http.ts";
-import type { DemoStack } from "../smoke/demo/stack.ts";
 import { defaultExpectations } from "../smoke/expectations.ts";
 import { pollUntilPassed, systemClock } from "../smoke/poller.ts";
 import type { FakeDeployments } from "./fake-github/deployments.ts";

@@ -1,5 +1,6 @@
 import { shortHash } from "../../bundle/bundle.ts";
 import { EnvironmentError } from "../../core/errors.ts";
+import { flag, pathOption, requestTimeoutOf, stringOption } from "../../core/options.ts";
 import { changedObjects, isDirty, renderMarkdownFull, renderText } from "../../diff/report.ts";
 import { githubDriftIssues } from "../../github/issues.ts";
 import { makeOctokit } from "../../github/octokit.ts";
@@ -7,7 +8,6 @@ import { type DriftCheck, syncDriftIssue } from "../../promote/drift.ts";
 import { currentDeployment } from "../../promote/history.ts";
 import { realWorld } from "../../wiring.ts";
 import type { CommandImplementation } from "../command.ts";
-import { flag, pathOption, requestTimeoutOf, stringOption } from "../options.ts";
 import { clusterTargets, diffEveryCluster, fleetRequested } from "./fleet.ts";
 import { githubParts, repoFrom, reportChoices } from "./release-options.ts";
 

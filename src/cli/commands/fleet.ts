@@ -1,6 +1,13 @@
 import { join } from "node:path";
-import { KubeApplyTarget } from "../../adapters/kube-target.ts";
+import {
+  applicationDefaultCredentials,
+  gkeKubeConfig,
+  resolveGkeCluster,
+  tokenSourceOf,
+} from "../../adapters/gke/credentials.ts";
+import { KubeApplyTarget } from "../../adapters/kube/target.ts";
 import { loadManifestTree } from "../../adapters/manifest-files.ts";
+import type { DeployWorld } from "../../app/deploy.ts";
 import type { ApplyTarget } from "../../apply/port.ts";
 import { UsageError } from "../../core/errors.ts";
 import type { RenderedObject } from "../../core/kube/object.ts";
@@ -8,14 +15,7 @@ import { type Environment, gkeClusterPath, loadEnvironments } from "../../core/m
 import { diffEnvironment } from "../../diff/environment.ts";
 import { newSalt, Redactor } from "../../diff/redact.ts";
 import type { EnvironmentDiff } from "../../diff/report.ts";
-import {
-  applicationDefaultCredentials,
-  gkeKubeConfig,
-  resolveGkeCluster,
-  tokenSourceOf,
-} from "../../gke/credentials.ts";
 import type { ClusterAccess } from "../../smoke/fleet.ts";
-import type { DeployWorld } from "../../wiring.ts";
 import type { CommandContext } from "../command.ts";
 
 /** Whether the command runs on every cluster of the environment (`--gke env`). */

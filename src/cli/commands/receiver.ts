@@ -1,9 +1,9 @@
-import { resolveUserPath } from "../../adapters/user-path.ts";
 import { type ReceiverServeRequest, type StoreChoice, serveReceiver } from "../../app/receiver-serve.ts";
 import { UsageError } from "../../core/errors.ts";
+import { flag, parseTarget, requiredString, stringOption, userPath } from "../../core/options.ts";
+import { resolveUserPath } from "../../core/user-path.ts";
 import { receiverServeWorld } from "../../wiring/receiver.ts";
 import type { CommandContext, CommandImplementation } from "../command.ts";
-import { flag, parseTarget, requiredString, stringOption, userPath } from "../options.ts";
 
 function port(ctx: CommandContext): number {
   const text = stringOption(ctx, "port") ?? ctx.env.PORT ?? "9095";

@@ -1,5 +1,6 @@
 import { Duration } from "../../core/duration.ts";
 import { UsageError } from "../../core/errors.ts";
+import { flag, pathOption, requiredString, stringOption, timeoutOption } from "../../core/options.ts";
 import { expectationsForEnvironment } from "../../smoke/adapters/environment.ts";
 import type { Fetch } from "../../smoke/adapters/http.ts";
 import { formatFleetReport, smokeFleet } from "../../smoke/fleet.ts";
@@ -7,7 +8,6 @@ import { type Clock, systemClock } from "../../smoke/poller.ts";
 import { formatReport } from "../../smoke/report.ts";
 import { accessFrom, type PrometheusAccess, parseCount, parseHttpUrl, smoke } from "../../smoke/run.ts";
 import type { CommandContext, CommandImplementation } from "../command.ts";
-import { flag, pathOption, requiredString, stringOption, timeoutOption } from "../options.ts";
 import { clusterAccesses, environmentOf, fleetRequested } from "./fleet.ts";
 
 function access(ctx: CommandContext): PrometheusAccess {

@@ -1,6 +1,6 @@
+import { stringOption } from "../../core/options.ts";
 import { deploymentTimeline, environmentStatus, formatStatus } from "../../promote/status.ts";
 import type { CommandImplementation } from "../command.ts";
-import { stringOption } from "../options.ts";
 import { githubParts, reportChoices } from "./release-options.ts";
 
 export const statusImplementation: CommandImplementation = {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import type { KubeObject } from "../core/kube/object.ts";
-import { tokenKubeConfig } from "../kube/cluster.ts";
-import { FakeKube } from "../testing/fake-kube/server.ts";
-import { KubeApplyTarget } from "./kube-target.ts";
+import type { KubeObject } from "../../core/kube/object.ts";
+import { FakeKube } from "../../testing/fake-kube/server.ts";
+import { tokenKubeConfig } from "./kubeconfig.ts";
+import { KubeApplyTarget } from "./target.ts";
 
 // client-node's generated models name some fields differently from the API (`from` is
 // `_from` in V1NetworkPolicyPeer); nothing may be lost on the way to the server or back.

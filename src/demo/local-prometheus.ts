@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { EnvironmentError } from "../../core/errors.ts";
+import { EnvironmentError } from "../core/errors.ts";
 
 export const installPrometheusHint =
   "prometheus is not installed: run `sudo apt-get install -y --no-install-recommends prometheus` (or `bash .ci/setup`)";

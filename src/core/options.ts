@@ -1,10 +1,35 @@
-import { resolveUserPath } from "../adapters/user-path.ts";
-import { Duration } from "../core/duration.ts";
-import { UsageError } from "../core/errors.ts";
-import { didYouMean } from "../core/suggest.ts";
-import type { CommandContext, OptionSpec, OptionValues } from "./command.ts";
+import { Duration } from "./duration.ts";
+import { UsageError } from "./errors.ts";
+import { didYouMean } from "./suggest.ts";
+import { resolveUserPath } from "./user-path.ts";
 
-export function stringOption(ctx: CommandContext, name: string): string | undefined {
+/**
+ * The command-line contract's options, read the same way by every edge that takes them: the
+ * CLI from its arguments, an action from its inputs.
+ */
+export interface OptionSpec {
+  readonly type: "string" | "boolean";
+  readonly description: string;
+  /** Shown in help after the flag, e.g. `--env E`. */
+  readonly valueName?: string;
+  readonly short?: string;
+  readonly multiple?: boolean;
+  /** The value used when the option is not given; the parser fills it in and help shows it. */
+  readonly default?: string | readonly string[];
+  /** Where the value comes from when the option is not given and no fixed value applies. */
+  readonly defaultFrom?: string;
+}
+
+export type OptionValues = Readonly<Record<string, string | boolean | string[] | undefined>>;
+
+/** Option values, and the folder the paths among them are relative to. */
+export interface OptionSource {
+  readonly options: OptionValues;
+  /** The folder the command was run in: paths a person typed are relative to it. */
+  readonly workDir: string;
+}
+
+export function stringOption(ctx: OptionSource, name: string): string | undefined {
   const v = ctx.options[name];
   if (v === undefined) return undefined;
   if (typeof v !== "string") throw new UsageError(`--${name} takes a value`);
@@ -13,23 +38,23 @@ export function stringOption(ctx: CommandContext, name: string): string | undefi
 }
 
 /** An option that names a file or folder, resolved as a shell user expects (see resolveUserPath). */
-export function pathOption(ctx: CommandContext, name: string): string | undefined {
+export function pathOption(ctx: OptionSource, name: string): string | undefined {
   const v = stringOption(ctx, name);
   return v === undefined ? undefined : userPath(ctx, v);
 }
 
 /** A path a person typed, resolved against the folder the command was run in. */
-export function userPath(ctx: CommandContext, path: string): string {
+export function userPath(ctx: OptionSource, path: string): string {
   return resolveUserPath(ctx.workDir, path);
 }
 
-export function requiredString(ctx: CommandContext, name: string, valueName = "VALUE"): string {
+export function requiredString(ctx: OptionSource, name: string, valueName = "VALUE"): string {
   const v = stringOption(ctx, name);
   if (v === undefined) throw new UsageError(`--${name} ${valueName} is required`);
   return v;
 }
 
-export function flag(ctx: CommandContext, name: string): boolean {
+export function flag(ctx: OptionSource, name: string): boolean {
   return ctx.options[name] === true;
 }
 
@@ -61,7 +86,7 @@ export function parseTarget<S extends string>(
  * A timeout option: a duration longer than zero. A bare `0` (Go's way of writing no time) gets
  * the same answer as `0s` rather than "not a duration".
  */
-export function timeoutOption(ctx: CommandContext, name: string): Duration {
+export function timeoutOption(ctx: OptionSource, name: string): Duration {
   const text = requiredString(ctx, name, "D");
   const timeout = /^0+$/.test(text) ? Duration.ofMilliseconds(0) : Duration.parse(text, `--${name}`);
   if (timeout.milliseconds <= 0) throw new UsageError(`--${name} must be longer than 0s`);
@@ -69,7 +94,7 @@ export function timeoutOption(ctx: CommandContext, name: string): Duration {
 }
 
 /** `--request-timeout D`: how long one request to the cluster may take. */
-export function requestTimeoutOf(ctx: CommandContext): Duration {
+export function requestTimeoutOf(ctx: OptionSource): Duration {
   return timeoutOption(ctx, "request-timeout");
 }
 

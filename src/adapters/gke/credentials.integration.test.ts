@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { OAuth2Client } from "google-auth-library";
-import { EnvironmentError } from "../core/errors.ts";
-import { FakeGke } from "../testing/fake-gke/server.ts";
-import { gkeKubeConfig, parseGkeClusterPath, resolveGkeCluster, tokenSourceOf } from "./credentials.ts";
+import { EnvironmentError } from "../../core/errors.ts";
+import { parseGkeClusterPath } from "../../core/manifests/environments.ts";
+import { FakeGke } from "../../testing/fake-gke/server.ts";
+import { gkeKubeConfig, resolveGkeCluster, tokenSourceOf } from "./credentials.ts";
 
 const path = "projects/overflying/locations/us-central1/clusters/overflying";
 const ca = Buffer.from("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n").toString("base64");

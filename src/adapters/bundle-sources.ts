@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
+import { type Bundle, decodeBundle, isCommit } from "../bundle/bundle.ts";
+import { OciDigestResolver } from "../bundle/registry.ts";
 import { EnvironmentError, InputError, UsageError } from "../core/errors.ts";
-import { type Bundle, decodeBundle, isCommit } from "./bundle.ts";
-import { OciDigestResolver } from "./registry.ts";
+import { gitLine } from "./git.ts";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -14,8 +15,7 @@ export function sourceCommit(cwd: string, env: Env, given: string | undefined): 
 }
 
 function gitHead(cwd: string): string | undefined {
-  const git = Bun.spawnSync(["git", "rev-parse", "HEAD"], { cwd, stdout: "pipe", stderr: "ignore" });
-  return git.exitCode === 0 ? git.stdout.toString().trim() : undefined;
+  return gitLine(cwd, ["rev-parse", "HEAD"]);
 }
 
 /**

@@ -1,9 +1,9 @@
-import { isClean } from "../../app/exit-policy.ts";
-import { Action, RolloutState, rolloutLine } from "../../apply/report.ts";
-import { type DeployOptions, deploy } from "../../cli/commands/apply.ts";
-import { describeRef } from "../../core/kube/object.ts";
-import type { DeployWorld } from "../../wiring.ts";
-import type { Rollout, RolloutResult } from "../ports.ts";
+import { Action, RolloutState, rolloutLine } from "../apply/report.ts";
+import { describeRef } from "../core/kube/object.ts";
+import type { Rollout, RolloutResult } from "../promote/ports.ts";
+import { type DeployWorld, deploy } from "./deploy.ts";
+import type { DeployOptions } from "./deploy-options.ts";
+import { isClean } from "./exit-policy.ts";
 
 /**
  * A bundle's objects through `flyby apply` with prune and wait: the same targets (a folder, a

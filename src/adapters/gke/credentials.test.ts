@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import type { AuthClient } from "google-auth-library";
-import { ExitCode } from "../core/exit-code.ts";
-import { applicationDefaultCredentials, parseGkeClusterPath } from "./credentials.ts";
+import { ExitCode } from "../../core/exit-code.ts";
+import { parseGkeClusterPath } from "../../core/manifests/environments.ts";
+import { applicationDefaultCredentials } from "./credentials.ts";
 
 describe("parseGkeClusterPath", () => {
   test("a well-formed path is kept", () => {

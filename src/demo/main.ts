@@ -4,11 +4,11 @@
  * fault is switched on in the first environment to show a failing report.
  */
 import { join } from "node:path";
-import { loadManifestTree } from "../../adapters/manifest-files.ts";
-import { runCli } from "../../cli/main.ts";
-import { EnvironmentError } from "../../core/errors.ts";
-import { ExitCode } from "../../core/exit-code.ts";
-import { loadEnvironments } from "../../core/manifests/environments.ts";
+import { loadManifestTree } from "../adapters/manifest-files.ts";
+import { runCli } from "../cli/main.ts";
+import { EnvironmentError } from "../core/errors.ts";
+import { ExitCode } from "../core/exit-code.ts";
+import { loadEnvironments } from "../core/manifests/environments.ts";
 import { type DemoStack, startDemoStack } from "./stack.ts";
 
 const io = {

@@ -2,8 +2,8 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ExitCode } from "../core/exit-code.ts";
-import { loadKubeConfig } from "./cluster.ts";
+import { ExitCode } from "../../core/exit-code.ts";
+import { loadKubeConfig } from "./kubeconfig.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "flyby-kubeconfig-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,31 +1,8 @@
 import { ClusterManagerClient } from "@google-cloud/container";
 import { KubeConfig, type User } from "@kubernetes/client-node";
 import { type AuthClient, GoogleAuth } from "google-auth-library";
-import { KubeApplyTarget, type KubeTargetOptions } from "../adapters/kube-target.ts";
-import { EnvironmentError, UsageError } from "../core/errors.ts";
-
-/** `projects/P/locations/L/clusters/C`, checked part by part so a refusal says what is wrong. */
-export function parseGkeClusterPath(value: string): string {
-  const refuse = (reason: string): never => {
-    throw new UsageError(`--gke "${value}": ${reason}`);
-  };
-  const parts = /^projects\/([^/]+)\/locations\/([^/]+)\/clusters\/([^/]+)$/.exec(value);
-  if (!parts) return refuse("is not projects/PROJECT/locations/LOCATION/clusters/NAME");
-  const [, project = "", location = "", cluster = ""] = parts;
-  if (!/^[a-z][-a-z0-9]{4,28}[a-z0-9]$/.test(project))
-    refuse(
-      `project ID "${project}" must be 6–30 characters: lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen`,
-    );
-  if (!/^[-a-z0-9]+$/.test(location))
-    refuse(
-      `location "${location}" must be lowercase letters, digits and hyphens, as us-central1 or europe-west4-b`,
-    );
-  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(cluster))
-    refuse(
-      `cluster name "${cluster}" must be lowercase letters, digits and hyphens, not starting or ending with a hyphen`,
-    );
-  return value;
-}
+import { EnvironmentError } from "../../core/errors.ts";
+import { KubeApplyTarget, type KubeTargetOptions } from "../kube/target.ts";
 
 /** How to get Application Default Credentials, locally and in a workflow. */
 const adcHint =

@@ -1,5 +1,5 @@
-import { type RunningExporter, startExporter } from "../../exporter/exporter.ts";
-import { ScrapedService } from "../expectations.ts";
+import { type RunningExporter, startExporter } from "../exporter/exporter.ts";
+import { ScrapedService } from "../smoke/expectations.ts";
 import { type LocalPrometheus, startPrometheus } from "./local-prometheus.ts";
 
 export interface DemoStack {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { HttpMethod, KubeConfig, RequestContext, type User } from "@kubernetes/client-node";
-import { ReusedCredentials } from "./kube-credentials.ts";
+import { ReusedCredentials } from "./credentials.ts";
 
 /** A kubeconfig whose auth provider hands out `token-1`, `token-2`… or fails while `failing`. */
 function countingKubeConfig() {

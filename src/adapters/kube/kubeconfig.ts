@@ -1,9 +1,9 @@
 import { existsSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
-import { gkeCredentialsHint } from "../adapters/kube-network.ts";
-import { EnvironmentError, InputError } from "../core/errors.ts";
-import { didYouMean } from "../core/suggest.ts";
+import { EnvironmentError, InputError } from "../../core/errors.ts";
+import { didYouMean } from "../../core/suggest.ts";
+import { gkeCredentialsHint } from "./errors.ts";
 
 export interface KubeConfigSource {
   /** --kubeconfig, else $KUBECONFIG: one path, or several joined by the path delimiter. */

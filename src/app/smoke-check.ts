@@ -1,8 +1,8 @@
-import type { SmokeExpectations } from "../../smoke/expectations.ts";
-import { type ClusterAccess, smokeFleet } from "../../smoke/fleet.ts";
-import type { SmokeOutcome, SmokeRequest } from "../../smoke/run.ts";
-import { CheckStatus } from "../../smoke/verdict.ts";
-import type { SmokeCheck, SmokeVerdict } from "../ports.ts";
+import type { SmokeCheck, SmokeVerdict } from "../promote/ports.ts";
+import type { SmokeExpectations } from "../smoke/expectations.ts";
+import { type ClusterAccess, smokeFleet } from "../smoke/fleet.ts";
+import type { SmokeOutcome, SmokeRequest } from "../smoke/run.ts";
+import { CheckStatus } from "../smoke/verdict.ts";
 
 function summaryOf({ run }: SmokeOutcome): string {
   const checks = run.verdict.checks;

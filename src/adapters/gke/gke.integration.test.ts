@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { OAuth2Client } from "google-auth-library";
-import { exitCodeOf } from "../app/exit-policy.ts";
-import { applyEnvironment } from "../apply/apply.ts";
-import { outcomeOf, summarize } from "../apply/report.ts";
-import { deployment, fastDeps, namespace, request } from "../testing/apply/objects.ts";
-import { FakeGke } from "../testing/fake-gke/server.ts";
-import { selfSignedCert, serveKubeOverTls } from "../testing/fake-gke/tls.ts";
-import { FakeKube } from "../testing/fake-kube/server.ts";
+import { exitCodeOf } from "../../app/exit-policy.ts";
+import { applyEnvironment } from "../../apply/apply.ts";
+import { outcomeOf, summarize } from "../../apply/report.ts";
+import { deployment, fastDeps, namespace, request } from "../../testing/apply/objects.ts";
+import { FakeGke } from "../../testing/fake-gke/server.ts";
+import { selfSignedCert, serveKubeOverTls } from "../../testing/fake-gke/tls.ts";
+import { FakeKube } from "../../testing/fake-kube/server.ts";
 import { gkeApplyTarget } from "./credentials.ts";
 
 const path = "projects/overflying/locations/us-central1/clusters/overflying";
@@ -64,7 +64,7 @@ describe("apply to GKE", () => {
     };
     const tokens = { token: async () => token };
     // Credentials worked out for every request, so the refreshed token shows up within this
-    // short run (kube-credentials.test.ts covers reuse over time).
+    // short run (src/adapters/kube/credentials.test.ts covers reuse over time).
     const target = await gkeApplyTarget(path, adc(), api(), tokens, { credentialsReuseMs: 0 });
     const objects = [namespace("staging"), deployment("staging", "api"), deployment("staging", "worker")];
     const run = await applyEnvironment(target, request(objects), fastDeps());

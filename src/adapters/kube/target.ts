@@ -12,64 +12,27 @@ import {
   ServerConfiguration,
   Watch,
 } from "@kubernetes/client-node";
-import { fieldManager } from "../apply/inventory.ts";
 import {
   ApiFailure,
   type ApplyOptions,
   type ApplyTarget,
+  fieldManager,
   type KindRef,
-  NetworkFailure,
   type WatchEvent,
-} from "../apply/port.ts";
-import type { KubeObject, ObjectRef } from "../core/kube/object.ts";
-import { statusOf } from "../kube/status.ts";
-import { ReusedCredentials } from "./kube-credentials.ts";
-import {
-  credentialsRejected,
-  defaultRequestTimeoutMs,
-  defaultWatchIdleMs,
-  formatMs,
-  KubeNetworkFailure,
-  timedOut,
-  unreachable,
-} from "./kube-network.ts";
+} from "../../apply/port.ts";
+import type { KubeObject, ObjectRef } from "../../core/kube/object.ts";
+import { ReusedCredentials } from "./credentials.ts";
+import { formatMs, KubeNetworkFailure, timedOut, toFailure, unreachable, watchFailure } from "./errors.ts";
 
-function headerOf(headers: unknown, name: string): string | undefined {
-  if (!headers || typeof headers !== "object") return undefined;
-  for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === name) return String(v);
-  return undefined;
-}
+/** How long one request to the Kubernetes API may take before the run counts the cluster as failed (exit 3). */
+export const defaultRequestTimeoutMs = 30_000;
 
 /**
- * client-node's errors as the apply core's: an API answer, or a connection that broke. A
- * broken connection names the API server's URL (`server`) and the cause.
+ * How long a watch may stay silent (no event, no bookmark) before it is dropped and opened again.
+ * The server is asked to end each watch before that (`timeoutSeconds`), so a healthy stream
+ * never trips it.
  */
-export function toFailure(e: unknown, server = "(unknown server)"): Error {
-  if (e instanceof KubeNetworkFailure) return e.plain();
-  if (e instanceof ApiException) {
-    if (e.code === 401) return new ApiFailure(401, "Unauthorized", credentialsRejected(server));
-    const status = statusOf(e.body);
-    const retryAfter = Number(headerOf(e.headers, "retry-after"));
-    return new ApiFailure(e.code, status.reason ?? "", status.message ?? `HTTP ${e.code}`, {
-      ...(status.details?.causes ? { causes: status.details.causes } : {}),
-      ...(Number.isFinite(retryAfter) && retryAfter >= 0 ? { retryAfterSeconds: retryAfter } : {}),
-    });
-  }
-  const message = e instanceof Error ? e.message : String(e);
-  if (message.startsWith("Unrecognized API version and kind"))
-    return new ApiFailure(404, "NotFound", message);
-  if (e instanceof NetworkFailure) return e;
-  return unreachable(server, e).plain();
-}
-
-/** Why a watch ended: the status it was answered with, or the connection's failure. */
-function watchFailure(e: unknown, url: string, server: string): Error {
-  const status = (e as { statusCode?: unknown }).statusCode;
-  if (typeof status === "number") {
-    return new NetworkFailure(`the watch of ${url} was answered ${status} ${(e as Error).message}`);
-  }
-  return toFailure(e, server);
-}
+export const defaultWatchIdleMs = 60_000;
 
 /**
  * client-node's object API with a deadline on every request (discovery included), and the
