@@ -1,18 +1,19 @@
 import { join } from "node:path";
-import { KubeApplyTarget } from "./adapters/kube-target.ts";
-import { loadManifestTree } from "./adapters/manifest-files.ts";
-import type { ClusterTarget } from "./app/status.ts";
-import type { ApplyDeps } from "./apply/apply.ts";
-import type { ApplyTarget } from "./apply/port.ts";
-import { type Environment, gkeClusterPath, loadEnvironments } from "./core/manifests/environments.ts";
+import { DirApplyTarget } from "./adapters/dir-target.ts";
 import {
   applicationDefaultCredentials,
   gkeApplyTarget,
   gkeKubeConfig,
   resolveGkeCluster,
   tokenSourceOf,
-} from "./gke/credentials.ts";
-import { loadKubeConfig } from "./kube/cluster.ts";
+} from "./adapters/gke/credentials.ts";
+import { loadKubeConfig } from "./adapters/kube/kubeconfig.ts";
+import { KubeApplyTarget } from "./adapters/kube/target.ts";
+import { loadManifestTree } from "./adapters/manifest-files.ts";
+import { checkOutputFolder, writeOutputFolder } from "./adapters/output-folder.ts";
+import type { DeployWorld } from "./app/deploy.ts";
+import type { ClusterTarget } from "./app/status.ts";
+import { type Environment, gkeClusterPath, loadEnvironments } from "./core/manifests/environments.ts";
 import type { Fetch } from "./smoke/adapters/http.ts";
 import type { ClusterAccess } from "./smoke/fleet.ts";
 import { type Clock, systemClock } from "./smoke/poller.ts";
@@ -22,15 +23,6 @@ import { type Clock, systemClock } from "./smoke/poller.ts";
  * randomness, the file system roots, the network) and builds the adapters the use cases
  * are given. Tests build their own worlds from fakes instead.
  */
-
-/** The outside world a deploy talks to; tests replace the clusters. */
-export interface DeployWorld {
-  readonly cwd: string;
-  readonly env: Readonly<Record<string, string | undefined>>;
-  readonly apply: ApplyDeps;
-  gkeTarget(path: string): Promise<ApplyTarget>;
-  kubeTarget(kubeconfig: string | undefined, context: string | undefined): ApplyTarget;
-}
 
 /** Real clusters: kubeconfig contexts, or GKE through its REST API and Application Default Credentials. */
 export function realWorld(
@@ -47,17 +39,27 @@ export function realWorld(
       now: () => Date.now(),
       progress,
     },
-    async gkeTarget(path) {
-      const auth = await applicationDefaultCredentials();
-      return gkeApplyTarget(path, auth);
+    manifests: () => loadManifestTree(join(cwd, "manifests")),
+    dirTarget(root, display) {
+      const rules = { display, cwd };
+      checkOutputFolder(root, rules);
+      return new DirApplyTarget(root, (path, files) => writeOutputFolder(path, files, rules), display);
     },
-    kubeTarget(kubeconfig, context) {
+    async gkeTarget(path, requestTimeoutMs) {
+      const auth = await applicationDefaultCredentials();
+      const target = await gkeApplyTarget(path, auth);
+      if (requestTimeoutMs !== undefined) target.setRequestTimeout(requestTimeoutMs);
+      return target;
+    },
+    kubeTarget(kubeconfig, context, requestTimeoutMs) {
       const kc = loadKubeConfig({
         ...(kubeconfig ? { kubeconfig } : {}),
         ...(context ? { context } : {}),
         env,
       });
-      return new KubeApplyTarget(kc, `cluster:${kc.getCurrentContext()}`);
+      const target = new KubeApplyTarget(kc, `cluster:${kc.getCurrentContext()}`);
+      if (requestTimeoutMs !== undefined) target.setRequestTimeout(requestTimeoutMs);
+      return target;
     },
   };
 }

@@ -1,7 +1,8 @@
+import { deployOptionsFromInputs } from "../../src/action/deploy-inputs.ts";
 import { runAction } from "../../src/action/run.ts";
+import { prepareDeploy } from "../../src/app/deploy.ts";
 import { isClean } from "../../src/app/exit-policy.ts";
 import { formatReportMarkdown, headlineOf } from "../../src/apply/report.ts";
-import { deployOptionsFromInputs, prepareDeploy } from "../../src/cli/commands/apply.ts";
 import { annotateApply } from "../../src/github/annotations.ts";
 import { octokitDeployments, withDeployment } from "../../src/github/deployment.ts";
 import { makeOctokit } from "../../src/github/octokit.ts";

@@ -16,7 +16,6 @@ export const ApplySetKeys = {
  */
 export const appliedObjectsAnnotation = "flyby.overflying.io/objects-sha256";
 
-export const fieldManager = "flyby";
 export const tooling = "flyby/v1";
 
 /** Where an environment records what it applied: a ConfigMap in its app namespace. */

@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { baselineSources } from "../adapters/baseline-sources.ts";
 import { loadManifestTree } from "../adapters/manifest-files.ts";
 import type { Finding } from "../core/finding.ts";
 import type { RenderedObject } from "../core/kube/object.ts";
@@ -48,7 +49,12 @@ export async function prDiff(req: PrDiffRequest): Promise<PrDiff> {
     head = rendered.objects;
     findings = validateRendered(rendered);
   }
-  const diff = await diffEnvironment(req.environment, head, resolveBaseline(req), new Redactor(newSalt()));
+  const diff = await diffEnvironment(
+    req.environment,
+    head,
+    resolveBaseline(req, baselineSources(req)),
+    new Redactor(newSalt()),
+  );
   const mode = req.against === "cluster" ? "live" : "offline";
   const rank = environments.all.findIndex((e) => e.name === req.environment);
   return {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { KubeApplyTarget } from "../adapters/kube-target.ts";
+import { tokenKubeConfig } from "../adapters/kube/kubeconfig.ts";
+import { KubeApplyTarget } from "../adapters/kube/target.ts";
 import { makeOctokit } from "../github/octokit.ts";
-import { tokenKubeConfig } from "../kube/cluster.ts";
 import { fastDeps } from "../testing/apply/objects.ts";
 import { runFlyby, scratchRepo } from "../testing/cli.ts";
 import { FakeDeployments } from "../testing/fake-github/deployments.ts";
@@ -11,6 +11,7 @@ import { FakeIssues } from "../testing/fake-github/issues.ts";
 import { FakeGitHub } from "../testing/fake-github/server.ts";
 import { FakeKube } from "../testing/fake-kube/server.ts";
 import { deployStagingBundle } from "../testing/release-story.ts";
+import { realWorld } from "../wiring.ts";
 
 let kube: FakeKube;
 let github: FakeGitHub;
@@ -30,8 +31,7 @@ beforeAll(async () => {
     github.url,
     { gke: [] },
     {
-      cwd: dir,
-      env: {},
+      ...realWorld(dir, {}, () => undefined),
       apply: fastDeps(),
       gkeTarget: () => Promise.reject(new Error("no GKE here")),
       kubeTarget: () => new KubeApplyTarget(tokenKubeConfig(kube.url, kube.adminToken), "fake"),

@@ -96,7 +96,7 @@ function rolledBack(records: readonly DeploymentRecord[]): Set<number> {
   return ids;
 }
 
-function verdictOf(d: DeploymentRecord, rolledBackIds: ReadonlySet<number>): Verdict {
+function deploymentVerdictOf(d: DeploymentRecord, rolledBackIds: ReadonlySet<number>): Verdict {
   if (rolledBackIds.has(d.id)) return Verdict.RolledBack;
   if (succeeded(d)) return Verdict.Success;
   const state = latestState(d);
@@ -113,7 +113,7 @@ function timelineEntries(records: readonly DeploymentRecord[]): TimelineEntry[] 
     kind: d.payload.kind,
     version: d.payload.tag ?? d.sha.slice(0, 7),
     bundle: d.payload.bundle,
-    verdict: verdictOf(d, rolledBackIds),
+    verdict: deploymentVerdictOf(d, rolledBackIds),
   }));
 }
 

@@ -4,6 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Duration } from "../core/duration.ts";
 import { ExitCode } from "../core/exit-code.ts";
+import { installPrometheusHint } from "../demo/local-prometheus.ts";
+import { type DemoStack, startDemoStack } from "../demo/stack.ts";
 import type { Fault } from "../exporter/exporter.ts";
 import { repoRoot, runFlyby } from "../testing/cli.ts";
 import { startFakeGrafana } from "../testing/fake-grafana.ts";
@@ -12,12 +14,10 @@ import { countingFetch } from "./adapters/http.ts";
 import { prometheusOverHttp } from "./adapters/prometheus-http.ts";
 import { directScraper } from "./adapters/scrape-http.ts";
 import { runChecks } from "./checks/index.ts";
-import { installPrometheusHint } from "./demo/local-prometheus.ts";
-import { type DemoStack, startDemoStack } from "./demo/stack.ts";
 import { defaultExpectations, type SmokeExpectations } from "./expectations.ts";
 import { observe, type Sources } from "./observe.ts";
 import { pollUntilPassed, systemClock } from "./poller.ts";
-import { type Verdict, verdictOf } from "./verdict.ts";
+import { type SmokeVerdict, smokeVerdictOf } from "./verdict.ts";
 
 // One real Prometheus (1 s scrape interval) and the staging api and worker exporters for the whole file.
 let stack: DemoStack;
@@ -50,20 +50,20 @@ afterAll(async () => {
 
 /** Observes until `until` holds (or 10 s pass) and returns that verdict. */
 async function verdictWhen(
-  until: (v: Verdict) => boolean,
+  until: (v: SmokeVerdict) => boolean,
   s: Sources = sources(),
   e: SmokeExpectations = expectations,
-): Promise<Verdict> {
+): Promise<SmokeVerdict> {
   const deadline = Date.now() + 10_000;
   for (;;) {
     const o = await observe(s, e, Date.now());
-    const v = verdictOf(e.environment, o, runChecks(o, e));
+    const v = smokeVerdictOf(e.environment, o, runChecks(o, e));
     if (until(v) || Date.now() > deadline) return v;
     await Bun.sleep(100);
   }
 }
 
-const hasFinding = (rule: string, text: string) => (v: Verdict) =>
+const hasFinding = (rule: string, text: string) => (v: SmokeVerdict) =>
   v.findings.some((f) => f.rule === rule && f.message.includes(text));
 
 describe("smoke against a real Prometheus", () => {
@@ -77,7 +77,7 @@ describe("smoke against a real Prometheus", () => {
       expectations,
       Date.now(),
     );
-    const v = verdictOf("staging", o, runChecks(o, expectations));
+    const v = smokeVerdictOf("staging", o, runChecks(o, expectations));
     expect(v.findings).toEqual([]);
     expect(v.passed).toBe(true);
     expect(counter.count()).toBe(8 + 2);

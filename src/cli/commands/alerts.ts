@@ -15,8 +15,8 @@ import { stackManifest, stackManifestHeader, stackManifestPath } from "../../ale
 import type { AlertTools, ToolRun } from "../../alerts/tools.ts";
 import { processTools } from "../../alerts/tools-process.ts";
 import { type Finding, formatFinding, hasErrors } from "../../core/finding.ts";
+import { requiredString, userPath } from "../../core/options.ts";
 import type { CommandContext, CommandImplementation } from "../command.ts";
-import { requiredString, userPath } from "../options.ts";
 
 /** The generated manifest sits in manifests/ by design; it replaces only a file under its header. */
 const stackManifestRules: OutputFileRules = {

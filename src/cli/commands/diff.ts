@@ -1,6 +1,8 @@
 import { join } from "node:path";
+import { baselineSources } from "../../adapters/baseline-sources.ts";
 import { loadManifestTree } from "../../adapters/manifest-files.ts";
 import { UsageError } from "../../core/errors.ts";
+import { pathOption, requestTimeoutOf, requiredString, stringOption } from "../../core/options.ts";
 import { renderChecked } from "../../core/render/render-checked.ts";
 import { resolveBaseline } from "../../diff/baseline.ts";
 import { diffEnvironment } from "../../diff/environment.ts";
@@ -14,7 +16,6 @@ import {
 } from "../../diff/report.ts";
 import { realWorld } from "../../wiring.ts";
 import type { CommandContext, CommandImplementation } from "../command.ts";
-import { pathOption, requestTimeoutOf, requiredString, stringOption } from "../options.ts";
 import { clusterTargets, diffEveryCluster, environmentOf, fleetRequested } from "./fleet.ts";
 
 const formats = ["text", "markdown", "json"] as const;
@@ -55,7 +56,7 @@ export const diffImplementation: CommandImplementation = {
       ctx.out.stdout(printDiffs(format, results, ctx.out.color));
       return { changes: changedObjects(results) };
     }
-    const baseline = resolveBaseline({
+    const request = {
       cwd: ctx.cwd,
       workDir: ctx.workDir,
       requestTimeoutMs: requestTimeoutOf(ctx).milliseconds,
@@ -64,7 +65,8 @@ export const diffImplementation: CommandImplementation = {
       ...(kubeconfig ? { kubeconfig } : {}),
       ...(context ? { context } : {}),
       env: ctx.env,
-    });
+    };
+    const baseline = resolveBaseline(request, baselineSources(request));
     const result = await diffEnvironment(env, head.objects, baseline, new Redactor(newSalt()));
     ctx.out.stdout(printDiffs(format, [result], ctx.out.color));
     return { changes: changedObjects([result]) };

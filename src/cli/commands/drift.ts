@@ -1,10 +1,10 @@
 import { type DriftOutcome, drift, drifted } from "../../app/drift.ts";
+import { flag, pathOption, requestTimeoutOf, stringOption } from "../../core/options.ts";
 import { renderMarkdownFull, renderText, totals } from "../../diff/report.ts";
 import { githubDriftIssues } from "../../github/issues.ts";
 import { makeOctokit } from "../../github/octokit.ts";
 import { clusterTargets, limitRequests, realWorld } from "../../wiring.ts";
 import type { CommandImplementation } from "../command.ts";
-import { flag, pathOption, requestTimeoutOf, stringOption } from "../options.ts";
 import { fleetRequested } from "./fleet.ts";
 import { githubParts, repoFrom, reportChoices } from "./release-options.ts";
 

@@ -8,6 +8,7 @@ import { formatFinding } from "../../core/finding.ts";
 import type { KubeObject } from "../../core/kube/object.ts";
 import { loadEnvironments } from "../../core/manifests/environments.ts";
 import type { ManifestTree } from "../../core/manifests/tree.ts";
+import { stringOption } from "../../core/options.ts";
 import { staleGeneratedFiles } from "../../core/plan/generated.ts";
 import { type EnvironmentPlan, planReport, summarize } from "../../core/plan/report.ts";
 import { renderChecked } from "../../core/render/render-checked.ts";
@@ -18,7 +19,6 @@ import { diffEnvironment } from "../../diff/environment.ts";
 import { newSalt, Redactor } from "../../diff/redact.ts";
 import { isDirty, renderMarkdownFull } from "../../diff/report.ts";
 import type { CommandImplementation } from "../command.ts";
-import { stringOption } from "../options.ts";
 import { planReportPath } from "./plan.meta.ts";
 
 export const planImplementation: CommandImplementation = {

@@ -1,10 +1,10 @@
 import { join } from "node:path";
 import { loadManifestTree } from "../../adapters/manifest-files.ts";
 import { checkOutputFolder, writeOutputFolder } from "../../adapters/output-folder.ts";
+import { requiredString, stringOption, userPath } from "../../core/options.ts";
 import { renderToFiles, renderToText } from "../../core/render/output.ts";
 import { renderChecked } from "../../core/render/render-checked.ts";
 import type { CommandImplementation } from "../command.ts";
-import { requiredString, stringOption, userPath } from "../options.ts";
 
 export const renderImplementation: CommandImplementation = {
   async run(ctx) {

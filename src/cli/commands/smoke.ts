@@ -1,5 +1,6 @@
 import { fleetAccesses, type SmokeEnvironmentOutcome, smokeEnvironment } from "../../app/smoke.ts";
 import { Duration } from "../../core/duration.ts";
+import { flag, pathOption, requiredString, stringOption, timeoutOption } from "../../core/options.ts";
 import { expectationsForEnvironment } from "../../smoke/adapters/environment.ts";
 import type { Fetch } from "../../smoke/adapters/http.ts";
 import type { ClusterSmoke } from "../../smoke/fleet.ts";
@@ -9,7 +10,6 @@ import { formatReport } from "../../smoke/report.ts";
 import { accessFrom, type PrometheusAccess, parseCount, parseHttpUrl } from "../../smoke/run.ts";
 import { clusterAccesses, smokeWorld } from "../../wiring.ts";
 import type { CommandContext, CommandImplementation } from "../command.ts";
-import { flag, pathOption, requiredString, stringOption, timeoutOption } from "../options.ts";
 import { environmentOf, fleetRequested } from "./fleet.ts";
 
 function access(ctx: CommandContext): PrometheusAccess {

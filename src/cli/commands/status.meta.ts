@@ -1,5 +1,5 @@
+import { kubeOptions } from "../../core/options.ts";
 import type { Command } from "../command.ts";
-import { kubeOptions } from "../options.ts";
 import { fleetOption } from "./fleet.meta.ts";
 import { githubOptions, reportOptions } from "./release-options.meta.ts";
 

@@ -1,4 +1,5 @@
 import { clusterStatus, deploymentStatus } from "../../app/status.ts";
+import { pathOption, stringOption } from "../../core/options.ts";
 import {
   deploymentTimeline,
   fleetStatusMarkdown,
@@ -7,7 +8,6 @@ import {
 } from "../../promote/status.ts";
 import { clusterTargets, realWorld } from "../../wiring.ts";
 import type { CommandImplementation } from "../command.ts";
-import { pathOption, stringOption } from "../options.ts";
 import { fleetRequested } from "./fleet.ts";
 import { githubParts, reportChoices } from "./release-options.ts";
 

@@ -1,12 +1,12 @@
 import { join } from "node:path";
 import { loadManifestTree } from "../../adapters/manifest-files.ts";
 import { checkWithPrometheusTools } from "../../adapters/prometheus-checks.ts";
+import { paint } from "../../core/color.ts";
 import { formatFinding, Severity, sortFindings } from "../../core/finding.ts";
+import { requiredString } from "../../core/options.ts";
 import { renderEnvironment } from "../../core/render/render.ts";
 import { validateRendered } from "../../core/validate/validate.ts";
 import type { CommandImplementation } from "../command.ts";
-import { requiredString } from "../options.ts";
-import { paint } from "../paint.ts";
 
 export const validateImplementation: CommandImplementation = {
   async run(ctx) {

@@ -1,12 +1,11 @@
-import { spawnSync } from "node:child_process";
+import { gitOutput } from "../../adapters/git.ts";
 import { InputError } from "../../core/errors.ts";
 import type { ManifestTree } from "../../core/manifests/tree.ts";
 
 function git(repo: string, args: string[], input?: string): Buffer {
-  const res = spawnSync("git", args, { cwd: repo, input, maxBuffer: 1 << 30 });
-  if (res.error) throw new InputError(`cannot run git: ${res.error.message}`);
-  if (res.status !== 0) throw new Error(res.stderr.toString().trim() || `git ${args[0]} failed`);
-  return res.stdout;
+  const out = gitOutput(repo, args, input);
+  if (out === undefined) throw new Error(`git ${args[0]} failed`);
+  return out;
 }
 
 /**
