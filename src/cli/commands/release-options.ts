@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { grafanaAnnotations } from "../../adapters/grafana-annotations.ts";
 import { loadManifestTree } from "../../adapters/manifest-files.ts";
 import { bundleRollout } from "../../app/bundle-rollout.ts";
 import { deployOptionSpecs, deployOptionsOf } from "../../app/deploy-options.ts";
@@ -16,7 +17,6 @@ import {
   timeoutOption,
 } from "../../core/options.ts";
 import { resolveUserPath } from "../../core/user-path.ts";
-import { grafanaAnnotations } from "../../dashboards/annotations.ts";
 import { artifactBundleStore, githubLedger, type RepoRef } from "../../github/deployments.ts";
 import { makeOctokit } from "../../github/octokit.ts";
 import { originUrl, resolveRepository } from "../../github/repository.ts";

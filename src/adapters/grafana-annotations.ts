@@ -1,14 +1,10 @@
 /**
- * Deploy annotations: when a deploy, promotion or rollback finishes, flyby writes one Grafana
+ * Deploy annotations on Grafana: when a deploy, promotion or rollback finishes, flyby writes one
  * annotation through `POST /api/annotations`, and every dashboard shows them per environment.
  */
+import { deployAnnotationTags } from "../dashboards/annotation-tags.ts";
 import type { DeployAnnotations } from "../promote/ports.ts";
 import type { GrafanaCredentials } from "../smoke/adapters/grafana-http.ts";
-
-/** The tags a deploy annotation carries; a dashboard's annotation query asks for all of them. */
-export function deployAnnotationTags(environment: string): readonly string[] {
-  return ["flyby", environment];
-}
 
 type Fetch = (url: string, init: RequestInit) => Promise<Response>;
 
