@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { defaultPlanBase } from "../../adapters/git-base.ts";
+import { readGitTree } from "../../adapters/git-tree.ts";
 import { loadManifestTree } from "../../adapters/manifest-files.ts";
 import { definitionsEntry, generatedAlertFiles } from "../../alerts/files.ts";
 import { InputError } from "../../core/errors.ts";
@@ -14,7 +15,6 @@ import { type EnvironmentPlan, planReport, summarize } from "../../core/plan/rep
 import { renderChecked } from "../../core/render/render-checked.ts";
 import { validateRendered } from "../../core/validate/validate.ts";
 import { generatedDashboardFiles } from "../../dashboards/files.ts";
-import { readGitTree } from "../../diff/adapters/git-tree.ts";
 import { diffEnvironment } from "../../diff/environment.ts";
 import { newSalt, Redactor } from "../../diff/redact.ts";
 import { isDirty, renderMarkdownFull } from "../../diff/report.ts";

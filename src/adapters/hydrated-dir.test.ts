@@ -2,8 +2,8 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { InputError } from "../../core/errors.ts";
-import { ExitCode } from "../../core/exit-code.ts";
+import { InputError } from "../core/errors.ts";
+import { ExitCode } from "../core/exit-code.ts";
 import { readHydratedDir } from "./hydrated-dir.ts";
 
 let dir = "";

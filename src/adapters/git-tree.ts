@@ -1,6 +1,6 @@
-import { gitOutput } from "../../adapters/git.ts";
-import { InputError } from "../../core/errors.ts";
-import type { ManifestTree } from "../../core/manifests/tree.ts";
+import { InputError } from "../core/errors.ts";
+import type { ManifestTree } from "../core/manifests/tree.ts";
+import { gitOutput } from "./git.ts";
 
 function git(repo: string, args: string[], input?: string): Buffer {
   const out = gitOutput(repo, args, input);

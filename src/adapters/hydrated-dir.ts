@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { InputError } from "../../core/errors.ts";
-import type { KubeObject } from "../../core/kube/object.ts";
-import { checkYamlSize, parseUserYamlDocuments } from "../../core/yaml/user-yaml.ts";
+import { InputError } from "../core/errors.ts";
+import type { KubeObject } from "../core/kube/object.ts";
+import { checkYamlSize, parseUserYamlDocuments } from "../core/yaml/user-yaml.ts";
 
 function isObj(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
