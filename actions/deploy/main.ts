@@ -6,7 +6,7 @@ import { formatReportMarkdown, headlineOf } from "../../src/apply/report.ts";
 import { annotateApply } from "../../src/github/annotations.ts";
 import { octokitDeployments, withDeployment } from "../../src/github/deployment.ts";
 import { makeOctokit } from "../../src/github/octokit.ts";
-import { realWorld } from "../../src/wiring.ts";
+import { realWorld } from "../../src/wiring/world.ts";
 
 await runAction("deploy", async ({ core, context, input }) => {
   const options = deployOptionsFromInputs(core, process.cwd());

@@ -4,7 +4,7 @@ import { annotateFindings } from "../../src/github/annotations.ts";
 import { failedCheckIds, formatFleetReport } from "../../src/smoke/fleet.ts";
 import { formatReport, formatSummaryMarkdown } from "../../src/smoke/report.ts";
 import { requestFromInputs } from "../../src/smoke/run.ts";
-import { clusterAccesses, environmentAt, smokeWorld } from "../../src/wiring.ts";
+import { clusterAccesses, environmentAt, smokeWorld } from "../../src/wiring/world.ts";
 
 await runAction("smoke", async ({ core, input }) => {
   const environment = input("environment");

@@ -11,7 +11,7 @@ import { FakeIssues } from "../testing/fake-github/issues.ts";
 import { FakeGitHub } from "../testing/fake-github/server.ts";
 import { FakeKube } from "../testing/fake-kube/server.ts";
 import { deployStagingBundle } from "../testing/release-story.ts";
-import { realWorld } from "../wiring.ts";
+import { realWorld } from "../wiring/world.ts";
 
 let kube: FakeKube;
 let github: FakeGitHub;

@@ -12,7 +12,7 @@ import { applyProduction, deploySecrets, writeKubeconfig } from "../../testing/a
 import { fastDeps } from "../../testing/apply/objects.ts";
 import { runFlyby, scratchRepo } from "../../testing/cli.ts";
 import { FakeKube } from "../../testing/fake-kube/server.ts";
-import { realWorld } from "../../wiring.ts";
+import { realWorld } from "../../wiring/world.ts";
 
 const secrets = deploySecrets;
 let fake: FakeKube;

@@ -4,7 +4,7 @@ import { progressBoard } from "../../apply/progress.ts";
 import { formatReport, formatSummaryTable, reportJson } from "../../apply/report.ts";
 import { paint } from "../../core/color.ts";
 import type { Outcome } from "../../core/outcome.ts";
-import { realWorld } from "../../wiring.ts";
+import { realWorld } from "../../wiring/world.ts";
 import type { CommandContext, CommandImplementation } from "../command.ts";
 
 export function deployJson(result: DeployResult): string {

@@ -3,8 +3,9 @@ import { deployOutcome } from "../../app/release.ts";
 import { shortHash } from "../../bundle/bundle.ts";
 import { requiredString, userPath } from "../../core/options.ts";
 import { type DeployOutcome, deployAndVerify } from "../../promote/deploy.ts";
+import { deployDeps } from "../../wiring/release.ts";
 import type { CommandContext, CommandImplementation } from "../command.ts";
-import { deployDeps } from "./release-options.ts";
+import { releaseSettings } from "./release-options.ts";
 
 /** One line per deployment outcome, for people; --json gives the same as data. */
 export function reportOutcome(ctx: CommandContext, label: string, o: DeployOutcome): void {
@@ -29,7 +30,7 @@ export const deployImplementation: CommandImplementation = {
   async run(ctx) {
     const file = requiredString(ctx, "bundle", "FILE");
     const bundle = readBundleFile(userPath(ctx, file), file);
-    const deps = deployDeps(ctx);
+    const deps = deployDeps(releaseSettings(ctx));
     const outcome = await deployAndVerify(deps, bundle, bundle.content.commit);
     reportOutcome(ctx, `deploy ${shortHash(bundle.sha256)}`, outcome);
     if (ctx.out.json)

@@ -14,7 +14,7 @@ import {
   renderMarkdownFull,
   renderText,
 } from "../../diff/report.ts";
-import { realWorld } from "../../wiring.ts";
+import { realWorld } from "../../wiring/world.ts";
 import type { CommandContext, CommandImplementation } from "../command.ts";
 import { clusterTargets, diffEveryCluster, environmentOf, fleetRequested } from "./fleet.ts";
 

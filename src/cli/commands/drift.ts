@@ -3,10 +3,11 @@ import { flag, pathOption, requestTimeoutOf, stringOption } from "../../core/opt
 import { renderMarkdownFull, renderText, totals } from "../../diff/report.ts";
 import { githubDriftIssues } from "../../github/issues.ts";
 import { makeOctokit } from "../../github/octokit.ts";
-import { clusterTargets, limitRequests, realWorld } from "../../wiring.ts";
+import { githubParts, repoFrom } from "../../wiring/release.ts";
+import { clusterTargets, limitRequests, realWorld } from "../../wiring/world.ts";
 import type { CommandImplementation } from "../command.ts";
 import { fleetRequested } from "./fleet.ts";
-import { githubParts, repoFrom, reportChoices } from "./release-options.ts";
+import { reportChoices } from "./release-options.ts";
 
 /** Machine output: per environment, each cluster by name with its verdict and what drifted. */
 function driftJson(outcome: DriftOutcome): string {

@@ -9,7 +9,7 @@ import { FakeDeployments } from "../../testing/fake-github/deployments.ts";
 import { FakeGitHub } from "../../testing/fake-github/server.ts";
 import type { FakeKube } from "../../testing/fake-kube/server.ts";
 import { deployStagingBundle, readyCluster } from "../../testing/release-story.ts";
-import { realWorld } from "../../wiring.ts";
+import { realWorld } from "../../wiring/world.ts";
 
 /**
  * staging on two clusters, east and west (one fake API server each), after the staging job

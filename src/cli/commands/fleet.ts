@@ -4,10 +4,10 @@ import { UsageError } from "../../core/errors.ts";
 import type { RenderedObject } from "../../core/kube/object.ts";
 import type { Environment } from "../../core/manifests/environments.ts";
 import type { EnvironmentDiff } from "../../diff/report.ts";
-import { environmentAt, limitRequests } from "../../wiring.ts";
+import { environmentAt, limitRequests } from "../../wiring/world.ts";
 import type { CommandContext } from "../command.ts";
 
-export { clusterAccesses, clusterTargets } from "../../wiring.ts";
+export { clusterAccesses, clusterTargets } from "../../wiring/world.ts";
 
 /** Whether the command runs on every cluster of the environment (`--gke env`). */
 export function fleetRequested(ctx: CommandContext): boolean {

@@ -6,9 +6,10 @@ import { promoteRelease } from "../../app/release.ts";
 import { shortHash } from "../../bundle/bundle.ts";
 import { InputError, UsageError } from "../../core/errors.ts";
 import { requiredString, stringOption, userPath } from "../../core/options.ts";
+import { deployDeps } from "../../wiring/release.ts";
 import type { CommandContext, CommandImplementation } from "../command.ts";
 import { outcomeJson, reportOutcome } from "./deploy.ts";
-import { deployDeps } from "./release-options.ts";
+import { releaseSettings } from "./release-options.ts";
 
 /** The tag being released and its commit: flags, else the tag the workflow runs for. */
 function releaseTag(ctx: CommandContext): { tag: string; commit: string } {
@@ -36,7 +37,10 @@ export const promoteImplementation: CommandImplementation = {
     const { tag, commit } = releaseTag(ctx);
     const out = await promoteRelease(
       { to, tag, commit, ...(given && file ? { given: { bundle: given, file } } : {}) },
-      { manifests: loadManifestTree(join(ctx.cwd, "manifests")), deps: () => deployDeps(ctx) },
+      {
+        manifests: loadManifestTree(join(ctx.cwd, "manifests")),
+        deps: () => deployDeps(releaseSettings(ctx)),
+      },
     );
     const bundle = out.source;
     if (ctx.out.json) {

@@ -1,8 +1,9 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { optionDefaults } from "../../core/options.ts";
+import { deployDeps } from "../../wiring/release.ts";
 import type { CommandContext } from "../command.ts";
 import { deployCommand } from "./deploy.meta.ts";
-import { deployDeps } from "./release-options.ts";
+import { releaseSettings } from "./release-options.ts";
 
 /** A Grafana that records the annotations posted to it. */
 const posted: { authorization: string | null; body: unknown }[] = [];
@@ -36,7 +37,9 @@ function context(options: Record<string, string>): CommandContext {
 
 describe("deploy, promote and rollback as the CLI wires them", () => {
   test("GIVEN --grafana THEN a finished deploy is annotated on that Grafana with GRAFANA_TOKEN", async () => {
-    const deps = deployDeps(context({ prometheus: "http://127.0.0.1:9", grafana: grafana.url.href }));
+    const deps = deployDeps(
+      releaseSettings(context({ prometheus: "http://127.0.0.1:9", grafana: grafana.url.href })),
+    );
     await deps.annotations?.annotate({
       environment: "staging",
       time: 1_764_460_800_000,
@@ -51,6 +54,8 @@ describe("deploy, promote and rollback as the CLI wires them", () => {
   });
 
   test("GIVEN no --grafana THEN nothing is annotated", () => {
-    expect(deployDeps(context({ prometheus: "http://127.0.0.1:9" })).annotations).toBeUndefined();
+    expect(
+      deployDeps(releaseSettings(context({ prometheus: "http://127.0.0.1:9" }))).annotations,
+    ).toBeUndefined();
   });
 });

@@ -1,135 +1,9 @@
 import { join } from "node:path";
-import { grafanaAnnotations } from "../../adapters/grafana-annotations.ts";
 import { loadManifestTree } from "../../adapters/manifest-files.ts";
-import { bundleRollout } from "../../app/bundle-rollout.ts";
-import { deployOptionSpecs, deployOptionsOf } from "../../app/deploy-options.ts";
-import { smokeCheck } from "../../app/smoke-check.ts";
-import { Duration } from "../../core/duration.ts";
-import { UsageError } from "../../core/errors.ts";
 import { type Environment, loadEnvironments } from "../../core/manifests/environments.ts";
-import {
-  flag,
-  optionDefaults,
-  parseTarget,
-  pathOption,
-  requiredString,
-  stringOption,
-  timeoutOption,
-} from "../../core/options.ts";
-import { resolveUserPath } from "../../core/user-path.ts";
-import { artifactBundleStore, githubLedger, type RepoRef } from "../../github/deployments.ts";
-import { makeOctokit } from "../../github/octokit.ts";
-import { originUrl, resolveRepository } from "../../github/repository.ts";
-import type { BundleStore, DeployDeps, DeploymentLedger } from "../../promote/ports.ts";
-import { expectationsForEnvironment } from "../../smoke/adapters/environment.ts";
-import { grafanaCredentialsFrom } from "../../smoke/adapters/grafana-http.ts";
-import type { ClusterAccess } from "../../smoke/fleet.ts";
-import { systemClock } from "../../smoke/poller.ts";
-import { accessFrom, parseCount, parseHttpUrl } from "../../smoke/run.ts";
-import { realWorld } from "../../wiring.ts";
+import { parseTarget, requiredString } from "../../core/options.ts";
+import type { ReleaseSettings } from "../../wiring/release.ts";
 import type { CommandContext } from "../command.ts";
-import { clusterAccesses, environmentOf } from "./fleet.ts";
-
-/** GITHUB_REPOSITORY in a workflow job, else the clone's origin remote. */
-export function repoFrom(ctx: Pick<CommandContext, "env" | "cwd">): RepoRef {
-  return resolveRepository(ctx.env, () => originUrl(ctx.cwd));
-}
-
-/** GitHub Deployments and the bundle store, from the job's environment. */
-export function githubParts(ctx: CommandContext): { ledger: DeploymentLedger; store: BundleStore } {
-  const token = ctx.env.GITHUB_TOKEN ?? ctx.env.GH_TOKEN;
-  if (!token) {
-    throw new UsageError(
-      "GITHUB_TOKEN is not set: the GitHub Deployments of the repository record what was verified where",
-    );
-  }
-  const repo = repoFrom(ctx);
-  const octokit = makeOctokit(token, ctx.env.GITHUB_API_URL);
-  const run = ctx.env.GITHUB_RUN_ID;
-  const logUrl =
-    run && ctx.env.GITHUB_SERVER_URL
-      ? `${ctx.env.GITHUB_SERVER_URL}/${repo.owner}/${repo.repo}/actions/runs/${run}`
-      : undefined;
-  const dir = pathOption(ctx, "bundles") ?? resolveUserPath(ctx.cwd, ".flyby/bundles");
-  return {
-    ledger: githubLedger(octokit, repo, logUrl ? { logUrl } : {}),
-    store: artifactBundleStore(octokit, repo, dir),
-  };
-}
-
-/** Everything a deploy, promotion or rollback talks to, from the command line and the job's environment. */
-export function deployDeps(ctx: CommandContext): DeployDeps {
-  const progress = (line: string) => ctx.out.stderr(line.endsWith("\n") ? line : `${line}\n`);
-  const prometheusUrl = stringOption(ctx, "prometheus");
-  const kubeconfig = pathOption(ctx, "kubeconfig");
-  const context = stringOption(ctx, "context");
-  const grafana = stringOption(ctx, "grafana");
-  const interval = stringOption(ctx, "scrape-interval");
-  const gpus = stringOption(ctx, "gpus");
-  const access = accessFrom({
-    ...(prometheusUrl !== undefined ? { prometheusUrl } : {}),
-    viaCluster: flag(ctx, "via-cluster"),
-    ...(kubeconfig ? { kubeconfig } : {}),
-    ...(context ? { context } : {}),
-    env: ctx.env,
-  });
-  // With --gke env and --via-cluster, every cluster of the environment is smoke-checked
-  // through its own API server; a Prometheus URL is one Prometheus for all of them.
-  const everyCluster = (ctx.options.gke as string[] | undefined)?.includes("env") === true;
-  const accessesFor = (environment: string): ClusterAccess[] =>
-    everyCluster && access.kind === "cluster"
-      ? clusterAccesses(environmentOf(ctx, environment), access.kubeconfig)
-      : [{ cluster: "", access }];
-  const { ledger, store } = githubParts(ctx);
-  const grafanaUrl = grafana ? parseHttpUrl(grafana, "--grafana") : undefined;
-  return {
-    ledger,
-    store,
-    // A finished deploy, promotion or rollback is marked on the dashboards of the Grafana it checked.
-    ...(grafanaUrl
-      ? {
-          annotations: grafanaAnnotations(
-            grafanaUrl,
-            (url, init) => fetch(url, init),
-            grafanaCredentialsFrom(ctx.env),
-          ),
-        }
-      : {}),
-    rollout: bundleRollout(
-      (environment) =>
-        deployOptionsOf({
-          ...ctx,
-          options: {
-            ...optionDefaults(deployOptionSpecs),
-            ...ctx.options,
-            env: environment,
-            target: stringOption(ctx, "target"),
-            kubeconfig,
-          },
-        }),
-      realWorld(ctx.cwd, ctx.env, progress),
-    ),
-    smoke: smokeCheck(
-      (environment) =>
-        expectationsForEnvironment(ctx.cwd, environment, {
-          ...(interval ? { scrapeInterval: Duration.parse(interval, "--scrape-interval") } : {}),
-          ...(gpus !== undefined ? { gpusPerWorker: parseCount(gpus, "--gpus") } : {}),
-        }),
-      {
-        ...(grafanaUrl ? { grafanaUrl } : {}),
-        timeout: timeoutOption(ctx, "smoke-timeout"),
-        env: ctx.env,
-        fetch: (url, init) => fetch(url, init),
-        clock: systemClock,
-        progress,
-      },
-      accessesFor,
-    ),
-    ...(ctx.env.GITHUB_ACTOR ? { actor: ctx.env.GITHUB_ACTOR } : {}),
-    now: () => Date.now(),
-    progress,
-  };
-}
 
 /**
  * --env (repeatable, default every environment of manifests/environments.yaml in promotion
@@ -148,4 +22,15 @@ export function reportChoices(ctx: CommandContext): {
   // Read even with --env: reading the chain checks it, and these reports follow it.
   const order = envs.promotionOrder;
   return { environments: given?.length ? given.map((e) => envs.get(e)) : [...order], format };
+}
+
+/** The release wiring's settings from a command's context: its options, and stderr for progress. */
+export function releaseSettings(ctx: CommandContext): ReleaseSettings {
+  return {
+    options: ctx.options,
+    workDir: ctx.workDir,
+    cwd: ctx.cwd,
+    env: ctx.env,
+    progress: (line) => ctx.out.stderr(line.endsWith("\n") ? line : `${line}\n`),
+  };
 }

@@ -7,9 +7,10 @@ import { InputError, UsageError } from "../../core/errors.ts";
 import { loadEnvironments } from "../../core/manifests/environments.ts";
 import { flag, requiredString, stringOption, userPath } from "../../core/options.ts";
 import { deploymentOfBundle, previousDeployment, rollbackTo } from "../../promote/rollback.ts";
+import { deployDeps } from "../../wiring/release.ts";
 import type { CommandImplementation } from "../command.ts";
 import { outcomeJson, reportOutcome } from "./deploy.ts";
-import { deployDeps } from "./release-options.ts";
+import { releaseSettings } from "./release-options.ts";
 
 export const rollbackImplementation: CommandImplementation = {
   async run(ctx) {
@@ -18,7 +19,7 @@ export const rollbackImplementation: CommandImplementation = {
     const file = stringOption(ctx, "to");
     if (flag(ctx, "previous") === (file !== undefined))
       throw new UsageError("give exactly one of --previous or --to BUNDLE");
-    const deps = deployDeps(ctx);
+    const deps = deployDeps(releaseSettings(ctx));
     const records = await deps.ledger.list(environment);
     let target = previousDeployment(records);
     if (file) {

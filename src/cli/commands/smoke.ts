@@ -8,7 +8,7 @@ import { formatFleetReport } from "../../smoke/fleet.ts";
 import type { Clock } from "../../smoke/poller.ts";
 import { formatReport } from "../../smoke/report.ts";
 import { accessFrom, type PrometheusAccess, parseCount, parseHttpUrl } from "../../smoke/run.ts";
-import { clusterAccesses, smokeWorld } from "../../wiring.ts";
+import { clusterAccesses, smokeWorld } from "../../wiring/world.ts";
 import type { CommandContext, CommandImplementation } from "../command.ts";
 import { environmentOf, fleetRequested } from "./fleet.ts";
 

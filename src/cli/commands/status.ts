@@ -6,10 +6,11 @@ import {
   formatFleetStatus,
   formatStatus,
 } from "../../promote/status.ts";
-import { clusterTargets, realWorld } from "../../wiring.ts";
+import { githubParts } from "../../wiring/release.ts";
+import { clusterTargets, realWorld } from "../../wiring/world.ts";
 import type { CommandImplementation } from "../command.ts";
 import { fleetRequested } from "./fleet.ts";
-import { githubParts, reportChoices } from "./release-options.ts";
+import { reportChoices } from "./release-options.ts";
 
 export const statusImplementation: CommandImplementation = {
   async run(ctx) {

@@ -1,22 +1,22 @@
 import { join } from "node:path";
-import { DirApplyTarget } from "./adapters/dir-target.ts";
+import { DirApplyTarget } from "../adapters/dir-target.ts";
 import {
   applicationDefaultCredentials,
   gkeApplyTarget,
   gkeKubeConfig,
   resolveGkeCluster,
   tokenSourceOf,
-} from "./adapters/gke/credentials.ts";
-import { loadKubeConfig } from "./adapters/kube/kubeconfig.ts";
-import { KubeApplyTarget } from "./adapters/kube/target.ts";
-import { loadManifestTree } from "./adapters/manifest-files.ts";
-import { checkOutputFolder, writeOutputFolder } from "./adapters/output-folder.ts";
-import type { DeployWorld } from "./app/deploy.ts";
-import type { ClusterTarget } from "./app/status.ts";
-import { type Environment, gkeClusterPath, loadEnvironments } from "./core/manifests/environments.ts";
-import type { Fetch } from "./smoke/adapters/http.ts";
-import type { ClusterAccess } from "./smoke/fleet.ts";
-import { type Clock, systemClock } from "./smoke/poller.ts";
+} from "../adapters/gke/credentials.ts";
+import { loadKubeConfig } from "../adapters/kube/kubeconfig.ts";
+import { KubeApplyTarget } from "../adapters/kube/target.ts";
+import { loadManifestTree } from "../adapters/manifest-files.ts";
+import { checkOutputFolder, writeOutputFolder } from "../adapters/output-folder.ts";
+import type { DeployWorld } from "../app/deploy.ts";
+import type { ClusterTarget } from "../app/status.ts";
+import { type Environment, gkeClusterPath, loadEnvironments } from "../core/manifests/environments.ts";
+import type { Fetch } from "../smoke/adapters/http.ts";
+import type { ClusterAccess } from "../smoke/fleet.ts";
+import { type Clock, systemClock } from "../smoke/poller.ts";
 
 /**
  * The wiring: the one place that reaches the real world (process.env, the clock, timers,
