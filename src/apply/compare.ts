@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { sortKeys } from "../core/canonical-json.ts";
 import { type KubeObject, secretAsStored } from "../core/kube/object.ts";
 import { type ApplySetParent, withMembership } from "./inventory.ts";
@@ -7,9 +6,7 @@ import { type ApplySetParent, withMembership } from "./inventory.ts";
 export const appliedHashAnnotation = "flyby.overflying.io/applied-sha256";
 
 export function sha256Of(value: unknown): string {
-  return createHash("sha256")
-    .update(JSON.stringify(sortKeys(value)))
-    .digest("hex");
+  return new Bun.CryptoHasher("sha256").update(JSON.stringify(sortKeys(value))).digest("hex");
 }
 
 /** The object as flyby sends it: with the hash of its own content recorded. */
@@ -28,7 +25,15 @@ export function withAppliedHash(o: KubeObject): KubeObject {
  * content. The live diff dry-runs this same form, so a diff right after an apply is clean.
  */
 export function appliedForm(o: KubeObject, parent: ApplySetParent): KubeObject {
-  return withAppliedHash(withMembership(o, parent));
+  const member = withMembership(o, parent);
+  // withMembership made a new object and a new metadata, so the hash goes into those rather
+  // than into a second copy of each: this runs for every rendered object of every apply and diff.
+  const metadata = member.metadata as { annotations?: Record<string, string> };
+  metadata.annotations = {
+    ...(member.metadata.annotations ?? {}),
+    [appliedHashAnnotation]: sha256Of(member),
+  };
+  return member;
 }
 
 const quantityPattern =

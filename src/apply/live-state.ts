@@ -120,7 +120,7 @@ export async function readLiveState(
         })
         .catch(refused(listScopeKey(kind, namespace)));
       for (const o of items ?? [])
-        objects.set(refKey(refOf({ ...o, apiVersion: o.apiVersion ?? kind.apiVersion })), o);
+        objects.set(refKey(refOf(o.apiVersion ? o : { ...o, apiVersion: kind.apiVersion })), o);
     });
   };
   const rendered = { groupKinds: inventoryOf(desired).groupKinds, namespaces };

@@ -123,12 +123,17 @@ class ObjectApi extends KubernetesObjectApi {
   }
 }
 
-/** A plain API object as flyby reads it: list items come without their kind, so it is set. */
-const asObject = (o: unknown, apiVersion: string, kind: string): KubeObject => ({
-  ...(o as KubeObject),
-  apiVersion,
-  kind,
-});
+/**
+ * A plain API object as flyby reads it: list items come without their kind, so it is set. The
+ * object was parsed from this one response and nothing else holds it, so it is set in place
+ * rather than copied (a LIST of a thousand objects would otherwise be copied whole).
+ */
+function asObject(o: unknown, apiVersion: string, kind: string): KubeObject {
+  const object = o as { apiVersion: string; kind: string };
+  object.apiVersion = apiVersion;
+  object.kind = kind;
+  return object as KubeObject;
+}
 
 export interface KubeTargetOptions {
   /** How long one request may take (default 30 s); then it fails as a NetworkFailure naming the URL. */
