@@ -1,19 +1,19 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { loadDefinition, writeAtomically } from "../../adapters/alerts-files.ts";
 import {
   checkOutputFile,
   checkOutputFolder,
   type OutputFileRules,
   writeOutputFile,
 } from "../../adapters/output-folder.ts";
+import { processTools } from "../../adapters/promtool.ts";
 import type { RoutingCase } from "../../alerts/alertmanager.ts";
 import { type AlertsBuild, buildAlerts } from "../../alerts/build.ts";
-import { loadDefinition, writeAtomically } from "../../alerts/files.ts";
 import { alertmanagerFile, amtoolCasesFile, rulesDir, testsDir } from "../../alerts/generate.ts";
 import { stackManifest, stackManifestHeader, stackManifestPath } from "../../alerts/stack-manifest.ts";
 import type { AlertTools, ToolRun } from "../../alerts/tools.ts";
-import { processTools } from "../../alerts/tools-process.ts";
 import { type Finding, formatFinding, hasErrors } from "../../core/finding.ts";
 import type { CommandContext, CommandImplementation } from "../command.ts";
 import { requiredString, userPath } from "../options.ts";

@@ -1,8 +1,9 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { definitionsEntry, generatedAlertFiles } from "../../adapters/alerts-files.ts";
+import { generatedDashboardFiles } from "../../adapters/dashboard-files.ts";
 import { defaultPlanBase } from "../../adapters/git-base.ts";
 import { loadManifestTree } from "../../adapters/manifest-files.ts";
-import { definitionsEntry, generatedAlertFiles } from "../../alerts/files.ts";
 import { InputError } from "../../core/errors.ts";
 import { formatFinding } from "../../core/finding.ts";
 import type { KubeObject } from "../../core/kube/object.ts";
@@ -12,7 +13,6 @@ import { staleGeneratedFiles } from "../../core/plan/generated.ts";
 import { type EnvironmentPlan, planReport, summarize } from "../../core/plan/report.ts";
 import { renderChecked } from "../../core/render/render-checked.ts";
 import { validateRendered } from "../../core/validate/validate.ts";
-import { generatedDashboardFiles } from "../../dashboards/files.ts";
 import { readGitTree } from "../../diff/adapters/git-tree.ts";
 import { diffEnvironment } from "../../diff/environment.ts";
 import { newSalt, Redactor } from "../../diff/redact.ts";

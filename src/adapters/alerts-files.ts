@@ -1,12 +1,12 @@
 /** The disk side of the alerts commands: loading definitions and writing the build atomically. */
 import { join } from "node:path";
-import { loadManifestTree } from "../adapters/manifest-files.ts";
-import { type OutputRules, writeOutputFolder } from "../adapters/output-folder.ts";
+import { type AlertsDefinition, type AlertsModule, resolveDefinition } from "../alerts/definition.ts";
+import { stackManifest, stackManifestPath } from "../alerts/stack-manifest.ts";
 import { stackFacts } from "../core/catalog/stack.ts";
 import { InputError } from "../core/errors.ts";
 import type { GeneratedFile } from "../core/plan/generated.ts";
-import { type AlertsDefinition, type AlertsModule, resolveDefinition } from "./definition.ts";
-import { stackManifest, stackManifestPath } from "./stack-manifest.ts";
+import { loadManifestTree } from "./manifest-files.ts";
+import { type OutputRules, writeOutputFolder } from "./output-folder.ts";
 
 export const definitionsEntry = "alerts/index.ts";
 
