@@ -1,21 +1,10 @@
-import { join } from "node:path";
-import { loadManifestTree } from "../../adapters/manifest-files.ts";
+import { type Comparison, diff } from "../../app/diff.ts";
 import { UsageError } from "../../core/errors.ts";
-import { renderChecked } from "../../core/render/render-checked.ts";
-import { resolveBaseline } from "../../diff/baseline.ts";
-import { diffEnvironment } from "../../diff/environment.ts";
-import { newSalt, Redactor } from "../../diff/redact.ts";
-import {
-  changedObjects,
-  type EnvironmentDiff,
-  renderJson,
-  renderMarkdownFull,
-  renderText,
-} from "../../diff/report.ts";
-import { realWorld } from "../../wiring.ts";
+import { type EnvironmentDiff, renderJson, renderMarkdownFull, renderText } from "../../diff/report.ts";
+import { againstComparison, manifestFiles, newRedactor, realWorld } from "../../wiring.ts";
 import type { CommandContext, CommandImplementation } from "../command.ts";
 import { pathOption, requestTimeoutOf, requiredString, stringOption } from "../options.ts";
-import { clusterTargets, diffEveryCluster, environmentOf, fleetRequested } from "./fleet.ts";
+import { clusterBaselines, clusterTargets, environmentOf, fleetRequested } from "./fleet.ts";
 
 const formats = ["text", "markdown", "json"] as const;
 type Format = (typeof formats)[number];
@@ -28,9 +17,23 @@ function formatOf(ctx: CommandContext): Format {
   return f as Format;
 }
 
-function printDiffs(format: Format, diffs: EnvironmentDiff[], color: boolean): string {
+function printDiffs(format: Format, diffs: readonly EnvironmentDiff[], color: boolean): string {
   if (format === "markdown") return renderMarkdownFull(diffs);
   return format === "json" ? renderJson(diffs) : renderText(diffs, color);
+}
+
+/** Every cluster of the environment (`--gke env`), each its own baseline. */
+function fleetComparison(ctx: CommandContext, against: string, kubeconfig: string | undefined): Comparison {
+  return {
+    async baselines(env) {
+      if (against !== "cluster") throw new UsageError("--gke env goes with --against cluster");
+      const world = realWorld(ctx.cwd, ctx.env, (line) => ctx.out.stderr(`${line}\n`));
+      const environment = environmentOf(ctx, env);
+      const targets = await clusterTargets(environment, world, kubeconfig);
+      return clusterBaselines(environment, targets, requestTimeoutOf(ctx).milliseconds);
+    },
+    redactor: newRedactor(),
+  };
 }
 
 export const diffImplementation: CommandImplementation = {
@@ -38,35 +41,21 @@ export const diffImplementation: CommandImplementation = {
     const env = requiredString(ctx, "env", "E");
     const against = requiredString(ctx, "against", "git:REF|dir:PATH|cluster");
     const format = formatOf(ctx);
-    const head = renderChecked(loadManifestTree(join(ctx.cwd, "manifests")), env);
     const kubeconfig = pathOption(ctx, "kubeconfig") ?? ctx.env.KUBECONFIG;
     const context = stringOption(ctx, "context");
-    if (fleetRequested(ctx)) {
-      if (against !== "cluster") throw new UsageError("--gke env goes with --against cluster");
-      const world = realWorld(ctx.cwd, ctx.env, (line) => ctx.out.stderr(`${line}\n`));
-      const environment = environmentOf(ctx, env);
-      const targets = await clusterTargets(environment, world, kubeconfig);
-      const results = await diffEveryCluster(
-        environment,
-        head.objects,
-        targets,
-        requestTimeoutOf(ctx).milliseconds,
-      );
-      ctx.out.stdout(printDiffs(format, results, ctx.out.color));
-      return { changes: changedObjects(results) };
-    }
-    const baseline = resolveBaseline({
-      cwd: ctx.cwd,
-      workDir: ctx.workDir,
-      requestTimeoutMs: requestTimeoutOf(ctx).milliseconds,
-      environment: env,
-      against,
-      ...(kubeconfig ? { kubeconfig } : {}),
-      ...(context ? { context } : {}),
-      env: ctx.env,
-    });
-    const result = await diffEnvironment(env, head.objects, baseline, new Redactor(newSalt()));
-    ctx.out.stdout(printDiffs(format, [result], ctx.out.color));
-    return { changes: changedObjects([result]) };
+    const comparison = fleetRequested(ctx)
+      ? fleetComparison(ctx, against, kubeconfig)
+      : againstComparison({
+          cwd: ctx.cwd,
+          workDir: ctx.workDir,
+          requestTimeoutMs: requestTimeoutOf(ctx).milliseconds,
+          against,
+          ...(kubeconfig ? { kubeconfig } : {}),
+          ...(context ? { context } : {}),
+          env: ctx.env,
+        });
+    const outcome = await diff({ environment: env }, { ...manifestFiles(ctx.cwd), ...comparison });
+    ctx.out.stdout(printDiffs(format, outcome.diffs, ctx.out.color));
+    return outcome;
   },
 };

@@ -5,7 +5,7 @@ import type { ApplyTarget } from "../../apply/port.ts";
 import { UsageError } from "../../core/errors.ts";
 import type { RenderedObject } from "../../core/kube/object.ts";
 import { type Environment, gkeClusterPath, loadEnvironments } from "../../core/manifests/environments.ts";
-import { diffEnvironment } from "../../diff/environment.ts";
+import { type Baseline, diffEnvironment } from "../../diff/environment.ts";
 import { newSalt, Redactor } from "../../diff/redact.ts";
 import type { EnvironmentDiff } from "../../diff/report.ts";
 import {
@@ -68,9 +68,22 @@ export function clusterAccesses(env: Environment, kubeconfig: string | undefined
   }));
 }
 
+/** Each cluster as a baseline to diff against, labelled `cluster NAME` (just `cluster` for an unnamed one). */
+export function clusterBaselines(
+  env: Environment,
+  targets: readonly { readonly cluster: string; readonly target: ApplyTarget }[],
+  requestTimeoutMs: number,
+): Baseline[] {
+  const scope = { environment: env.name, appNamespace: env.appNamespace, namespaces: env.namespaces };
+  return targets.map(({ cluster, target }) => {
+    if (target instanceof KubeApplyTarget) target.setRequestTimeout(requestTimeoutMs);
+    return { type: "cluster", label: cluster ? `cluster ${cluster}` : "cluster", target, scope };
+  });
+}
+
 /**
  * The rendered objects against every cluster at once, as `diff --against cluster` compares
- * them: one diff per cluster, labelled `cluster NAME` (just `cluster` for an unnamed one).
+ * them: one diff per cluster.
  */
 export function diffEveryCluster(
   env: Environment,
@@ -78,13 +91,10 @@ export function diffEveryCluster(
   targets: readonly { readonly cluster: string; readonly target: ApplyTarget }[],
   requestTimeoutMs: number,
 ): Promise<EnvironmentDiff[]> {
-  const scope = { environment: env.name, appNamespace: env.appNamespace, namespaces: env.namespaces };
   const redactor = new Redactor(newSalt());
   return Promise.all(
-    targets.map(({ cluster, target }) => {
-      if (target instanceof KubeApplyTarget) target.setRequestTimeout(requestTimeoutMs);
-      const label = cluster ? `cluster ${cluster}` : "cluster";
-      return diffEnvironment(env.name, rendered, { type: "cluster", label, target, scope }, redactor);
-    }),
+    clusterBaselines(env, targets, requestTimeoutMs).map((b) =>
+      diffEnvironment(env.name, rendered, b, redactor),
+    ),
   );
 }

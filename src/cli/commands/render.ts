@@ -1,8 +1,7 @@
-import { join } from "node:path";
-import { loadManifestTree } from "../../adapters/manifest-files.ts";
 import { checkOutputFolder, writeOutputFolder } from "../../adapters/output-folder.ts";
+import { render } from "../../app/render.ts";
 import { renderToFiles, renderToText } from "../../core/render/output.ts";
-import { renderChecked } from "../../core/render/render-checked.ts";
+import { manifestFiles } from "../../wiring.ts";
 import type { CommandImplementation } from "../command.ts";
 import { requiredString, stringOption, userPath } from "../options.ts";
 
@@ -12,15 +11,16 @@ export const renderImplementation: CommandImplementation = {
     const out = stringOption(ctx, "out");
     const rules = { display: out ?? "", cwd: ctx.cwd };
     if (out) checkOutputFolder(userPath(ctx, out), rules);
-    const result = renderChecked(loadManifestTree(join(ctx.cwd, "manifests")), env);
+    const outcome = render({ environment: env }, manifestFiles(ctx.cwd));
+    const { objects } = outcome.render;
     if (out) {
-      writeOutputFolder(userPath(ctx, out), renderToFiles(result.objects), rules);
-      ctx.out.stderr(`wrote ${result.objects.length} objects for ${env} to ${out}\n`);
+      writeOutputFolder(userPath(ctx, out), renderToFiles(objects), rules);
+      ctx.out.stderr(`wrote ${objects.length} objects for ${env} to ${out}\n`);
     } else if (ctx.out.json) {
-      ctx.out.stdout(`${JSON.stringify(result.objects.map((o) => o.object))}\n`);
+      ctx.out.stdout(`${JSON.stringify(objects.map((o) => o.object))}\n`);
     } else {
-      ctx.out.stdout(renderToText(result.objects));
+      ctx.out.stdout(renderToText(objects));
     }
-    return {};
+    return outcome;
   },
 };
