@@ -1,11 +1,20 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { definitionsEntry, generatedAlertFiles } from "./adapters/alerts-files.ts";
+import {
+  definitionsEntry,
+  generatedAlertFiles,
+  loadDefinition,
+  publishAlertsBuild,
+  withScratchBuild,
+} from "./adapters/alerts-files.ts";
 import { generatedDashboardFiles } from "./adapters/dashboard-files.ts";
 import { defaultPlanBase } from "./adapters/git-base.ts";
 import { KubeApplyTarget } from "./adapters/kube-target.ts";
 import { loadManifestTree } from "./adapters/manifest-files.ts";
 import { checkWithPrometheusTools } from "./adapters/prometheus-checks.ts";
+import { processTools } from "./adapters/promtool.ts";
+import type { AlertTools } from "./alerts/tools.ts";
+import type { AlertsPorts, AlertsPublish } from "./app/alerts.ts";
 import type { Comparison, PrDiffPorts } from "./app/diff.ts";
 import type { PlanPorts } from "./app/plan.ts";
 import type { ManifestSource } from "./app/render.ts";
@@ -114,4 +123,18 @@ export function planPorts(root: string): PlanPorts {
     generatedFiles: () => generatedFiles(root),
     redactor: newRedactor(),
   };
+}
+
+/** The alerts of the repository under `root`, checked with the tools `toolsIn` runs in a folder. */
+export function alertsPorts(root: string, toolsIn: (dir: string) => AlertTools = processTools): AlertsPorts {
+  return {
+    root,
+    definition: () => loadDefinition(root),
+    withBuild: (files, use) => withScratchBuild(files, (dir) => use(toolsIn(dir))),
+  };
+}
+
+/** Where `alerts build` writes: `out` (shown as the user wrote it), and the manifest under `root`. */
+export function alertsOutput(root: string, out: string, display: string): AlertsPublish {
+  return { publish: (files, manifest) => publishAlertsBuild(root, out, display, files, manifest) };
 }
