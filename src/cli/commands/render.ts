@@ -1,7 +1,8 @@
+import { join } from "node:path";
+import { loadManifestTree } from "../../adapters/manifest-files.ts";
 import { checkOutputFolder, writeOutputFolder } from "../../adapters/output-folder.ts";
 import { render } from "../../app/render.ts";
 import { renderToFiles, renderToText } from "../../core/render/output.ts";
-import { manifestFiles } from "../../wiring.ts";
 import type { CommandImplementation } from "../command.ts";
 import { requiredString, stringOption, userPath } from "../options.ts";
 
@@ -11,7 +12,10 @@ export const renderImplementation: CommandImplementation = {
     const out = stringOption(ctx, "out");
     const rules = { display: out ?? "", cwd: ctx.cwd };
     if (out) checkOutputFolder(userPath(ctx, out), rules);
-    const outcome = render({ environment: env }, manifestFiles(ctx.cwd));
+    // The one adapter render needs, built here: the wiring module loads the cluster and GitHub
+    // clients, and render must start without them (see startup.test.ts).
+    const manifests = () => loadManifestTree(join(ctx.cwd, "manifests"));
+    const outcome = render({ environment: env }, { manifests });
     const { objects } = outcome.render;
     if (out) {
       writeOutputFolder(userPath(ctx, out), renderToFiles(objects), rules);
