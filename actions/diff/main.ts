@@ -1,9 +1,9 @@
 import { runAction } from "../../src/action/run.ts";
-import { diffPullRequest } from "../../src/app/diff.ts";
+import { diffPullRequest } from "../../src/app/diff-pr.ts";
 import { annotateFindings } from "../../src/github/annotations.ts";
 import { jobSummary } from "../../src/github/job-summary.ts";
 import { prSection, writePrDiffFiles } from "../../src/github/section-files.ts";
-import { prDiffPorts } from "../../src/wiring.ts";
+import { prDiffPorts } from "../../src/wiring/read.ts";
 
 await runAction("diff", async ({ core, input, required }) => {
   const [environment, against, objects] = [required("environment"), required("against"), input("objects")];

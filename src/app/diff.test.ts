@@ -7,8 +7,9 @@ import { encodePrObjects } from "../github/pr-objects.ts";
 import { prSection } from "../github/section-files.ts";
 import { scratchRepo } from "../testing/cli.ts";
 import { git as gitIn } from "../testing/git.ts";
-import { againstComparison, manifestFiles, prDiffPorts } from "../wiring.ts";
-import { diff, diffPullRequest } from "./diff.ts";
+import { againstComparison, manifestFiles, prDiffPorts } from "../wiring/read.ts";
+import { diff } from "./diff.ts";
+import { diffPullRequest } from "./diff-pr.ts";
 import { render } from "./render.ts";
 
 const repo = scratchRepo();

@@ -7,6 +7,7 @@ import type { Outcome } from "../core/outcome.ts";
 import { type GeneratedFile, staleGeneratedFiles } from "../core/plan/generated.ts";
 import { type EnvironmentPlan, type PlanSummary, planReport, summarize } from "../core/plan/report.ts";
 import { renderChecked } from "../core/render/render-checked.ts";
+import { validateRendered } from "../core/validate/validate.ts";
 import type { Baseline } from "../diff/environment.ts";
 import type { Redactor } from "../diff/redact.ts";
 import { type EnvironmentDiff, isDirty, renderMarkdownFull } from "../diff/report.ts";
@@ -85,7 +86,11 @@ export async function plan(request: PlanRequest, ports: PlanPorts): Promise<Plan
   const plans: EnvironmentPlan[] = [];
   const diffs: EnvironmentDiff[] = [];
   for (const env of loadEnvironments(tree).all) {
-    const result = await renderAndDiff(tree, { environment: env.name, validate: true }, comparison);
+    const result = await renderAndDiff(
+      tree,
+      { environment: env.name, validate: validateRendered },
+      comparison,
+    );
     if (result.render) plans.push({ render: result.render, findings: result.findings });
     diffs.push(...result.diffs);
   }

@@ -2,14 +2,14 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadManifestTree } from "../adapters/manifest-files.ts";
-import { diffPullRequest } from "../app/diff.ts";
+import { diffPullRequest } from "../app/diff-pr.ts";
 import { renderEnvironment } from "../core/render/render.ts";
 import { renderComment, sectionOf } from "../github/pr-comment.ts";
 import { redactNotification } from "../receiver/redact.ts";
 import type { Notification } from "../receiver/webhook.ts";
 import { runFlyby, scratchRepo } from "../testing/cli.ts";
 import { git as gitIn } from "../testing/git.ts";
-import { prDiffPorts } from "../wiring.ts";
+import { prDiffPorts } from "../wiring/read.ts";
 import { isSensitiveName, looksLikeCredential, looksRandom, Redactor } from "./redact.ts";
 
 /**

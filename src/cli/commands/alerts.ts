@@ -2,7 +2,7 @@ import { stackManifestPath } from "../../alerts/stack-manifest.ts";
 import type { AlertTools, ToolRun } from "../../alerts/tools.ts";
 import { buildAlertFiles, checkAlerts, testAlerts } from "../../app/alerts.ts";
 import { type Finding, formatFinding } from "../../core/finding.ts";
-import { alertsOutput, alertsPorts } from "../../wiring.ts";
+import { alertsOutput, alertsPorts } from "../../wiring/read.ts";
 import type { CommandContext, CommandImplementation } from "../command.ts";
 import { requiredString, userPath } from "../options.ts";
 

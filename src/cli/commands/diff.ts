@@ -1,7 +1,8 @@
 import { type Comparison, diff } from "../../app/diff.ts";
 import { UsageError } from "../../core/errors.ts";
 import { type EnvironmentDiff, renderJson, renderMarkdownFull, renderText } from "../../diff/report.ts";
-import { againstComparison, manifestFiles, newRedactor, realWorld } from "../../wiring.ts";
+import { againstComparison, manifestFiles, newRedactor } from "../../wiring/read.ts";
+import { realWorld } from "../../wiring.ts";
 import type { CommandContext, CommandImplementation } from "../command.ts";
 import { pathOption, requestTimeoutOf, requiredString, stringOption } from "../options.ts";
 import { clusterBaselines, clusterTargets, environmentOf, fleetRequested } from "./fleet.ts";

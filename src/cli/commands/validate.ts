@@ -1,6 +1,6 @@
 import { validate } from "../../app/validate.ts";
 import { formatFinding, Severity } from "../../core/finding.ts";
-import { validatePorts } from "../../wiring.ts";
+import { validatePorts } from "../../wiring/read.ts";
 import type { CommandImplementation } from "../command.ts";
 import { requiredString } from "../options.ts";
 import { paint } from "../paint.ts";
