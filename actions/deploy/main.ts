@@ -1,7 +1,8 @@
+import { deployOptionsFromInputs } from "../../src/action/deploy-inputs.ts";
 import { runAction } from "../../src/action/run.ts";
+import { prepareDeploy } from "../../src/app/deploy.ts";
 import { isClean } from "../../src/app/exit-policy.ts";
 import { formatReportMarkdown, headlineOf } from "../../src/apply/report.ts";
-import { deployOptionsFromInputs, prepareDeploy } from "../../src/cli/commands/apply.ts";
 import { annotateApply } from "../../src/github/annotations.ts";
 import { octokitDeployments, withDeployment } from "../../src/github/deployment.ts";
 import { makeOctokit } from "../../src/github/octokit.ts";
@@ -30,5 +31,5 @@ await runAction("deploy", async ({ core, context, input }) => {
     .addRaw(`## flyby apply: ${options.env}\n\n${formatReportMarkdown(result.reports)}\n`)
     .write();
   core.setOutput("summary", JSON.stringify(result.summary));
-  return { outcome: result.outcome, headline: `${options.env}: ${result.headline}` };
+  return { outcome: result.outcome, headline: `flyby apply ${options.env}: ${result.headline}` };
 });

@@ -1,33 +1,25 @@
-import * as core from "@actions/core";
+import { runAction } from "../../src/action/run.ts";
+import { clustersToSmoke, smokeEnvironment } from "../../src/app/smoke.ts";
 import { annotateFindings } from "../../src/github/annotations.ts";
-import { systemClock } from "../../src/smoke/poller.ts";
+import { failedCheckIds, formatFleetReport } from "../../src/smoke/fleet.ts";
 import { formatReport, formatSummaryMarkdown } from "../../src/smoke/report.ts";
-import { requestFromInputs, smoke } from "../../src/smoke/run.ts";
+import { requestFromInputs } from "../../src/smoke/run.ts";
+import { clusterAccesses, environmentAt, smokeWorld } from "../../src/wiring.ts";
 
-/** Reads the inputs, runs the smoke checks, writes outputs and the job summary. */
-export async function run(): Promise<void> {
-  try {
-    const { run, requests } = await smoke({
-      ...requestFromInputs((name) => core.getInput(name), process.env, process.cwd()),
-      fetch: (url, init) => fetch(url, init),
-      clock: systemClock,
-      progress: (line) => core.info(line),
-    });
-    core.info(`${formatReport(run)}(${requests} HTTP requests)`);
-    annotateFindings(core, run.verdict.findings);
-    await core.summary.addRaw(formatSummaryMarkdown([run])).write();
-    core.setOutput("passed", String(run.verdict.passed));
-    core.setOutput(
-      "failed-checks",
-      run.verdict.checks
-        .filter((c) => c.status !== "pass")
-        .map((c) => c.id)
-        .join(","),
-    );
-    if (!run.verdict.passed) core.setFailed(`smoke checks failed for ${run.verdict.environment}`);
-  } catch (e) {
-    core.setFailed((e as Error).message);
-  }
-}
-
-if (import.meta.main) await run();
+await runAction("smoke", async ({ core, input }) => {
+  const environment = input("environment");
+  const { access, ...check } = requestFromInputs(input, process.env, process.cwd());
+  const clusters = clustersToSmoke(access, input("gke"), (kubeconfig) =>
+    clusterAccesses(environmentAt(process.cwd(), environment), kubeconfig),
+  );
+  const world = { ...smokeWorld(), progress: core.info };
+  const result = await smokeEnvironment({ environment, check, clusters }, world);
+  const runs = result.clusters.map((c) => c.outcome.run);
+  const [only] = runs;
+  core.info(input("gke") || !only ? formatFleetReport(environment, result) : formatReport(only));
+  for (const run of runs) annotateFindings(core, run.verdict.findings);
+  await core.summary.addRaw(formatSummaryMarkdown(runs)).write();
+  core.setOutput("passed", String(result.passed));
+  core.setOutput("failed-checks", failedCheckIds(result).join(","));
+  return { outcome: result, headline: `smoke checks failed for ${environment}` };
+});

@@ -27,12 +27,15 @@ describe("runAction", () => {
     const r = recorder();
     const code = await runAction(
       "smoke",
-      async () => ({ outcome: { checks: [{ passed: false }] }, headline: "2 checks failed" }),
+      async () => ({
+        outcome: { checks: [{ passed: false }] },
+        headline: "flyby smoke staging: 2 checks failed",
+      }),
       r.io,
       {},
     );
     expect(code).toBe(ExitCode.NotClean);
-    expect(r.failed).toEqual(["flyby smoke: 2 checks failed (exit 1)"]);
+    expect(r.failed).toEqual(["flyby smoke staging: 2 checks failed (exit 1)"]);
   });
 
   test("GIVEN the body throws THEN the step fails with the message and the error's exit code", async () => {
@@ -40,6 +43,6 @@ describe("runAction", () => {
     const bad = await runAction("diff", () => Promise.reject(new InputError("bad --against")), r.io, {});
     const down = await runAction("diff", () => Promise.reject(new EnvironmentError("unreachable")), r.io, {});
     expect([bad, down]).toEqual([ExitCode.BadInput, ExitCode.EnvironmentFailed]);
-    expect(r.failed).toEqual(["flyby diff: bad --against", "flyby diff: unreachable"]);
+    expect(r.failed).toEqual(["bad --against", "unreachable"]);
   });
 });

@@ -20,6 +20,7 @@ export interface ActionStep {
 /** What an action's body found, and one line saying why when that is not clean. */
 export interface StepResult {
   readonly outcome: Outcome;
+  /** The failure's first words, e.g. `flyby apply staging: 1 failed`; ` (exit N)` is added. */
   readonly headline?: string;
 }
 
@@ -32,7 +33,7 @@ export interface ActionIo {
 /**
  * The one shape of every action's main.ts: mask the secrets, run the body, and let the exit
  * policy decide whether the step fails, exactly as the CLI does. A thrown error fails the step
- * with its message.
+ * with its own message, which names what was wrong.
  */
 export async function runAction(
   name: string,
@@ -50,10 +51,10 @@ export async function runAction(
   try {
     const { outcome, headline } = await body(step);
     const code = exitCodeOf(outcome);
-    if (code !== ExitCode.Ok) io.setFailed(`flyby ${name}: ${headline ?? "not clean"} (exit ${code})`);
+    if (code !== ExitCode.Ok) io.setFailed(`${headline ?? `flyby ${name}: not clean`} (exit ${code})`);
     return code;
   } catch (e) {
-    io.setFailed(`flyby ${name}: ${e instanceof Error ? e.message : String(e)}`);
+    io.setFailed(e instanceof Error ? e.message : String(e));
     return exitCodeOfError(e);
   }
 }

@@ -1,9 +1,4 @@
-import { spawnSync } from "node:child_process";
-
-function git(cwd: string, args: string[]): string | undefined {
-  const res = spawnSync("git", args, { cwd });
-  return res.status === 0 ? res.stdout.toString().trim() : undefined;
-}
+import { gitLine as git } from "./git.ts";
 
 /**
  * The default base a plan compares with: the merge base with main (or origin/main) when

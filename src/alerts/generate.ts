@@ -1,17 +1,18 @@
 import type { KubeObject } from "../core/kube/object.ts";
+
 /**
  * Turns an alerts definition into the files `flyby alerts build` writes: Prometheus rule
  * files, promtool unit tests, alertmanager.yml, amtool routing cases and the Kubernetes
  * manifests. Pure and deterministic: the same definition gives the same bytes.
  */
 
+import { emitConfigFile } from "../core/yaml/emit.ts";
 import { alertmanagerConfig, amtoolCases } from "./alertmanager.ts";
 import { type AlertsDefinition, allRules, type RuleFile, runbookUrl } from "./definition.ts";
 import { duration } from "./expr.ts";
 import { alertsManifests } from "./manifests.ts";
 import type { AlertRule, AlertTest, RuleGroup } from "./rules.ts";
 import { parseTemplate, renderTemplate } from "./template.ts";
-import { toYaml } from "./yaml.ts";
 
 export const rulesDir = "rules";
 export const testsDir = "tests";
@@ -53,7 +54,7 @@ function ruleGroupYaml(def: AlertsDefinition, group: RuleGroup) {
 }
 
 export function prometheusRuleFile(def: AlertsDefinition, file: RuleFile): string {
-  return toYaml({ groups: file.groups.map((g) => ruleGroupYaml(def, g)) });
+  return emitConfigFile({ groups: file.groups.map((g) => ruleGroupYaml(def, g)) });
 }
 
 function renderAnnotations(
@@ -105,7 +106,7 @@ export function promtoolTestFile(def: AlertsDefinition, file: RuleFile): string 
     g.rules.flatMap((r) => (r.type === "alert" ? r.tests.map((t) => promtoolCase(def, r, t)) : [])),
   );
   if (tests.length === 0) return undefined;
-  return toYaml({
+  return emitConfigFile({
     rule_files: [`../${rulesDir}/${ruleFileName(file)}`],
     evaluation_interval: def.testEvaluationInterval.toString(),
     tests,
@@ -130,7 +131,7 @@ function ruleFilesOf(def: AlertsDefinition): Map<string, string> {
 
 /** The objects that deploy the alerts: the rules ConfigMap Prometheus mounts, and Alertmanager. */
 export function alertObjects(def: AlertsDefinition): KubeObject[] {
-  return alertsManifests(def, ruleFilesOf(def), toYaml(alertmanagerConfig(def.alertmanager)));
+  return alertsManifests(def, ruleFilesOf(def), emitConfigFile(alertmanagerConfig(def.alertmanager)));
 }
 
 /** Every output file by path relative to the output directory. */
@@ -141,12 +142,15 @@ export function generate(def: AlertsDefinition): Map<string, string> {
     const tests = promtoolTestFile(def, file);
     if (tests) files.set(`${testsDir}/${file.name}.test.yaml`, tests);
   }
-  files.set(alertmanagerFile, toYaml(alertmanagerConfig(def.alertmanager)));
+  files.set(alertmanagerFile, emitConfigFile(alertmanagerConfig(def.alertmanager)));
   const alerts = allRules(def).flatMap(({ rule }) => (rule.type === "alert" ? [rule] : []));
   files.set(amtoolCasesFile, `${JSON.stringify(amtoolCases(def.alertmanager, alerts), null, 2)}\n`);
-  files.set(prometheusAlertingFile, toYaml(prometheusAlertingSection(def)));
+  files.set(prometheusAlertingFile, emitConfigFile(prometheusAlertingSection(def)));
   for (const object of alertObjects(def)) {
-    files.set(`${manifestsDir}/${object.kind.toLowerCase()}-${object.metadata.name}.yaml`, toYaml(object));
+    files.set(
+      `${manifestsDir}/${object.kind.toLowerCase()}-${object.metadata.name}.yaml`,
+      emitConfigFile(object),
+    );
   }
   return files;
 }

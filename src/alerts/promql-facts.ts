@@ -1,5 +1,4 @@
-import { parser } from "@prometheus-io/lezer-promql";
-import { unquote } from "../core/catalog/promql.ts";
+import { analyzePromql, type PromqlAnalysis } from "../core/catalog/promql.ts";
 import { Duration } from "../core/duration.ts";
 
 /** What lint needs to know about one PromQL expression, read in a single parse. */
@@ -48,61 +47,29 @@ export function mergeFacts(
 }
 
 const rateFunctions = new Set(["rate", "irate", "increase", "deriv", "delta", "idelta"]);
-const comparisons = new Set(["Eql", "Neq", "Gtr", "Gte", "Lss", "Lte"]);
 
-export function promqlFacts(expr: string): PromqlFacts {
-  const seriesNames: string[] = [];
-  const aggregationLabels: string[] = [];
-  const rateWindows: { fn: string; window: Duration }[] = [];
-  let hasComparison = false;
-  let usesAbsent = false;
-  let hasRange = false;
-  let syntaxErrorAt: number | undefined;
-  parser.parse(expr).iterate({
-    enter(node) {
-      const name = node.name;
-      if (node.type.isError) {
-        syntaxErrorAt ??= node.from;
-        return;
-      }
-      if (comparisons.has(name)) {
-        // `x > bool 1` yields 0/1 for every series: it filters nothing.
-        const bool = node.node.parent?.getChild("BoolModifier");
-        if (!bool) hasComparison = true;
-      } else if (name === "MatrixSelector" || name === "SubqueryExpr") {
-        hasRange = true;
-      } else if (name === "AggregateModifier") {
-        for (let c = node.node.getChild("GroupingLabels")?.firstChild; c; c = c.nextSibling) {
-          if (c.name === "LabelName") aggregationLabels.push(expr.slice(c.from, c.to));
-        }
-      } else if (name === "VectorSelector") {
-        const ident = node.node.getChild("Identifier");
-        if (ident) seriesNames.push(expr.slice(ident.from, ident.to));
-        for (let m = node.node.getChild("LabelMatchers")?.firstChild; m; m = m.nextSibling) {
-          const label = m.getChild("LabelName");
-          const value = m.getChild("StringLiteral");
-          if (label && value && expr.slice(label.from, label.to) === "__name__") {
-            seriesNames.push(unquote(expr.slice(value.from, value.to)));
-          }
-        }
-      } else if (name === "FunctionCall") {
-        const ident = node.node.getChild("FunctionIdentifier");
-        const fn = ident ? expr.slice(ident.from, ident.to) : "";
-        if (fn === "absent" || fn === "absent_over_time") usesAbsent = true;
-        if (!rateFunctions.has(fn)) return;
-        const range = node.node
-          .getChild("FunctionCallBody")
-          ?.getChild("MatrixSelector")
-          ?.getChild("DurationExpr");
-        if (!range) return;
-        try {
-          rateWindows.push({ fn, window: Duration.parse(expr.slice(range.from, range.to)) });
-        } catch {
-          // A computed range (duration arithmetic) has no fixed window to check.
-        }
-      }
-    },
+function rateWindows(expr: string, calls: PromqlAnalysis["calls"]): PromqlFacts["rateWindows"] {
+  return calls.flatMap(({ fn, range }) => {
+    if (!range || !rateFunctions.has(fn)) return [];
+    try {
+      return [{ fn, window: Duration.parse(expr.slice(range.from, range.to)) }];
+    } catch {
+      // A computed range (duration arithmetic) has no fixed window to check.
+      return [];
+    }
   });
-  const facts = { seriesNames, aggregationLabels, rateWindows, hasComparison, usesAbsent, hasRange };
-  return syntaxErrorAt === undefined ? facts : { ...facts, syntaxErrorAt };
+}
+
+/** The facts lint needs, from the one PromQL walk. */
+export function promqlFacts(expr: string): PromqlFacts {
+  const a = analyzePromql(expr);
+  const facts = {
+    seriesNames: a.seriesNames,
+    aggregationLabels: a.aggregationLabels,
+    rateWindows: rateWindows(expr, a.calls),
+    hasComparison: a.filters,
+    usesAbsent: a.calls.some((c) => c.fn === "absent" || c.fn === "absent_over_time"),
+    hasRange: a.readsRange,
+  };
+  return a.syntaxErrorAt === undefined ? facts : { ...facts, syntaxErrorAt: a.syntaxErrorAt };
 }

@@ -1,5 +1,6 @@
 import type { Finding } from "../core/finding.ts";
 import type { RenderedObject } from "../core/kube/object.ts";
+import type { Environment } from "../core/manifests/environments.ts";
 import type { ManifestTree } from "../core/manifests/tree.ts";
 import type { Outcome } from "../core/outcome.ts";
 import type { RenderResult } from "../core/render/render.ts";
@@ -8,12 +9,24 @@ import { type Baseline, diffEnvironment } from "../diff/environment.ts";
 import type { Redactor } from "../diff/redact.ts";
 import { changedObjects, type EnvironmentDiff } from "../diff/report.ts";
 import type { ManifestSource } from "./render.ts";
+import type { ClusterTarget } from "./status.ts";
 
 /** What an environment is diffed against, and the redactor that hides secrets while diffing. */
 export interface Comparison {
   /** One baseline (a git ref's render, a folder, the live cluster), or one per cluster of a fleet. */
   baselines(environment: string): Promise<readonly Baseline[]>;
   readonly redactor: Redactor;
+}
+
+/** Each cluster as a baseline to diff against, labelled `cluster NAME` (just `cluster` for an unnamed one). */
+export function clusterBaselines(env: Environment, targets: readonly ClusterTarget[]): Baseline[] {
+  const scope = { environment: env.name, appNamespace: env.appNamespace, namespaces: env.namespaces };
+  return targets.map(({ cluster, target }) => ({
+    type: "cluster",
+    label: cluster ? `cluster ${cluster}` : "cluster",
+    target,
+    scope,
+  }));
 }
 
 export interface RenderDiffRequest {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { KubeApplyTarget } from "../adapters/kube-target.ts";
+import { tokenKubeConfig } from "../adapters/kube/kubeconfig.ts";
+import { KubeApplyTarget } from "../adapters/kube/target.ts";
 import { exitCodeOf } from "../app/exit-policy.ts";
-import { tokenKubeConfig } from "../kube/cluster.ts";
 import {
   configMap,
   deployment,

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import { KubeApplyTarget } from "../adapters/kube-target.ts";
-import { tokenKubeConfig } from "../kube/cluster.ts";
+import { tokenKubeConfig } from "../adapters/kube/kubeconfig.ts";
+import { KubeApplyTarget } from "../adapters/kube/target.ts";
 import { configMap, deployment, fastDeps, namespace, request, service } from "../testing/apply/objects.ts";
 import { type FaultCounts, randomFaults, seededRandom } from "../testing/fake-kube/faults.ts";
 import { FakeKube } from "../testing/fake-kube/server.ts";

@@ -10,7 +10,12 @@ export const ApplySetKeys = {
   additionalNamespaces: "applyset.kubernetes.io/additional-namespaces",
 } as const;
 
-export const fieldManager = "flyby";
+/**
+ * On the parent: the sha256 of the objects the last complete apply wrote (the one `flyby apply
+ * --json` prints), so `flyby status` can say what runs on each cluster.
+ */
+export const appliedObjectsAnnotation = "flyby.overflying.io/objects-sha256";
+
 export const tooling = "flyby/v1";
 
 /** Where an environment records what it applied: a ConfigMap in its app namespace. */
@@ -69,8 +74,17 @@ export function unionInventory(a: InventoryRecord, b: InventoryRecord): Inventor
   };
 }
 
-/** The parent object recording `record`. */
-export function parentObject(parent: ApplySetParent, record: InventoryRecord): KubeObject {
+/** The sha256 a parent records for the objects last applied in full, if any. */
+export function appliedObjectsOf(parent: KubeObject | undefined): string | undefined {
+  return parent?.metadata.annotations?.[appliedObjectsAnnotation] || undefined;
+}
+
+/** The parent object recording `record` and, when known, the sha256 of the objects applied. */
+export function parentObject(
+  parent: ApplySetParent,
+  record: InventoryRecord,
+  objectsSha256?: string,
+): KubeObject {
   return {
     apiVersion: "v1",
     kind: "ConfigMap",
@@ -84,6 +98,7 @@ export function parentObject(parent: ApplySetParent, record: InventoryRecord): K
         [ApplySetKeys.additionalNamespaces]: record.namespaces
           .filter((n) => n !== parent.namespace)
           .join(","),
+        ...(objectsSha256 ? { [appliedObjectsAnnotation]: objectsSha256 } : {}),
       },
     },
   };

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { KubeApplyTarget } from "../adapters/kube-target.ts";
+import { tokenKubeConfig } from "../adapters/kube/kubeconfig.ts";
+import { KubeApplyTarget } from "../adapters/kube/target.ts";
 import { exitCodeOf } from "../app/exit-policy.ts";
-import { tokenKubeConfig } from "../kube/cluster.ts";
 import { type FakeKubeProcess, startFakeKubeProcess } from "../testing/apply/fake-kube-process.ts";
 import { deployment, fastDeps, namespace, request } from "../testing/apply/objects.ts";
 import { applyEnvironment } from "./apply.ts";

@@ -6,6 +6,9 @@ export interface KindRef {
   readonly kind: string;
 }
 
+/** The field manager of every server-side apply flyby sends: the fields it owns on the server. */
+export const fieldManager = "flyby";
+
 export interface ApplyOptions {
   readonly force: boolean;
   readonly dryRun: boolean;
@@ -27,7 +30,7 @@ export interface ApplyTarget {
   /** Every object of a kind, in one namespace (or cluster-wide for cluster-scoped kinds). */
   list(kind: KindRef, namespace: string | undefined): Promise<KubeObject[]>;
   get(ref: ObjectRef): Promise<KubeObject | undefined>;
-  /** Server-side apply with the field manager `flyby`; returns the object as stored. */
+  /** Server-side apply with the field manager `fieldManager`; returns the object as stored. */
   apply(object: KubeObject, options: ApplyOptions): Promise<KubeObject>;
   /** Deletes with Background propagation. */
   delete(ref: ObjectRef, options: { readonly dryRun: boolean }): Promise<void>;

@@ -1,3 +1,4 @@
+import type { Color } from "../core/color.ts";
 import { Readiness } from "./wait.ts";
 
 /** One workload's live line: `api 2/3 updated · 1 unavailable`. */
@@ -14,7 +15,7 @@ export interface ProgressBoard {
   end(): void;
 }
 
-export type Tint = "green" | "red";
+export type Tint = Extract<Color, "green" | "red">;
 
 export interface BoardOptions {
   /** Redraw the lines in place (a terminal) rather than append them (a CI log). */

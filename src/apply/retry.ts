@@ -1,15 +1,18 @@
+import {
+  type FailedTry,
+  isRetryableStatus,
+  type RetryEnv as PolicyEnv,
+  backoffMs as policyBackoffMs,
+  type RetryPolicy,
+  withRetry as retryWithPolicy,
+} from "../core/retry.ts";
 import { ApiFailure, NetworkFailure } from "./port.ts";
 
-/** The clock and dice retries use; tests pass their own. */
-export interface RetryEnv {
-  sleep(ms: number): Promise<void>;
-  random(): number;
-}
+export type { RetryPolicy };
 
-export interface RetryPolicy {
-  readonly attempts: number;
-  readonly baseMs: number;
-  readonly maxMs: number;
+/** Apply's retries always jitter: many objects failing at once must not come back at once. */
+export interface RetryEnv extends PolicyEnv {
+  random(): number;
 }
 
 export const defaultRetryPolicy: RetryPolicy = { attempts: 6, baseMs: 200, maxMs: 10_000 };
@@ -17,8 +20,14 @@ export const defaultRetryPolicy: RetryPolicy = { attempts: 6, baseMs: 200, maxMs
 /** 429, 5xx and broken connections are worth another try; other answers are final. */
 export function isRetryable(e: unknown): boolean {
   if (e instanceof NetworkFailure) return e.transient;
-  if (e instanceof ApiFailure) return e.status === 429 || e.status >= 500;
+  if (e instanceof ApiFailure) return isRetryableStatus(e.status);
   return false;
+}
+
+/** An API failure as the retry policy reads it, with the Retry-After the server sent. */
+function failureOf(e: unknown): FailedTry {
+  const seconds = e instanceof ApiFailure ? e.details.retryAfterSeconds : undefined;
+  return { retryable: isRetryable(e), retryAfterMs: seconds === undefined ? undefined : seconds * 1000 };
 }
 
 /**
@@ -26,11 +35,7 @@ export function isRetryable(e: unknown): boolean {
  * exponential backoff with full jitter, capped.
  */
 export function backoffMs(policy: RetryPolicy, attempt: number, e: unknown, random: () => number): number {
-  if (e instanceof ApiFailure && e.details.retryAfterSeconds !== undefined) {
-    return Math.min(e.details.retryAfterSeconds * 1000, policy.maxMs);
-  }
-  const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** attempt);
-  return Math.floor(random() * ceiling);
+  return policyBackoffMs(policy, attempt, failureOf(e).retryAfterMs, random);
 }
 
 export interface RetryCount {
@@ -38,19 +43,13 @@ export interface RetryCount {
 }
 
 /** Runs `call`, retrying transient failures within the policy; the last failure is rethrown. */
-export async function withRetry<T>(
+export function withRetry<T>(
   call: () => Promise<T>,
   policy: RetryPolicy,
   env: RetryEnv,
   count?: RetryCount,
 ): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await call();
-    } catch (e) {
-      if (!isRetryable(e) || attempt + 1 >= policy.attempts) throw e;
-      if (count) count.retries++;
-      await env.sleep(backoffMs(policy, attempt, e, env.random));
-    }
-  }
+  return retryWithPolicy(call, failureOf, policy, env, () => {
+    if (count) count.retries++;
+  });
 }

@@ -3,7 +3,7 @@ import { explainRollout } from "./explain.ts";
 import type { ApplyTarget } from "./port.ts";
 import type { ProgressBoard, ProgressRow } from "./progress.ts";
 import type { Diagnosis } from "./reasons.ts";
-import { Readiness, type Verdict, verdictOf } from "./wait.ts";
+import { Readiness, type RolloutVerdict, rolloutVerdictOf } from "./wait.ts";
 
 export interface RolloutDeps {
   now(): number;
@@ -14,17 +14,25 @@ export interface RolloutDeps {
 }
 
 /** A workload's last verdict and, when it is not ready, why (from its Pods and Events). */
-export interface RolloutResult extends Verdict {
+export interface RolloutResult extends RolloutVerdict {
   readonly diagnosis?: Diagnosis;
 }
 
 /** How often the deadline is checked while the watches report (and a log's lines fall due). */
 const tickMs = 100;
 
-const unseen: Verdict = { state: Readiness.Progressing, progress: "…", live: "…", message: "not seen yet" };
+const unseen: RolloutVerdict = {
+  state: Readiness.Progressing,
+  progress: "…",
+  live: "…",
+  message: "not seen yet",
+};
 
 /** A line for each workload the watches have reported on so far. */
-function progressRows(objects: readonly KubeObject[], verdicts: ReadonlyMap<string, Verdict>): ProgressRow[] {
+function progressRows(
+  objects: readonly KubeObject[],
+  verdicts: ReadonlyMap<string, RolloutVerdict>,
+): ProgressRow[] {
   return objects.flatMap((o) => {
     const v = verdicts.get(refKey(refOf(o)));
     return v && v !== unseen ? [{ name: o.metadata.name, state: v.state, live: v.live }] : [];
@@ -73,7 +81,7 @@ export async function waitForRollouts(
             if (!wanted.has(key) || e.type === "DELETED") return;
             // A failed rollout stays failed: its verdict is final, like kubectl's rollout status.
             if (verdicts.get(key)?.state === Readiness.Failed) return;
-            verdicts.set(key, verdictOf({ ...e.object, kind: o.kind }));
+            verdicts.set(key, rolloutVerdictOf({ ...e.object, kind: o.kind }));
             show();
           },
           onError,

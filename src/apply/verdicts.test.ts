@@ -4,7 +4,7 @@ import { classifyFailure, fieldPathOf } from "./failure.ts";
 import { ApiFailure, NetworkFailure } from "./port.ts";
 import { FailureKind } from "./report.ts";
 import { backoffMs, isRetryable, withRetry } from "./retry.ts";
-import { verdictOf } from "./wait.ts";
+import { rolloutVerdictOf } from "./wait.ts";
 
 const deployment = (generation: number, status: Record<string, unknown>): KubeObject => ({
   apiVersion: "apps/v1",
@@ -16,19 +16,19 @@ const deployment = (generation: number, status: Record<string, unknown>): KubeOb
 
 describe("rollout verdicts", () => {
   test("a Deployment is ready when the controller saw the change and all updated replicas are available", () => {
-    expect(verdictOf(deployment(2, { observedGeneration: 1 })).state).toBe("progressing");
+    expect(rolloutVerdictOf(deployment(2, { observedGeneration: 1 })).state).toBe("progressing");
     expect(
-      verdictOf(
+      rolloutVerdictOf(
         deployment(2, { observedGeneration: 2, replicas: 3, updatedReplicas: 3, availableReplicas: 2 }),
       ),
     ).toMatchObject({ state: "progressing", progress: "2/3" });
     expect(
-      verdictOf(
+      rolloutVerdictOf(
         deployment(2, { observedGeneration: 2, replicas: 4, updatedReplicas: 3, availableReplicas: 3 }),
       ).state,
     ).toBe("progressing");
     expect(
-      verdictOf(
+      rolloutVerdictOf(
         deployment(2, { observedGeneration: 2, replicas: 3, updatedReplicas: 3, availableReplicas: 3 }),
       ),
     ).toMatchObject({ state: "ready", progress: "3/3" });
@@ -46,7 +46,7 @@ describe("rollout verdicts", () => {
         },
       ],
     });
-    expect(verdictOf(stuck)).toMatchObject({
+    expect(rolloutVerdictOf(stuck)).toMatchObject({
       state: "failed",
       message: 'ReplicaSet "api-x" has timed out progressing.',
     });
@@ -60,7 +60,7 @@ describe("rollout verdicts", () => {
       spec: { replicas: 2 },
     };
     expect(
-      verdictOf({
+      rolloutVerdictOf({
         ...sts,
         status: {
           observedGeneration: 1,
@@ -72,7 +72,7 @@ describe("rollout verdicts", () => {
       }).state,
     ).toBe("progressing");
     expect(
-      verdictOf({
+      rolloutVerdictOf({
         ...sts,
         status: {
           observedGeneration: 1,
@@ -85,7 +85,7 @@ describe("rollout verdicts", () => {
     ).toBe("ready");
     const ds = { apiVersion: "apps/v1", kind: "DaemonSet", metadata: { name: "exporter", generation: 1 } };
     expect(
-      verdictOf({
+      rolloutVerdictOf({
         ...ds,
         status: {
           observedGeneration: 1,
@@ -96,15 +96,15 @@ describe("rollout verdicts", () => {
       }).state,
     ).toBe("ready");
     const pvc = { apiVersion: "v1", kind: "PersistentVolumeClaim", metadata: { name: "data" } };
-    expect(verdictOf({ ...pvc, status: { phase: "Pending" } }).state).toBe("progressing");
-    expect(verdictOf({ ...pvc, status: { phase: "Bound" } }).state).toBe("ready");
+    expect(rolloutVerdictOf({ ...pvc, status: { phase: "Pending" } }).state).toBe("progressing");
+    expect(rolloutVerdictOf({ ...pvc, status: { phase: "Bound" } }).state).toBe("ready");
     const crd = {
       apiVersion: "apiextensions.k8s.io/v1",
       kind: "CustomResourceDefinition",
       metadata: { name: "x" },
     };
     expect(
-      verdictOf({ ...crd, status: { conditions: [{ type: "Established", status: "True" }] } }).state,
+      rolloutVerdictOf({ ...crd, status: { conditions: [{ type: "Established", status: "True" }] } }).state,
     ).toBe("ready");
   });
 });

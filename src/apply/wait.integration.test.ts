@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { KubeApplyTarget } from "../adapters/kube-target.ts";
+import { tokenKubeConfig } from "../adapters/kube/kubeconfig.ts";
+import { KubeApplyTarget } from "../adapters/kube/target.ts";
 import { exitCodeOf } from "../app/exit-policy.ts";
 import type { KubeObject } from "../core/kube/object.ts";
-import { tokenKubeConfig } from "../kube/cluster.ts";
 import { deployment, fastDeps, namespace, request } from "../testing/apply/objects.ts";
 import type { RolloutMode } from "../testing/fake-kube/controller.ts";
 import { FakeKube } from "../testing/fake-kube/server.ts";

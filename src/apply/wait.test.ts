@@ -4,7 +4,7 @@ import type { KubeObject } from "../core/kube/object.ts";
 import type { ApplyTarget, WatchEvent } from "./port.ts";
 import type { ProgressRow } from "./progress.ts";
 import { waitForRollouts } from "./rollout.ts";
-import { Readiness, verdictOf } from "./wait.ts";
+import { Readiness, rolloutVerdictOf } from "./wait.ts";
 
 /**
  * Files 75 and 77-80 recorded on a real kube-apiserver v1.26.1 with its controller manager,
@@ -26,7 +26,7 @@ const watchStream = async () =>
 describe("rollout verdicts on what a real API server answered", () => {
   test("77: ProgressDeadlineExceeded with observedGeneration = generation is a failed rollout", async () => {
     const stuck = await body("77-get-deployment-stuck-deadline-exceeded.json");
-    expect(verdictOf(stuck)).toEqual({
+    expect(rolloutVerdictOf(stuck)).toEqual({
       state: Readiness.Failed,
       progress: "0/1",
       live: "1/1 updated · 1 unavailable · progress deadline exceeded",
@@ -44,7 +44,7 @@ describe("rollout verdicts on what a real API server answered", () => {
       expect(o.metadata.generation).toBe(2);
       expect((o.status as { observedGeneration: number }).observedGeneration).toBe(1);
       // THEN the new rollout is still progressing: updatedReplicas 1 of 1 is the old generation's
-      expect(verdictOf(o)).toEqual({
+      expect(rolloutVerdictOf(o)).toEqual({
         state: Readiness.Progressing,
         progress: "0/1",
         live: "waiting for the controller",
@@ -55,7 +55,7 @@ describe("rollout verdicts on what a real API server answered", () => {
 
   test("80: two seconds later the controller observed it: a new ReplicaSet, old pods still there", async () => {
     const o = await body("80-get-deployment-stuck-after-2s.json");
-    expect(verdictOf(o)).toEqual({
+    expect(rolloutVerdictOf(o)).toEqual({
       state: Readiness.Progressing,
       progress: "0/1",
       live: "1/1 updated · 2 unavailable · 1 old",
@@ -66,7 +66,7 @@ describe("rollout verdicts on what a real API server answered", () => {
   test("75: ok's last event is ready, stuck's is failed, and no earlier event of ok is ready", async () => {
     const events = (await watchStream()).filter((e) => e.type !== "BOOKMARK");
     const verdicts = (name: string) =>
-      events.filter((e) => e.object.metadata.name === name).map((e) => verdictOf(e.object).state);
+      events.filter((e) => e.object.metadata.name === name).map((e) => rolloutVerdictOf(e.object).state);
     const ok = verdicts("ok");
     expect(ok.at(-1)).toBe(Readiness.Ready);
     expect(ok.slice(0, -1).every((s) => s === Readiness.Progressing)).toBe(true);

@@ -3,7 +3,8 @@ import type { KubeObject } from "../core/kube/object.ts";
 export const Readiness = { Ready: "ready", Progressing: "progressing", Failed: "failed" } as const;
 export type Readiness = (typeof Readiness)[keyof typeof Readiness];
 
-export interface Verdict {
+/** Where one object's rollout stands, read from its status alone (`kubectl rollout status`). */
+export interface RolloutVerdict {
   readonly state: Readiness;
   /** Replicas available of those wanted, e.g. `2/3`. */
   readonly progress: string;
@@ -39,20 +40,20 @@ function fields(o: KubeObject) {
   return { spec, status, generation, observed, conditions };
 }
 
-const waiting = (progress: string, live: string, message: string): Verdict => ({
+const waiting = (progress: string, live: string, message: string): RolloutVerdict => ({
   state: Readiness.Progressing,
   progress,
   live,
   message,
 });
 
-const ready = (progress: string): Verdict => ({
+const ready = (progress: string): RolloutVerdict => ({
   state: Readiness.Ready,
   progress,
   live: `${progress} ready`,
 });
 
-const unobserved = (progress: string): Verdict =>
+const unobserved = (progress: string): RolloutVerdict =>
   waiting(progress, "waiting for the controller", "waiting for the controller to observe the change");
 
 /** `2/3 updated · 1 unavailable`: what `kubectl rollout status` counts, in one line. */
@@ -63,7 +64,7 @@ function counted(updated: number, want: number, notReady: number, word: string, 
   return parts.join(" · ");
 }
 
-function deployment(o: KubeObject): Verdict {
+function deployment(o: KubeObject): RolloutVerdict {
   const { spec, status, generation, observed, conditions } = fields(o);
   const want = typeof spec.replicas === "number" ? spec.replicas : 1;
   const updated = num(status.updatedReplicas);
@@ -90,7 +91,7 @@ function deployment(o: KubeObject): Verdict {
   return ready(progress);
 }
 
-function statefulSet(o: KubeObject): Verdict {
+function statefulSet(o: KubeObject): RolloutVerdict {
   const { spec, status, generation, observed } = fields(o);
   const want = typeof spec.replicas === "number" ? spec.replicas : 1;
   const readyCount = num(status.readyReplicas);
@@ -104,7 +105,7 @@ function statefulSet(o: KubeObject): Verdict {
   return ready(progress);
 }
 
-function daemonSet(o: KubeObject): Verdict {
+function daemonSet(o: KubeObject): RolloutVerdict {
   const { status, generation, observed } = fields(o);
   const want = num(status.desiredNumberScheduled);
   const available = num(status.numberAvailable);
@@ -116,7 +117,7 @@ function daemonSet(o: KubeObject): Verdict {
   return ready(progress);
 }
 
-function claim(o: KubeObject): Verdict {
+function claim(o: KubeObject): RolloutVerdict {
   const phase = String(fields(o).status.phase ?? "Pending");
   if (phase === "Bound") return { state: Readiness.Ready, progress: phase, live: phase };
   if (phase === "Lost")
@@ -124,7 +125,7 @@ function claim(o: KubeObject): Verdict {
   return waiting(phase, phase, "waiting for the claim to be bound");
 }
 
-function crd(o: KubeObject): Verdict {
+function crd(o: KubeObject): RolloutVerdict {
   const { conditions } = fields(o);
   const established = conditions.find((c) => c.type === "Established")?.status === "True";
   return established
@@ -133,7 +134,7 @@ function crd(o: KubeObject): Verdict {
 }
 
 /** Whether an object has rolled out, from its status alone. */
-export function verdictOf(o: KubeObject): Verdict {
+export function rolloutVerdictOf(o: KubeObject): RolloutVerdict {
   switch (o.kind) {
     case "Deployment":
       return deployment(o);

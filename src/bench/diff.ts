@@ -2,12 +2,12 @@ import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { readGitTree } from "../adapters/git-tree.ts";
 import { loadManifestTree } from "../adapters/manifest-files.ts";
 import { loadEnvironments } from "../core/manifests/environments.ts";
 import { renderChecked } from "../core/render/render-checked.ts";
-import { readGitTree } from "../diff/adapters/git-tree.ts";
+import { emitDocument } from "../core/yaml/emit.ts";
 import { diffEnvironment } from "../diff/environment.ts";
-import { toYaml } from "../diff/object-diff.ts";
 import { Redactor } from "../diff/redact.ts";
 import { renderMarkdown } from "../diff/report.ts";
 import { unifiedDiff } from "../diff/unified.ts";
@@ -98,10 +98,10 @@ async function gitBench(): Promise<void> {
     // Baseline: the same two renders compared as one text (what `git diff` of rendered output gives).
     const startText = performance.now();
     const headText = renderChecked(loadManifestTree(join(dir, "manifests")), first)
-      .objects.map((r) => toYaml(r.object))
+      .objects.map((r) => emitDocument(r.object))
       .join("---\n");
     const baseText = renderChecked(readGitTree(dir, "HEAD"), first)
-      .objects.map((r) => toYaml(r.object))
+      .objects.map((r) => emitDocument(r.object))
       .join("---\n");
     unifiedDiff(baseText, headText);
     const text = ms(startText);

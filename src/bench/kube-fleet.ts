@@ -1,10 +1,10 @@
-import { KubeApplyTarget } from "../adapters/kube-target.ts";
+import { tokenKubeConfig } from "../adapters/kube/kubeconfig.ts";
+import { KubeApplyTarget } from "../adapters/kube/target.ts";
 import { applyEnvironment, defaultConcurrency } from "../apply/apply.ts";
 import { appliedForm } from "../apply/compare.ts";
 import { applySetParent } from "../apply/inventory.ts";
 import type { ApplyReport } from "../apply/report.ts";
 import type { KubeObject } from "../core/kube/object.ts";
-import { tokenKubeConfig } from "../kube/cluster.ts";
 import { configMap, deployment, fastDeps, namespace, request, service } from "../testing/apply/objects.ts";
 import { FakeKube, type RecordedRequest } from "../testing/fake-kube/server.ts";
 

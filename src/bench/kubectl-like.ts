@@ -1,5 +1,5 @@
-import { fieldManager } from "../apply/inventory.ts";
 import { forEachBounded } from "../apply/pool.ts";
+import { fieldManager } from "../apply/port.ts";
 import { stageOf } from "../core/kube/kinds.ts";
 import type { KubeObject } from "../core/kube/object.ts";
 

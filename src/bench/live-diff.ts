@@ -1,10 +1,10 @@
-import { KubeApplyTarget } from "../adapters/kube-target.ts";
+import { tokenKubeConfig } from "../adapters/kube/kubeconfig.ts";
+import { KubeApplyTarget } from "../adapters/kube/target.ts";
 import { summarize } from "../apply/report.ts";
 import type { KubeObject } from "../core/kube/object.ts";
 import { diffEnvironment } from "../diff/environment.ts";
 import { Redactor } from "../diff/redact.ts";
 import type { EnvironmentDiff } from "../diff/report.ts";
-import { tokenKubeConfig } from "../kube/cluster.ts";
 import { rendered } from "../testing/apply/objects.ts";
 import type { FakeKube } from "../testing/fake-kube/server.ts";
 import {
@@ -17,6 +17,7 @@ import {
   flybyApply,
   forEachLatency,
   measured,
+  median,
   namespaces,
   ratioLine,
   withFake,
@@ -65,15 +66,20 @@ function verdict(d: EnvironmentDiff): string {
 
 interface Runs {
   readonly ms: number[];
+  /** CPU time of the whole process (client and in-process fake), less moved by other load than wall time. */
+  readonly cpuMs: number[];
   requests: string;
 }
 
-const emptyRuns = (): Runs => ({ ms: [], requests: "" });
+const emptyRuns = (): Runs => ({ ms: [], cpuMs: [], requests: "" });
 
 /** Times one run into `runs` (the requests of the last run are kept) and returns its value. */
 async function timedInto<T>(fake: FakeKube, runs: Runs, f: () => Promise<T>): Promise<T> {
+  const cpu = process.cpuUsage();
   const m = await measured(fake, f);
+  const used = process.cpuUsage(cpu);
   runs.ms.push(m.ms);
+  runs.cpuMs.push((used.user + used.system) / 1000);
   runs.requests = m.requests;
   return m.value;
 }
@@ -175,8 +181,17 @@ export async function runLive(args: string[]): Promise<void> {
             c.expected === 0 ? "(target >= 40x at 25 ms, with the right verdict)" : "",
           ),
         );
-        if (floor.ms.length)
+        if (floor.ms.length) {
           console.log(ratioLine("flyby time / floor time", flyby.ms, floor.ms, "(target <= 1.3x)"));
+          console.log(
+            ratioLine(
+              "flyby CPU time / floor CPU time",
+              flyby.cpuMs,
+              floor.cpuMs,
+              `(medians ${median(flyby.cpuMs).toFixed(0)} ms / ${median(floor.cpuMs).toFixed(0)} ms of process CPU)`,
+            ),
+          );
+        }
         console.log(ratioLine("flyby diff time / flyby unchanged re-apply time", flyby.ms, reapply));
       }
     });

@@ -1,4 +1,5 @@
 import { EnvironmentError, InputError } from "../core/errors.ts";
+import { isRetryableStatus, type RetryPolicy, withRetry } from "../core/retry.ts";
 import { formatImageReference, type ImageRef, isDigest, registryOf } from "./image-ref.ts";
 import type { DigestResolver } from "./pin.ts";
 
@@ -36,7 +37,16 @@ export function parseChallenge(header: string): { scheme: string; params: Record
   return { scheme, params };
 }
 
-class Retryable extends Error {}
+/** An answer worth another try (429 or 5xx), thrown so the retry loop sees it. */
+class RetryableAnswer extends Error {}
+
+/**
+ * Errors of our own (a refusal, a missing tag) are final; anything else is a retryable answer
+ * or a connection that failed before one came.
+ */
+function registryFailure(e: unknown) {
+  return { retryable: !(e instanceof EnvironmentError || e instanceof InputError) };
+}
 
 /**
  * Resolves tags through the OCI distribution API: HEAD on /v2/<name>/manifests/<tag>,
@@ -94,7 +104,7 @@ export class OciDigestResolver implements DigestResolver {
         });
       }
     }
-    if (res.status >= 500 || res.status === 429) throw new Retryable(`HTTP ${res.status}`);
+    if (isRetryableStatus(res.status)) throw new RetryableAnswer(`HTTP ${res.status}`);
     return res;
   }
 
@@ -110,7 +120,7 @@ export class OciDigestResolver implements DigestResolver {
     const headers: Record<string, string> = {};
     if (creds) headers.Authorization = `Basic ${btoa(`${creds.username}:${creds.password}`)}`;
     const res = await this.fetch(url, { headers });
-    if (res.status >= 500 || res.status === 429) throw new Retryable(`token service HTTP ${res.status}`);
+    if (isRetryableStatus(res.status)) throw new RetryableAnswer(`token service HTTP ${res.status}`);
     if (!res.ok) {
       throw new EnvironmentError(`the token service of ${host} refused a token (HTTP ${res.status})`);
     }
@@ -119,18 +129,14 @@ export class OciDigestResolver implements DigestResolver {
   }
 
   private async withRetries<T>(what: string, host: string, call: () => Promise<T>): Promise<T> {
-    let last = "";
-    for (let attempt = 1; attempt <= this.attempts; attempt++) {
-      try {
-        return await call();
-      } catch (e) {
-        if (e instanceof EnvironmentError || e instanceof InputError) throw e;
-        last = (e as Error).message;
-        if (attempt < this.attempts) await this.sleep(250 * 2 ** (attempt - 1));
-      }
+    const policy: RetryPolicy = { attempts: this.attempts, baseMs: 250, maxMs: Number.POSITIVE_INFINITY };
+    try {
+      return await withRetry(call, registryFailure, policy, { sleep: this.sleep });
+    } catch (e) {
+      if (!registryFailure(e).retryable) throw e;
+      throw new EnvironmentError(
+        `could not resolve ${what}: the registry ${host} did not answer after ${this.attempts} attempts (${(e as Error).message})`,
+      );
     }
-    throw new EnvironmentError(
-      `could not resolve ${what}: the registry ${host} did not answer after ${this.attempts} attempts (${last})`,
-    );
   }
 }

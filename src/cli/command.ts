@@ -1,19 +1,5 @@
+import type { OptionSpec, OptionValues } from "../core/options.ts";
 import type { Outcome } from "../core/outcome.ts";
-
-export interface OptionSpec {
-  readonly type: "string" | "boolean";
-  readonly description: string;
-  /** Shown in help after the flag, e.g. `--env E`. */
-  readonly valueName?: string;
-  readonly short?: string;
-  readonly multiple?: boolean;
-  /** The value used when the option is not given; the parser fills it in and help shows it. */
-  readonly default?: string | readonly string[];
-  /** Where the value comes from when the option is not given and no fixed value applies. */
-  readonly defaultFrom?: string;
-}
-
-export type OptionValues = Readonly<Record<string, string | boolean | string[] | undefined>>;
 
 /** Where a command writes. Colour is decided once, at the edge. */
 export interface Output {

@@ -1,4 +1,5 @@
-import type { Command, OptionSpec } from "./command.ts";
+import type { OptionSpec } from "../core/options.ts";
+import type { Command } from "./command.ts";
 
 const globalOptions = [
   ["--json", "machine-readable output"],

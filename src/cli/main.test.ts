@@ -143,13 +143,14 @@ describe("a CLI that helps when you are wrong", () => {
     }
   });
 
-  test("colour: --no-color and --json win, then FORCE_COLOR, then NO_COLOR and the TTY", () => {
+  test("colour: --no-color and --json win, then NO_COLOR, FORCE_COLOR and the TTY", () => {
     const io = (env: Record<string, string>, tty: boolean) => ({ env, stdoutIsTTY: tty });
     expect(colorOn({}, io({}, true))).toBe(true);
     expect(colorOn({}, io({}, false))).toBe(false);
     expect(colorOn({}, io({ FORCE_COLOR: "1" }, false))).toBe(true);
     expect(colorOn({}, io({ FORCE_COLOR: "0" }, true))).toBe(false);
     expect(colorOn({}, io({ NO_COLOR: "1" }, true))).toBe(false);
+    expect(colorOn({}, io({ NO_COLOR: "1", FORCE_COLOR: "1" }, false))).toBe(false);
     expect(colorOn({ "no-color": true }, io({ FORCE_COLOR: "1" }, true))).toBe(false);
     expect(colorOn({ json: true }, io({ FORCE_COLOR: "1" }, true))).toBe(false);
   });

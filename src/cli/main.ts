@@ -2,7 +2,9 @@ import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import pkg from "../../package.json" with { type: "json" };
+import { gitLine } from "../adapters/git.ts";
 import { exitCodeOf, exitCodeOfError } from "../app/exit-policy.ts";
+import { colorWanted } from "../core/color.ts";
 import { FlybyError, InputError, UsageError } from "../core/errors.ts";
 import { ExitCode } from "../core/exit-code.ts";
 import { formatLocation } from "../core/location.ts";
@@ -98,15 +100,13 @@ export function parseCommandLine(argv: readonly string[]): {
   return { command: found.command, values: parseCommandArgs(found.command, found.rest).values };
 }
 
-/** Whether output is coloured: `--no-color` and `--json` always win, then FORCE_COLOR, then NO_COLOR and the TTY. */
+/** Whether output is coloured: `--no-color` and `--json` always win, then NO_COLOR, FORCE_COLOR and the TTY. */
 export function colorOn(
   values: { readonly json?: unknown; readonly "no-color"?: unknown },
   io: Pick<CliIo, "stdoutIsTTY" | "env">,
 ): boolean {
   if (values.json === true || values["no-color"] === true) return false;
-  const force = io.env.FORCE_COLOR;
-  if (force !== undefined && force !== "") return !["0", "false"].includes(force);
-  return io.stdoutIsTTY && !io.env.NO_COLOR;
+  return colorWanted(io.env, io.stdoutIsTTY);
 }
 
 /** The repository root: the nearest folder at or above `from` that holds manifests/environments.yaml. */
@@ -119,9 +119,13 @@ export function findRepoRoot(from: string): string | undefined {
 
 /** `flyby 0.1.0 (commit 1a2b3c4, Bun 1.4.5)`. */
 function versionLine(root: string): string {
-  const git = Bun.spawnSync(["git", "rev-parse", "--short", "HEAD"], { cwd: root, stderr: "ignore" });
-  const commit = git.exitCode === 0 ? git.stdout.toString().trim() : "unknown";
-  return `flyby ${pkg.version} (commit ${commit}, Bun ${Bun.version})\n`;
+  let commit: string | undefined;
+  try {
+    commit = gitLine(root, ["rev-parse", "--short", "HEAD"]);
+  } catch {
+    // No git on this machine: the version is still worth printing.
+  }
+  return `flyby ${pkg.version} (commit ${commit ?? "unknown"}, Bun ${Bun.version})\n`;
 }
 
 /** The commands under a group word, e.g. `alerts` → alerts build, alerts check, alerts test. */

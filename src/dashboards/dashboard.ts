@@ -5,7 +5,7 @@
 import type * as cog from "@grafana/grafana-foundation-sdk/cog";
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import type { StackFacts } from "../core/catalog/stack.ts";
-import { deployAnnotationTags } from "./annotations.ts";
+import { deployAnnotationTags } from "./annotation-tags.ts";
 import { datasource } from "./panels.ts";
 import { LabelVariable, scopeQuery } from "./scope.ts";
 

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { allRules } from "../alerts/definition.ts";
 import type { AlertRule } from "../alerts/rules.ts";
-import { checkDashboard } from "../core/catalog/dashboard-queries.ts";
+import { checkDashboard } from "../core/catalog/dashboard-policy.ts";
 import { formatFinding } from "../core/finding.ts";
 import { repoAlerts, repoStack } from "../testing/alerts/stack.ts";
 import { repoRoot } from "../testing/cli.ts";

@@ -1,19 +1,10 @@
-import { join } from "node:path";
-import { KubeApplyTarget } from "../adapters/kube-target.ts";
-import { loadManifestTree } from "../adapters/manifest-files.ts";
-import { resolveUserPath } from "../adapters/user-path.ts";
 import { applySetParent } from "../apply/inventory.ts";
-import { defaultRetryPolicy, withRetry } from "../apply/retry.ts";
+import type { ApplyTarget } from "../apply/port.ts";
 import { UsageError } from "../core/errors.ts";
 import type { KubeObject } from "../core/kube/object.ts";
-import { loadEnvironments } from "../core/manifests/environments.ts";
-import { renderChecked } from "../core/render/render-checked.ts";
 import { didYouMean } from "../core/suggest.ts";
-import { loadKubeConfig } from "../kube/cluster.ts";
-import { readGitTree } from "./adapters/git-tree.ts";
-import { readHydratedDir } from "./adapters/hydrated-dir.ts";
 import type { Baseline } from "./environment.ts";
-import type { LiveScope } from "./live.ts";
+import type { LiveDiffOptions, LiveScope } from "./live.ts";
 
 export interface BaselineRequest {
   /** The repository root. */
@@ -31,47 +22,54 @@ export interface BaselineRequest {
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
+/** A live cluster to diff against, and how each request to it is made (e.g. retried). */
+export interface LiveCluster {
+  readonly target: ApplyTarget;
+  readonly call?: LiveDiffOptions["call"];
+}
+
+/** Where the baselines come from: the repository at a ref, a folder, the cluster (see wiring). */
+export interface BaselineSources {
+  /** The environment rendered from `manifests/` as it is at a git ref. */
+  renderedAt(ref: string): readonly KubeObject[];
+  /** The objects of a folder of hydrated manifests, the folder as the user wrote it. */
+  hydratedFolder(path: string): readonly KubeObject[];
+  /** The environment's ApplySet scope, as apply uses it. */
+  scope(): LiveScope;
+  /** The cluster the kubeconfig and context lead to. */
+  liveCluster(): LiveCluster;
+}
+
 const schemes = ["git", "dir", "cluster"] as const;
 
-/** The environment's ApplySet scope, as apply uses it. */
-function scopeOf(req: BaselineRequest): LiveScope {
-  const environment = loadEnvironments(loadManifestTree(join(req.cwd, "manifests"))).get(req.environment);
-  return {
-    environment: environment.name,
-    appNamespace: environment.appNamespace,
-    namespaces: environment.namespaces,
-  };
+/**
+ * A folder `apply --target dir:` wrote holds the environment's ApplySet parent: it is compared
+ * with what apply would write there, and the parent is left out.
+ */
+function folderBaseline(label: string, objects: readonly KubeObject[], scope: LiveScope): Baseline {
+  const parent = applySetParent(scope.environment, scope.appNamespace);
+  const isParent = (o: KubeObject) =>
+    o.kind === "ConfigMap" && o.metadata.name === parent.name && o.metadata.namespace === parent.namespace;
+  if (!objects.some(isParent)) return { type: "objects", label, objects };
+  return { type: "objects", label, objects: objects.filter((o) => !isParent(o)), appliedAs: parent };
 }
 
 /** Resolves `--against` into the objects (or the live cluster) the environment is compared with. */
-export function resolveBaseline(req: BaselineRequest): Baseline {
+export function resolveBaseline(
+  req: Pick<BaselineRequest, "against" | "context">,
+  sources: BaselineSources,
+): Baseline {
   const colon = req.against.indexOf(":");
   const scheme = colon < 0 ? req.against : req.against.slice(0, colon);
   const rest = colon < 0 ? "" : req.against.slice(colon + 1);
   switch (scheme as (typeof schemes)[number]) {
     case "git": {
       if (!rest) throw new UsageError("--against git:REF needs a ref, e.g. git:main");
-      const objects = renderChecked(readGitTree(req.cwd, rest), req.environment).objects.map((r) => r.object);
-      return { type: "objects", label: req.against, objects };
+      return { type: "objects", label: req.against, objects: sources.renderedAt(rest) };
     }
     case "dir": {
       if (!rest) throw new UsageError("--against dir:PATH needs a folder");
-      const objects = readHydratedDir(resolveUserPath(req.workDir ?? req.cwd, rest), rest);
-      // A folder `apply --target dir:` wrote holds the environment's ApplySet parent: compare
-      // with what apply would write there, and leave the parent out.
-      const scope = scopeOf(req);
-      const parent = applySetParent(scope.environment, scope.appNamespace);
-      const isParent = (o: KubeObject) =>
-        o.kind === "ConfigMap" &&
-        o.metadata.name === parent.name &&
-        o.metadata.namespace === parent.namespace;
-      if (!objects.some(isParent)) return { type: "objects", label: req.against, objects };
-      return {
-        type: "objects",
-        label: req.against,
-        objects: objects.filter((o) => !isParent(o)),
-        appliedAs: parent,
-      };
+      return folderBaseline(req.against, sources.hydratedFolder(rest), sources.scope());
     }
     case "cluster": {
       if (colon >= 0) {
@@ -79,23 +77,13 @@ export function resolveBaseline(req: BaselineRequest): Baseline {
           `--against "${req.against}": write "cluster" alone and choose the cluster with --context C`,
         );
       }
-      const kc = loadKubeConfig({
-        ...(req.kubeconfig ? { kubeconfig: req.kubeconfig } : {}),
-        ...(req.context ? { context: req.context } : {}),
-        ...(req.env ? { env: req.env } : {}),
-      });
+      const { target, call } = sources.liveCluster();
       return {
         type: "cluster",
         label: req.context ? `cluster (${req.context})` : "cluster",
-        // Named by its URL, so every failure says which server it was.
-        target: new KubeApplyTarget(
-          kc,
-          kc.getCurrentCluster()?.server ?? `cluster:${kc.getCurrentContext()}`,
-          req.requestTimeoutMs ? { requestTimeoutMs: req.requestTimeoutMs } : {},
-        ),
-        scope: scopeOf(req),
-        // 429s and 5xx are retried as apply retries them.
-        call: (f) => withRetry(f, defaultRetryPolicy, { sleep: Bun.sleep, random: Math.random }),
+        target,
+        scope: sources.scope(),
+        ...(call ? { call } : {}),
       };
     }
     default:

@@ -234,6 +234,32 @@ describe("secret safety", () => {
   test("non-secret env values stay readable", () => {
     expect(renderText([env], false)).toContain("+              value: debug");
   });
+
+  test("GIVEN objects with masked values and server fields WHEN diffed THEN the inputs are left as they were", () => {
+    const live = {
+      ...deployment({ env: { DB_PASSWORD: values[2] as string, LOG_LEVEL: "info" } }),
+      metadata: {
+        name: "api",
+        namespace: "staging",
+        annotations: { "example.com/api-token": values[0] as string, note: "kept" },
+        managedFields: [{ manager: "flyby" }],
+      },
+      status: { replicas: 1 },
+    } as KubeObject;
+    const service = obj("v1", "Service", "api", {
+      spec: { clusterIP: "10.0.0.1", template: { metadata: { creationTimestamp: null } } },
+    });
+    const inputs = [live, service, ...before, ...after];
+    const untouched = structuredClone(inputs);
+    const diffs = diffObjects([live, service, ...before], [deployment(), ...after], redactor);
+    expect(inputs).toEqual(untouched);
+    expect(diffs.map((d) => d.diff).join("")).not.toContain(values[2] as string);
+    expect(redactor.object(live).metadata.annotations).toEqual({
+      "example.com/api-token": redactor.mask(values[0]),
+      note: "kept",
+    });
+    expect(inputs).toEqual(untouched);
+  });
 });
 
 describe("unified diff", () => {
@@ -261,6 +287,11 @@ describe("unified diff", () => {
       ].join("\n"),
     );
     expect(unifiedDiff("", "a\n")).toBe("@@ -0,0 +1,1 @@\n+a\n");
+  });
+
+  test("a last line without its newline is the same line as with it", () => {
+    expect(unifiedDiff("a\nb", "a\nc\n")).toBe("@@ -1,2 +1,2 @@\n a\n-b\n+c\n");
+    expect(unifiedDiff("a\n", "")).toBe("@@ -1,1 +0,0 @@\n-a\n");
   });
 });
 

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { KubeApplyTarget } from "../adapters/kube-target.ts";
+import { tokenKubeConfig } from "../adapters/kube/kubeconfig.ts";
+import { KubeApplyTarget } from "../adapters/kube/target.ts";
 import { applyEnvironment } from "../apply/apply.ts";
 import { ApplySetKeys, applySetParent } from "../apply/inventory.ts";
 import { Action } from "../apply/report.ts";
 import type { KubeObject } from "../core/kube/object.ts";
-import { tokenKubeConfig } from "../kube/cluster.ts";
 import { configMap, deployment, fastDeps, namespace, request } from "../testing/apply/objects.ts";
 import { FakeKube } from "../testing/fake-kube/server.ts";
 import { type LiveScope, liveDiff } from "./live.ts";

@@ -62,10 +62,12 @@ function isObj(v: unknown): v is Obj {
 /**
  * The object as a reviewer should compare it: server-managed fields dropped, Secret
  * stringData folded into data (as the API server stores it), keys in a stable order.
+ * Only the maps it edits are copied before the edit; `sortKeys` then copies the rest, so the
+ * input is never changed and nothing is copied twice (a live object's managedFields are
+ * dropped, never cloned).
  */
 export function normalizeObject(o: KubeObject): KubeObject {
-  const copy = structuredClone(o) as Obj;
-  delete copy.status;
+  const { status: _status, ...copy } = o as Obj;
   const meta = { ...(copy.metadata as Obj) };
   for (const k of serverMetadata) delete meta[k];
   const owners = (meta.ownerReferences ?? []) as Obj[];
@@ -79,17 +81,18 @@ export function normalizeObject(o: KubeObject): KubeObject {
     if (isObj(meta[k]) && Object.keys(meta[k] as Obj).length === 0) delete meta[k];
   }
   copy.metadata = meta;
-  const spec = copy.spec;
-  if (isObj(spec)) {
+  if (isObj(copy.spec)) {
+    const spec = { ...copy.spec };
     const template = spec.template;
     if (isObj(template) && isObj(template.metadata) && template.metadata.creationTimestamp === null) {
       const { creationTimestamp: _c, ...rest } = template.metadata;
-      template.metadata = rest;
+      spec.template = { ...template, metadata: rest };
     }
     if (copy.kind === "Service" && spec.clusterIP !== "None") {
       delete spec.clusterIP;
       delete spec.clusterIPs;
     }
+    copy.spec = spec;
   }
   return sortKeys(secretAsStored(copy as KubeObject)) as KubeObject;
 }

@@ -67,9 +67,14 @@ function equal(a: unknown, b: unknown): boolean {
   return Bun.deepEquals(a, b, true);
 }
 
-/** Field paths where two values differ; list elements with a `name` are addressed by it. */
+/**
+ * Field paths where two values differ; list elements with a `name` are addressed by it. Maps and
+ * lists are walked, never compared whole first: a walk of equal values finds no path anyway.
+ */
 export function changedPaths(a: unknown, b: unknown, prefix = ""): string[] {
-  if (equal(a, b)) return [];
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null)
+    return equal(a, b) ? [] : [prefix];
+  if (a === b) return [];
   const join = (k: string) => (prefix ? `${prefix}.${k}` : k);
   if (isObj(a) && isObj(b)) {
     const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
@@ -127,11 +132,6 @@ function risksOf(
   return riskKinds.filter((r) => risks.has(r));
 }
 
-/** The text an object's diff is computed on: render's canonical YAML, multi-line strings as literal blocks. */
-export function toYaml(o: unknown): string {
-  return emitDocument(o);
-}
-
 /** Diff of one object; either side may be missing (added, removed). */
 export function diffObject(
   before: KubeObject | undefined,
@@ -145,7 +145,8 @@ export function diffObject(
   const na = after ? normalizeObject(after) : undefined;
   const change: ChangeType = !nb ? "added" : !na ? "removed" : equal(nb, na) ? "unchanged" : "changed";
   const paths = change === "changed" ? changedPaths(nb, na) : [];
-  const text = (o?: KubeObject) => (o ? toYaml(redactor.object(o)) : "");
+  // The text a diff is computed on: render's canonical YAML, multi-line strings as literal blocks.
+  const text = (o?: KubeObject) => (o ? emitDocument(redactor.object(o)) : "");
   const diff = change === "unchanged" ? "" : unifiedDiff(text(nb), text(na));
   const risks = risksOf(either.kind, change, paths, nb as Obj | undefined, na as Obj | undefined);
   return {

@@ -43,6 +43,13 @@ const credentialPatterns: readonly RegExp[] = [
   /\b(?:Bearer|Basic)[ \t]+((?=[A-Za-z._~+/=-]*[0-9])[A-Za-z0-9._~+/=-]{16,})/g,
 ];
 
+/**
+ * Every credential pattern in one case-insensitive alternation: it matches wherever any of them
+ * does (and sometimes where none does), so a text it does not match has nothing to mask. Most
+ * strings in an object are names and numbers; one scan settles them instead of one per pattern.
+ */
+const mayHoldCredential = new RegExp(credentialPatterns.map((re) => `(?:${re.source})`).join("|"), "i");
+
 /** Whether a text holds something that looks like a credential. */
 export function looksLikeCredential(text: string): boolean {
   return credentialPatterns.some((re) => {
@@ -78,6 +85,12 @@ export function looksRandom(value: string): boolean {
   return switches / value.length >= 0.3;
 }
 
+/** `list` mapped by `f`; the list itself when `f` returned every item as it was. */
+function mapUnlessSame<T>(list: readonly T[], f: (item: T) => T): readonly T[] {
+  const mapped = list.map(f);
+  return mapped.some((x, i) => x !== list[i]) ? mapped : list;
+}
+
 /**
  * Replaces secret values with a short hash salted per run: equal values hash equal within one
  * report (so "password changed" shows), but a hash cannot be looked up across runs.
@@ -91,6 +104,7 @@ export class Redactor {
 
   /** A text with every credential found in it masked, the rest kept. */
   text(value: string): string {
+    if (!mayHoldCredential.test(value)) return value;
     let out = value;
     for (const re of credentialPatterns) {
       re.lastIndex = 0;
@@ -120,48 +134,63 @@ export class Redactor {
   }
 
   /**
-   * A copy with every Secret value masked, env values and annotations that are secret by name
-   * or look random masked whole, and credentials in any other string masked where they appear.
+   * The object with every Secret value masked, env values and annotations that are secret by
+   * name or look random masked whole, and credentials in any other string masked where they
+   * appear. Parts with nothing to mask are the input's own (shared, not copied); the input is
+   * never changed.
    */
   object(o: KubeObject): KubeObject {
-    const copy = this.walk(o) as Obj;
+    const source = o as unknown as Obj;
+    const copy = { ...(this.walk(source) as Obj) };
     if (copy.kind === "Secret") {
       for (const field of ["data", "stringData"]) {
-        const values = (o as unknown as Obj)[field];
+        const values = source[field];
         if (values && typeof values === "object") {
           copy[field] = Object.fromEntries(Object.entries(values as Obj).map(([k, v]) => [k, this.mask(v)]));
         }
       }
     }
-    const meta = (o as unknown as Obj).metadata as Obj | undefined;
+    const meta = source.metadata as Obj | undefined;
     if (meta?.annotations && typeof meta.annotations === "object") {
-      (copy.metadata as Obj).annotations = Object.fromEntries(
-        Object.entries(meta.annotations as Obj).map(([k, v]) => [k, this.named(k, v)]),
-      );
+      copy.metadata = {
+        ...(copy.metadata as Obj),
+        annotations: Object.fromEntries(
+          Object.entries(meta.annotations as Obj).map(([k, v]) => [k, this.named(k, v)]),
+        ),
+      };
     }
     return copy as unknown as KubeObject;
   }
 
+  /** `v` with credentials masked; the very same value when nothing in it was masked. */
   private walk(v: unknown): unknown {
     if (typeof v === "string") return this.text(v);
-    if (Array.isArray(v)) return v.map((x) => this.walk(x));
+    if (Array.isArray(v)) return mapUnlessSame(v, (x) => this.walk(x));
     if (!v || typeof v !== "object") return v;
     const out: Obj = {};
-    for (const [k, child] of Object.entries(v as Obj)) {
-      out[k] = k === "env" && Array.isArray(child) ? child.map((e) => this.envVar(e)) : this.walk(child);
+    let changed = false;
+    for (const k of Object.keys(v)) {
+      const child = (v as Obj)[k];
+      const next = k === "env" && Array.isArray(child) ? this.envVars(child) : this.walk(child);
+      out[k] = next;
+      if (next !== child) changed = true;
     }
-    return out;
+    return changed ? out : v;
+  }
+
+  private envVars(list: readonly unknown[]): readonly unknown[] {
+    return mapUnlessSame(list, (e) => this.envVar(e));
   }
 
   private envVar(e: unknown): unknown {
     if (!e || typeof e !== "object") return this.walk(e);
     const { name, value } = e as Obj;
-    const copy = this.walk(e) as Obj;
+    const walked = this.walk(e) as Obj;
     if (typeof name === "string" && "value" in (e as Obj)) {
       const secret = isSensitiveName(name) || (typeof value === "string" && looksRandom(value));
-      if (secret) copy.value = this.mask(value);
+      if (secret) return { ...walked, value: this.mask(value) };
     }
-    return copy;
+    return walked;
   }
 }
 

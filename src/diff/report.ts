@@ -1,3 +1,4 @@
+import { type Color, paint as paintIf } from "../core/color.ts";
 import { describeRef } from "../core/kube/object.ts";
 import { ignoredFields } from "./normalize.ts";
 import {
@@ -263,18 +264,9 @@ export function renderMarkdownFull(envs: readonly EnvironmentDiff[]): string {
   return `${envs.map((e) => renderMarkdown(e, Number.POSITIVE_INFINITY).join("\n\n")).join("\n\n---\n\n")}\n`;
 }
 
-const ansi = {
-  red: "\x1b[31m",
-  green: "\x1b[32m",
-  yellow: "\x1b[33m",
-  cyan: "\x1b[36m",
-  bold: "\x1b[1m",
-  reset: "\x1b[0m",
-};
-
 /** Terminal text; colour only when asked (the CLI edge decides). */
 export function renderText(envs: readonly EnvironmentDiff[], color: boolean): string {
-  const paint = (c: keyof typeof ansi, s: string) => (color ? `${ansi[c]}${s}${ansi.reset}` : s);
+  const paint = (c: Color, s: string) => paintIf(color, c, s);
   const out: string[] = [];
   for (const env of envs) {
     const c = totals(env);

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { Octokit } from "@octokit/rest";
 import { ExitCode } from "../core/exit-code.ts";
-import { freePort } from "../smoke/demo/local-prometheus.ts";
+import { freePort } from "../demo/local-prometheus.ts";
 import { guarded, makeOctokit } from "./octokit.ts";
 
 const failure = async (run: Promise<unknown>) => {

@@ -1,5 +1,5 @@
 import { Octokit } from "@octokit/rest";
-import { describeCause } from "../adapters/kube-network.ts";
+import { describeCause } from "../adapters/network-cause.ts";
 import { EnvironmentError } from "../core/errors.ts";
 import type { PullRequestHeads } from "./pr-context.ts";
 import type { IssueComment, IssueComments } from "./sticky.ts";

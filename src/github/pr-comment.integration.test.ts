@@ -9,6 +9,15 @@ import { readSticky, stickyTexts } from "./sticky.ts";
 const human = { login: "octocat", id: 1, type: "User" as const };
 const environments = ["dev", "staging", "production", "production-eu"];
 
+/** The comments of a pull request of overflying/flyby, through @octokit/rest. */
+function commentsOn(github: FakeGitHub, number: number) {
+  return octokitComments(makeOctokit("ghs-test-token", github.url), {
+    owner: "overflying",
+    repo: "flyby",
+    number,
+  });
+}
+
 function diffOf(environment: string, changed: number, size = 200): EnvironmentDiff {
   const objects: ObjectDiff[] = Array.from({ length: changed }, (_, i) => ({
     ref: { group: "", version: "v1", kind: "ConfigMap", namespace: "app", name: `dashboards-${i}` },
@@ -28,12 +37,7 @@ describe("one PR comment through @octokit/rest against the fake GitHub API", () 
   });
   afterAll(() => github.stop());
 
-  const comments = () =>
-    octokitComments(makeOctokit("ghs-test-token", github.url), {
-      owner: "overflying",
-      repo: "flyby",
-      number: 9,
-    });
+  const comments = () => commentsOn(github, 9);
   const flybyComments = () =>
     github.comments.filter((c) => c.body.startsWith(`<!-- flyby:${prSeries} part=`));
   const sectionsNow = async () => parseSections(stickyTexts(await readSticky(comments(), prSeries)));
@@ -87,5 +91,38 @@ describe("one PR comment through @octokit/rest against the fake GitHub API", () 
     expect(shrunk.deleted).toBe(parts.length - 1);
     expect(flybyComments().length).toBe(1);
     expect(github.comments.filter((c) => c.user.login === human.login).length).toBe(120);
+  });
+});
+
+describe("the comments flyby posted before the one comment", () => {
+  const github = new FakeGitHub();
+  const bot = { login: "github-actions[bot]", id: 41898282, type: "Bot" as const };
+  const legacy = [
+    "<!-- flyby:diff env=staging part=1/1 -->\n### flyby diff staging",
+    "<!-- flyby:diff env=production-live part=1/2 -->\n### flyby diff production (live)",
+    "<!-- flyby:diff env=production-live part=2/2 -->\nthe rest",
+  ];
+  beforeAll(() => {
+    github.start();
+    github.seed("overflying", "flyby", 10, "looks good", human);
+    for (const body of legacy) github.seed("overflying", "flyby", 10, body, bot);
+    // A person quoting an old report is never touched.
+    github.seed("overflying", "flyby", 10, legacy[0] as string, human);
+  });
+  afterAll(() => github.stop());
+
+  const comments = () => commentsOn(github, 10);
+
+  test("GIVEN a PR with per-environment comments WHEN the one comment is posted THEN they are deleted and people's comments stay", async () => {
+    const sections = environments.map((e, rank) => sectionOf(diffOf(e, 0), "offline", { rank }));
+    const posted = await updatePrComment(comments(), sections);
+    expect(posted).toMatchObject({ created: 1, deleted: legacy.length });
+    const left = github.comments.map((c) => `${c.user.login}: ${c.body.split("\n")[0]}`);
+    expect(left).toEqual([
+      "octocat: looks good",
+      `octocat: ${legacy[0]?.split("\n")[0]}`,
+      `github-actions[bot]: <!-- flyby:${prSeries} part=1/1 -->`,
+    ]);
+    expect((await updatePrComment(comments(), sections)).deleted).toBe(0);
   });
 });

@@ -5,8 +5,8 @@ import {
   actionsBot,
   type IssueComments,
   marker,
-  readSticky,
   type StickyResult,
+  seriesIn,
   stickyTexts,
   writeSticky,
 } from "./sticky.ts";
@@ -20,6 +20,13 @@ import {
 
 /** The sticky series the PR comment is posted as. */
 export const prSeries = "pr";
+
+/**
+ * The first line of the comments flyby posted before the one comment: one series per
+ * environment and mode (`<!-- flyby:diff env=staging-live part=1/2 -->`). They are deleted
+ * once the one comment is written, so a PR keeps no stale report.
+ */
+const legacyMarker = /^<!-- flyby:diff env=\S+ part=\d+\/\d+ -->/;
 
 export const sectionModes = ["offline", "live"] as const;
 export type SectionMode = (typeof sectionModes)[number];
@@ -249,7 +256,11 @@ export async function updatePrComment(
   sections: readonly Section[],
   self: string = actionsBot,
 ): Promise<StickyResult> {
-  const existing = await readSticky(comments, prSeries, self);
+  const listed = await comments.list();
+  const existing = seriesIn(listed, prSeries, self);
   const merged = mergeSections(parseSections(stickyTexts(existing)), sections);
-  return writeSticky(comments, prSeries, renderComment(merged), existing);
+  const written = await writeSticky(comments, prSeries, renderComment(merged), existing);
+  const stale = listed.filter((c) => c.user?.login === self && legacyMarker.test(c.body ?? ""));
+  for (const c of stale) await comments.remove(c.id);
+  return { ...written, deleted: written.deleted + stale.length };
 }

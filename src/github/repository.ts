@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { gitLine } from "../adapters/git.ts";
 import { UsageError } from "../core/errors.ts";
 import type { RepoRef } from "./deployment.ts";
 
@@ -29,8 +29,7 @@ function parseFullName(full: string): RepoRef | undefined {
 
 /** The URL of the `origin` remote of the clone at `cwd`, or undefined outside a clone or without one. */
 export function originUrl(cwd: string): string | undefined {
-  const res = spawnSync("git", ["remote", "get-url", "origin"], { cwd });
-  return res.status === 0 ? res.stdout.toString().trim() : undefined;
+  return gitLine(cwd, ["remote", "get-url", "origin"]);
 }
 
 /**

@@ -40,8 +40,17 @@ export async function readSticky(
   series: string,
   self: string = actionsBot,
 ): Promise<StickySeries> {
+  return seriesIn(await comments.list(), series, self);
+}
+
+/** A series' parts among comments already listed. */
+export function seriesIn(
+  listed: readonly IssueComment[],
+  series: string,
+  self: string = actionsBot,
+): StickySeries {
   const mine = new Map<number, IssueComment[]>();
-  for (const c of await comments.list()) {
+  for (const c of listed) {
     if (c.user?.login !== self) continue;
     const m = markerPattern.exec(c.body ?? "");
     if (!m || m[1] !== series) continue;

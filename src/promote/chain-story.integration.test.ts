@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { installPrometheusHint } from "../smoke/demo/local-prometheus.ts";
-import { type DemoStack, startDemoStack } from "../smoke/demo/stack.ts";
+import { installPrometheusHint } from "../demo/local-prometheus.ts";
+import { type DemoStack, startDemoStack } from "../demo/stack.ts";
 import { runFlyby, scratchRepo } from "../testing/cli.ts";
 import { addDevEnvironment, contextsKubeconfig, useContexts } from "../testing/environments.ts";
 import { FakeDeployments } from "../testing/fake-github/deployments.ts";

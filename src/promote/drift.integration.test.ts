@@ -1,25 +1,18 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { KubeApplyTarget } from "../adapters/kube-target.ts";
-import { loadManifestTree } from "../adapters/manifest-files.ts";
-import { Duration } from "../core/duration.ts";
-import { artifactBundleStore, githubLedger } from "../github/deployments.ts";
+import { tokenKubeConfig } from "../adapters/kube/kubeconfig.ts";
+import { KubeApplyTarget } from "../adapters/kube/target.ts";
 import { makeOctokit } from "../github/octokit.ts";
-import { tokenKubeConfig } from "../kube/cluster.ts";
 import { fastDeps } from "../testing/apply/objects.ts";
-import { stagingBundleOf } from "../testing/bundles.ts";
 import { runFlyby, scratchRepo } from "../testing/cli.ts";
 import { FakeDeployments } from "../testing/fake-github/deployments.ts";
 import { FakeIssues } from "../testing/fake-github/issues.ts";
 import { FakeGitHub } from "../testing/fake-github/server.ts";
 import { FakeKube } from "../testing/fake-kube/server.ts";
-import { ScriptedSmoke } from "../testing/memory-deploy.ts";
-import { bundleRollout } from "./adapters/apply-rollout.ts";
-import { deployAndVerify } from "./deploy.ts";
+import { deployStagingBundle } from "../testing/release-story.ts";
+import { realWorld } from "../wiring.ts";
 
-const repo = { owner: "overflying", repo: "platform" };
-const commit = "e".repeat(40);
 let kube: FakeKube;
 let github: FakeGitHub;
 let issues: FakeIssues;
@@ -33,42 +26,17 @@ beforeAll(async () => {
   github = new FakeGitHub().use(new FakeDeployments()).use(issues).start();
   dir = scratchRepo();
   writeFileSync(join(dir, "kubeconfig.json"), tokenKubeConfig(kube.url, kube.adminToken).exportConfig());
-  // Staging as the staging job leaves it: the bundle applied, the Deployment successful.
-  const tree = loadManifestTree(join(dir, "manifests"));
-  const octokit = makeOctokit("ghs-test-token", github.url);
-  const outcome = await deployAndVerify(
+  await deployStagingBundle(
+    dir,
+    github.url,
+    { gke: [] },
     {
-      ledger: githubLedger(octokit, repo),
-      store: artifactBundleStore(octokit, repo, join(dir, ".flyby/bundles")),
-      rollout: bundleRollout(
-        (environment) => ({
-          env: environment,
-          target: "cluster",
-          gke: [],
-          prune: true,
-          wait: true,
-          timeout: Duration.ofSeconds(10),
-          dryRun: false,
-          concurrency: 8,
-          force: false,
-          allowDestructive: [],
-        }),
-        {
-          cwd: dir,
-          env: {},
-          apply: fastDeps(),
-          gkeTarget: () => Promise.reject(new Error("no GKE here")),
-          kubeTarget: () => new KubeApplyTarget(tokenKubeConfig(kube.url, kube.adminToken), "fake"),
-        },
-      ),
-      smoke: new ScriptedSmoke(),
-      now: () => Date.now(),
-      progress: () => {},
+      ...realWorld(dir, {}, () => undefined),
+      apply: fastDeps(),
+      gkeTarget: () => Promise.reject(new Error("no GKE here")),
+      kubeTarget: () => new KubeApplyTarget(tokenKubeConfig(kube.url, kube.adminToken), "fake"),
     },
-    await stagingBundleOf(tree, commit),
-    commit,
   );
-  if (outcome.state !== "success") throw new Error(`staging deploy failed: ${outcome.reason}`);
 }, 30_000);
 
 afterAll(async () => {

@@ -1,5 +1,6 @@
 import type { Bundle } from "../bundle/bundle.ts";
 import type { KubeObject } from "../core/kube/object.ts";
+import type { SmokeVerdict } from "../smoke/verdict.ts";
 
 /** GitHub's deployment status states. */
 export const DeploymentState = {
@@ -83,14 +84,14 @@ export interface Rollout {
   apply(environment: string, objects: readonly KubeObject[]): Promise<RolloutResult>;
 }
 
-export interface SmokeVerdict {
-  readonly passed: boolean;
+/** The smoke verdict on an environment, summed up in a line for its deployment status. */
+export interface SmokeSummary extends Pick<SmokeVerdict, "passed"> {
   readonly summary: string;
 }
 
 /** The smoke checks of an environment after a deploy. */
 export interface SmokeCheck {
-  check(environment: string): Promise<SmokeVerdict>;
+  check(environment: string): Promise<SmokeSummary>;
 }
 
 /** A finished deploy, marked where people look at the environment (Grafana's annotations). */

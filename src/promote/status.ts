@@ -96,7 +96,7 @@ function rolledBack(records: readonly DeploymentRecord[]): Set<number> {
   return ids;
 }
 
-function verdictOf(d: DeploymentRecord, rolledBackIds: ReadonlySet<number>): Verdict {
+function deploymentVerdictOf(d: DeploymentRecord, rolledBackIds: ReadonlySet<number>): Verdict {
   if (rolledBackIds.has(d.id)) return Verdict.RolledBack;
   if (succeeded(d)) return Verdict.Success;
   const state = latestState(d);
@@ -113,7 +113,7 @@ function timelineEntries(records: readonly DeploymentRecord[]): TimelineEntry[] 
     kind: d.payload.kind,
     version: d.payload.tag ?? d.sha.slice(0, 7),
     bundle: d.payload.bundle,
-    verdict: verdictOf(d, rolledBackIds),
+    verdict: deploymentVerdictOf(d, rolledBackIds),
   }));
 }
 
@@ -126,4 +126,100 @@ export function deploymentTimeline(
     title,
     new Map([...byEnvironment].map(([environment, records]) => [environment, timelineEntries(records)])),
   );
+}
+
+/** What one cluster's ApplySet parent says runs there. */
+export interface ClusterApplied {
+  readonly cluster: string;
+  /** The sha256 of the objects the last complete apply wrote; absent when none did. */
+  readonly sha256?: string;
+  /** Why the parent could not be read (the cluster is unreachable or refused us). */
+  readonly error?: string;
+}
+
+export const FleetVerdict = {
+  InSync: "in-sync",
+  Disagree: "clusters-disagree",
+  NeverApplied: "never-applied",
+  Unreachable: "unreachable",
+} as const;
+export type FleetVerdict = (typeof FleetVerdict)[keyof typeof FleetVerdict];
+
+/** Every cluster of an environment, and one verdict for the environment. */
+export interface FleetStatus {
+  readonly environment: string;
+  readonly verdict: FleetVerdict;
+  /** What every cluster runs, when they agree. */
+  readonly sha256?: string;
+  readonly clusters: readonly ClusterApplied[];
+}
+
+/**
+ * The environment's verdict from its clusters: unreachable when any could not be read (what it
+ * runs is unknown), in sync when all run the same objects, never applied when none has any.
+ */
+export function fleetStatus(environment: string, clusters: readonly ClusterApplied[]): FleetStatus {
+  const verdict = (v: FleetVerdict, sha256?: string): FleetStatus => ({
+    environment,
+    verdict: v,
+    ...(sha256 ? { sha256 } : {}),
+    clusters,
+  });
+  if (clusters.some((c) => c.error !== undefined)) return verdict(FleetVerdict.Unreachable);
+  const shas = new Set(clusters.map((c) => c.sha256));
+  if (shas.size > 1) return verdict(FleetVerdict.Disagree);
+  const [only] = shas;
+  return only ? verdict(FleetVerdict.InSync, only) : verdict(FleetVerdict.NeverApplied);
+}
+
+function clusterLine(c: ClusterApplied): string {
+  if (c.error !== undefined) return `cannot read: ${c.error}`;
+  return c.sha256 ? shortHash(c.sha256) : "nothing applied by flyby";
+}
+
+/** The environment's one line: its verdict, what runs, and which clusters stand out. */
+export function fleetHeadline(s: FleetStatus): string {
+  const n = s.clusters.length;
+  switch (s.verdict) {
+    case FleetVerdict.InSync:
+      return `${s.environment}: in sync, ${shortHash(s.sha256 ?? "")} on all ${n} clusters`;
+    case FleetVerdict.NeverApplied:
+      return `${s.environment}: never applied on any of its ${n} clusters`;
+    case FleetVerdict.Unreachable: {
+      const down = s.clusters.filter((c) => c.error !== undefined).map((c) => c.cluster);
+      return `${s.environment}: unknown, ${down.join(", ")} could not be read (${down.length} of ${n} clusters)`;
+    }
+    case FleetVerdict.Disagree: {
+      const kinds = new Set(s.clusters.map((c) => c.sha256)).size;
+      return `${s.environment}: clusters disagree, ${kinds} different states on ${n} clusters`;
+    }
+  }
+}
+
+export function formatFleetStatus(rows: readonly FleetStatus[]): string {
+  const lines = rows.flatMap((s) => [
+    fleetHeadline(s),
+    ...s.clusters.map((c) => `  cluster ${c.cluster}: ${clusterLine(c)}`),
+  ]);
+  return `${lines.join("\n")}\n`;
+}
+
+/** A table per environment under its headline, as the job summary shows it. */
+export function fleetStatusMarkdown(rows: readonly FleetStatus[]): string {
+  const cell = (text: string) => text.replaceAll("|", "\\|").replaceAll("\n", " ");
+  return rows
+    .map((s) =>
+      [
+        `**${fleetHeadline(s)}**`,
+        "",
+        "| cluster | runs |",
+        "|---|---|",
+        ...s.clusters.map(
+          (c) =>
+            `| ${cell(c.cluster)} | ${c.sha256 && c.error === undefined ? `\`${shortHash(c.sha256)}\`` : cell(clusterLine(c))} |`,
+        ),
+      ].join("\n"),
+    )
+    .join("\n\n")
+    .concat("\n");
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Alertmanager, eventually } from "../testing/receiver/alertmanager.ts";
-import { FakeGithub } from "../testing/receiver/fake-github.ts";
 import { FakeSlack } from "../testing/receiver/fake-slack.ts";
+import { ReceiverGitHub } from "../testing/receiver/github.ts";
 import type { serveWithBun } from "./bun/serve.ts";
 import type { Receiver } from "./handler.ts";
 import { receiverFromEnv } from "./runtime.ts";
@@ -9,7 +9,7 @@ import { MemoryStore } from "./store.ts";
 
 const token = "tok-alertmanager-integration-0123";
 const slack = new FakeSlack();
-const github = new FakeGithub();
+const github = new ReceiverGitHub();
 let receiver: Receiver;
 let server: ReturnType<typeof serveWithBun>;
 let am1: Alertmanager;
@@ -76,7 +76,7 @@ describe("with a real Alertmanager", () => {
     expect(statuses.some((s) => s >= 500)).toBe(true);
     expect(statuses.every((s) => s === 200 || s >= 500)).toBe(true);
     expect(slackPostsFor("RetryMe")).toHaveLength(1);
-    expect([...github.issues.values()].filter((i) => i.title.includes("RetryMe"))).toHaveLength(1);
+    expect(github.issues.issues.filter((i) => i.title.includes("RetryMe"))).toHaveLength(1);
   }, 30_000);
 
   test("two Alertmanagers notifying the same group produce one Slack message", async () => {
@@ -98,10 +98,10 @@ describe("with a real Alertmanager", () => {
   test("a resolved alert closes its GitHub issue", async () => {
     const labels = { alertname: "WillResolve", environment: "staging", severity: "critical" };
     await am1.post([{ labels, startsAt }]);
-    const issue = () => [...github.issues.values()].find((i) => i.title.includes("WillResolve"));
+    const issue = () => github.issue((i) => i.title.includes("WillResolve"));
     await eventually("the issue to open", () => issue()?.state === "open");
     await am1.post([{ labels, startsAt, endsAt: new Date().toISOString() }]);
     await eventually("the issue to close", () => issue()?.state === "closed");
-    expect(issue()?.comments.at(-1)).toStartWith("Resolved.");
+    expect(github.comments(issue()).at(-1)).toStartWith("Resolved.");
   }, 30_000);
 });

@@ -36,10 +36,25 @@ export interface RuntimeOptions {
   readonly sha256?: Sha256;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** The outside world a receiver talks to: the network, the clock and timers. */
+export interface ReceiverWorld {
+  readonly fetch: (url: string, init: RequestInit) => Promise<Response>;
+  readonly now: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
+}
 
-/** Wires the core to the real world: global fetch, the wall clock, JSON log lines. */
-export function receiverFromEnv(env: ReceiverEnv, o: RuntimeOptions): Receiver {
+/** What every runtime offers the same way: global fetch, the wall clock, setTimeout. */
+export const webWorld: ReceiverWorld = {
+  fetch: (url, init) => fetch(url, init),
+  now: () => Date.now(),
+  sleep: (ms) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+};
+
+/**
+ * Builds a receiver from a runtime's settings, talking to `world`: the config is checked first,
+ * then the store is opened, and JSON log lines are stamped with the world's clock.
+ */
+export function receiverFromSettings(env: ReceiverEnv, o: RuntimeOptions, world: ReceiverWorld): Receiver {
   const config = loadConfig({
     json: o.configJson ?? env.FLYBY_RECEIVER_CONFIG,
     defaultToken: env.FLYBY_RECEIVER_TOKEN,
@@ -49,26 +64,33 @@ export function receiverFromEnv(env: ReceiverEnv, o: RuntimeOptions): Receiver {
     insecureNoAuth: o.insecureNoAuth === true || env.FLYBY_RECEIVER_INSECURE_NO_AUTH === "1",
     origin: o.configOrigin ?? (o.configJson === undefined ? "FLYBY_RECEIVER_CONFIG" : "receiver config"),
   });
-  const http = (url: string, init: RequestInit) => fetch(url, init);
+  const { fetch, now, sleep } = world;
   const log = o.log;
   return createReceiver({
     config,
     store: o.store(),
     ...(o.sha256 ? { sha256: o.sha256 } : {}),
-    fetch: http,
-    now: Date.now,
+    fetch,
+    now,
     sleep,
-    ...(log ? { log: (event) => log(JSON.stringify({ time: new Date().toISOString(), ...event })) } : {}),
+    ...(log
+      ? { log: (event) => log(JSON.stringify({ time: new Date(now()).toISOString(), ...event })) }
+      : {}),
     ...(config.deployments
       ? {
           deployments: new GithubDeployments({
             repo: config.deployments.repo,
             token: config.deployments.token,
             apiUrl: config.deployments.apiUrl ?? "https://api.github.com",
-            fetch: http,
-            now: Date.now,
+            fetch,
+            now,
           }),
         }
       : {}),
   });
+}
+
+/** Wires the core to the web-standard world every runtime offers. */
+export function receiverFromEnv(env: ReceiverEnv, o: RuntimeOptions): Receiver {
+  return receiverFromSettings(env, o, webWorld);
 }

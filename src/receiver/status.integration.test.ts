@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { type Browser, chromium } from "playwright-core";
-import { FakeGithub } from "../testing/receiver/fake-github.ts";
 import { FakeSlack } from "../testing/receiver/fake-slack.ts";
+import { ReceiverGitHub } from "../testing/receiver/github.ts";
 import { alert, notification, post } from "../testing/receiver/notifications.ts";
 import { serveWithBun } from "./bun/serve.ts";
 import { receiverFromEnv } from "./runtime.ts";
@@ -14,7 +14,7 @@ const viewerToken = "tok-viewer-page-0123456789";
 /** Chromium on two shared cores can take seconds per step. */
 const browserTestMs = 60_000;
 const slack = new FakeSlack();
-const github = new FakeGithub();
+const github = new ReceiverGitHub();
 let server: ReturnType<typeof serveWithBun>;
 let browser: Browser | undefined;
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
@@ -27,16 +27,14 @@ beforeAll(async () => {
   }
   slack.start();
   github.start();
-  github.deployments.push({
-    id: 7,
+  github.addDeployment({
     environment: "production",
     ref: "v1.4.2",
     sha: "9f8e7d6c5b4a39281706",
     created_at: minutesAgo(12),
     statuses: [{ state: "success", created_at: minutesAgo(10) }],
   });
-  github.deployments.push({
-    id: 8,
+  github.addDeployment({
     environment: "canary",
     ref: "v1.5.0-rc.1",
     sha: "abcdef0123456789",

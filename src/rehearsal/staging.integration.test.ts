@@ -20,25 +20,25 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
-import { KubeApplyTarget } from "../adapters/kube-target.ts";
+import { tokenKubeConfig } from "../adapters/kube/kubeconfig.ts";
+import { KubeApplyTarget } from "../adapters/kube/target.ts";
 import { loadManifestTree } from "../adapters/manifest-files.ts";
 import { writeLocalContainer } from "../adapters/prometheus-checks.ts";
 import { buildEnvironmentSecrets } from "../apply/secrets.ts";
 import type { KubeObject } from "../core/kube/object.ts";
 import { localAlertmanager, localPrometheus } from "../core/local/container.ts";
 import { renderChecked } from "../core/render/render-checked.ts";
+import { freePort, installPrometheusHint } from "../demo/local-prometheus.ts";
 import { Fault, Role, type RunningExporter, startExporter } from "../exporter/exporter.ts";
-import { tokenKubeConfig } from "../kube/cluster.ts";
 import { serveWithBun } from "../receiver/bun/serve.ts";
 import { receiverFromEnv } from "../receiver/runtime.ts";
 import { MemoryStore } from "../receiver/store.ts";
-import { freePort, installPrometheusHint } from "../smoke/demo/local-prometheus.ts";
 import { deploySecrets, writeKubeconfig } from "../testing/apply/kubeconfig.ts";
 import { runFlyby, scratchRepo } from "../testing/cli.ts";
 import { FakeKube } from "../testing/fake-kube/server.ts";
 import { alertmanagerBinary } from "../testing/receiver/alertmanager.ts";
-import { FakeGithub } from "../testing/receiver/fake-github.ts";
 import { FakeSlack } from "../testing/receiver/fake-slack.ts";
+import { ReceiverGitHub } from "../testing/receiver/github.ts";
 
 if (!Bun.which("prometheus")) throw new Error(installPrometheusHint);
 
@@ -53,7 +53,7 @@ let alertmanager: ReturnType<typeof Bun.spawn> | undefined;
 let receiver: ReturnType<typeof serveWithBun> | undefined;
 let prometheusUrl = "";
 const slack = new FakeSlack();
-const github = new FakeGithub();
+const github = new ReceiverGitHub();
 const exporters = new Map<string, RunningExporter>();
 
 /** Writes a Pod's status as the kubelet would once its containers run and pass readiness. */
@@ -160,8 +160,7 @@ beforeAll(async () => {
   github.start();
   // What staging runs, as the staging workflow records it: the receiver says how long after it an alert fired.
   const deployedAt = new Date(Date.now() - 4 * 60_000).toISOString();
-  github.deployments.push({
-    id: 1,
+  github.addDeployment({
     environment: "staging",
     ref: "v1.4.2",
     sha: "0123456789abcdef0123456789abcdef01234567",
@@ -333,7 +332,7 @@ describe("staging rehearsal: the rendered Prometheus scrapes the applied Pods", 
 });
 
 const slackText = () => slack.posts.map((p) => JSON.stringify(p.body));
-const issuesAbout = (name: string) => [...github.issues.values()].filter((i) => i.title.includes(name));
+const issuesAbout = (name: string) => github.issues.issues.filter((i) => i.title.includes(name));
 
 describe("staging rehearsal: the alert reaches the sinks through the rendered Alertmanager and the receiver", () => {
   test("GIVEN the GPU still overheating WHEN the alert fires THEN Slack and a GitHub issue get it, labelled staging", async () => {

@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ExitCode } from "../core/exit-code.ts";
+import { installPrometheusHint } from "../demo/local-prometheus.ts";
+import { type DemoStack, startDemoStack } from "../demo/stack.ts";
 import { runFlyby, scratchRepo } from "../testing/cli.ts";
 import { contextsKubeconfig, useContexts } from "../testing/environments.ts";
 import { type FakeKubeProxy, startFakeKubeProxy } from "../testing/fake-kube-proxy.ts";
-import { installPrometheusHint } from "./demo/local-prometheus.ts";
-import { type DemoStack, startDemoStack } from "./demo/stack.ts";
 
 /**
  * `smoke --gke env`: staging runs on two clusters, east and west, each with its own API

@@ -18,7 +18,10 @@ export interface FleetSmoke {
   readonly clusters: readonly ClusterSmoke[];
 }
 
-/** The smoke checks on every cluster of an environment at once; progress lines name the cluster. */
+/**
+ * The smoke checks on every cluster of an environment at once; progress lines name the
+ * cluster (a lone unnamed one, reached by URL or the kubeconfig's context, stays unnamed).
+ */
 export async function smokeFleet(
   request: Omit<SmokeRequest, "access">,
   clusters: readonly ClusterAccess[],
@@ -30,7 +33,7 @@ export async function smokeFleet(
       outcome: await smoke({
         ...request,
         access,
-        ...(progress ? { progress: (line: string) => progress(`${cluster}: ${line}`) } : {}),
+        ...(progress ? { progress: (line: string) => progress(cluster ? `${cluster}: ${line}` : line) } : {}),
       }),
     })),
   );
@@ -45,4 +48,10 @@ export function formatFleetReport(environment: string, fleet: FleetSmoke): strin
     ? `smoke ${environment}: passed on all ${fleet.clusters.length} clusters`
     : `smoke ${environment}: FAILED on ${failed.join(", ")} (${failed.length} of ${fleet.clusters.length} clusters)`;
   return `${parts.join("\n")}\n${verdict}\n`;
+}
+
+/** The ids of the checks that did not pass, on any cluster, each once. */
+export function failedCheckIds(fleet: FleetSmoke): string[] {
+  const runs = fleet.clusters.map((c) => c.outcome.run.verdict.checks);
+  return [...new Set(runs.flatMap((checks) => checks.filter((c) => c.status !== "pass").map((c) => c.id)))];
 }

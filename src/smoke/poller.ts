@@ -2,7 +2,7 @@ import { Duration } from "../core/duration.ts";
 import { runChecks } from "./checks/index.ts";
 import type { SmokeExpectations } from "./expectations.ts";
 import { type Observation, observe, type Sources } from "./observe.ts";
-import { type Verdict, verdictOf } from "./verdict.ts";
+import { type SmokeVerdict, smokeVerdictOf } from "./verdict.ts";
 
 export interface Clock {
   now(): number;
@@ -15,7 +15,7 @@ export const systemClock: Clock = {
 };
 
 export interface SmokeRun {
-  readonly verdict: Verdict;
+  readonly verdict: SmokeVerdict;
   readonly attempts: number;
   readonly elapsedMs: number;
   readonly timedOut: boolean;
@@ -75,7 +75,7 @@ export async function pollUntilPassed(options: PollOptions): Promise<SmokeRun> {
   const deadline = start + options.timeout.milliseconds;
   for (let attempt = 1; ; attempt++) {
     const o = await observe(options.sources, e, clock.now());
-    const verdict = verdictOf(e.environment, o, runChecks(o, e));
+    const verdict = smokeVerdictOf(e.environment, o, runChecks(o, e));
     const now = clock.now();
     if (verdict.passed || now >= deadline)
       return { verdict, attempts: attempt, elapsedMs: now - start, timedOut: !verdict.passed };

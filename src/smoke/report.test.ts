@@ -3,14 +3,19 @@ import { fixtureExpectations as e, healthyObservation } from "../testing/smoke-f
 import { runChecks } from "./checks/index.ts";
 import type { SmokeRun } from "./poller.ts";
 import { formatReport, formatSummaryMarkdown } from "./report.ts";
-import { verdictOf } from "./verdict.ts";
+import { smokeVerdictOf } from "./verdict.ts";
 
 async function failingRun(): Promise<SmokeRun> {
   const o = await healthyObservation((o) => ({
     ...o,
     examples: [{ expr: "rate(x[5m]", error: "bad_data: 1:10: unclosed left parenthesis | here" }],
   }));
-  return { verdict: verdictOf("staging", o, runChecks(o, e)), attempts: 3, elapsedMs: 2_500, timedOut: true };
+  return {
+    verdict: smokeVerdictOf("staging", o, runChecks(o, e)),
+    attempts: 3,
+    elapsedMs: 2_500,
+    timedOut: true,
+  };
 }
 
 describe("report", () => {
@@ -25,7 +30,7 @@ describe("report", () => {
   test("the headline counts failed checks apart from those not run", async () => {
     const o = await healthyObservation((o) => ({ ...o, ready: { ready: false, detail: "HTTP 503" } }));
     const run = {
-      verdict: verdictOf("staging", o, runChecks(o, e)),
+      verdict: smokeVerdictOf("staging", o, runChecks(o, e)),
       attempts: 1,
       elapsedMs: 100,
       timedOut: true,

@@ -1,7 +1,7 @@
 import type { KubeConfig } from "@kubernetes/client-node";
+import { loadKubeConfig } from "../adapters/kube/kubeconfig.ts";
 import { Duration } from "../core/duration.ts";
 import { InputError, UsageError } from "../core/errors.ts";
-import { loadKubeConfig } from "../kube/cluster.ts";
 import { expectationsForEnvironment } from "./adapters/environment.ts";
 import { grafanaCredentialsFrom, grafanaOverHttp } from "./adapters/grafana-http.ts";
 import { countingFetch, type Fetch } from "./adapters/http.ts";

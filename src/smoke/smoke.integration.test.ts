@@ -4,20 +4,20 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Duration } from "../core/duration.ts";
 import { ExitCode } from "../core/exit-code.ts";
+import { installPrometheusHint } from "../demo/local-prometheus.ts";
+import { type DemoStack, startDemoStack } from "../demo/stack.ts";
 import type { Fault } from "../exporter/exporter.ts";
-import { runFlyby } from "../testing/cli.ts";
+import { repoRoot, runFlyby } from "../testing/cli.ts";
 import { startFakeGrafana } from "../testing/fake-grafana.ts";
 import { startFakeKubeProxy } from "../testing/fake-kube-proxy.ts";
 import { countingFetch } from "./adapters/http.ts";
 import { prometheusOverHttp } from "./adapters/prometheus-http.ts";
 import { directScraper } from "./adapters/scrape-http.ts";
 import { runChecks } from "./checks/index.ts";
-import { installPrometheusHint } from "./demo/local-prometheus.ts";
-import { type DemoStack, startDemoStack } from "./demo/stack.ts";
 import { defaultExpectations, type SmokeExpectations } from "./expectations.ts";
 import { observe, type Sources } from "./observe.ts";
 import { pollUntilPassed, systemClock } from "./poller.ts";
-import { type Verdict, verdictOf } from "./verdict.ts";
+import { type SmokeVerdict, smokeVerdictOf } from "./verdict.ts";
 
 // One real Prometheus (1 s scrape interval) and the staging api and worker exporters for the whole file.
 let stack: DemoStack;
@@ -50,20 +50,20 @@ afterAll(async () => {
 
 /** Observes until `until` holds (or 10 s pass) and returns that verdict. */
 async function verdictWhen(
-  until: (v: Verdict) => boolean,
+  until: (v: SmokeVerdict) => boolean,
   s: Sources = sources(),
   e: SmokeExpectations = expectations,
-): Promise<Verdict> {
+): Promise<SmokeVerdict> {
   const deadline = Date.now() + 10_000;
   for (;;) {
     const o = await observe(s, e, Date.now());
-    const v = verdictOf(e.environment, o, runChecks(o, e));
+    const v = smokeVerdictOf(e.environment, o, runChecks(o, e));
     if (until(v) || Date.now() > deadline) return v;
     await Bun.sleep(100);
   }
 }
 
-const hasFinding = (rule: string, text: string) => (v: Verdict) =>
+const hasFinding = (rule: string, text: string) => (v: SmokeVerdict) =>
   v.findings.some((f) => f.rule === rule && f.message.includes(text));
 
 describe("smoke against a real Prometheus", () => {
@@ -77,7 +77,7 @@ describe("smoke against a real Prometheus", () => {
       expectations,
       Date.now(),
     );
-    const v = verdictOf("staging", o, runChecks(o, expectations));
+    const v = smokeVerdictOf("staging", o, runChecks(o, expectations));
     expect(v.findings).toEqual([]);
     expect(v.passed).toBe(true);
     expect(counter.count()).toBe(8 + 2);
@@ -302,28 +302,25 @@ describe("smoke against a real Prometheus", () => {
       GITHUB_STEP_SUMMARY: join(dir, "summary.md"),
       GITHUB_OUTPUT: join(dir, "output"),
     };
-    Object.assign(process.env, vars);
     try {
       await writeFile(vars.GITHUB_STEP_SUMMARY as string, "");
       await writeFile(vars.GITHUB_OUTPUT as string, "");
-      const { run } = await import("../../actions/smoke/main.ts");
-      const write = process.stdout.write;
-      const log: string[] = [];
-      process.stdout.write = ((chunk: string) => log.push(chunk) > 0) as typeof process.stdout.write;
-      try {
-        await run();
-      } finally {
-        process.stdout.write = write;
-      }
-      expect(log.join("")).toContain("smoke staging: passed");
-      expect(process.exitCode ?? 0).toBe(0);
+      // As the runner runs it: inputs in the environment, the exit code the step's verdict.
+      const proc = Bun.spawn([process.execPath, join(repoRoot, "actions/smoke/main.ts")], {
+        cwd: repoRoot,
+        env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...vars },
+        stdout: "pipe",
+        stderr: "pipe",
+      });
+      const [log, code] = await Promise.all([new Response(proc.stdout).text(), proc.exited]);
+      expect(log).toContain("smoke staging: passed");
+      expect(code).toBe(0);
       const summary = await Bun.file(vars.GITHUB_STEP_SUMMARY as string).text();
       expect(summary).toStartWith("### ✅ Smoke checks: staging");
       expect(summary).toContain("| `gpu-values` | ✅ pass |");
       const output = await Bun.file(vars.GITHUB_OUTPUT as string).text();
       expect(output).toMatch(/^passed<<.*\ntrue\n/m);
     } finally {
-      for (const name of Object.keys(vars)) delete process.env[name];
       await rm(dir, { recursive: true, force: true });
     }
   });

@@ -11,7 +11,8 @@ export interface CheckResult {
   readonly findings: readonly Finding[];
 }
 
-export interface Verdict {
+/** The smoke checks' answer for one environment: passed, and each check's result. */
+export interface SmokeVerdict {
   readonly environment: string;
   readonly passed: boolean;
   readonly checks: readonly CheckResult[];
@@ -30,8 +31,12 @@ function ran(id: CheckId, o: Observation): boolean {
   return id === "prometheus-ready" || o.ready.ready;
 }
 
-/** One verdict from the findings: it passes when no check has an error. */
-export function verdictOf(environment: string, o: Observation, findings: readonly Finding[]): Verdict {
+/** The smoke verdict from the checks' findings: it passes when no check has an error and every check ran. */
+export function smokeVerdictOf(
+  environment: string,
+  o: Observation,
+  findings: readonly Finding[],
+): SmokeVerdict {
   const checks = checkOrder
     .filter((id) => ran(id, o) || findings.some((f) => f.rule === id))
     .map((id) => {

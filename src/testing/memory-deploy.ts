@@ -10,7 +10,7 @@ import type {
   Rollout,
   RolloutResult,
   SmokeCheck,
-  SmokeVerdict,
+  SmokeSummary,
 } from "../promote/ports.ts";
 
 /** The promote core's ports held in memory, for tests of the core alone. */
@@ -80,8 +80,8 @@ export class RecordingRollout implements Rollout {
 
 /** Smoke verdicts taken in order from a list, then passes. */
 export class ScriptedSmoke implements SmokeCheck {
-  constructor(private readonly verdicts: SmokeVerdict[] = []) {}
-  async check(): Promise<SmokeVerdict> {
+  constructor(private readonly verdicts: SmokeSummary[] = []) {}
+  async check(): Promise<SmokeSummary> {
     return this.verdicts.shift() ?? { passed: true, summary: "5/5 checks passed" };
   }
 }

@@ -1,14 +1,22 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { loadManifestTree } from "../adapters/manifest-files.ts";
+import { bundleRollout } from "../app/bundle-rollout.ts";
+import type { DeployWorld } from "../app/deploy.ts";
+import type { DeployOptions } from "../app/deploy-options.ts";
 import { Duration } from "../core/duration.ts";
-import { bundleArtifactName } from "../github/deployments.ts";
+import type { DemoStack } from "../demo/stack.ts";
+import { artifactBundleStore, bundleArtifactName, githubLedger } from "../github/deployments.ts";
+import { makeOctokit } from "../github/octokit.ts";
+import { deployAndVerify } from "../promote/deploy.ts";
 import { prometheusOverHttp } from "../smoke/adapters/prometheus-http.ts";
 import { directScraper } from "../smoke/adapters/scrape-http.ts";
-import type { DemoStack } from "../smoke/demo/stack.ts";
 import { defaultExpectations } from "../smoke/expectations.ts";
 import { pollUntilPassed, systemClock } from "../smoke/poller.ts";
+import { stagingBundleOf } from "./bundles.ts";
 import type { FakeDeployments } from "./fake-github/deployments.ts";
 import { FakeKube } from "./fake-kube/server.ts";
+import { ScriptedSmoke } from "./memory-deploy.ts";
 import type { TestRegistry } from "./oci-registry.ts";
 import { makeZip } from "./zip.ts";
 
@@ -151,4 +159,46 @@ export function releaseTargetArgs(stack: DemoStack, bundles: string, target: rea
     "--bundles",
     bundles,
   ];
+}
+
+/**
+ * Staging as the staging job leaves it: the scratch repository's staging bundle applied (with
+ * prune and wait) through `world`, and its GitHub Deployment successful on the fake GitHub.
+ */
+export async function deployStagingBundle(
+  repo: string,
+  githubUrl: string,
+  target: Pick<DeployOptions, "gke"> & { readonly kubeconfig?: string },
+  world: DeployWorld,
+): Promise<void> {
+  const owner = { owner: "overflying", repo: "platform" };
+  const octokit = makeOctokit("ghs-test-token", githubUrl);
+  const commit = "e".repeat(40);
+  const outcome = await deployAndVerify(
+    {
+      ledger: githubLedger(octokit, owner),
+      store: artifactBundleStore(octokit, owner, join(repo, ".flyby/bundles")),
+      rollout: bundleRollout(
+        (environment) => ({
+          env: environment,
+          target: "cluster",
+          ...target,
+          prune: true,
+          wait: true,
+          timeout: Duration.ofSeconds(10),
+          dryRun: false,
+          concurrency: 8,
+          force: false,
+          allowDestructive: [],
+        }),
+        world,
+      ),
+      smoke: new ScriptedSmoke(),
+      now: () => Date.now(),
+      progress: () => {},
+    },
+    await stagingBundleOf(loadManifestTree(join(repo, "manifests")), commit),
+    commit,
+  );
+  if (outcome.state !== "success") throw new Error(`staging deploy failed: ${outcome.reason}`);
 }

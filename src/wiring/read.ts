@@ -8,6 +8,7 @@ import {
   withScratchBuild,
 } from "../adapters/alerts-files.ts";
 import { defaultPlanBase } from "../adapters/git-base.ts";
+import { readGitTree } from "../adapters/git-tree.ts";
 import { loadManifestTree } from "../adapters/manifest-files.ts";
 import { checkWithPrometheusTools } from "../adapters/prometheus-checks.ts";
 import { processTools } from "../adapters/promtool.ts";
@@ -19,8 +20,7 @@ import type { PlanPorts } from "../app/plan.ts";
 import type { ManifestSource } from "../app/render.ts";
 import type { ValidatePorts } from "../app/validate.ts";
 import type { GeneratedFile } from "../core/plan/generated.ts";
-import { readGitTree } from "../diff/adapters/git-tree.ts";
-import type { BaselineRequest } from "../diff/baseline.ts";
+import { type BaselineRequest, resolveBaseline } from "../diff/baseline.ts";
 import { newSalt, Redactor } from "../diff/redact.ts";
 import { readPrObjects } from "../github/pr-objects.ts";
 
@@ -51,8 +51,9 @@ export function newRedactor(): Redactor {
 export function againstComparison(request: Omit<BaselineRequest, "environment">): Comparison {
   return {
     async baselines(environment) {
-      const { resolveBaseline } = await import("../diff/baseline.ts");
-      return [resolveBaseline({ ...request, environment })];
+      const { baselineSources } = await import("../adapters/baseline-sources.ts");
+      const req = { ...request, environment };
+      return [resolveBaseline(req, baselineSources(req))];
     },
     redactor: newRedactor(),
   };

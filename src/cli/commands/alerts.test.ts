@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { exitCodeOf } from "../../app/exit-policy.ts";
 import { ExitCode } from "../../core/exit-code.ts";
+import { optionDefaults } from "../../core/options.ts";
 import { FakeAlertTools } from "../../testing/alerts/fake-tools.ts";
 import type { CommandContext, CommandImplementation } from "../command.ts";
-import { optionDefaults } from "../options.ts";
 import { alertsBuild } from "./alerts.meta.ts";
 import { alertsCommands } from "./alerts.ts";
 

@@ -2,9 +2,9 @@ import { stackManifestPath } from "../../alerts/stack-manifest.ts";
 import type { AlertTools, ToolRun } from "../../alerts/tools.ts";
 import { buildAlertFiles, checkAlerts, testAlerts } from "../../app/alerts.ts";
 import { type Finding, formatFinding } from "../../core/finding.ts";
+import { requiredString, userPath } from "../../core/options.ts";
 import { alertsOutput, alertsPorts } from "../../wiring/read.ts";
 import type { CommandContext, CommandImplementation } from "../command.ts";
-import { requiredString, userPath } from "../options.ts";
 
 function report(
   ctx: CommandContext,

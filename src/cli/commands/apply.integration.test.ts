@@ -1,17 +1,18 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { KubeApplyTarget } from "../../adapters/kube-target.ts";
+import { tokenKubeConfig } from "../../adapters/kube/kubeconfig.ts";
+import { KubeApplyTarget } from "../../adapters/kube/target.ts";
+import { type DeployWorld, deploy } from "../../app/deploy.ts";
+import type { DeployOptions } from "../../app/deploy-options.ts";
 import { exitCodeOf } from "../../app/exit-policy.ts";
 import { Duration } from "../../core/duration.ts";
 import { EnvironmentError } from "../../core/errors.ts";
-import { tokenKubeConfig } from "../../kube/cluster.ts";
 import { applyProduction, deploySecrets, writeKubeconfig } from "../../testing/apply/kubeconfig.ts";
 import { fastDeps } from "../../testing/apply/objects.ts";
 import { runFlyby, scratchRepo } from "../../testing/cli.ts";
 import { FakeKube } from "../../testing/fake-kube/server.ts";
-import type { DeployWorld } from "../../wiring.ts";
-import { type DeployOptions, deploy } from "./apply.ts";
+import { realWorld } from "../../wiring.ts";
 
 const secrets = deploySecrets;
 let fake: FakeKube;
@@ -149,8 +150,7 @@ describe("an environment with several clusters", () => {
         allowDestructive: [],
       };
       const world: DeployWorld = {
-        cwd: repo,
-        env: {},
+        ...realWorld(repo, {}, () => undefined),
         apply: fastDeps(),
         gkeTarget: async (path) => {
           const f = byPath[path];

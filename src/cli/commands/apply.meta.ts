@@ -1,6 +1,6 @@
 import { outputMarker } from "../../adapters/output-folder.ts";
+import { deployOptionSpecs } from "../../app/deploy-options.ts";
 import type { Command } from "../command.ts";
-import { kubeOptions, requestTimeoutOptions } from "../options.ts";
 
 export const applyCommand: Command = {
   name: "apply",
@@ -39,34 +39,6 @@ rendered workload reads them; values never print.
 lists what was applied, what failed and what was not attempted.
 Exit codes: 0 applied, 1 a conflict or failed rollout, 2 bad input or a refused prune,
 3 the cluster failed (unreachable, forbidden, timeout).`,
-  options: {
-    env: { type: "string", valueName: "E", description: "the environment (see manifests/environments.yaml)" },
-    target: { type: "string", valueName: "dir:PATH|cluster", description: "where to apply" },
-    ...kubeOptions,
-    ...requestTimeoutOptions,
-    gke: {
-      type: "string",
-      valueName: "projects/P/locations/L/clusters/C",
-      multiple: true,
-      description: "a GKE cluster (repeatable), or env for all of the environment's clusters",
-    },
-    prune: { type: "boolean", description: "delete inventory objects that are no longer rendered" },
-    wait: { type: "boolean", description: "wait for rollouts" },
-    timeout: { type: "string", valueName: "D", description: "how long --wait waits", default: "5m" },
-    "dry-run": { type: "boolean", description: "ask the server what would change; write nothing" },
-    concurrency: {
-      type: "string",
-      valueName: "N",
-      description: "requests in flight within a stage",
-      default: "32",
-    },
-    "force-conflicts": { type: "boolean", description: "take over fields another field manager owns" },
-    "allow-destructive": {
-      type: "string",
-      valueName: "REF",
-      multiple: true,
-      description: "let --prune delete this object (KIND/NS/NAME), past the guards",
-    },
-  },
+  options: deployOptionSpecs,
   load: () => import("./apply.ts").then((m) => m.applyImplementation),
 };

@@ -2,7 +2,6 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { existsSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runFlyby, scratchRepo } from "../../testing/cli.ts";
-import { deployOptionsFromInputs } from "./apply.ts";
 
 let repo: string | undefined;
 afterEach(() => {
@@ -66,38 +65,5 @@ describe("flyby apply --target dir:PATH", () => {
     expect(run.code).toBe(2);
     expect(run.stdout).toContain("refused (too-many)");
     expect(filesOf(join(repo, "hydrated"))).toEqual(before);
-  });
-});
-
-describe("the deploy action's inputs", () => {
-  test("map onto the command's options", () => {
-    const inputs: Record<string, string> = {
-      environment: "staging",
-      target: "cluster",
-      gke: "env",
-      prune: "true",
-      wait: "true",
-      timeout: "10m",
-      "dry-run": "false",
-      "force-conflicts": "false",
-      "allow-destructive": "Namespace/old\nPersistentVolumeClaim/staging/data",
-    };
-    const core = {
-      getInput: (n: string) => inputs[n] ?? "",
-      getBooleanInput: (n: string) => inputs[n] === "true",
-      getMultilineInput: (n: string) => (inputs[n] ?? "").split("\n").filter(Boolean),
-    };
-    const options = deployOptionsFromInputs(core, "/work/repo");
-    expect(options).toMatchObject({
-      env: "staging",
-      target: "cluster",
-      gke: ["env"],
-      prune: true,
-      wait: true,
-      dryRun: false,
-      concurrency: 32,
-      allowDestructive: ["Namespace/old", "PersistentVolumeClaim/staging/data"],
-    });
-    expect(options.timeout.toString()).toBe("10m");
   });
 });

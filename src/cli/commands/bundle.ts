@@ -1,13 +1,13 @@
 import { join } from "node:path";
+import { resolverFromEnv, sourceCommit } from "../../adapters/bundle-sources.ts";
 import { loadManifestTree } from "../../adapters/manifest-files.ts";
 import { checkOutputFile, writeOutputFile } from "../../adapters/output-folder.ts";
 import { encodeBundle, isBundleText } from "../../bundle/bundle.ts";
 import { buildBundle } from "../../bundle/pin.ts";
-import { resolverFromEnv, sourceCommit } from "../../bundle/sources.ts";
 import { loadEnvironments } from "../../core/manifests/environments.ts";
+import { requiredString, stringOption, userPath } from "../../core/options.ts";
 import { renderChecked } from "../../core/render/render-checked.ts";
 import type { CommandImplementation } from "../command.ts";
-import { requiredString, stringOption, userPath } from "../options.ts";
 
 export const bundleImplementation: CommandImplementation = {
   async run(ctx) {

@@ -1,8 +1,9 @@
+import { readBundleFile } from "../../adapters/bundle-sources.ts";
+import { deployOutcome } from "../../app/release.ts";
 import { shortHash } from "../../bundle/bundle.ts";
-import { readBundleFile } from "../../bundle/sources.ts";
+import { requiredString, userPath } from "../../core/options.ts";
 import { type DeployOutcome, deployAndVerify } from "../../promote/deploy.ts";
 import type { CommandContext, CommandImplementation } from "../command.ts";
-import { requiredString, userPath } from "../options.ts";
 import { deployDeps } from "./release-options.ts";
 
 /** One line per deployment outcome, for people; --json gives the same as data. */
@@ -33,6 +34,6 @@ export const deployImplementation: CommandImplementation = {
     reportOutcome(ctx, `deploy ${shortHash(bundle.sha256)}`, outcome);
     if (ctx.out.json)
       ctx.out.stdout(`${JSON.stringify({ bundle: bundle.sha256, deploy: outcomeJson(outcome) })}\n`);
-    return { checks: [{ passed: outcome.state === "success" }] };
+    return deployOutcome(outcome);
   },
 };

@@ -1,5 +1,5 @@
+import { kubeOptions, requestTimeoutOptions } from "../../core/options.ts";
 import type { Command } from "../command.ts";
-import { kubeOptions, requestTimeoutOptions } from "../options.ts";
 import { fleetOption } from "./fleet.meta.ts";
 
 export const diffCommand: Command = {

@@ -1,11 +1,11 @@
-import { type Comparison, diff } from "../../app/diff.ts";
+import { type Comparison, clusterBaselines, diff } from "../../app/diff.ts";
 import { UsageError } from "../../core/errors.ts";
+import { pathOption, requestTimeoutOf, requiredString, stringOption } from "../../core/options.ts";
 import { type EnvironmentDiff, renderJson, renderMarkdownFull, renderText } from "../../diff/report.ts";
 import { againstComparison, manifestFiles, newRedactor } from "../../wiring/read.ts";
-import { realWorld } from "../../wiring.ts";
+import { limitRequests, realWorld } from "../../wiring.ts";
 import type { CommandContext, CommandImplementation } from "../command.ts";
-import { pathOption, requestTimeoutOf, requiredString, stringOption } from "../options.ts";
-import { clusterBaselines, clusterTargets, environmentOf, fleetRequested } from "./fleet.ts";
+import { clusterTargets, environmentOf, fleetRequested } from "./fleet.ts";
 
 const formats = ["text", "markdown", "json"] as const;
 type Format = (typeof formats)[number];
@@ -31,7 +31,8 @@ function fleetComparison(ctx: CommandContext, against: string, kubeconfig: strin
       const world = realWorld(ctx.cwd, ctx.env, (line) => ctx.out.stderr(`${line}\n`));
       const environment = environmentOf(ctx, env);
       const targets = await clusterTargets(environment, world, kubeconfig);
-      return clusterBaselines(environment, targets, requestTimeoutOf(ctx).milliseconds);
+      limitRequests(targets, requestTimeoutOf(ctx).milliseconds);
+      return clusterBaselines(environment, targets);
     },
     redactor: newRedactor(),
   };

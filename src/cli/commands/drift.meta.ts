@@ -1,5 +1,5 @@
+import { kubeOptions, requestTimeoutOptions } from "../../core/options.ts";
 import type { Command } from "../command.ts";
-import { kubeOptions, requestTimeoutOptions } from "../options.ts";
 import { fleetOption } from "./fleet.meta.ts";
 import { githubOptions, reportOptions } from "./release-options.meta.ts";
 
@@ -14,7 +14,9 @@ counts: it is what should run) and diffs the live objects against it, as \`flyby
 --against cluster\` does, with Secret values redacted. With --issue, keeps one open issue per
 drifting environment ("Drift in <environment>", label flyby-drift) up to date and closes it once
 the live state matches again. With --gke env, every cluster of each environment is diffed at
-once (kube contexts from the kubeconfig, GKE clusters through the GKE API), one diff per cluster.
+once (kube contexts from the kubeconfig, GKE clusters through the GKE API), one diff per cluster,
+and stderr says per cluster "drift" or "no drift". --json prints each environment's clusters by
+name, each with its verdict, counts and the objects that drifted.
 Exit 0 no drift, 1 drift found, 3 GitHub or the cluster unreachable or the bundle gone.`,
   options: {
     ...kubeOptions,

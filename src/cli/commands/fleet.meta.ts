@@ -1,4 +1,4 @@
-import type { OptionSpec } from "../command.ts";
+import type { OptionSpec } from "../../core/options.ts";
 
 /** `--gke env`, as `flyby apply` spells "every cluster of the environment". */
 export const fleetOption: Readonly<Record<string, OptionSpec>> = {

@@ -1,22 +1,13 @@
-import { join } from "node:path";
-import { KubeApplyTarget } from "../../adapters/kube-target.ts";
-import { loadManifestTree } from "../../adapters/manifest-files.ts";
-import type { ApplyTarget } from "../../apply/port.ts";
+import { diffClusters } from "../../app/drift.ts";
+import type { ClusterTarget } from "../../app/status.ts";
 import { UsageError } from "../../core/errors.ts";
 import type { RenderedObject } from "../../core/kube/object.ts";
-import { type Environment, gkeClusterPath, loadEnvironments } from "../../core/manifests/environments.ts";
-import { type Baseline, diffEnvironment } from "../../diff/environment.ts";
-import { newSalt, Redactor } from "../../diff/redact.ts";
+import type { Environment } from "../../core/manifests/environments.ts";
 import type { EnvironmentDiff } from "../../diff/report.ts";
-import {
-  applicationDefaultCredentials,
-  gkeKubeConfig,
-  resolveGkeCluster,
-  tokenSourceOf,
-} from "../../gke/credentials.ts";
-import type { ClusterAccess } from "../../smoke/fleet.ts";
-import type { DeployWorld } from "../../wiring.ts";
+import { environmentAt, limitRequests } from "../../wiring.ts";
 import type { CommandContext } from "../command.ts";
+
+export { clusterAccesses, clusterTargets } from "../../wiring.ts";
 
 /** Whether the command runs on every cluster of the environment (`--gke env`). */
 export function fleetRequested(ctx: CommandContext): boolean {
@@ -33,68 +24,16 @@ export function fleetRequested(ctx: CommandContext): boolean {
 }
 
 export function environmentOf(ctx: CommandContext, name: string): Environment {
-  return loadEnvironments(loadManifestTree(join(ctx.cwd, "manifests"))).get(name);
+  return environmentAt(ctx.cwd, name);
 }
 
-/** Each cluster's API server, to diff against or apply to; `kubeconfig` holds the contexts. */
-export function clusterTargets(
-  env: Environment,
-  world: DeployWorld,
-  kubeconfig: string | undefined,
-): Promise<{ readonly cluster: string; readonly target: ApplyTarget }[]> {
-  return Promise.all(
-    env.clusters.map(async (c) => ({
-      cluster: c.name,
-      target:
-        c.kind === "gke" ? await world.gkeTarget(gkeClusterPath(c)) : world.kubeTarget(kubeconfig, c.context),
-    })),
-  );
-}
-
-/** Each cluster's Prometheus through its own API server proxy (smoke --via-cluster --gke env). */
-export function clusterAccesses(env: Environment, kubeconfig: string | undefined): ClusterAccess[] {
-  return env.clusters.map((c) => ({
-    cluster: c.name,
-    access:
-      c.kind === "context"
-        ? { kind: "cluster", ...(kubeconfig ? { kubeconfig } : {}), context: c.context }
-        : {
-            kind: "kube",
-            config: async () => {
-              const auth = await applicationDefaultCredentials();
-              return gkeKubeConfig(await resolveGkeCluster(gkeClusterPath(c), auth), tokenSourceOf(auth));
-            },
-          },
-  }));
-}
-
-/** Each cluster as a baseline to diff against, labelled `cluster NAME` (just `cluster` for an unnamed one). */
-export function clusterBaselines(
-  env: Environment,
-  targets: readonly { readonly cluster: string; readonly target: ApplyTarget }[],
-  requestTimeoutMs: number,
-): Baseline[] {
-  const scope = { environment: env.name, appNamespace: env.appNamespace, namespaces: env.namespaces };
-  return targets.map(({ cluster, target }) => {
-    if (target instanceof KubeApplyTarget) target.setRequestTimeout(requestTimeoutMs);
-    return { type: "cluster", label: cluster ? `cluster ${cluster}` : "cluster", target, scope };
-  });
-}
-
-/**
- * The rendered objects against every cluster at once, as `diff --against cluster` compares
- * them: one diff per cluster.
- */
+/** The rendered objects against every cluster at once, each request limited to `requestTimeoutMs`. */
 export function diffEveryCluster(
   env: Environment,
   rendered: readonly RenderedObject[],
-  targets: readonly { readonly cluster: string; readonly target: ApplyTarget }[],
+  targets: readonly ClusterTarget[],
   requestTimeoutMs: number,
 ): Promise<EnvironmentDiff[]> {
-  const redactor = new Redactor(newSalt());
-  return Promise.all(
-    clusterBaselines(env, targets, requestTimeoutMs).map((b) =>
-      diffEnvironment(env.name, rendered, b, redactor),
-    ),
-  );
+  limitRequests(targets, requestTimeoutMs);
+  return diffClusters(env, rendered, targets);
 }

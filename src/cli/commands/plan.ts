@@ -2,9 +2,9 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { plan } from "../../app/plan.ts";
 import { formatFinding } from "../../core/finding.ts";
+import { stringOption } from "../../core/options.ts";
 import { planPorts } from "../../wiring/read.ts";
 import type { CommandImplementation } from "../command.ts";
-import { stringOption } from "../options.ts";
 import { planReportPath } from "./plan.meta.ts";
 
 export const planImplementation: CommandImplementation = {

@@ -1,13 +1,12 @@
 import { join } from "node:path";
+import { readBundleFile } from "../../adapters/bundle-sources.ts";
+import { gitLine } from "../../adapters/git.ts";
 import { loadManifestTree } from "../../adapters/manifest-files.ts";
+import { promoteRelease } from "../../app/release.ts";
 import { shortHash } from "../../bundle/bundle.ts";
-import { readBundleFile } from "../../bundle/sources.ts";
 import { InputError, UsageError } from "../../core/errors.ts";
-import { loadEnvironments } from "../../core/manifests/environments.ts";
-import { renderChecked } from "../../core/render/render-checked.ts";
-import { promote, verifiedBundle } from "../../promote/promote.ts";
+import { requiredString, stringOption, userPath } from "../../core/options.ts";
 import type { CommandContext, CommandImplementation } from "../command.ts";
-import { requiredString, stringOption, userPath } from "../options.ts";
 import { outcomeJson, reportOutcome } from "./deploy.ts";
 import { deployDeps } from "./release-options.ts";
 
@@ -22,13 +21,8 @@ function releaseTag(ctx: CommandContext): { tag: string; commit: string } {
       throw new UsageError(`--commit "${given}" is not a full 40-hex commit id`);
     return { tag, commit: given };
   }
-  const git = Bun.spawnSync(["git", "rev-parse", "--verify", "--quiet", `refs/tags/${tag}^{commit}`], {
-    cwd: ctx.cwd,
-    stdout: "pipe",
-    stderr: "ignore",
-  });
-  const commit = git.stdout.toString().trim();
-  if (git.exitCode !== 0 || !commit) {
+  const commit = gitLine(ctx.cwd, ["rev-parse", "--verify", "--quiet", `refs/tags/${tag}^{commit}`]);
+  if (!commit) {
     throw new InputError(`the tag ${tag} does not exist in this checkout`, undefined, "--tag");
   }
   return { tag, commit };
@@ -40,30 +34,11 @@ export const promoteImplementation: CommandImplementation = {
     const to = requiredString(ctx, "to", "E");
     const given = file ? readBundleFile(userPath(ctx, file), file) : undefined;
     const { tag, commit } = releaseTag(ctx);
-    const tree = loadManifestTree(join(ctx.cwd, "manifests"));
-    const environments = loadEnvironments(tree);
-    const target = environments.get(to);
-    const from = environments.promotionSource(to);
-    if (from === undefined) {
-      throw new InputError(
-        `${to} starts the promotion chain: it promotes from no environment (it is deployed, not promoted)`,
-        undefined,
-        "--to",
-      );
-    }
-    const rendered = renderChecked(tree, to);
-    const deps = deployDeps(ctx);
-    const bundle = given ?? (await verifiedBundle(deps, from, commit));
-    const out = await promote(deps, {
-      bundle,
-      bundleFile: file ?? `the ${from} bundle ${shortHash(bundle.sha256)}`,
-      from,
-      to,
-      production: target.production,
-      tag,
-      tagCommit: commit,
-      rendered: rendered.objects.map((r) => r.object),
-    });
+    const out = await promoteRelease(
+      { to, tag, commit, ...(given && file ? { given: { bundle: given, file } } : {}) },
+      { manifests: loadManifestTree(join(ctx.cwd, "manifests")), deps: () => deployDeps(ctx) },
+    );
+    const bundle = out.source;
     if (ctx.out.json) {
       ctx.out.stdout(
         `${JSON.stringify({ bundle: out.promoted.sha256, promotedFrom: bundle.sha256, deploy: outcomeJson(out.deploy), rollback: outcomeJson(out.rollback) })}\n`,
@@ -74,6 +49,6 @@ export const promoteImplementation: CommandImplementation = {
       reportOutcome(ctx, `promote ${tag} ${shortHash(out.promoted.sha256)}`, out.deploy);
       if (out.rollback) reportOutcome(ctx, "rollback", out.rollback);
     }
-    return { checks: [{ passed: !out.deploy || out.deploy.state === "success" }] };
+    return out.outcome;
   },
 };

@@ -1,4 +1,4 @@
-import type { OptionSpec } from "../command.ts";
+import type { OptionSpec } from "../../core/options.ts";
 import { applyCommand } from "./apply.meta.ts";
 
 /** Where the ledger lives: GITHUB_TOKEN, and GITHUB_REPOSITORY or the clone's origin remote. */

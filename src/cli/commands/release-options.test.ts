@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, test } from "bun:test";
+import { optionDefaults } from "../../core/options.ts";
 import type { CommandContext } from "../command.ts";
-import { optionDefaults } from "../options.ts";
 import { deployCommand } from "./deploy.meta.ts";
 import { deployDeps } from "./release-options.ts";
 

@@ -1,23 +1,12 @@
 import { join } from "node:path";
+import { grafanaAnnotations } from "../../adapters/grafana-annotations.ts";
 import { loadManifestTree } from "../../adapters/manifest-files.ts";
-import { resolveUserPath } from "../../adapters/user-path.ts";
+import { bundleRollout } from "../../app/bundle-rollout.ts";
+import { deployOptionSpecs, deployOptionsOf } from "../../app/deploy-options.ts";
+import { smokeCheck } from "../../app/smoke-check.ts";
 import { Duration } from "../../core/duration.ts";
 import { UsageError } from "../../core/errors.ts";
 import { type Environment, loadEnvironments } from "../../core/manifests/environments.ts";
-import { grafanaAnnotations } from "../../dashboards/annotations.ts";
-import { artifactBundleStore, githubLedger, type RepoRef } from "../../github/deployments.ts";
-import { makeOctokit } from "../../github/octokit.ts";
-import { originUrl, resolveRepository } from "../../github/repository.ts";
-import { bundleRollout } from "../../promote/adapters/apply-rollout.ts";
-import { smokeCheck } from "../../promote/adapters/smoke-check.ts";
-import type { BundleStore, DeployDeps, DeploymentLedger } from "../../promote/ports.ts";
-import { expectationsForEnvironment } from "../../smoke/adapters/environment.ts";
-import { grafanaCredentialsFrom } from "../../smoke/adapters/grafana-http.ts";
-import type { ClusterAccess } from "../../smoke/fleet.ts";
-import { systemClock } from "../../smoke/poller.ts";
-import { accessFrom, parseCount, parseHttpUrl } from "../../smoke/run.ts";
-import { realWorld } from "../../wiring.ts";
-import type { CommandContext } from "../command.ts";
 import {
   flag,
   optionDefaults,
@@ -26,9 +15,19 @@ import {
   requiredString,
   stringOption,
   timeoutOption,
-} from "../options.ts";
-import { applyCommand } from "./apply.meta.ts";
-import { optionsOf } from "./apply.ts";
+} from "../../core/options.ts";
+import { resolveUserPath } from "../../core/user-path.ts";
+import { artifactBundleStore, githubLedger, type RepoRef } from "../../github/deployments.ts";
+import { makeOctokit } from "../../github/octokit.ts";
+import { originUrl, resolveRepository } from "../../github/repository.ts";
+import type { BundleStore, DeployDeps, DeploymentLedger } from "../../promote/ports.ts";
+import { expectationsForEnvironment } from "../../smoke/adapters/environment.ts";
+import { grafanaCredentialsFrom } from "../../smoke/adapters/grafana-http.ts";
+import type { ClusterAccess } from "../../smoke/fleet.ts";
+import { systemClock } from "../../smoke/poller.ts";
+import { accessFrom, parseCount, parseHttpUrl } from "../../smoke/run.ts";
+import { realWorld } from "../../wiring.ts";
+import type { CommandContext } from "../command.ts";
 import { clusterAccesses, environmentOf } from "./fleet.ts";
 
 /** GITHUB_REPOSITORY in a workflow job, else the clone's origin remote. */
@@ -98,10 +97,10 @@ export function deployDeps(ctx: CommandContext): DeployDeps {
       : {}),
     rollout: bundleRollout(
       (environment) =>
-        optionsOf({
+        deployOptionsOf({
           ...ctx,
           options: {
-            ...optionDefaults(applyCommand.options),
+            ...optionDefaults(deployOptionSpecs),
             ...ctx.options,
             env: environment,
             target: stringOption(ctx, "target"),

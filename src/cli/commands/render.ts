@@ -2,9 +2,9 @@ import { join } from "node:path";
 import { loadManifestTree } from "../../adapters/manifest-files.ts";
 import { checkOutputFolder, writeOutputFolder } from "../../adapters/output-folder.ts";
 import { render } from "../../app/render.ts";
+import { requiredString, stringOption, userPath } from "../../core/options.ts";
 import { renderToFiles, renderToText } from "../../core/render/output.ts";
 import type { CommandImplementation } from "../command.ts";
-import { requiredString, stringOption, userPath } from "../options.ts";
 
 export const renderImplementation: CommandImplementation = {
   async run(ctx) {

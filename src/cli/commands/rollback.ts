@@ -1,12 +1,13 @@
 import { join } from "node:path";
+import { readBundleFile } from "../../adapters/bundle-sources.ts";
 import { loadManifestTree } from "../../adapters/manifest-files.ts";
+import { deployOutcome } from "../../app/release.ts";
 import { shortHash } from "../../bundle/bundle.ts";
-import { readBundleFile } from "../../bundle/sources.ts";
 import { InputError, UsageError } from "../../core/errors.ts";
 import { loadEnvironments } from "../../core/manifests/environments.ts";
+import { flag, requiredString, stringOption, userPath } from "../../core/options.ts";
 import { deploymentOfBundle, previousDeployment, rollbackTo } from "../../promote/rollback.ts";
 import type { CommandImplementation } from "../command.ts";
-import { flag, requiredString, stringOption, userPath } from "../options.ts";
 import { outcomeJson, reportOutcome } from "./deploy.ts";
 import { deployDeps } from "./release-options.ts";
 
@@ -48,6 +49,6 @@ export const rollbackImplementation: CommandImplementation = {
         `${JSON.stringify({ bundle: target.payload.bundle, rollback: outcomeJson(outcome) })}\n`,
       );
     else reportOutcome(ctx, `rollback to ${shortHash(target.payload.bundle)}`, outcome);
-    return { checks: [{ passed: outcome.state === "success" }] };
+    return deployOutcome(outcome);
   },
 };

@@ -1,5 +1,5 @@
+import { kubeOptions } from "../../core/options.ts";
 import type { Command } from "../command.ts";
-import { kubeOptions } from "../options.ts";
 import { fleetOption } from "./fleet.meta.ts";
 
 export const smokeCommand: Command = {
@@ -12,7 +12,8 @@ one row per check and each failure with the guide's troubleshooting hint.
 --via-cluster reaches Prometheus and the pods through the Kubernetes API proxy (no port-forward).
 With --gke env, every cluster of the environment is checked at once through its own API server
 (kube contexts from the kubeconfig, GKE clusters through the GKE API): a verdict per cluster, and
-the environment passes only when every cluster does.
+the environment passes only when every cluster does. --prometheus is refused with --gke env: one
+URL is one Prometheus, and its verdict cannot stand for every cluster.
 Grafana credentials come from GRAFANA_TOKEN, or GRAFANA_USER and GRAFANA_PASSWORD.
 Exit codes: 0 all checks pass · 1 checks failed · 2 bad input · 3 Prometheus or the cluster unreachable.
 Example: flyby smoke --env E --prometheus http://127.0.0.1:9090 --timeout 3m`,

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { ExitCode } from "../../core/exit-code.ts";
-import { freePort } from "../../smoke/demo/local-prometheus.ts";
+import { freePort } from "../../demo/local-prometheus.ts";
 import { writeKubeconfig } from "../../testing/apply/kubeconfig.ts";
 import { runCli } from "../main.ts";
 

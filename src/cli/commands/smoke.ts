@@ -1,14 +1,16 @@
+import { fleetAccesses, type SmokeEnvironmentOutcome, smokeEnvironment } from "../../app/smoke.ts";
 import { Duration } from "../../core/duration.ts";
-import { UsageError } from "../../core/errors.ts";
+import { flag, pathOption, requiredString, stringOption, timeoutOption } from "../../core/options.ts";
 import { expectationsForEnvironment } from "../../smoke/adapters/environment.ts";
 import type { Fetch } from "../../smoke/adapters/http.ts";
-import { formatFleetReport, smokeFleet } from "../../smoke/fleet.ts";
-import { type Clock, systemClock } from "../../smoke/poller.ts";
+import type { ClusterSmoke } from "../../smoke/fleet.ts";
+import { formatFleetReport } from "../../smoke/fleet.ts";
+import type { Clock } from "../../smoke/poller.ts";
 import { formatReport } from "../../smoke/report.ts";
-import { accessFrom, type PrometheusAccess, parseCount, parseHttpUrl, smoke } from "../../smoke/run.ts";
+import { accessFrom, type PrometheusAccess, parseCount, parseHttpUrl } from "../../smoke/run.ts";
+import { clusterAccesses, smokeWorld } from "../../wiring.ts";
 import type { CommandContext, CommandImplementation } from "../command.ts";
-import { flag, pathOption, requiredString, stringOption, timeoutOption } from "../options.ts";
-import { clusterAccesses, environmentOf, fleetRequested } from "./fleet.ts";
+import { environmentOf, fleetRequested } from "./fleet.ts";
 
 function access(ctx: CommandContext): PrometheusAccess {
   const prometheusUrl = stringOption(ctx, "prometheus");
@@ -28,6 +30,25 @@ function gpus(ctx: CommandContext): number | undefined {
   return text === undefined ? undefined : parseCount(text, "--gpus");
 }
 
+/** One cluster's verdict and how the run went, as `--json` prints it. */
+function runJson({ outcome: { run, requests } }: ClusterSmoke) {
+  const { verdict, attempts, elapsedMs, timedOut } = run;
+  return { ...verdict, attempts, elapsedMs, timedOut, requests };
+}
+
+function print(ctx: CommandContext, fleet: boolean, result: SmokeEnvironmentOutcome): void {
+  const { environment, passed, clusters } = result;
+  const [only] = clusters;
+  if (ctx.out.json) {
+    const json =
+      fleet || !only
+        ? { environment, passed, clusters: clusters.map((c) => ({ cluster: c.cluster, ...runJson(c) })) }
+        : runJson(only);
+    ctx.out.stdout(`${JSON.stringify(json, null, 2)}\n`);
+  } else
+    ctx.out.stdout(fleet || !only ? formatFleetReport(environment, result) : formatReport(only.outcome.run));
+}
+
 /** `flyby smoke`; fetch and clock are injected so tests can drive it. */
 export function makeSmokeCommand(deps: { fetch: Fetch; clock: Clock }): CommandImplementation {
   return {
@@ -37,7 +58,7 @@ export function makeSmokeCommand(deps: { fetch: Fetch; clock: Clock }): CommandI
       const interval = stringOption(ctx, "scrape-interval");
       const gpusPerWorker = gpus(ctx);
       const fleet = fleetRequested(ctx);
-      const request = {
+      const check = {
         expectations: expectationsForEnvironment(ctx.cwd, environment, {
           ...(interval ? { scrapeInterval: Duration.parse(interval, "--scrape-interval") } : {}),
           ...(gpusPerWorker !== undefined ? { gpusPerWorker } : {}),
@@ -46,43 +67,19 @@ export function makeSmokeCommand(deps: { fetch: Fetch; clock: Clock }): CommandI
         ...(grafana ? { grafanaUrl: parseHttpUrl(grafana, "--grafana") } : {}),
         timeout: timeoutOption(ctx, "timeout"),
         env: ctx.env,
-        fetch: deps.fetch,
-        clock: deps.clock,
-        progress: (line: string) => ctx.out.stderr(`${line}\n`),
       };
       const reach = access(ctx);
-      if (fleet) {
-        if (reach.kind !== "cluster") {
-          throw new UsageError(
-            "--gke env reaches each cluster's Prometheus through that cluster's API server: give --via-cluster, not --prometheus",
-          );
-        }
-        const result = await smokeFleet(
-          request,
-          clusterAccesses(environmentOf(ctx, environment), reach.kubeconfig),
-        );
-        if (ctx.out.json) {
-          const clusters = result.clusters.map(({ cluster, outcome: { run, requests } }) => {
-            const { verdict, attempts, elapsedMs, timedOut } = run;
-            return { cluster, ...verdict, attempts, elapsedMs, timedOut, requests };
-          });
-          ctx.out.stdout(`${JSON.stringify({ environment, passed: result.passed, clusters }, null, 2)}\n`);
-        } else ctx.out.stdout(formatFleetReport(environment, result));
-        return { checks: [{ passed: result.passed }] };
-      }
-      const { run, requests } = await smoke({ ...request, access: reach });
-      if (ctx.out.json) {
-        const { verdict, attempts, elapsedMs, timedOut } = run;
-        ctx.out.stdout(
-          `${JSON.stringify({ ...verdict, attempts, elapsedMs, timedOut, requests }, null, 2)}\n`,
-        );
-      } else ctx.out.stdout(formatReport(run));
-      return { checks: [{ passed: run.verdict.passed }] };
+      const clusters = fleet
+        ? fleetAccesses(reach, (kubeconfig) => clusterAccesses(environmentOf(ctx, environment), kubeconfig))
+        : [{ cluster: "", access: reach }];
+      const result = await smokeEnvironment(
+        { environment, check, clusters },
+        { ...deps, progress: (line) => ctx.out.stderr(`${line}\n`) },
+      );
+      print(ctx, fleet, result);
+      return result;
     },
   };
 }
 
-export const smokeImplementation = makeSmokeCommand({
-  fetch: (url, init) => fetch(url, init),
-  clock: systemClock,
-});
+export const smokeImplementation = makeSmokeCommand(smokeWorld());

@@ -1,9 +1,9 @@
 import { validate } from "../../app/validate.ts";
+import { paint } from "../../core/color.ts";
 import { formatFinding, Severity } from "../../core/finding.ts";
+import { requiredString } from "../../core/options.ts";
 import { validatePorts } from "../../wiring/read.ts";
 import type { CommandImplementation } from "../command.ts";
-import { requiredString } from "../options.ts";
-import { paint } from "../paint.ts";
 
 export const validateImplementation: CommandImplementation = {
   async run(ctx) {

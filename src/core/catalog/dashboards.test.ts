@@ -4,12 +4,8 @@ import { join } from "node:path";
 import { InputError } from "../errors.ts";
 import { formatFinding } from "../finding.ts";
 import { formatLocation } from "../location.ts";
-import {
-  checkDashboard,
-  checkQuery,
-  dashboardQueries,
-  substituteGrafanaVariables,
-} from "./dashboard-queries.ts";
+import { checkDashboard, checkQuery } from "./dashboard-policy.ts";
+import { dashboardQueries, readQuery, substituteGrafanaVariables } from "./dashboard-queries.ts";
 
 const dir = join(import.meta.dir, "../../../manifests/dashboards");
 const files = readdirSync(dir)
@@ -99,6 +95,19 @@ describe("substituteGrafanaVariables", () => {
 
   test("leaves escaped quotes inside strings alone", () => {
     expect(substituteGrafanaVariables('x{a="q\\"$v"}')).toBe('x{a="q\\"grafana"}');
+  });
+});
+
+describe("readQuery", () => {
+  test("names the series and labels a query reads, Grafana variables and all, with no judgement", () => {
+    const read = readQuery(
+      'sum by (pod) (rate(no_such_series{environment="$environment"}[$__rate_interval]))',
+    );
+    expect(read.syntaxErrorAt).toBeUndefined();
+    expect(read.selectors.map((s) => [s.name, s.matcherLabels])).toEqual([
+      ["no_such_series", ["environment"]],
+    ]);
+    expect(read.groupingLabels).toEqual(["pod"]);
   });
 });
 

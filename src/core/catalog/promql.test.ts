@@ -31,3 +31,36 @@ describe("analyzePromql: comparisons and ranges", () => {
     expect(a.ranges.map((r) => expr.slice(r.from, r.to))).toEqual(["5m"]);
   });
 });
+
+describe("analyzePromql: what lint reads", () => {
+  test("names every series written, __name__ matchers of any kind included", () => {
+    const a = analyzePromql('a + {__name__=~"b.*"} + c{__name__="d"}');
+    expect(a.seriesNames).toEqual(["a", "b.*", "c", "d"]);
+    expect(a.selectors.map((s) => s.name)).toEqual(["a", "d"]);
+  });
+
+  test("aggregation labels are the by/without ones; grouping labels add on/ignoring", () => {
+    const a = analyzePromql("sum without (pod) (x) / on (job) sum by (job) (y)");
+    expect(a.aggregationLabels).toEqual(["pod", "job"]);
+    expect(a.groupingLabels).toEqual(["pod", "job", "job"]);
+  });
+
+  test("a comparison filters unless it is bool; a != matcher is no comparison", () => {
+    expect(analyzePromql("x > 1").filters).toBe(true);
+    expect(analyzePromql("x == 0").comparisons.map((c) => c.op)).toEqual(["=="]);
+    expect(analyzePromql("x > bool 1").filters).toBe(false);
+    expect(analyzePromql('x{pod!=""}').filters).toBe(false);
+  });
+
+  test("calls carry the range of their range-vector argument; subqueries read a range", () => {
+    const expr = "rate(x[5m]) + absent(y) + max_over_time(z[1h:1m])";
+    const a = analyzePromql(expr);
+    expect(a.calls.map((c) => [c.fn, c.range && expr.slice(c.range.from, c.range.to)])).toEqual([
+      ["rate", "5m"],
+      ["absent", undefined],
+      ["max_over_time", undefined],
+    ]);
+    expect(a.readsRange).toBe(true);
+    expect(analyzePromql("absent(y)").readsRange).toBe(false);
+  });
+});

@@ -26,18 +26,37 @@ const comparisonNodes = {
   Gte: [">=", "<="],
   Lss: ["<", ">"],
   Lte: ["<=", ">="],
-  EqlC: ["==", "=="],
+  Eql: ["==", "=="],
   Neq: ["!=", "!="],
 } as const;
 
+/** A function call, with the range its argument reads when that argument is `x[5m]`. */
+export interface PromqlCall {
+  readonly fn: string;
+  /** Offsets of the duration in the call's range-vector argument (`5m` in `rate(x[5m])`). */
+  readonly range?: { readonly from: number; readonly to: number };
+}
+
 export interface PromqlAnalysis {
   readonly selectors: readonly PromqlSelector[];
+  /**
+   * Every series name written in a selector, in order: identifiers and the values of
+   * `__name__` matchers of any kind (`{__name__=~"x"}` names `x`).
+   */
+  readonly seriesNames: readonly string[];
   /** Offsets of every range duration (`5m` in `x[5m]`). */
   readonly ranges: readonly { readonly from: number; readonly to: number }[];
+  /** Whether anything reads a range (`x[5m]` or a subquery), which smooths single samples. */
+  readonly readsRange: boolean;
   /** Comparisons of an expression with a number literal. */
   readonly comparisons: readonly PromqlComparison[];
+  /** Whether a comparison filters series (any comparison without `bool`, which keeps them all). */
+  readonly filters: boolean;
   /** Label names in by()/without()/on()/ignoring() clauses. */
   readonly groupingLabels: readonly string[];
+  /** Label names in the by()/without() clauses of aggregations only. */
+  readonly aggregationLabels: readonly string[];
+  readonly calls: readonly PromqlCall[];
   /** Offset of the first syntax error, if the expression does not parse. */
   readonly syntaxErrorAt?: number;
 }
@@ -48,56 +67,113 @@ export function unquote(literal: string): string {
   return literal.startsWith("`") ? body : body.replace(/\\(.)/g, "$1");
 }
 
+function labelNames(grouping: SyntaxNode | null, expr: string, out: string[]): void {
+  for (let c = grouping?.firstChild; c; c = c.nextSibling) {
+    if (c.name === "LabelName") out.push(expr.slice(c.from, c.to));
+  }
+}
+
 /**
  * Reads a PromQL expression with Prometheus's own grammar (@prometheus-io/lezer-promql)
- * and returns what it selects. Grafana template variables (`$__rate_interval`, `$job`)
- * must be substituted before calling this.
+ * in one walk and returns what it selects, groups, compares and calls: the one reading of
+ * PromQL that alert lint, dashboard checks and dashboard generation share. Grafana template
+ * variables (`$__rate_interval`, `$job`) must be substituted before calling this.
  */
 export function analyzePromql(expr: string): PromqlAnalysis {
   const selectors: PromqlSelector[] = [];
+  const seriesNames: string[] = [];
   const groupingLabels: string[] = [];
+  const aggregationLabels: string[] = [];
   const ranges: { from: number; to: number }[] = [];
   const comparisons: PromqlComparison[] = [];
+  const calls: PromqlCall[] = [];
+  let readsRange = false;
+  let filters = false;
   let syntaxErrorAt: number | undefined;
-  const tree = parser.parse(expr);
-  tree.iterate({
+  parser.parse(expr).iterate({
     enter(node) {
-      if (node.type.isError && syntaxErrorAt === undefined) syntaxErrorAt = node.from;
-      if (node.name === "GroupingLabels") {
-        for (let c = node.node.firstChild; c; c = c.nextSibling) {
-          if (c.name === "LabelName") groupingLabels.push(expr.slice(c.from, c.to));
+      if (node.type.isError) {
+        syntaxErrorAt ??= node.from;
+        return;
+      }
+      switch (node.name) {
+        case "GroupingLabels":
+          labelNames(node.node, expr, groupingLabels);
+          return;
+        case "AggregateModifier":
+          labelNames(node.node.getChild("GroupingLabels"), expr, aggregationLabels);
+          return;
+        case "SubqueryExpr":
+          readsRange = true;
+          return;
+        case "MatrixSelector": {
+          readsRange = true;
+          const range = node.node.getChild("DurationExpr");
+          if (range) ranges.push({ from: range.from, to: range.to });
+          return;
         }
-      }
-      if (node.name === "MatrixSelector") {
-        const range = node.node.getChild("DurationExpr");
-        if (range) ranges.push({ from: range.from, to: range.to });
-      }
-      if (node.name === "BinaryExpr") {
-        const comparison = numberComparison(node.node, expr);
-        if (comparison) comparisons.push(comparison);
-      }
-      if (node.name !== "VectorSelector") return;
-      let name: string | undefined;
-      const matcherLabels: string[] = [];
-      const ident = node.node.getChild("Identifier");
-      if (ident) name = expr.slice(ident.from, ident.to);
-      const matchers = node.node.getChild("LabelMatchers");
-      for (let m = matchers?.firstChild; m; m = m.nextSibling) {
-        const label = m.getChild("LabelName");
-        if (!label) continue;
-        const labelName = expr.slice(label.from, label.to);
-        const value = m.getChild("StringLiteral");
-        if (labelName === "__name__" && value && m.getChild("MatchOp")?.getChild("EqlSingle")) {
-          name = unquote(expr.slice(value.from, value.to));
-        } else {
-          matcherLabels.push(labelName);
+        case "BinaryExpr": {
+          const op = node.node.firstChild?.nextSibling;
+          if (!op || !Object.hasOwn(comparisonNodes, op.name)) return;
+          // `x > bool 1` yields 0/1 for every series: it filters nothing.
+          if (!node.node.getChild("BoolModifier")) filters = true;
+          const comparison = numberComparison(node.node, expr);
+          if (comparison) comparisons.push(comparison);
+          return;
         }
+        case "FunctionCall": {
+          const ident = node.node.getChild("FunctionIdentifier");
+          const fn = ident ? expr.slice(ident.from, ident.to) : "";
+          const range = node.node
+            .getChild("FunctionCallBody")
+            ?.getChild("MatrixSelector")
+            ?.getChild("DurationExpr");
+          calls.push(range ? { fn, range: { from: range.from, to: range.to } } : { fn });
+          return;
+        }
+        case "VectorSelector":
+          selector(node.node, expr, selectors, seriesNames);
+          return;
       }
-      if (name !== undefined) selectors.push({ name, from: node.from, to: node.to, matcherLabels });
     },
   });
-  const found = { selectors, groupingLabels, ranges, comparisons };
+  const found = {
+    selectors,
+    seriesNames,
+    ranges,
+    readsRange,
+    comparisons,
+    filters,
+    groupingLabels,
+    aggregationLabels,
+    calls,
+  };
   return syntaxErrorAt === undefined ? found : { ...found, syntaxErrorAt };
+}
+
+function selector(node: SyntaxNode, expr: string, selectors: PromqlSelector[], seriesNames: string[]): void {
+  let name: string | undefined;
+  const matcherLabels: string[] = [];
+  const ident = node.getChild("Identifier");
+  if (ident) {
+    name = expr.slice(ident.from, ident.to);
+    seriesNames.push(name);
+  }
+  for (let m = node.getChild("LabelMatchers")?.firstChild; m; m = m.nextSibling) {
+    const label = m.getChild("LabelName");
+    if (!label) continue;
+    const labelName = expr.slice(label.from, label.to);
+    const value = m.getChild("StringLiteral");
+    if (labelName === "__name__" && value) {
+      const written = unquote(expr.slice(value.from, value.to));
+      seriesNames.push(written);
+      if (m.getChild("MatchOp")?.getChild("EqlSingle")) name = written;
+      else matcherLabels.push(labelName);
+    } else {
+      matcherLabels.push(labelName);
+    }
+  }
+  if (name !== undefined) selectors.push({ name, from: node.from, to: node.to, matcherLabels });
 }
 
 function numberComparison(binary: SyntaxNode, expr: string): PromqlComparison | undefined {

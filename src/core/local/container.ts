@@ -1,6 +1,7 @@
 import { posix } from "node:path";
-import { parse, stringify } from "yaml";
+import { parse } from "yaml";
 import type { KubeObject } from "../kube/object.ts";
+import { emitConfigFile } from "../yaml/emit.ts";
 import { type KubernetesSdConfig, podTargetGroups } from "./pod-discovery.ts";
 
 type Obj = Record<string, unknown>;
@@ -187,7 +188,7 @@ export function localPrometheus(
       })),
     };
   }
-  container.files.set(configFile, stringify(config));
+  container.files.set(configFile, emitConfigFile(config));
   return { ...container, configFile };
 }
 
@@ -212,6 +213,6 @@ export function localAlertmanager(
       ? { ...r, webhook_configs: list(r.webhook_configs).map((w) => ({ ...w, url: moved(w.url) })) }
       : r,
   );
-  container.files.set(configFile, stringify(config));
+  container.files.set(configFile, emitConfigFile(config));
   return { ...container, configFile };
 }

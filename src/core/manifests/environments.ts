@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { InputError } from "../errors.ts";
+
+import { InputError, UsageError } from "../errors.ts";
 import { didYouMean } from "../suggest.ts";
 import { parseUserYaml, type UserYaml } from "../yaml/user-yaml.ts";
 import { parseWithSchema } from "./schema-errors.ts";
@@ -253,4 +254,27 @@ export function clusterRef(c: Cluster): ClusterRef {
 /** How reports name a cluster: its GKE path or `context:NAME`. */
 export function clusterLabel(c: Cluster): string {
   return c.kind === "gke" ? gkeClusterPath(c) : `context:${c.context}`;
+}
+
+/** `projects/P/locations/L/clusters/C`, checked part by part so a refusal says what is wrong. */
+export function parseGkeClusterPath(value: string): string {
+  const refuse = (reason: string): never => {
+    throw new UsageError(`--gke "${value}": ${reason}`);
+  };
+  const parts = /^projects\/([^/]+)\/locations\/([^/]+)\/clusters\/([^/]+)$/.exec(value);
+  if (!parts) return refuse("is not projects/PROJECT/locations/LOCATION/clusters/NAME");
+  const [, project = "", location = "", cluster = ""] = parts;
+  if (!/^[a-z][-a-z0-9]{4,28}[a-z0-9]$/.test(project))
+    refuse(
+      `project ID "${project}" must be 6–30 characters: lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen`,
+    );
+  if (!/^[-a-z0-9]+$/.test(location))
+    refuse(
+      `location "${location}" must be lowercase letters, digits and hyphens, as us-central1 or europe-west4-b`,
+    );
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(cluster))
+    refuse(
+      `cluster name "${cluster}" must be lowercase letters, digits and hyphens, not starting or ending with a hyphen`,
+    );
+  return value;
 }

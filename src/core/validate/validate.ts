@@ -1,4 +1,4 @@
-import { checkDashboard } from "../catalog/dashboard-queries.ts";
+import { checkDashboard } from "../catalog/dashboard-policy.ts";
 import { type Finding, sortFindings } from "../finding.ts";
 import type { RenderedObject } from "../kube/object.ts";
 import type { RenderResult } from "../render/render.ts";

@@ -1,16 +1,20 @@
 /**
- * Canonical YAML for Kubernetes objects: deterministic bytes for the same data.
+ * The one YAML writer: deterministic block YAML for the same data, in two styles.
  *
- * - Top-level keys come in kubectl's order: apiVersion, kind, metadata, then the rest
- *   sorted; nested keys are sorted.
+ * - `emitDocument`/`emitDocuments`: canonical YAML for Kubernetes objects (render, diff,
+ *   the alerting manifest). Top-level keys come in kubectl's order: apiVersion, kind,
+ *   metadata, then the rest sorted; nested keys are sorted.
+ * - `emitConfigFile`: the configuration files `alerts build` writes for Prometheus and
+ *   Alertmanager. Keys keep the order the generator wrote them in, and only names, URLs and
+ *   durations stay plain, as Go's yaml.v2 (YAML 1.1) reads them.
  * - Multi-line strings become literal block scalars so that diffs of embedded files
- *   (prometheus.yml, dashboards) read line by line.
+ *   (prometheus.yml, dashboards, rule files) read line by line.
  * - A scalar is left plain only when it cannot be read back as anything else; everything
  *   else is double-quoted (JSON string syntax is valid YAML).
  *
  * Bun.YAML.stringify has no block scalars and the `yaml` package is several times slower
- * than this path allows (see `bun run bench render`); the emitter's output is checked by
- * round-trip tests against both parsers.
+ * than this path allows (see `bun run bench render` and `bun run bench alerts`); the
+ * emitter's output is checked by round-trip tests against both parsers.
  */
 
 type Data = null | boolean | number | string | readonly Data[] | { readonly [key: string]: Data };
@@ -55,9 +59,44 @@ function plainSafe(s: string): boolean {
   return true;
 }
 
-function scalar(s: string): string {
-  return plainSafe(s) ? s : JSON.stringify(s);
+// The configuration style's plain scalars: names and paths, URLs and Prometheus durations.
+const configName = /^[A-Za-z_/][A-Za-z0-9_./-]*$/;
+const configUrl = /^https?:\/\/[A-Za-z0-9_./:-]+$/;
+const configDuration = /^(?:[0-9]+(?:ms|s|m|h|d|w))+$/;
+
+function configPlainSafe(s: string): boolean {
+  return (configName.test(s) || configUrl.test(s) || configDuration.test(s)) && !reserved.test(s);
 }
+
+function configKeyPlainSafe(k: string): boolean {
+  return configName.test(k) && !reserved.test(k);
+}
+
+// The configuration style writes a literal block only for text that reads back without
+// indentation or chomping indicators.
+const needsIndicators = /[ ]\n|^[ \n]|\n\n$/;
+
+interface Style {
+  /** The keys of a mapping in the order they are written; `top` for a document's root. */
+  keys(obj: Mapping, top: boolean): string[];
+  plain(s: string): boolean;
+  plainKey(k: string): boolean;
+  block(s: string): boolean;
+}
+
+const canonical: Style = {
+  keys: orderedKeys,
+  plain: plainSafe,
+  plainKey: plainSafe,
+  block: () => true,
+};
+
+const config: Style = {
+  keys: (obj) => Object.keys(obj),
+  plain: configPlainSafe,
+  plainKey: configKeyPlainSafe,
+  block: (s) => !needsIndicators.test(s),
+};
 
 function blockScalar(s: string, indent: string): string | undefined {
   // Characters a literal block cannot hold verbatim.
@@ -73,7 +112,7 @@ function blockScalar(s: string, indent: string): string | undefined {
   return `|${indicator}${chomp}\n${text}`;
 }
 
-function emitValue(v: Data, indent: string, out: string[], top: boolean): void {
+function emitValue(v: Data, indent: string, out: string[], top: boolean, style: Style): void {
   // Called for a value that follows "key:" or "- " on the current line.
   if (isList(v)) {
     if (v.length === 0) {
@@ -81,80 +120,96 @@ function emitValue(v: Data, indent: string, out: string[], top: boolean): void {
       return;
     }
     out.push("\n");
-    emitSequence(v, `${indent}  `, out);
+    emitSequence(v, `${indent}  `, out, style);
     return;
   }
   if (isMapping(v)) {
-    const keys = orderedKeys(v, top);
+    const keys = style.keys(v, top);
     if (keys.length === 0) {
       out.push(" {}\n");
       return;
     }
     out.push("\n");
-    emitMapping(v, keys, `${indent}  `, out);
+    emitMapping(v, keys, `${indent}  `, out, style);
     return;
   }
-  out.push(` ${inline(v, indent)}\n`);
+  out.push(` ${inline(v, indent, style)}\n`);
 }
 
-function inline(v: null | boolean | number | string, indent: string): string {
-  if (v === null) return "null";
+function inline(v: null | boolean | number | string, indent: string, style: Style): string {
+  if (v === null || v === undefined) return "null";
   if (typeof v === "boolean") return v ? "true" : "false";
   if (typeof v === "number") {
     if (!Number.isFinite(v)) return Number.isNaN(v) ? ".nan" : v > 0 ? ".inf" : "-.inf";
     return String(v);
   }
-  if (v.includes("\n")) return blockScalar(v, indent) ?? JSON.stringify(v);
-  return scalar(v);
+  if (v.includes("\n")) return (style.block(v) && blockScalar(v, indent)) || JSON.stringify(v);
+  return style.plain(v) ? v : JSON.stringify(v);
 }
 
-function emitMapping(obj: Mapping, keys: string[], indent: string, out: string[]): void {
+function key(k: string, style: Style): string {
+  return style.plainKey(k) ? k : JSON.stringify(k);
+}
+
+function emitMapping(obj: Mapping, keys: string[], indent: string, out: string[], style: Style): void {
   for (const k of keys) {
-    out.push(`${indent}${scalar(k)}:`);
-    emitValue(obj[k] as Data, indent, out, false);
+    const v = obj[k];
+    // A missing value, as JSON.stringify leaves it out.
+    if (v === undefined) continue;
+    out.push(`${indent}${key(k, style)}:`);
+    emitValue(v, indent, out, false, style);
   }
 }
 
-function emitSequence(items: readonly Data[], indent: string, out: string[]): void {
+function emitSequence(items: readonly Data[], indent: string, out: string[], style: Style): void {
   for (const item of items) {
     if (isMapping(item)) {
-      const keys = orderedKeys(item, false);
+      const keys = style.keys(item, false).filter((k) => item[k] !== undefined);
       if (keys.length === 0) {
         out.push(`${indent}- {}\n`);
         continue;
       }
       // The first key shares the dash's line; the rest align under it.
       const [first, ...rest] = keys as [string, ...string[]];
-      out.push(`${indent}- ${scalar(first)}:`);
-      emitValue(item[first] as Data, `${indent}  `, out, false);
-      emitMapping(item, rest, `${indent}  `, out);
+      out.push(`${indent}- ${key(first, style)}:`);
+      emitValue(item[first] as Data, `${indent}  `, out, false, style);
+      emitMapping(item, rest, `${indent}  `, out, style);
     } else if (isList(item)) {
       out.push(`${indent}-`);
-      emitValue(item, indent, out, false);
+      emitValue(item, indent, out, false, style);
     } else {
-      out.push(`${indent}- ${inline(item as null | boolean | number | string, `${indent}  `)}\n`);
+      out.push(`${indent}- ${inline(item as null | boolean | number | string, `${indent}  `, style)}\n`);
     }
   }
 }
 
-/** One YAML document (no `---`), ending in a newline. */
-export function emitDocument(value: unknown): string {
+function emit(value: unknown, style: Style): string {
   const out: string[] = [];
   const v = value as Data;
   if (isMapping(v)) {
-    const keys = orderedKeys(v, true);
+    const keys = style.keys(v, true);
     if (keys.length === 0) return "{}\n";
-    emitMapping(v, keys, "", out);
+    emitMapping(v, keys, "", out, style);
   } else if (isList(v)) {
     if (v.length === 0) return "[]\n";
-    emitSequence(v, "", out);
+    emitSequence(v, "", out, style);
   } else {
-    return `${inline(v as null | boolean | number | string, "")}\n`;
+    return `${inline(v as null | boolean | number | string, "", style)}\n`;
   }
   return out.join("");
 }
 
-/** Several documents separated by `---`, as kubectl and `render` print them. */
+/** One canonical YAML document (no `---`), ending in a newline. */
+export function emitDocument(value: unknown): string {
+  return emit(value, canonical);
+}
+
+/** Several canonical documents separated by `---`, as kubectl and `render` print them. */
 export function emitDocuments(values: readonly unknown[]): string {
   return values.map(emitDocument).join("---\n");
+}
+
+/** A generated configuration file (a mapping or a sequence), keys in the order written. */
+export function emitConfigFile(value: object): string {
+  return emit(value, config);
 }

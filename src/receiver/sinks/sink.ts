@@ -1,3 +1,4 @@
+import { isRetryableStatus, retryAfterMs } from "../../core/retry.ts";
 import type { Deployment } from "../deployments.ts";
 import type { Alert, Notification } from "../webhook.ts";
 
@@ -49,12 +50,11 @@ export async function attemptFromResponse(res: Response, what: string): Promise<
   if (res.ok) return Ok;
   const detail = (await res.text().catch(() => "")).slice(0, 200).replace(/\s+/g, " ").trim();
   const reason = `${what} answered ${res.status}${detail ? ` ${detail}` : ""}`;
-  if (res.status === 429 || res.status >= 500) {
-    const header = res.headers.get("retry-after");
-    const retryAfter = header === null ? Number.NaN : Number(header);
-    return Number.isFinite(retryAfter) && retryAfter >= 0
-      ? { ok: false, retryable: true, reason, retryAfterMs: retryAfter * 1000 }
-      : { ok: false, retryable: true, reason };
+  if (isRetryableStatus(res.status)) {
+    const wait = retryAfterMs(res.headers.get("retry-after"));
+    return wait === undefined
+      ? { ok: false, retryable: true, reason }
+      : { ok: false, retryable: true, reason, retryAfterMs: wait };
   }
   return { ok: false, retryable: false, reason };
 }

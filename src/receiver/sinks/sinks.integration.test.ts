@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { FakeGithub } from "../../testing/receiver/fake-github.ts";
 import { FakeSlack } from "../../testing/receiver/fake-slack.ts";
+import { ReceiverGitHub } from "../../testing/receiver/github.ts";
 import { alert, manyAlerts, notification, post } from "../../testing/receiver/notifications.ts";
 import { loadConfig } from "../config.ts";
 import { GithubDeployments } from "../deployments.ts";
@@ -12,7 +12,7 @@ import { SlackLimits } from "./slack.ts";
 
 const token = "tok-sinks-0123456789";
 const slack = new FakeSlack();
-const github = new FakeGithub();
+const github = new ReceiverGitHub();
 const hooks: { headers: Headers; body: Record<string, unknown> }[] = [];
 let hookServer: ReturnType<typeof Bun.serve>;
 
@@ -104,14 +104,14 @@ describe("GitHub issues", () => {
     const fp = "gh0001";
     const firing = alert({ fingerprint: fp });
     expect((await send(notification({ alerts: [firing] }))).status).toBe(200);
-    const issue = [...github.issues.values()].find((i) => i.body.includes(`alert:${fp}`));
+    const issue = github.issue((i) => i.body.includes(`alert:${fp}`));
     expect(issue?.state).toBe("open");
-    expect(issue?.labels.map((l) => l.name)).toEqual(["alert", "severity:critical"]);
+    expect(issue?.labels).toEqual(["alert", "severity:critical"]);
     expect(issue?.title).toBe("[production] HighErrorRate: 5xx ratio above 5% for 10 minutes");
 
     const other = alert({ fingerprint: "gh0002" });
     expect((await send(notification({ alerts: [firing, other] }))).status).toBe(200);
-    expect(issue?.comments.at(-1)).toStartWith("Still firing.");
+    expect(github.comments(issue).at(-1)).toStartWith("Still firing.");
 
     const resolved = { ...firing, status: "resolved" as const, endsAt: "2026-11-24T02:30:00Z" };
     expect((await send(notification({ alerts: [resolved] }))).status).toBe(200);
@@ -121,7 +121,7 @@ describe("GitHub issues", () => {
     const again = alert({ fingerprint: fp, startsAt: "2026-11-24T03:00:00Z" });
     expect((await send(notification({ alerts: [again] }))).status).toBe(200);
     expect(issue?.state).toBe("open");
-    expect(issue?.comments.at(-1)).toStartWith("Firing again; reopened.");
+    expect(github.comments(issue).at(-1)).toStartWith("Firing again; reopened.");
   });
 
   test("a group-keyed issue follows the group; bodies stay under GitHub's limit", async () => {
@@ -138,7 +138,7 @@ describe("GitHub issues", () => {
     const huge = alert({ fingerprint: "big", annotations: { summary: "x".repeat(GithubBodyLimit + 10) } });
     const n = notification({ groupKey: "group-big", alerts: [huge] });
     expect((await send(n)).status).toBe(200);
-    const issue = [...github.issues.values()].find((i) => i.body.includes("group:group-big"));
+    const issue = github.issue((i) => i.body.includes("group:group-big"));
     expect(issue?.body.length).toBeLessThanOrEqual(GithubBodyLimit);
   });
 
@@ -154,8 +154,7 @@ describe("GitHub issues", () => {
 
 describe("generic webhook and deploy context", () => {
   test("the webhook gets the notification with its idempotency key and the deploy context", async () => {
-    github.deployments.push({
-      id: 1,
+    github.addDeployment({
       environment: "production",
       ref: "v1.4.2",
       sha: "0123456789abcdef",
@@ -186,8 +185,7 @@ describe("generic webhook and deploy context", () => {
 
 describe("rollback trigger", () => {
   test("a critical alert soon after a production deploy dispatches the rollback workflow once", async () => {
-    github.deployments.push({
-      id: 2,
+    github.addDeployment({
       environment: "production",
       ref: "v1.5.0",
       sha: "feedfacefeedface",
@@ -214,7 +212,7 @@ describe("rollback trigger", () => {
     });
     const late = alert({ fingerprint: "rb1", startsAt: "2026-11-24T04:00:00Z" });
     expect((await send(notification({ alerts: [warning, late] }))).status).toBe(200);
-    expect(github.dispatches).toHaveLength(0);
+    expect(github.dispatches.dispatches).toHaveLength(0);
 
     const soon = alert({ fingerprint: "rb2", startsAt: "2026-11-24T02:14:00Z" });
     expect((await send(notification({ alerts: [soon] }))).status).toBe(200);
@@ -225,7 +223,7 @@ describe("rollback trigger", () => {
         )
       ).status,
     ).toBe(200);
-    expect(github.dispatches).toEqual([
+    expect(github.dispatches.dispatches).toMatchObject([
       {
         event_type: "flyby-rollback",
         client_payload: expect.objectContaining({
@@ -239,8 +237,7 @@ describe("rollback trigger", () => {
   });
 
   test("a rollback sink that names an environment leaves the others' alerts alone", async () => {
-    github.deployments.push({
-      id: 3,
+    github.addDeployment({
       environment: "production",
       ref: "v1.6.0",
       sha: "beadbeadbeadbead",
@@ -256,13 +253,13 @@ describe("rollback trigger", () => {
     };
     const deployments = { deployments: { repo: github.repo, token: github.token, apiUrl: github.url } };
     const soon = alert({ fingerprint: "rb4", startsAt: "2026-11-24T05:12:00Z" });
-    const before = github.dispatches.length;
+    const before = github.dispatches.dispatches.length;
     const onlyQa = receiver([{ ...sink, environment: "qa" }], deployments);
     expect((await onlyQa(notification({ alerts: [soon] }))).status).toBe(200);
-    expect(github.dispatches).toHaveLength(before);
+    expect(github.dispatches.dispatches).toHaveLength(before);
     const any = receiver([sink], deployments);
     expect((await any(notification({ alerts: [soon] }))).status).toBe(200);
-    expect(github.dispatches.slice(before)).toEqual([
+    expect(github.dispatches.dispatches.slice(before)).toMatchObject([
       {
         event_type: "flyby-rollback",
         client_payload: expect.objectContaining({ environment: "production", ref: "v1.6.0" }),

@@ -1,5 +1,5 @@
 import type { KubeConfig } from "@kubernetes/client-node";
-import { unreachable } from "../../adapters/kube-network.ts";
+import { unreachable } from "../../adapters/kube/errors.ts";
 import { EnvironmentError, InputError } from "../../core/errors.ts";
 import type { ActiveTarget, PodScraper } from "../sources.ts";
 import { errorText, type Fetch } from "./http.ts";

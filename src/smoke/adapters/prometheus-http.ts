@@ -1,4 +1,4 @@
-import { describeCause } from "../../adapters/kube-network.ts";
+import { describeCause } from "../../adapters/network-cause.ts";
 import { EnvironmentError } from "../../core/errors.ts";
 import {
   type ActiveTarget,

@@ -10,7 +10,7 @@ import {
 } from "../../testing/smoke-fixtures.ts";
 import { defaultExpectations } from "../expectations.ts";
 import { alternation, type Observation, substituteVariables } from "../observe.ts";
-import { verdictOf } from "../verdict.ts";
+import { smokeVerdictOf } from "../verdict.ts";
 import { isDcgmSentinel } from "./gpu.ts";
 import { runChecks } from "./index.ts";
 import { exampleQueries } from "./queries.ts";
@@ -33,7 +33,7 @@ describe("smoke checks", () => {
   test("GIVEN a healthy environment THEN no findings and the verdict passes", async () => {
     const o = await healthy();
     expect(runChecks(o, e)).toEqual([]);
-    expect(verdictOf("staging", o, []).passed).toBe(true);
+    expect(smokeVerdictOf("staging", o, []).passed).toBe(true);
   });
 
   test("Prometheus not ready: only that finding, every other check is not run", async () => {
@@ -45,7 +45,7 @@ describe("smoke checks", () => {
     expect(findings.map((f) => `${f.rule} ${f.message}`)).toEqual([
       "prometheus-ready Prometheus is not ready: HTTP 503: Service Unavailable",
     ]);
-    const v = verdictOf("staging", o, findings);
+    const v = smokeVerdictOf("staging", o, findings);
     expect(v.passed).toBe(false);
     expect(v.checks.find((c) => c.id === "targets-up")?.status).toBe("not run");
   });

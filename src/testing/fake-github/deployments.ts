@@ -55,6 +55,9 @@ export interface StoredArtifact {
   readonly headSha: string;
 }
 
+/** Who recorded a seeded deployment: the workflow's token. */
+const actionsBot: FakeGitHubUser = { login: "github-actions[bot]", id: 41898282, type: "Bot" };
+
 const user = (u: FakeGitHubUser) => ({ login: u.login, id: u.id, type: u.type, site_admin: false });
 
 /** Timestamps the way GitHub writes them, and strictly increasing so that order is visible. */
@@ -73,6 +76,52 @@ export class FakeDeployments implements FakeGitHubRoutes {
   readonly refs = new Map<string, string>();
   private nextId = 1;
   private readonly now = clock();
+
+  /**
+   * Adds a deployment as if a workflow had recorded it at `created_at`, with its statuses
+   * (oldest first) at their own times.
+   */
+  addDeployment(
+    owner: string,
+    repo: string,
+    d: {
+      readonly environment: string;
+      readonly ref: string;
+      readonly sha: string;
+      readonly created_at: string;
+      readonly statuses?: readonly { readonly state: StoredStatus["state"]; readonly created_at: string }[];
+    },
+  ): StoredDeployment {
+    const stored: StoredDeployment = {
+      id: this.nextId++,
+      owner,
+      repo,
+      sha: d.sha,
+      ref: d.ref,
+      task: "deploy",
+      payload: {},
+      environment: d.environment,
+      description: null,
+      creator: actionsBot,
+      created_at: d.created_at,
+      transient_environment: false,
+      production_environment: d.environment === "production",
+      statuses: (d.statuses ?? [])
+        .map((s) => ({
+          id: this.nextId++,
+          state: s.state,
+          description: "",
+          environment: d.environment,
+          log_url: "",
+          environment_url: "",
+          creator: actionsBot,
+          created_at: s.created_at,
+        }))
+        .reverse(),
+    };
+    this.deployments.push(stored);
+    return stored;
+  }
 
   /** Adds an artifact as if a workflow run had uploaded it. */
   addArtifact(

@@ -1,9 +1,9 @@
-import { type FakeGitHubRoutes, type FakeGitHubUser, json, paged } from "./server.ts";
+import { bodyLimit, bodyTooLong, type FakeGitHubRoutes, type FakeGitHubUser, json, paged } from "./server.ts";
 
 /**
  * Issues as GitHub's REST API documents them (docs.github.com/rest/issues/issues): list with
  * state and labels filters, create (422 without a title), update of body, state and
- * state_reason, and issue search with `is:open`, `label:` and words in the title.
+ * state_reason (422 for a body over 65,536 characters), and issue search with `is:open`, `label:` and words in the title.
  */
 
 const docs = "https://docs.github.com/rest/issues/issues";
@@ -23,6 +23,7 @@ export interface StoredIssue {
   closed_at: string | null;
 }
 
+const tooLong = (body: unknown) => typeof body === "string" && body.length > bodyLimit;
 const stamp = () => new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
 
 export class FakeIssues implements FakeGitHubRoutes {
@@ -48,6 +49,7 @@ export class FakeIssues implements FakeGitHubRoutes {
           body?: unknown;
           labels?: unknown;
         };
+        if (tooLong(body.body)) return bodyTooLong("Issue", `${docs}#create-an-issue`);
         if (typeof body.title !== "string" || body.title === "") {
           return json(422, {
             message: "Validation Failed",
@@ -82,6 +84,7 @@ export class FakeIssues implements FakeGitHubRoutes {
       if (req.method === "GET") return json(200, this.present(issue, base));
       if (req.method === "PATCH") {
         const body = (await req.json().catch(() => ({}))) as Record<string, unknown>;
+        if (tooLong(body.body)) return bodyTooLong("Issue", `${docs}#update-an-issue`);
         if (typeof body.title === "string") issue.title = body.title;
         if (typeof body.body === "string") issue.body = body.body;
         if (body.state === "open" || body.state === "closed") {

@@ -1,7 +1,8 @@
 /**
  * An in-process GitHub REST API for issue comments: list (paginated with Link headers, as in
  * @octokit/fixtures' paginate-issues scenario), create, update and delete, with GitHub's
- * error bodies and its 65,536-character limit on a comment body.
+ * error bodies and its 65,536-character limit on a comment body. More of the API comes from
+ * route modules: issues.ts, deployments.ts (with artifacts), dispatches.ts.
  */
 
 export interface FakeGitHubUser {
@@ -31,8 +32,25 @@ export interface GitHubRequest {
   readonly path: string;
 }
 
-const bodyLimit = 65_536;
+/** GitHub refuses an issue or comment body longer than this. */
+export const bodyLimit = 65_536;
 const docs = "https://docs.github.com/rest/issues/comments";
+
+/** The 422 GitHub answers for a body over 65,536 characters. */
+export function bodyTooLong(resource: "Issue" | "IssueComment", documentationUrl: string): Response {
+  return json(422, {
+    message: "Validation Failed",
+    errors: [
+      {
+        resource,
+        code: "custom",
+        field: "body",
+        message: `body is too long (maximum is ${bodyLimit} characters)`,
+      },
+    ],
+    documentation_url: documentationUrl,
+  });
+}
 
 export const json = (status: number, body: unknown, headers: Record<string, string> = {}): Response =>
   new Response(status === 204 ? null : JSON.stringify(body), {
@@ -74,6 +92,8 @@ export class FakeGitHub {
   /** More of the API, each in its own module (deployments.ts, issues.ts); tried in order. */
   readonly routes: FakeGitHubRoutes[] = [];
   private nextId = 1000;
+  /** Statuses the next requests answer with, as an outage would. */
+  private readonly failures: number[] = [];
   private server: ReturnType<typeof Bun.serve> | undefined;
 
   constructor(
@@ -96,6 +116,18 @@ export class FakeGitHub {
   async stop(): Promise<void> {
     await this.server?.stop(true);
     this.server = undefined;
+  }
+
+  /** The next `count` authenticated requests fail with `status`, GitHub's "Server Error" body. */
+  failNext(count: number, status = 502): void {
+    for (let i = 0; i < count; i++) this.failures.push(status);
+  }
+
+  /** The comments on one issue or pull request, oldest first. */
+  commentsOn(owner: string, repo: string, issue: number): string[] {
+    return this.comments
+      .filter((c) => c.owner === owner && c.repo === repo && c.issue === issue)
+      .map((c) => c.body);
   }
 
   /** Adds a comment as if someone had posted it earlier. */
@@ -143,6 +175,8 @@ export class FakeGitHub {
         message: auth ? "Bad credentials" : "Requires authentication",
         documentation_url: "https://docs.github.com/rest",
       });
+    const failure = this.failures.shift();
+    if (failure !== undefined) return json(failure, { message: "Server Error" });
 
     const list = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/.exec(url.pathname);
     if (list) {
@@ -188,20 +222,7 @@ export class FakeGitHub {
         documentation_url: docs,
       });
     }
-    if (payload.body.length > bodyLimit) {
-      return json(422, {
-        message: "Validation Failed",
-        errors: [
-          {
-            resource: "IssueComment",
-            code: "custom",
-            field: "body",
-            message: `body is too long (maximum is ${bodyLimit} characters)`,
-          },
-        ],
-        documentation_url: docs,
-      });
-    }
+    if (payload.body.length > bodyLimit) return bodyTooLong("IssueComment", docs);
     return payload.body;
   }
 

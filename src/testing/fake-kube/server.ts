@@ -169,7 +169,7 @@ function jsonPatch(doc: Obj, ops: readonly JsonPatchOp[]): Obj {
  *
  * ```ts
  * const fake = new FakeKube({ latencyMs: 5 }).start();          // always `await fake.stop()`
- * const kc = tokenKubeConfig(fake.url, fake.adminToken);          // src/kube/cluster.ts
+ * const kc = tokenKubeConfig(fake.url, fake.adminToken);          // src/adapters/kube/kubeconfig.ts
  * fake.controller.setRollout("staging", "api", "ready");          // or "pending" / "kubelet" / "imagePullBackOff" / "failing"
  * fake.controller.reconcile();                                    // one controller pass, when the test says
  * markPodsRunning(fake, "staging", "api");                        // kubelet.ts: Pod status as a kubelet writes it

@@ -1,0 +1,73 @@
+import { describe, expect, test } from "bun:test";
+import { HttpMethod, KubeConfig, RequestContext, type User } from "@kubernetes/client-node";
+import { ReusedCredentials } from "./credentials.ts";
+
+/** A kubeconfig whose auth provider hands out `token-1`, `token-2`… or fails while `failing`. */
+function countingKubeConfig() {
+  const state = { calls: 0, failing: false };
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [{ name: "c", server: "https://127.0.0.1:6443", skipTLSVerify: false }],
+    users: [{ name: "u", authProvider: { name: "counting", config: {} } }],
+    contexts: [{ name: "c", cluster: "c", user: "u" }],
+    currentContext: "c",
+  });
+  kc.addAuthenticator({
+    isAuthProvider: (user: User) => user.authProvider?.name === "counting",
+    applyAuthentication: async (_user, opts) => {
+      if (state.failing) throw new Error("the credential plugin failed");
+      opts.headers = {
+        ...(opts.headers as Record<string, string>),
+        Authorization: `Bearer token-${++state.calls}`,
+      };
+    },
+  });
+  return { kc, state };
+}
+
+async function sent(credentials: ReusedCredentials) {
+  const context = new RequestContext("https://127.0.0.1:6443/api/v1/namespaces", HttpMethod.GET);
+  await credentials.applySecurityAuthentication(context);
+  return { authorization: context.getHeaders().Authorization, agent: context.getAgent() };
+}
+
+describe("credentials worked out from the kubeconfig", () => {
+  test("GIVEN requests within the reuse period THEN one token and one agent serve them all", async () => {
+    const { kc, state } = countingKubeConfig();
+    let now = 0;
+    const credentials = new ReusedCredentials(kc, 5_000, () => now);
+    const first = await sent(credentials);
+    now = 4_999;
+    const second = await sent(credentials);
+    expect(first.authorization).toBe("Bearer token-1");
+    expect(second.authorization).toBe("Bearer token-1");
+    expect(second.agent).toBe(first.agent as never);
+    expect(state.calls).toBe(1);
+  });
+
+  test("GIVEN the reuse period has passed THEN the kubeconfig is asked again and a refreshed token is sent", async () => {
+    const { kc } = countingKubeConfig();
+    let now = 0;
+    const credentials = new ReusedCredentials(kc, 5_000, () => now);
+    await sent(credentials);
+    now = 5_000;
+    expect((await sent(credentials)).authorization).toBe("Bearer token-2");
+  });
+
+  test("GIVEN a reuse period of 0 THEN every request asks the kubeconfig", async () => {
+    const { kc, state } = countingKubeConfig();
+    const credentials = new ReusedCredentials(kc, 0, () => 0);
+    await sent(credentials);
+    await sent(credentials);
+    expect(state.calls).toBe(2);
+  });
+
+  test("GIVEN the credential plugin fails once THEN that failure is not kept for the next request", async () => {
+    const { kc, state } = countingKubeConfig();
+    const credentials = new ReusedCredentials(kc, 5_000, () => 0);
+    state.failing = true;
+    await expect(sent(credentials)).rejects.toThrow("the credential plugin failed");
+    state.failing = false;
+    expect((await sent(credentials)).authorization).toBe("Bearer token-1");
+  });
+});

@@ -1,0 +1,41 @@
+import type { SmokeCheck, SmokeSummary } from "../promote/ports.ts";
+import type { SmokeExpectations } from "../smoke/expectations.ts";
+import { type ClusterAccess, smokeFleet } from "../smoke/fleet.ts";
+import type { SmokeOutcome, SmokeRequest } from "../smoke/run.ts";
+import { CheckStatus } from "../smoke/verdict.ts";
+
+function summaryOf({ run }: SmokeOutcome): string {
+  const checks = run.verdict.checks;
+  if (run.verdict.passed) return `${checks.length} checks passed`;
+  const failing = checks.filter((c) => c.status !== CheckStatus.Pass);
+  const first = run.verdict.findings[0]?.message;
+  return `${failing.map((c) => c.id).join(", ")}${first ? ` (${first})` : ""}${run.timedOut ? ", timed out" : ""}`;
+}
+
+/**
+ * The smoke checks of `flyby smoke`, run against the environment just deployed: on each of
+ * its clusters at once when there are several, and passed only when every one passes.
+ */
+export function smokeCheck(
+  expectationsFor: (environment: string) => SmokeExpectations,
+  request: Omit<SmokeRequest, "expectations" | "access">,
+  accessesFor: (environment: string) => readonly ClusterAccess[],
+): SmokeCheck {
+  return {
+    async check(environment): Promise<SmokeSummary> {
+      const accesses = accessesFor(environment);
+      const fleet = await smokeFleet({ ...request, expectations: expectationsFor(environment) }, accesses);
+      const [only] = fleet.clusters;
+      if (fleet.clusters.length === 1 && only)
+        return { passed: fleet.passed, summary: summaryOf(only.outcome) };
+      // Failing clusters first: GitHub keeps 140 characters of the status.
+      const ordered = [...fleet.clusters].sort(
+        (a, b) => Number(a.outcome.run.verdict.passed) - Number(b.outcome.run.verdict.passed),
+      );
+      return {
+        passed: fleet.passed,
+        summary: ordered.map((c) => `${c.cluster}: ${summaryOf(c.outcome)}`).join("; "),
+      };
+    },
+  };
+}

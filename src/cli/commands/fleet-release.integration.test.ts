@@ -1,0 +1,191 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { ExitCode } from "../../core/exit-code.ts";
+import { fastDeps } from "../../testing/apply/objects.ts";
+import { runFlyby, scratchRepo } from "../../testing/cli.ts";
+import { contextsKubeconfig, useContexts } from "../../testing/environments.ts";
+import { FakeDeployments } from "../../testing/fake-github/deployments.ts";
+import { FakeGitHub } from "../../testing/fake-github/server.ts";
+import type { FakeKube } from "../../testing/fake-kube/server.ts";
+import { deployStagingBundle, readyCluster } from "../../testing/release-story.ts";
+import { realWorld } from "../../wiring.ts";
+
+/**
+ * staging on two clusters, east and west (one fake API server each), after the staging job
+ * deployed one bundle to both: drift and status ask every cluster (`--gke env`).
+ */
+let east: FakeKube;
+let west: FakeKube;
+let github: FakeGitHub;
+let repo: string;
+
+beforeAll(async () => {
+  east = readyCluster();
+  west = readyCluster();
+  github = new FakeGitHub().use(new FakeDeployments()).start();
+  repo = scratchRepo();
+  useContexts(repo, "staging", ["east", "west"]);
+  const servers = {
+    east: { url: east.url, token: east.adminToken },
+    west: { url: west.url, token: west.adminToken },
+  };
+  writeFileSync(join(repo, "kubeconfig.json"), contextsKubeconfig(servers));
+  // west's API server is gone: nothing listens on port 9 of loopback.
+  writeFileSync(
+    join(repo, "west-down.json"),
+    contextsKubeconfig({ ...servers, west: { url: "http://127.0.0.1:9", token: "t" } }),
+  );
+  await deployStagingBundle(
+    repo,
+    github.url,
+    { kubeconfig: join(repo, "kubeconfig.json"), gke: ["env"] },
+    { ...realWorld(repo, {}, () => {}), apply: fastDeps() },
+  );
+}, 60_000);
+
+afterAll(async () => {
+  east?.controller.stop();
+  west?.controller.stop();
+  await Promise.all([east?.stop(), west?.stop(), github?.stop()]);
+  if (repo) rmSync(repo, { recursive: true, force: true });
+});
+
+const githubEnv = () => ({
+  GITHUB_TOKEN: "ghs-test-token",
+  GITHUB_REPOSITORY: "overflying/platform",
+  GITHUB_API_URL: github.url,
+});
+const fleet = (command: string, ...extra: string[]) =>
+  runFlyby([command, "--env", "staging", "--gke", "env", "--kubeconfig", "kubeconfig.json", ...extra], repo, {
+    ...githubEnv(),
+  });
+
+function scaleApi(kube: FakeKube, replicas: number, manager: string): void {
+  const t = kube.cluster.resourceForKind("apps/v1", "Deployment");
+  if (!t) throw new Error("no Deployment resource");
+  const live = kube.cluster.get(t, "staging", "overflying-api");
+  kube.cluster.write(t, { ...live, spec: { ...(live.spec as object), replicas } }, manager);
+}
+
+interface DriftJson {
+  environments: {
+    environment: string;
+    drift: boolean;
+    clusters: {
+      cluster: string;
+      drift: boolean;
+      objects: { kind: string; name: string; change: string }[];
+    }[];
+  }[];
+}
+
+interface StatusJson {
+  environment: string;
+  verdict: string;
+  sha256?: string;
+  clusters: { cluster: string; sha256?: string; error?: string }[];
+}
+
+describe("drift --gke env", () => {
+  test("GIVEN both clusters run the bundle WHEN drift runs THEN each cluster says no drift, exit 0", async () => {
+    const r = await fleet("drift");
+    expect(r.stderr).toBe("staging east: no drift\nstaging west: no drift\n");
+    expect(r.code).toBe(ExitCode.Ok);
+  });
+
+  test("GIVEN another field manager scaled the API on east WHEN drift runs THEN east is named, west is clean, exit 1", async () => {
+    scaleApi(east, 6, "kubectl-edit");
+    try {
+      const text = await fleet("drift");
+      expect(text.code).toBe(ExitCode.NotClean);
+      expect(text.stderr).toBe("staging east: drift\nstaging west: no drift\n");
+      expect(text.stdout).toContain("Deployment staging/overflying-api");
+
+      const json = await fleet("drift", "--json");
+      expect(json.code).toBe(ExitCode.NotClean);
+      const [staging] = (JSON.parse(json.stdout) as DriftJson).environments;
+      expect(staging?.drift).toBe(true);
+      expect(staging?.clusters.map((c) => [c.cluster, c.drift])).toEqual([
+        ["east", true],
+        ["west", false],
+      ]);
+      expect(staging?.clusters[0]?.objects).toEqual([
+        expect.objectContaining({ kind: "Deployment", name: "overflying-api", change: "changed" }),
+      ]);
+      expect(staging?.clusters[1]?.objects).toEqual([]);
+    } finally {
+      scaleApi(east, 1, "kubectl-edit");
+    }
+  });
+});
+
+describe("status --gke env reads each cluster's ApplySet parent", () => {
+  test("GIVEN one bundle on both WHEN status runs THEN the environment is in sync, exit 0", async () => {
+    const json = await fleet("status", "--json");
+    expect(json.code).toBe(ExitCode.Ok);
+    const [staging] = JSON.parse(json.stdout) as StatusJson[];
+    expect(staging?.verdict).toBe("in-sync");
+    expect(staging?.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(staging?.clusters).toEqual([
+      { cluster: "east", sha256: staging?.sha256 as string },
+      { cluster: "west", sha256: staging?.sha256 as string },
+    ]);
+    const text = await fleet("status");
+    const short = `sha256:${staging?.sha256?.slice(0, 12)}`;
+    expect(text.stdout).toBe(
+      `staging: in sync, ${short} on all 2 clusters\n  cluster east: ${short}\n  cluster west: ${short}\n`,
+    );
+  });
+
+  test("GIVEN west gets the branch's render WHEN status runs THEN the clusters disagree, west shows what apply wrote, exit 1", async () => {
+    const before = JSON.parse((await fleet("status", "--json")).stdout) as StatusJson[];
+    const applied = await runFlyby(
+      [
+        "apply",
+        "--env",
+        "staging",
+        "--target",
+        "cluster",
+        "--kubeconfig",
+        "kubeconfig.json",
+        "--context",
+        "west",
+        "--json",
+      ],
+      repo,
+      { GRAFANA_ADMIN_USER: "admin", GRAFANA_ADMIN_PASSWORD: "fleet-test-password-0123" },
+    );
+    expect(applied.code).toBe(ExitCode.Ok);
+    const { sha256 } = JSON.parse(applied.stdout) as { sha256: string };
+    expect(sha256).not.toBe(before[0]?.sha256 as string);
+
+    const json = await fleet("status", "--json");
+    expect(json.code).toBe(ExitCode.NotClean);
+    const [staging] = JSON.parse(json.stdout) as StatusJson[];
+    expect(staging?.verdict).toBe("clusters-disagree");
+    expect(staging?.sha256).toBeUndefined();
+    expect(staging?.clusters).toEqual([
+      { cluster: "east", sha256: before[0]?.sha256 as string },
+      { cluster: "west", sha256 },
+    ]);
+    const markdown = await fleet("status", "--format", "markdown");
+    expect(markdown.code).toBe(ExitCode.NotClean);
+    expect(markdown.stdout).toContain("**staging: clusters disagree, 2 different states on 2 clusters**");
+    expect(markdown.stdout).toContain(`| west | \`sha256:${sha256.slice(0, 12)}\` |`);
+  });
+
+  test("GIVEN west cannot be reached WHEN status runs THEN west says why, east is still shown, exit 3", async () => {
+    const r = await runFlyby(
+      ["status", "--env", "staging", "--gke", "env", "--kubeconfig", "west-down.json"],
+      repo,
+      githubEnv(),
+    );
+    expect(r.code).toBe(ExitCode.EnvironmentFailed);
+    const lines = r.stdout.split("\n");
+    expect(lines[0]).toBe("staging: unknown, west could not be read (1 of 2 clusters)");
+    expect(lines[1]).toMatch(/^ {2}cluster east: sha256:[0-9a-f]{12}$/);
+    expect(lines[2]).toContain("  cluster west: cannot read: ");
+    expect(lines[2]).toContain("127.0.0.1:9");
+  });
+});
