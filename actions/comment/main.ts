@@ -1,18 +1,14 @@
-import * as core from "@actions/core";
-import * as github from "@actions/github";
+import { runAction } from "../../src/action/run.ts";
 import { makeOctokit, octokitComments } from "../../src/github/octokit.ts";
 import { updatePrComment } from "../../src/github/pr-comment.ts";
+import { pullRequestNumber } from "../../src/github/pr-context.ts";
 import { readSections } from "../../src/github/section-files.ts";
 
-async function run(): Promise<void> {
-  const sections = readSections(core.getInput("sections", { required: true }));
-  const number = Number(core.getInput("pull-request", { required: true }));
-  if (!Number.isInteger(number) || number <= 0)
-    throw new Error(`pull-request "${number}" is not a PR number`);
-  const octokit = makeOctokit(core.getInput("github-token"), github.context.apiUrl);
-  const comments = octokitComments(octokit, { ...github.context.repo, number });
-  const posted = await updatePrComment(comments, sections);
+await runAction("comment", async ({ core, context, input, required }) => {
+  const sections = readSections(required("sections"));
+  const number = pullRequestNumber(required("pull-request"));
+  const octokit = makeOctokit(input("github-token"), context.apiUrl);
+  const posted = await updatePrComment(octokitComments(octokit, { ...context.repo, number }), sections);
   core.info(`PR #${number}: ${sections.length} sections; comment parts ${JSON.stringify(posted)}`);
-}
-
-run().catch((e: unknown) => core.setFailed(e instanceof Error ? e.message : String(e)));
+  return { outcome: {} };
+});

@@ -1,39 +1,24 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import * as core from "@actions/core";
+import { runAction } from "../../src/action/run.ts";
+import { diffPullRequest } from "../../src/app/diff-pr.ts";
 import { annotateFindings } from "../../src/github/annotations.ts";
 import { jobSummary } from "../../src/github/job-summary.ts";
-import { prDiff } from "../../src/github/pr-diff.ts";
-import { encodePrObjects } from "../../src/github/pr-objects.ts";
-import { writeSection } from "../../src/github/section-files.ts";
+import { prSection, writePrDiffFiles } from "../../src/github/section-files.ts";
+import { prDiffPorts } from "../../src/wiring/read.ts";
 
-async function run(): Promise<void> {
-  const environment = core.getInput("environment", { required: true });
-  const objects = core.getInput("objects");
-  const kubeconfig = core.getInput("kubeconfig");
-  const commit = core.getInput("commit");
-  const out = core.getInput("out") || ".flyby/pr";
+await runAction("diff", async ({ core, input, required }) => {
+  const [environment, against, objects] = [required("environment"), required("against"), input("objects")];
+  const kubeconfig = input("kubeconfig");
+  const ports = prDiffPorts({ cwd: process.cwd(), against, ...(kubeconfig ? { kubeconfig } : {}) });
   const result = await core.group(`flyby diff ${environment}`, () =>
-    prDiff({
-      cwd: process.cwd(),
-      environment,
-      against: core.getInput("against", { required: true }),
-      ...(objects ? { objects } : {}),
-      ...(kubeconfig ? { kubeconfig } : {}),
-      ...(commit ? { commit } : {}),
-    }),
+    diffPullRequest({ environment, against, ...(objects ? { objects } : {}) }, ports),
   );
   annotateFindings(core, result.findings);
-  mkdirSync(out, { recursive: true });
-  const mode = result.section.summary.mode;
-  const report = join(out, `${environment}.${mode}.md`);
-  writeFileSync(report, result.full);
-  if (!objects)
-    writeFileSync(join(out, `${environment}.objects.json`), encodePrObjects(environment, result.head));
-  writeSection(out, result.section);
-  await core.summary.addRaw(jobSummary(result.full, [result.section], core.getInput("artifact"))).write();
+  const section = prSection(result, input("commit"));
+  const out = input("out") || ".flyby/pr";
+  const report = writePrDiffFiles(out, section, result.full, objects ? undefined : result.head);
+  await core.summary.addRaw(jobSummary(result.full, [section], input("artifact"))).write();
   core.setOutput("changed", String(result.changed));
   core.setOutput("report", report);
-}
-
-run().catch((e: unknown) => core.setFailed(e instanceof Error ? e.message : String(e)));
+  // The PR's changes and findings go to its comment and annotations; they do not fail the step.
+  return { outcome: {} };
+});

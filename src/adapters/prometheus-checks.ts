@@ -2,7 +2,6 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname } from "node:path";
 import type { ToolRun } from "../alerts/tools.ts";
-import { runTool } from "../alerts/tools-process.ts";
 import type { Finding } from "../core/finding.ts";
 import type { KubeObject, RenderedObject } from "../core/kube/object.ts";
 import {
@@ -11,6 +10,7 @@ import {
   localPrometheus,
   workloadWithConfig,
 } from "../core/local/container.ts";
+import { runTool } from "./promtool.ts";
 
 /** Writes a laid-out container's files and folders under its root. */
 export function writeLocalContainer(c: LocalContainer): void {

@@ -9,13 +9,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { gpuOverheating } from "../../alerts/worker.ts";
+import { writeAtomically } from "../adapters/alerts-files.ts";
 import { Duration } from "../core/duration.ts";
 import { type RunningExporter, startExporter } from "../exporter/exporter.ts";
 import { repoAlerts } from "../testing/alerts/stack.ts";
 import { type LoopbackServer, serveLoopback } from "../testing/loopback.ts";
 import { freePort, stopProcess } from "../testing/receiver/processes.ts";
 import { defineAlerts } from "./definition.ts";
-import { writeAtomically } from "./files.ts";
 import { alertmanagerFile, generate, rulesDir } from "./generate.ts";
 import { type Receiver, type Route, receiver } from "./routes.ts";
 

@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { loadDefinition } from "../adapters/alerts-files.ts";
 import { repoRoot } from "../testing/cli.ts";
-import { loadDefinition } from "./files.ts";
 import { stackManifest, stackManifestPath } from "./stack-manifest.ts";
 
 describe("the alerting objects in the stack", () => {

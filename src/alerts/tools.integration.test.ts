@@ -3,14 +3,14 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { writeAtomically } from "../adapters/alerts-files.ts";
+import { processTools, runTool } from "../adapters/promtool.ts";
 import { runCli } from "../cli/main.ts";
 import { ExitCode } from "../core/exit-code.ts";
 import { repoAlerts } from "../testing/alerts/stack.ts";
 import type { RoutingCase } from "./alertmanager.ts";
-import { writeAtomically } from "./files.ts";
 import { alertmanagerFile, generate, prometheusAlertingFile } from "./generate.ts";
 import { receiver, rootRoute } from "./routes.ts";
-import { processTools, runTool } from "./tools-process.ts";
 
 const defaults = repoAlerts();
 

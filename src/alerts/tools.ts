@@ -1,6 +1,6 @@
 /**
  * What `alerts check` and `alerts test` ask of Prometheus's and Alertmanager's own tools.
- * The core declares it; tools-process.ts runs the real binaries, and tests may pass a fake.
+ * The core declares it; src/adapters/promtool.ts runs the real binaries, and tests may pass a fake.
  */
 export interface ToolRun {
   /** The command as a person would type it, for the report. */

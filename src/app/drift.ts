@@ -9,24 +9,21 @@ import { changedObjects, type EnvironmentDiff, isDirty } from "../diff/report.ts
 import { type DriftAction, type DriftIssues, syncDriftIssue } from "../promote/drift.ts";
 import { currentDeployment } from "../promote/history.ts";
 import type { BundleStore, DeploymentLedger } from "../promote/ports.ts";
+import { clusterBaselines } from "./diff.ts";
 import type { ClusterTarget } from "./status.ts";
 
 /**
  * The rendered objects against every cluster at once, as `diff --against cluster` compares
- * them: one diff per cluster, labelled `cluster NAME` (just `cluster` for an unnamed one).
+ * them: one diff per cluster (see clusterBaselines).
  */
 export function diffClusters(
   env: Environment,
   rendered: readonly RenderedObject[],
   targets: readonly ClusterTarget[],
 ): Promise<EnvironmentDiff[]> {
-  const scope = { environment: env.name, appNamespace: env.appNamespace, namespaces: env.namespaces };
   const redactor = new Redactor(newSalt());
   return Promise.all(
-    targets.map(({ cluster, target }) => {
-      const label = cluster ? `cluster ${cluster}` : "cluster";
-      return diffEnvironment(env.name, rendered, { type: "cluster", label, target, scope }, redactor);
-    }),
+    clusterBaselines(env, targets).map((b) => diffEnvironment(env.name, rendered, b, redactor)),
   );
 }
 

@@ -1,15 +1,15 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { writeAtomically } from "../adapters/alerts-files.ts";
+import { processTools } from "../adapters/promtool.ts";
 import { type AlertsDefinition, defineAlerts } from "../alerts/definition.ts";
 import { max, metric, rate, sum } from "../alerts/expr.ts";
-import { writeAtomically } from "../alerts/files.ts";
 import { generate, rulesDir } from "../alerts/generate.ts";
 import { lint } from "../alerts/lint.ts";
 import { receiver, rootRoute, route } from "../alerts/routes.ts";
 import { type AlertRule, alert, group } from "../alerts/rules.ts";
 import { series } from "../alerts/test-input.ts";
-import { processTools } from "../alerts/tools-process.ts";
 
 const ruleCount = 10_000;
 const perGroup = 100;

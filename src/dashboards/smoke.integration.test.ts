@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runTool } from "../alerts/tools-process.ts";
+import { runTool } from "../adapters/promtool.ts";
 import { grafanaOverHttp } from "../smoke/adapters/grafana-http.ts";
 import { substituteVariables } from "../smoke/observe.ts";
 import { repoAlerts, repoStack } from "../testing/alerts/stack.ts";

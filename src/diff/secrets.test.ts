@@ -2,13 +2,14 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadManifestTree } from "../adapters/manifest-files.ts";
+import { diffPullRequest } from "../app/diff-pr.ts";
 import { renderEnvironment } from "../core/render/render.ts";
-import { renderComment } from "../github/pr-comment.ts";
-import { prDiff } from "../github/pr-diff.ts";
+import { renderComment, sectionOf } from "../github/pr-comment.ts";
 import { redactNotification } from "../receiver/redact.ts";
 import type { Notification } from "../receiver/webhook.ts";
 import { runFlyby, scratchRepo } from "../testing/cli.ts";
 import { git as gitIn } from "../testing/git.ts";
+import { prDiffPorts } from "../wiring/read.ts";
 import { isSensitiveName, looksLikeCredential, looksRandom, Redactor } from "./redact.ts";
 
 /**
@@ -109,9 +110,11 @@ describe("secret values never reach a diff, whatever their name", () => {
     git("commit", "-qm", "base");
     writeFileSync(join(repo, "manifests", "values", "staging.yaml"), valuesWith(secrets.dbPassword));
     writeFileSync(join(repo, "manifests", "templates", "services", "leaky.yaml.hbs"), configMap);
-    const result = await prDiff({ cwd: repo, environment: "staging", against: "git:HEAD" });
+    const ports = prDiffPorts({ cwd: repo, against: "git:HEAD" });
+    const result = await diffPullRequest({ environment: "staging", against: "git:HEAD" }, ports);
     expect(result.changed).toBe(true);
-    expectNoSecrets([...renderComment([result.section]), result.full].join("\n"));
+    const section = sectionOf(result.diff, "offline", { rank: result.rank });
+    expectNoSecrets([...renderComment([section]), result.full].join("\n"));
   });
 
   test("the receiver masks annotation values through the same module", () => {

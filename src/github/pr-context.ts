@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { InputError } from "../core/errors.ts";
 
@@ -54,4 +55,22 @@ export async function verifyPrContext(
     );
   }
   return { number: pullRequest, base: pr.base };
+}
+
+/** Reads the context artifact the PR job uploaded and verifies it as verifyPrContext does. */
+export function verifyPrContextFile(
+  file: string,
+  runHeadSha: string,
+  pulls: PullRequestHeads,
+): Promise<VerifiedPr> {
+  return verifyPrContext(readFileSync(file, "utf8"), file, runHeadSha, pulls);
+}
+
+/** The PR number an action was given; anything but a positive whole number is bad input naming the input. */
+export function pullRequestNumber(input: string): number {
+  const number = Number(input);
+  if (!Number.isInteger(number) || number <= 0) {
+    throw new InputError(`pull-request "${input}" is not a PR number`, undefined, "pull-request");
+  }
+  return number;
 }

@@ -1,7 +1,10 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../core/errors.ts";
-import { Section } from "./pr-comment.ts";
+import type { RenderedObject } from "../core/kube/object.ts";
+import type { EnvironmentDiff } from "../diff/report.ts";
+import { Section, sectionOf } from "./pr-comment.ts";
+import { encodePrObjects } from "./pr-objects.ts";
 
 /** Writes a section where the comment job collects them: `<env>.<mode>.section.json`. */
 export function writeSection(dir: string, section: Section): string {
@@ -29,4 +32,36 @@ export function readSections(dir: string): Section[] {
     }
     return parsed.data;
   });
+}
+
+/** A PR diff's section of the one comment; `commit` ("" when unknown) is the PR head it is for. */
+export function prSection(
+  result: { readonly diff: EnvironmentDiff; readonly live: boolean; readonly rank: number },
+  commit: string,
+): Section {
+  return sectionOf(result.diff, result.live ? "live" : "offline", {
+    rank: result.rank,
+    ...(commit ? { commit } : {}),
+  });
+}
+
+/**
+ * What a PR diff job leaves in `dir` for the jobs after it: the whole report
+ * (`<env>.<mode>.md`), its section, and the objects it rendered (`<env>.objects.json`; none when
+ * it diffed an uploaded artifact). Returns the report's path.
+ */
+export function writePrDiffFiles(
+  dir: string,
+  section: Section,
+  full: string,
+  rendered: readonly RenderedObject[] | undefined,
+): string {
+  mkdirSync(dir, { recursive: true });
+  const { environment, mode } = section.summary;
+  const report = join(dir, `${environment}.${mode}.md`);
+  writeFileSync(report, full);
+  if (rendered)
+    writeFileSync(join(dir, `${environment}.objects.json`), encodePrObjects(environment, rendered));
+  writeSection(dir, section);
+  return report;
 }

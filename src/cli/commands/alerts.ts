@@ -1,29 +1,10 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import {
-  checkOutputFile,
-  checkOutputFolder,
-  type OutputFileRules,
-  writeOutputFile,
-} from "../../adapters/output-folder.ts";
-import type { RoutingCase } from "../../alerts/alertmanager.ts";
-import { type AlertsBuild, buildAlerts } from "../../alerts/build.ts";
-import { loadDefinition, writeAtomically } from "../../alerts/files.ts";
-import { alertmanagerFile, amtoolCasesFile, rulesDir, testsDir } from "../../alerts/generate.ts";
-import { stackManifest, stackManifestHeader, stackManifestPath } from "../../alerts/stack-manifest.ts";
+import { stackManifestPath } from "../../alerts/stack-manifest.ts";
 import type { AlertTools, ToolRun } from "../../alerts/tools.ts";
-import { processTools } from "../../alerts/tools-process.ts";
-import { type Finding, formatFinding, hasErrors } from "../../core/finding.ts";
+import { buildAlertFiles, checkAlerts, testAlerts } from "../../app/alerts.ts";
+import { type Finding, formatFinding } from "../../core/finding.ts";
 import { requiredString, userPath } from "../../core/options.ts";
+import { alertsOutput, alertsPorts } from "../../wiring/read.ts";
 import type { CommandContext, CommandImplementation } from "../command.ts";
-
-/** The generated manifest sits in manifests/ by design; it replaces only a file under its header. */
-const stackManifestRules: OutputFileRules = {
-  display: stackManifestPath,
-  what: "the generated alerting manifest (its first line is the generated header)",
-  ours: (text) => text.startsWith(stackManifestHeader),
-};
 
 function report(
   ctx: CommandContext,
@@ -42,83 +23,45 @@ function report(
   }
 }
 
-async function build(ctx: CommandContext): Promise<AlertsBuild> {
-  return buildAlerts(await loadDefinition(ctx.cwd), ctx.cwd);
-}
-
-function pathsUnder(b: AlertsBuild, dir: string): string[] {
-  return [...b.files.keys()].filter((p) => p.startsWith(`${dir}/`)).sort();
-}
-
-/** Builds into a scratch directory, runs the tools there, and always removes it. */
-async function withScratchBuild<T>(b: AlertsBuild, use: (dir: string) => Promise<T>): Promise<T> {
-  const parent = await mkdtemp(join(tmpdir(), "flyby-alerts-"));
-  const dir = join(parent, "alerts");
-  try {
-    await writeAtomically(dir, b.files);
-    return await use(dir);
-  } finally {
-    await rm(parent, { recursive: true, force: true });
-  }
-}
-
-export function alertsCommands(toolsIn: (dir: string) => AlertTools): CommandImplementation[] {
+/** The alerts commands, running the tools `toolsIn` gives for a folder (the real ones by default). */
+export function alertsCommands(toolsIn?: (dir: string) => AlertTools): CommandImplementation[] {
   const buildCommand: CommandImplementation = {
     async run(ctx) {
-      const def = await loadDefinition(ctx.cwd);
-      const b = buildAlerts(def, ctx.cwd);
       const given = requiredString(ctx, "out", "DIR");
       const out = userPath(ctx, given);
-      const outRules = { display: given, cwd: ctx.cwd };
-      const stackPath = join(ctx.cwd, stackManifestPath);
-      const failed = hasErrors(b.findings);
-      if (!failed) {
-        checkOutputFolder(out, outRules);
-        checkOutputFile(stackPath, stackManifestRules);
-        await writeAtomically(out, b.files, outRules);
-        writeOutputFile(stackPath, stackManifest(def), stackManifestRules);
-      }
-      report(ctx, b.findings, [], {
-        out: failed ? null : out,
-        files: failed ? [] : [...b.files.keys()].sort(),
+      const outcome = await buildAlertFiles({
+        ...alertsPorts(ctx.cwd, toolsIn),
+        ...alertsOutput(ctx.cwd, out, given),
       });
-      if (!ctx.out.json && !failed) {
-        ctx.out.stdout(`wrote ${b.files.size} files to ${out}, and ${stackManifestPath}\n`);
+      const written = outcome.files.length > 0;
+      report(ctx, outcome.findings, [], { out: written ? out : null, files: outcome.files });
+      if (!ctx.out.json && written) {
+        ctx.out.stdout(`wrote ${outcome.files.length} files to ${out}, and ${stackManifestPath}\n`);
       }
-      return { findings: b.findings };
+      return outcome;
     },
   };
 
   const checkCommand: CommandImplementation = {
     async run(ctx) {
-      const b = await build(ctx);
-      const runs = await withScratchBuild(b, async (dir) => {
-        const tools = toolsIn(dir);
-        return [await tools.checkRules(pathsUnder(b, rulesDir)), await tools.checkConfig(alertmanagerFile)];
-      });
-      report(ctx, b.findings, runs);
-      return { findings: b.findings, checks: runs.map((r) => ({ passed: r.ok })) };
+      const outcome = await checkAlerts(alertsPorts(ctx.cwd, toolsIn));
+      report(ctx, outcome.findings, outcome.runs);
+      return outcome;
     },
   };
 
   const testCommand: CommandImplementation = {
     async run(ctx) {
-      const b = await build(ctx);
-      const cases = JSON.parse(b.files.get(amtoolCasesFile) ?? "[]") as RoutingCase[];
-      const runs = await withScratchBuild(b, async (dir) => {
-        const tools = toolsIn(dir);
-        const all = [await tools.testRules(pathsUnder(b, testsDir))];
-        for (const c of cases) all.push(await tools.routesTest(alertmanagerFile, c.labels, c.receivers));
-        return all;
-      });
+      const outcome = await testAlerts(alertsPorts(ctx.cwd, toolsIn));
+      const { runs } = outcome;
       const failed = runs.filter((r) => !r.ok);
       report(ctx, [], ctx.out.json ? runs : failed);
       if (!ctx.out.json) {
         ctx.out.stdout(
-          `${runs.length - failed.length}/${runs.length} passed (promtool unit tests, ${cases.length} amtool routing cases)\n`,
+          `${runs.length - failed.length}/${runs.length} passed (promtool unit tests, ${outcome.routingCases} amtool routing cases)\n`,
         );
       }
-      return { checks: runs.map((r) => ({ passed: r.ok })) };
+      return outcome;
     },
   };
 
@@ -126,4 +69,4 @@ export function alertsCommands(toolsIn: (dir: string) => AlertTools): CommandImp
 }
 
 export const [alertsBuildImplementation, alertsCheckImplementation, alertsTestImplementation] =
-  alertsCommands(processTools) as [CommandImplementation, CommandImplementation, CommandImplementation];
+  alertsCommands() as [CommandImplementation, CommandImplementation, CommandImplementation];

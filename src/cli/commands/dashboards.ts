@@ -1,4 +1,4 @@
-import { generatedDashboardFiles, writeDashboards } from "../../dashboards/files.ts";
+import { generatedDashboardFiles, writeDashboards } from "../../adapters/dashboard-files.ts";
 import type { CommandImplementation } from "../command.ts";
 
 export const dashboardsBuildImplementation: CommandImplementation = {

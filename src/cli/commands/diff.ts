@@ -1,22 +1,11 @@
-import { join } from "node:path";
-import { baselineSources } from "../../adapters/baseline-sources.ts";
-import { loadManifestTree } from "../../adapters/manifest-files.ts";
+import { type Comparison, clusterBaselines, diff } from "../../app/diff.ts";
 import { UsageError } from "../../core/errors.ts";
 import { pathOption, requestTimeoutOf, requiredString, stringOption } from "../../core/options.ts";
-import { renderChecked } from "../../core/render/render-checked.ts";
-import { resolveBaseline } from "../../diff/baseline.ts";
-import { diffEnvironment } from "../../diff/environment.ts";
-import { newSalt, Redactor } from "../../diff/redact.ts";
-import {
-  changedObjects,
-  type EnvironmentDiff,
-  renderJson,
-  renderMarkdownFull,
-  renderText,
-} from "../../diff/report.ts";
-import { realWorld } from "../../wiring/world.ts";
+import { type EnvironmentDiff, renderJson, renderMarkdownFull, renderText } from "../../diff/report.ts";
+import { againstComparison, manifestFiles, newRedactor } from "../../wiring/read.ts";
+import { limitRequests, realWorld } from "../../wiring/world.ts";
 import type { CommandContext, CommandImplementation } from "../command.ts";
-import { clusterTargets, diffEveryCluster, environmentOf, fleetRequested } from "./fleet.ts";
+import { clusterTargets, environmentOf, fleetRequested } from "./fleet.ts";
 
 const formats = ["text", "markdown", "json"] as const;
 type Format = (typeof formats)[number];
@@ -29,9 +18,24 @@ function formatOf(ctx: CommandContext): Format {
   return f as Format;
 }
 
-function printDiffs(format: Format, diffs: EnvironmentDiff[], color: boolean): string {
+function printDiffs(format: Format, diffs: readonly EnvironmentDiff[], color: boolean): string {
   if (format === "markdown") return renderMarkdownFull(diffs);
   return format === "json" ? renderJson(diffs) : renderText(diffs, color);
+}
+
+/** Every cluster of the environment (`--gke env`), each its own baseline. */
+function fleetComparison(ctx: CommandContext, against: string, kubeconfig: string | undefined): Comparison {
+  return {
+    async baselines(env) {
+      if (against !== "cluster") throw new UsageError("--gke env goes with --against cluster");
+      const world = realWorld(ctx.cwd, ctx.env, (line) => ctx.out.stderr(`${line}\n`));
+      const environment = environmentOf(ctx, env);
+      const targets = await clusterTargets(environment, world, kubeconfig);
+      limitRequests(targets, requestTimeoutOf(ctx).milliseconds);
+      return clusterBaselines(environment, targets);
+    },
+    redactor: newRedactor(),
+  };
 }
 
 export const diffImplementation: CommandImplementation = {
@@ -39,36 +43,21 @@ export const diffImplementation: CommandImplementation = {
     const env = requiredString(ctx, "env", "E");
     const against = requiredString(ctx, "against", "git:REF|dir:PATH|cluster");
     const format = formatOf(ctx);
-    const head = renderChecked(loadManifestTree(join(ctx.cwd, "manifests")), env);
     const kubeconfig = pathOption(ctx, "kubeconfig") ?? ctx.env.KUBECONFIG;
     const context = stringOption(ctx, "context");
-    if (fleetRequested(ctx)) {
-      if (against !== "cluster") throw new UsageError("--gke env goes with --against cluster");
-      const world = realWorld(ctx.cwd, ctx.env, (line) => ctx.out.stderr(`${line}\n`));
-      const environment = environmentOf(ctx, env);
-      const targets = await clusterTargets(environment, world, kubeconfig);
-      const results = await diffEveryCluster(
-        environment,
-        head.objects,
-        targets,
-        requestTimeoutOf(ctx).milliseconds,
-      );
-      ctx.out.stdout(printDiffs(format, results, ctx.out.color));
-      return { changes: changedObjects(results) };
-    }
-    const request = {
-      cwd: ctx.cwd,
-      workDir: ctx.workDir,
-      requestTimeoutMs: requestTimeoutOf(ctx).milliseconds,
-      environment: env,
-      against,
-      ...(kubeconfig ? { kubeconfig } : {}),
-      ...(context ? { context } : {}),
-      env: ctx.env,
-    };
-    const baseline = resolveBaseline(request, baselineSources(request));
-    const result = await diffEnvironment(env, head.objects, baseline, new Redactor(newSalt()));
-    ctx.out.stdout(printDiffs(format, [result], ctx.out.color));
-    return { changes: changedObjects([result]) };
+    const comparison = fleetRequested(ctx)
+      ? fleetComparison(ctx, against, kubeconfig)
+      : againstComparison({
+          cwd: ctx.cwd,
+          workDir: ctx.workDir,
+          requestTimeoutMs: requestTimeoutOf(ctx).milliseconds,
+          against,
+          ...(kubeconfig ? { kubeconfig } : {}),
+          ...(context ? { context } : {}),
+          env: ctx.env,
+        });
+    const outcome = await diff({ environment: env }, { ...manifestFiles(ctx.cwd), ...comparison });
+    ctx.out.stdout(printDiffs(format, outcome.diffs, ctx.out.color));
+    return outcome;
   },
 };

@@ -1,11 +1,10 @@
-import { join } from "node:path";
-import { loadManifestTree } from "../../adapters/manifest-files.ts";
 import {
   clusterLabel,
   clusterRef,
   type Environment,
   loadEnvironments,
 } from "../../core/manifests/environments.ts";
+import { manifestFiles } from "../../wiring/read.ts";
 import type { CommandImplementation } from "../command.ts";
 
 /** The JSON the workflows build their matrices from; its shape is a contract. */
@@ -29,7 +28,7 @@ function formatEnvironment(e: Environment): string {
 
 export const environmentsImplementation: CommandImplementation = {
   async run(ctx) {
-    const order = loadEnvironments(loadManifestTree(join(ctx.cwd, "manifests"))).promotionOrder;
+    const order = loadEnvironments(manifestFiles(ctx.cwd).manifests()).promotionOrder;
     if (ctx.out.json) ctx.out.stdout(`${JSON.stringify(environmentsJson(order))}\n`);
     else ctx.out.stdout(order.map(formatEnvironment).join(""));
     return {};

@@ -1,9 +1,9 @@
 import { join } from "node:path";
 import { loadManifestTree } from "../../adapters/manifest-files.ts";
 import { checkOutputFolder, writeOutputFolder } from "../../adapters/output-folder.ts";
+import { render } from "../../app/render.ts";
 import { requiredString, stringOption, userPath } from "../../core/options.ts";
 import { renderToFiles, renderToText } from "../../core/render/output.ts";
-import { renderChecked } from "../../core/render/render-checked.ts";
 import type { CommandImplementation } from "../command.ts";
 
 export const renderImplementation: CommandImplementation = {
@@ -12,15 +12,19 @@ export const renderImplementation: CommandImplementation = {
     const out = stringOption(ctx, "out");
     const rules = { display: out ?? "", cwd: ctx.cwd };
     if (out) checkOutputFolder(userPath(ctx, out), rules);
-    const result = renderChecked(loadManifestTree(join(ctx.cwd, "manifests")), env);
+    // The one adapter render needs, built here: the wiring module loads the cluster and GitHub
+    // clients, and render must start without them (see startup.test.ts).
+    const manifests = () => loadManifestTree(join(ctx.cwd, "manifests"));
+    const outcome = render({ environment: env }, { manifests });
+    const { objects } = outcome.render;
     if (out) {
-      writeOutputFolder(userPath(ctx, out), renderToFiles(result.objects), rules);
-      ctx.out.stderr(`wrote ${result.objects.length} objects for ${env} to ${out}\n`);
+      writeOutputFolder(userPath(ctx, out), renderToFiles(objects), rules);
+      ctx.out.stderr(`wrote ${objects.length} objects for ${env} to ${out}\n`);
     } else if (ctx.out.json) {
-      ctx.out.stdout(`${JSON.stringify(result.objects.map((o) => o.object))}\n`);
+      ctx.out.stdout(`${JSON.stringify(objects.map((o) => o.object))}\n`);
     } else {
-      ctx.out.stdout(renderToText(result.objects));
+      ctx.out.stdout(renderToText(objects));
     }
-    return {};
+    return outcome;
   },
 };

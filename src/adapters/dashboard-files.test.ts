@@ -2,9 +2,9 @@ import { describe, expect, test } from "bun:test";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { staleGeneratedFiles } from "../core/plan/generated.ts";
+import { dashboardsDir } from "../dashboards/location.ts";
 import { repoRoot } from "../testing/cli.ts";
-import { generatedDashboardFiles } from "./files.ts";
-import { dashboardsDir } from "./location.ts";
+import { generatedDashboardFiles } from "./dashboard-files.ts";
 
 describe("the committed dashboards", () => {
   test(`${dashboardsDir}/ holds what src/dashboards/ generates (run \`bun run flyby dashboards build\` when this fails)`, async () => {

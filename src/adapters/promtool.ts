@@ -1,6 +1,7 @@
 /** AlertTools on the real promtool and amtool (Debian `prometheus`, `prometheus-alertmanager`). */
+
+import type { AlertTools, ToolRun } from "../alerts/tools.ts";
 import { EnvironmentError } from "../core/errors.ts";
-import type { AlertTools, ToolRun } from "./tools.ts";
 
 const install: Record<string, string> = {
   promtool: "apt-get install -y --no-install-recommends prometheus",

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { writeAtomically } from "./files.ts";
+import { writeAtomically } from "./alerts-files.ts";
 
 let root: string;
 beforeEach(async () => {

@@ -1,12 +1,21 @@
 /** The disk side of the alerts commands: loading definitions and writing the build atomically. */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadManifestTree } from "../adapters/manifest-files.ts";
-import { type OutputRules, writeOutputFolder } from "../adapters/output-folder.ts";
+import { type AlertsDefinition, type AlertsModule, resolveDefinition } from "../alerts/definition.ts";
+import { stackManifest, stackManifestHeader, stackManifestPath } from "../alerts/stack-manifest.ts";
 import { stackFacts } from "../core/catalog/stack.ts";
 import { InputError } from "../core/errors.ts";
 import type { GeneratedFile } from "../core/plan/generated.ts";
-import { type AlertsDefinition, type AlertsModule, resolveDefinition } from "./definition.ts";
-import { stackManifest, stackManifestPath } from "./stack-manifest.ts";
+import { loadManifestTree } from "./manifest-files.ts";
+import {
+  checkOutputFile,
+  checkOutputFolder,
+  type OutputFileRules,
+  type OutputRules,
+  writeOutputFile,
+  writeOutputFolder,
+} from "./output-folder.ts";
 
 export const definitionsEntry = "alerts/index.ts";
 
@@ -62,4 +71,45 @@ export async function generatedAlertFiles(root: string): Promise<GeneratedFile[]
       sources: "alerts/ and manifests/values/",
     },
   ];
+}
+
+/** Builds into a scratch folder, runs `use` there, and always removes the folder. */
+export async function withScratchBuild<T>(
+  files: ReadonlyMap<string, string>,
+  use: (dir: string) => Promise<T>,
+): Promise<T> {
+  const parent = await mkdtemp(join(tmpdir(), "flyby-alerts-"));
+  const dir = join(parent, "alerts");
+  try {
+    await writeAtomically(dir, files);
+    return await use(dir);
+  } finally {
+    await rm(parent, { recursive: true, force: true });
+  }
+}
+
+/** The generated manifest sits in manifests/ by design; it replaces only a file under its header. */
+const stackManifestRules: OutputFileRules = {
+  display: stackManifestPath,
+  what: "the generated alerting manifest (its first line is the generated header)",
+  ours: (text) => text.startsWith(stackManifestHeader),
+};
+
+/**
+ * Writes an alerts build into `out` (shown as `display`) and the alerting manifest under
+ * `root`, after checking that both may be replaced, so a refusal writes neither.
+ */
+export async function publishAlertsBuild(
+  root: string,
+  out: string,
+  display: string,
+  files: ReadonlyMap<string, string>,
+  manifest: string,
+): Promise<void> {
+  const outRules = { display, cwd: root };
+  const stackPath = join(root, stackManifestPath);
+  checkOutputFolder(out, outRules);
+  checkOutputFile(stackPath, stackManifestRules);
+  await writeAtomically(out, files, outRules);
+  writeOutputFile(stackPath, manifest, stackManifestRules);
 }

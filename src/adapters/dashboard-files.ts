@@ -1,12 +1,12 @@
 /** The disk side of the dashboards: what the generator makes from the repository, and writing it. */
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { loadManifestTree } from "../adapters/manifest-files.ts";
-import { loadDefinition } from "../alerts/files.ts";
 import { stackFacts } from "../core/catalog/stack.ts";
 import type { GeneratedFile } from "../core/plan/generated.ts";
-import { buildDashboards } from "./build.ts";
-import { dashboardsDir } from "./location.ts";
+import { buildDashboards } from "../dashboards/build.ts";
+import { dashboardsDir } from "../dashboards/location.ts";
+import { loadDefinition } from "./alerts-files.ts";
+import { loadManifestTree } from "./manifest-files.ts";
 
 /** The dashboards generated from `root`'s alerts and values, by file name. */
 export async function generateDashboards(root: string): Promise<Map<string, string>> {
