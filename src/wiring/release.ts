@@ -1,4 +1,3 @@
-import { grafanaAnnotations } from "../adapters/grafana-annotations.ts";
 import { bundleRollout } from "../app/bundle-rollout.ts";
 import { deployOptionSpecs, deployOptionsOf } from "../app/deploy-options.ts";
 import { smokeCheck } from "../app/smoke-check.ts";
@@ -18,6 +17,7 @@ import { makeOctokit } from "../github/octokit.ts";
 import { originUrl, resolveRepository } from "../github/repository.ts";
 import type { BundleStore, DeployDeps, DeploymentLedger } from "../promote/ports.ts";
 import { expectationsForEnvironment } from "../smoke/adapters/environment.ts";
+import { grafanaAnnotations } from "../smoke/adapters/grafana-annotations.ts";
 import { grafanaCredentialsFrom } from "../smoke/adapters/grafana-http.ts";
 import type { ClusterAccess } from "../smoke/fleet.ts";
 import { systemClock } from "../smoke/poller.ts";

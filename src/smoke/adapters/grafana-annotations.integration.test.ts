@@ -1,14 +1,14 @@
 /** Deploy annotations written to a Grafana double on loopback, as Grafana's HTTP API answers. */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { shortHash } from "../bundle/bundle.ts";
-import { deployAndVerify } from "../promote/deploy.ts";
-import { stagingBundleOf } from "../testing/bundles.ts";
-import { repoRoot } from "../testing/cli.ts";
-import { type LoopbackServer, serveLoopback } from "../testing/loopback.ts";
-import { memoryDeps } from "../testing/memory-deploy.ts";
+import { loadManifestTree } from "../../adapters/manifest-files.ts";
+import { shortHash } from "../../bundle/bundle.ts";
+import { deployAndVerify } from "../../promote/deploy.ts";
+import { stagingBundleOf } from "../../testing/bundles.ts";
+import { repoRoot } from "../../testing/cli.ts";
+import { type LoopbackServer, serveLoopback } from "../../testing/loopback.ts";
+import { memoryDeps } from "../../testing/memory-deploy.ts";
 import { grafanaAnnotations } from "./grafana-annotations.ts";
-import { loadManifestTree } from "./manifest-files.ts";
 
 const token = "glsa_t0ken";
 const received: unknown[] = [];

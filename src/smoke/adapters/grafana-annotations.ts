@@ -2,9 +2,9 @@
  * Deploy annotations on Grafana: when a deploy, promotion or rollback finishes, flyby writes one
  * annotation through `POST /api/annotations`, and every dashboard shows them per environment.
  */
-import { deployAnnotationTags } from "../dashboards/annotation-tags.ts";
-import type { DeployAnnotations } from "../promote/ports.ts";
-import type { GrafanaCredentials } from "../smoke/adapters/grafana-http.ts";
+import { deployAnnotationTags } from "../../dashboards/annotation-tags.ts";
+import type { DeployAnnotations } from "../../promote/ports.ts";
+import type { GrafanaCredentials } from "./grafana-http.ts";
 
 type Fetch = (url: string, init: RequestInit) => Promise<Response>;
 
