@@ -31,5 +31,8 @@ await runAction("deploy", async ({ core, context, input }) => {
     .addRaw(`## flyby apply: ${options.env}\n\n${formatReportMarkdown(result.reports)}\n`)
     .write();
   core.setOutput("summary", JSON.stringify(result.summary));
-  return { outcome: result.outcome, headline: `flyby apply ${options.env}: ${result.headline}` };
+  return {
+    outcome: result.outcome,
+    failure: (code) => `flyby apply ${options.env}: ${result.headline} (exit ${code})`,
+  };
 });

@@ -21,5 +21,5 @@ await runAction("smoke", async ({ core, input }) => {
   await core.summary.addRaw(formatSummaryMarkdown(runs)).write();
   core.setOutput("passed", String(result.passed));
   core.setOutput("failed-checks", failedCheckIds(result).join(","));
-  return { outcome: result, headline: `smoke checks failed for ${environment}` };
+  return { outcome: result, failure: () => `smoke checks failed for ${environment}` };
 });

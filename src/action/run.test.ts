@@ -23,19 +23,27 @@ describe("runAction", () => {
     expect(r.secrets).toEqual(["s3cret-value"]);
   });
 
-  test("GIVEN an outcome that is not clean THEN the exit policy fails the step with the headline", async () => {
+  test("GIVEN an outcome that is not clean THEN the exit policy fails the step with its message and code", async () => {
     const r = recorder();
     const code = await runAction(
       "smoke",
       async () => ({
         outcome: { checks: [{ passed: false }] },
-        headline: "flyby smoke staging: 2 checks failed",
+        failure: (code: number) => `flyby smoke staging: 2 checks failed (exit ${code})`,
       }),
       r.io,
       {},
     );
     expect(code).toBe(ExitCode.NotClean);
     expect(r.failed).toEqual(["flyby smoke staging: 2 checks failed (exit 1)"]);
+  });
+
+  test("GIVEN no failure message THEN the step names the action and the exit code", async () => {
+    const r = recorder();
+    expect(await runAction("diff", async () => ({ outcome: { changes: 2 } }), r.io, {})).toBe(
+      ExitCode.NotClean,
+    );
+    expect(r.failed).toEqual(["flyby diff: not clean (exit 1)"]);
   });
 
   test("GIVEN the body throws THEN the step fails with the message and the error's exit code", async () => {

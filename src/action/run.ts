@@ -17,11 +17,11 @@ export interface ActionStep {
   readonly context: typeof github.context;
 }
 
-/** What an action's body found, and one line saying why when that is not clean. */
+/** What an action's body found, and the step's failure message when that is not clean. */
 export interface StepResult {
   readonly outcome: Outcome;
-  /** The failure's first words, e.g. `flyby apply staging: 1 failed`; ` (exit N)` is added. */
-  readonly headline?: string;
+  /** The message the step fails with, given the exit code the policy decided. */
+  failure?(code: ExitCode): string;
 }
 
 /** The parts of @actions/core the edge itself uses; tests pass a recorder. */
@@ -49,9 +49,10 @@ export async function runAction(
     context: github.context,
   };
   try {
-    const { outcome, headline } = await body(step);
-    const code = exitCodeOf(outcome);
-    if (code !== ExitCode.Ok) io.setFailed(`${headline ?? `flyby ${name}: not clean`} (exit ${code})`);
+    const result = await body(step);
+    const code = exitCodeOf(result.outcome);
+    if (code !== ExitCode.Ok)
+      io.setFailed(result.failure?.(code) ?? `flyby ${name}: not clean (exit ${code})`);
     return code;
   } catch (e) {
     io.setFailed(e instanceof Error ? e.message : String(e));

@@ -1,8 +1,9 @@
+import { gitLine } from "../adapters/git.ts";
 import { bundleRollout } from "../app/bundle-rollout.ts";
 import { deployOptionSpecs, deployOptionsOf } from "../app/deploy-options.ts";
 import { smokeCheck } from "../app/smoke-check.ts";
 import { Duration } from "../core/duration.ts";
-import { UsageError } from "../core/errors.ts";
+import { InputError, UsageError } from "../core/errors.ts";
 import {
   flag,
   type OptionSource,
@@ -138,4 +139,22 @@ export function deployDeps(ctx: ReleaseSettings): DeployDeps {
     now: () => Date.now(),
     progress,
   };
+}
+
+/** The tag being released and its commit: flags, else the tag the workflow runs for. */
+export function releaseTag(ctx: Omit<ReleaseSettings, "progress">): { tag: string; commit: string } {
+  const fromRef = ctx.env.GITHUB_REF_TYPE === "tag" ? ctx.env.GITHUB_REF_NAME : undefined;
+  const tag = stringOption(ctx, "tag") ?? fromRef;
+  if (!tag) throw new UsageError("no tag: pass --tag vX.Y.Z (a tag workflow sets GITHUB_REF_NAME)");
+  const given = stringOption(ctx, "commit") ?? (tag === fromRef ? ctx.env.GITHUB_SHA : undefined);
+  if (given) {
+    if (!/^[0-9a-f]{40}$/.test(given))
+      throw new UsageError(`--commit "${given}" is not a full 40-hex commit id`);
+    return { tag, commit: given };
+  }
+  const commit = gitLine(ctx.cwd, ["rev-parse", "--verify", "--quiet", `refs/tags/${tag}^{commit}`]);
+  if (!commit) {
+    throw new InputError(`the tag ${tag} does not exist in this checkout`, undefined, "--tag");
+  }
+  return { tag, commit };
 }

@@ -1,33 +1,13 @@
 import { join } from "node:path";
 import { readBundleFile } from "../../adapters/bundle-sources.ts";
-import { gitLine } from "../../adapters/git.ts";
 import { loadManifestTree } from "../../adapters/manifest-files.ts";
 import { promoteRelease } from "../../app/release.ts";
 import { shortHash } from "../../bundle/bundle.ts";
-import { InputError, UsageError } from "../../core/errors.ts";
 import { requiredString, stringOption, userPath } from "../../core/options.ts";
-import { deployDeps } from "../../wiring/release.ts";
-import type { CommandContext, CommandImplementation } from "../command.ts";
+import { deployDeps, releaseTag } from "../../wiring/release.ts";
+import type { CommandImplementation } from "../command.ts";
 import { outcomeJson, reportOutcome } from "./deploy.ts";
 import { releaseSettings } from "./release-options.ts";
-
-/** The tag being released and its commit: flags, else the tag the workflow runs for. */
-function releaseTag(ctx: CommandContext): { tag: string; commit: string } {
-  const fromRef = ctx.env.GITHUB_REF_TYPE === "tag" ? ctx.env.GITHUB_REF_NAME : undefined;
-  const tag = stringOption(ctx, "tag") ?? fromRef;
-  if (!tag) throw new UsageError("no tag: pass --tag vX.Y.Z (a tag workflow sets GITHUB_REF_NAME)");
-  const given = stringOption(ctx, "commit") ?? (tag === fromRef ? ctx.env.GITHUB_SHA : undefined);
-  if (given) {
-    if (!/^[0-9a-f]{40}$/.test(given))
-      throw new UsageError(`--commit "${given}" is not a full 40-hex commit id`);
-    return { tag, commit: given };
-  }
-  const commit = gitLine(ctx.cwd, ["rev-parse", "--verify", "--quiet", `refs/tags/${tag}^{commit}`]);
-  if (!commit) {
-    throw new InputError(`the tag ${tag} does not exist in this checkout`, undefined, "--tag");
-  }
-  return { tag, commit };
-}
 
 export const promoteImplementation: CommandImplementation = {
   async run(ctx) {
