@@ -24,9 +24,8 @@ import type { BundleStore, DeployDeps, DeploymentLedger } from "../../promote/po
 import { expectationsForEnvironment } from "../../smoke/adapters/environment.ts";
 import { grafanaCredentialsFrom } from "../../smoke/adapters/grafana-http.ts";
 import type { ClusterAccess } from "../../smoke/fleet.ts";
-import { systemClock } from "../../smoke/poller.ts";
 import { accessFrom, parseCount, parseHttpUrl } from "../../smoke/run.ts";
-import { realWorld } from "../../wiring.ts";
+import { realWorld, smokeWorld } from "../../wiring.ts";
 import type { CommandContext } from "../command.ts";
 import { clusterAccesses, environmentOf } from "./fleet.ts";
 
@@ -119,8 +118,7 @@ export function deployDeps(ctx: CommandContext): DeployDeps {
         ...(grafanaUrl ? { grafanaUrl } : {}),
         timeout: timeoutOption(ctx, "smoke-timeout"),
         env: ctx.env,
-        fetch: (url, init) => fetch(url, init),
-        clock: systemClock,
+        ...smokeWorld(),
         progress,
       },
       accessesFor,
