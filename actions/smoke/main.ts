@@ -1,9 +1,9 @@
 import { runAction } from "../../src/action/run.ts";
+import { requestFromInputs } from "../../src/action/smoke-inputs.ts";
 import { clustersToSmoke, smokeEnvironment } from "../../src/app/smoke.ts";
 import { annotateFindings } from "../../src/github/annotations.ts";
 import { failedCheckIds, formatFleetReport } from "../../src/smoke/fleet.ts";
 import { formatReport, formatSummaryMarkdown } from "../../src/smoke/report.ts";
-import { requestFromInputs } from "../../src/smoke/run.ts";
 import { clusterAccesses, environmentAt, smokeWorld } from "../../src/wiring/world.ts";
 
 await runAction("smoke", async ({ core, input }) => {

@@ -6,7 +6,7 @@ import type { PrometheusAccess, SmokeRequest } from "../smoke/run.ts";
 export interface SmokeEnvironmentRequest {
   readonly environment: string;
   /** What to check and for how long (expectations, Grafana, timeout, Grafana credentials). */
-  readonly check: Omit<SmokeRequest, "access" | "fetch" | "clock" | "progress">;
+  readonly check: Omit<SmokeRequest, "access" | "fetch" | "clock" | "open" | "progress">;
   /** One Prometheus (`cluster` ""), or every cluster of the environment, each reached its own way. */
   readonly clusters: readonly ClusterAccess[];
 }
@@ -14,6 +14,8 @@ export interface SmokeEnvironmentRequest {
 export interface SmokePorts {
   readonly fetch: SmokeRequest["fetch"];
   readonly clock: SmokeRequest["clock"];
+  /** Reaches each cluster's Prometheus and the Grafana (openSources, or fakes in tests). */
+  readonly open: SmokeRequest["open"];
   progress?(line: string): void;
 }
 
@@ -34,6 +36,7 @@ export async function smokeEnvironment(
       ...request.check,
       fetch: ports.fetch,
       clock: ports.clock,
+      open: ports.open,
       ...(ports.progress ? { progress: ports.progress } : {}),
     },
     request.clusters,

@@ -11,16 +11,17 @@ import { metricsEmittedBy } from "../core/catalog/metrics.ts";
 import { Duration } from "../core/duration.ts";
 import { loadEnvironments } from "../core/manifests/environments.ts";
 import { startDemoStack } from "../demo/stack.ts";
-import { countingFetch, type Fetch } from "../smoke/adapters/http.ts";
+import { openSources } from "../smoke/adapters/open-sources.ts";
 import { prometheusOverHttp } from "../smoke/adapters/prometheus-http.ts";
 import { directScraper } from "../smoke/adapters/scrape-http.ts";
 import { gpuMetricNames } from "../smoke/checks/gpu.ts";
 import { seriesNamesOf } from "../smoke/checks/metrics.ts";
+import { countingFetch } from "../smoke/counting-fetch.ts";
 import { defaultExpectations } from "../smoke/expectations.ts";
 import { observe } from "../smoke/observe.ts";
 import { systemClock } from "../smoke/poller.ts";
 import { smoke } from "../smoke/run.ts";
-import type { ActiveTarget } from "../smoke/sources.ts";
+import type { ActiveTarget, Fetch } from "../smoke/sources.ts";
 
 const intervalSeconds = 1;
 const gpus = 2;
@@ -110,6 +111,7 @@ async function flyby(prometheus: string, environment: string): Promise<Figures> 
     env: {},
     fetch: (url, init) => fetch(url, init),
     clock: systemClock,
+    open: openSources,
   });
   const passed = performance.now();
   if (!run.verdict.passed) throw new Error(`smoke did not pass: ${JSON.stringify(run.verdict.findings)}`);

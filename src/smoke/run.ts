@@ -1,16 +1,11 @@
 import type { KubeConfig } from "@kubernetes/client-node";
-import { loadKubeConfig } from "../adapters/kube/kubeconfig.ts";
-import { Duration } from "../core/duration.ts";
+import type { Duration } from "../core/duration.ts";
 import { InputError, UsageError } from "../core/errors.ts";
-import { expectationsForEnvironment } from "./adapters/environment.ts";
-import { grafanaCredentialsFrom, grafanaOverHttp } from "./adapters/grafana-http.ts";
-import { countingFetch, type Fetch } from "./adapters/http.ts";
-import { kubeProxy, podProxyScraper, prometheusProxyBase } from "./adapters/kube-proxy.ts";
-import { prometheusOverHttp } from "./adapters/prometheus-http.ts";
-import { directScraper } from "./adapters/scrape-http.ts";
+import { countingFetch } from "./counting-fetch.ts";
 import type { SmokeExpectations } from "./expectations.ts";
 import type { Sources } from "./observe.ts";
 import { type Clock, pollUntilPassed, type SmokeRun } from "./poller.ts";
+import type { Fetch } from "./sources.ts";
 
 /**
  * How to reach Prometheus: a URL, or the Kubernetes API service proxy of a kubeconfig (a
@@ -31,8 +26,18 @@ export interface SmokeRequest {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly fetch: Fetch;
   readonly clock: Clock;
+  readonly open: OpenSources;
   readonly progress?: (line: string) => void;
 }
+
+/** Where a run's Prometheus, scraper and Grafana are and who may read them. */
+export type SourceReach = Pick<SmokeRequest, "access" | "grafanaUrl" | "env">;
+
+/**
+ * Builds the sources a run reads (openSources in ./adapters, or fakes in tests), each
+ * sending every request through `fetch` so the run can count and bound them.
+ */
+export type OpenSources = (reach: SourceReach, fetch: Fetch) => Promise<Sources>;
 
 export interface SmokeOutcome {
   readonly run: SmokeRun;
@@ -80,66 +85,6 @@ export function parseCount(text: string, field: string): number {
   return Number(text);
 }
 
-/**
- * A smoke request from named text inputs, as a GitHub Action receives them ("" when unset).
- * Expectations come from the repository's manifests for the environment; the inputs override.
- */
-export function requestFromInputs(
-  input: (name: string) => string,
-  env: Readonly<Record<string, string | undefined>>,
-  repo: string,
-): Omit<SmokeRequest, "fetch" | "clock"> {
-  const given = (name: string) => (input(name) === "" ? {} : { [name]: input(name) });
-  const grafana = input("grafana-url");
-  return {
-    expectations: expectationsForEnvironment(repo, input("environment"), {
-      ...(input("scrape-interval")
-        ? { scrapeInterval: Duration.parse(input("scrape-interval"), "scrape-interval") }
-        : {}),
-      ...(input("gpus") ? { gpusPerWorker: parseCount(input("gpus"), "gpus") } : {}),
-      ...(input("dcgm") === "true" ? { dcgm: true } : {}),
-    }),
-    access: accessFrom({
-      ...(input("prometheus-url") ? { prometheusUrl: input("prometheus-url") } : {}),
-      viaCluster: input("via-cluster") === "true",
-      ...given("kubeconfig"),
-      ...given("context"),
-      env,
-    }),
-    ...(grafana ? { grafanaUrl: parseHttpUrl(grafana, "grafana-url") } : {}),
-    timeout: Duration.parse(input("timeout") || "3m", "timeout"),
-    env,
-  };
-}
-
-async function sourcesFor(request: SmokeRequest, fetch: Fetch): Promise<Sources> {
-  const grafana = request.grafanaUrl
-    ? {
-        grafana: grafanaOverHttp(request.grafanaUrl, fetch, grafanaCredentialsFrom(request.env)),
-      }
-    : {};
-  if (request.access.kind === "url")
-    return {
-      prometheus: prometheusOverHttp(request.access.url, fetch),
-      scraper: directScraper(fetch),
-      ...grafana,
-    };
-  const config =
-    request.access.kind === "kube"
-      ? await request.access.config()
-      : loadKubeConfig({
-          ...(request.access.kubeconfig ? { kubeconfig: request.access.kubeconfig } : {}),
-          ...(request.access.context ? { context: request.access.context } : {}),
-          env: request.env,
-        });
-  const proxy = await kubeProxy(config, fetch);
-  return {
-    prometheus: prometheusOverHttp(prometheusProxyBase(proxy), proxy.fetch),
-    scraper: podProxyScraper(proxy),
-    ...grafana,
-  };
-}
-
 /** The whole smoke run behind `flyby smoke` and actions/smoke: build sources, poll, count requests. */
 export async function smoke(request: SmokeRequest): Promise<SmokeOutcome> {
   const { expectations } = request;
@@ -150,7 +95,7 @@ export async function smoke(request: SmokeRequest): Promise<SmokeOutcome> {
       signal: init?.signal ?? AbortSignal.timeout(request.timeout.milliseconds),
     }),
   );
-  const sources = await sourcesFor(request, counter.fetch);
+  const sources = await request.open(request, counter.fetch);
   const run = await pollUntilPassed({
     sources,
     expectations,

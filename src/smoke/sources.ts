@@ -4,6 +4,9 @@
  * tests may implement them with plain objects.
  */
 
+/** The part of fetch the adapters use; tests pass their own to count or fail requests. */
+export type Fetch = (url: string, init?: RequestInit) => Promise<Response>;
+
 export type Health = "up" | "down" | "unknown";
 
 /** One entry of Prometheus's /api/v1/targets activeTargets. */

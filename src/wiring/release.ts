@@ -21,9 +21,8 @@ import { expectationsForEnvironment } from "../smoke/adapters/environment.ts";
 import { grafanaAnnotations } from "../smoke/adapters/grafana-annotations.ts";
 import { grafanaCredentialsFrom } from "../smoke/adapters/grafana-http.ts";
 import type { ClusterAccess } from "../smoke/fleet.ts";
-import { systemClock } from "../smoke/poller.ts";
 import { accessFrom, parseCount, parseHttpUrl } from "../smoke/run.ts";
-import { clusterAccesses, environmentAt, realWorld } from "./world.ts";
+import { clusterAccesses, environmentAt, realWorld, smokeWorld } from "./world.ts";
 
 /**
  * What a deploy, promotion or rollback is wired from: the options (`deploy`, `promote` and
@@ -129,8 +128,7 @@ export function deployDeps(ctx: ReleaseSettings): DeployDeps {
         ...(grafanaUrl ? { grafanaUrl } : {}),
         timeout: timeoutOption(ctx, "smoke-timeout"),
         env: ctx.env,
-        fetch: (url, init) => fetch(url, init),
-        clock: systemClock,
+        ...smokeWorld(),
         progress,
       },
       accessesFor,

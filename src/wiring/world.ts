@@ -12,11 +12,12 @@ import { KubeApplyTarget } from "../adapters/kube/target.ts";
 import { loadManifestTree } from "../adapters/manifest-files.ts";
 import { checkOutputFolder, writeOutputFolder } from "../adapters/output-folder.ts";
 import type { DeployWorld } from "../app/deploy.ts";
+import type { SmokePorts } from "../app/smoke.ts";
 import type { ClusterTarget } from "../app/status.ts";
 import { type Environment, gkeClusterPath, loadEnvironments } from "../core/manifests/environments.ts";
-import type { Fetch } from "../smoke/adapters/http.ts";
+import { openSources } from "../smoke/adapters/open-sources.ts";
 import type { ClusterAccess } from "../smoke/fleet.ts";
-import { type Clock, systemClock } from "../smoke/poller.ts";
+import { systemClock } from "../smoke/poller.ts";
 
 /**
  * The wiring: the one place that reaches the real world (process.env, the clock, timers,
@@ -113,10 +114,10 @@ export function limitRequests(targets: readonly ClusterTarget[], requestTimeoutM
 }
 
 // ---------------------------------------------------------------------------------------------
-// Smoke checks: the network and the clock they poll with.
+// Smoke checks: the network, the clock they poll with, and how they reach Prometheus and Grafana.
 // ---------------------------------------------------------------------------------------------
 
-/** Real HTTP and the system clock, for `flyby smoke` and actions/smoke. */
-export function smokeWorld(): { fetch: Fetch; clock: Clock } {
-  return { fetch: (url, init) => fetch(url, init), clock: systemClock };
+/** Real HTTP, the system clock and the sources over HTTP: `flyby smoke`, actions/smoke, releases. */
+export function smokeWorld(): Omit<SmokePorts, "progress"> {
+  return { fetch: (url, init) => fetch(url, init), clock: systemClock, open: openSources };
 }

@@ -1,11 +1,14 @@
-import { fleetAccesses, type SmokeEnvironmentOutcome, smokeEnvironment } from "../../app/smoke.ts";
+import {
+  fleetAccesses,
+  type SmokeEnvironmentOutcome,
+  type SmokePorts,
+  smokeEnvironment,
+} from "../../app/smoke.ts";
 import { Duration } from "../../core/duration.ts";
 import { flag, pathOption, requiredString, stringOption, timeoutOption } from "../../core/options.ts";
 import { expectationsForEnvironment } from "../../smoke/adapters/environment.ts";
-import type { Fetch } from "../../smoke/adapters/http.ts";
 import type { ClusterSmoke } from "../../smoke/fleet.ts";
 import { formatFleetReport } from "../../smoke/fleet.ts";
-import type { Clock } from "../../smoke/poller.ts";
 import { formatReport } from "../../smoke/report.ts";
 import { accessFrom, type PrometheusAccess, parseCount, parseHttpUrl } from "../../smoke/run.ts";
 import { clusterAccesses, smokeWorld } from "../../wiring/world.ts";
@@ -49,8 +52,8 @@ function print(ctx: CommandContext, fleet: boolean, result: SmokeEnvironmentOutc
     ctx.out.stdout(fleet || !only ? formatFleetReport(environment, result) : formatReport(only.outcome.run));
 }
 
-/** `flyby smoke`; fetch and clock are injected so tests can drive it. */
-export function makeSmokeCommand(deps: { fetch: Fetch; clock: Clock }): CommandImplementation {
+/** `flyby smoke`; fetch, clock and the sources are injected so tests can drive it. */
+export function makeSmokeCommand(deps: Omit<SmokePorts, "progress">): CommandImplementation {
   return {
     async run(ctx) {
       const environment = requiredString(ctx, "env", "E");

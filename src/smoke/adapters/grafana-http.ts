@@ -1,5 +1,5 @@
-import type { DashboardQuery, DsQueryResult, GrafanaApi } from "../sources.ts";
-import { errorText, type Fetch, redactUrl } from "./http.ts";
+import type { DashboardQuery, DsQueryResult, Fetch, GrafanaApi } from "../sources.ts";
+import { errorText, redactUrl } from "./http.ts";
 
 export interface GrafanaCredentials {
   /** A service account token, sent as a Bearer token. */

@@ -1,6 +1,3 @@
-/** The part of fetch the adapters use; tests pass their own to count or fail requests. */
-export type Fetch = (url: string, init?: RequestInit) => Promise<Response>;
-
 /** A URL without user info, for messages: credentials never reach the output. */
 export function redactUrl(url: string): string {
   try {
@@ -38,16 +35,4 @@ const rawLimit = 160;
 /** A page for people (an error page, a login form), not an API's answer. */
 export function isHtml(body: string): boolean {
   return /^\s*<(!doctype html|html)[\s>]/i.test(body);
-}
-
-/** Counts requests, for the report and the benchmark. */
-export function countingFetch(inner: Fetch): { fetch: Fetch; count(): number } {
-  let n = 0;
-  return {
-    fetch: (url, init) => {
-      n++;
-      return inner(url, init);
-    },
-    count: () => n,
-  };
 }

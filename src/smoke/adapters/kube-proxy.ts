@@ -1,8 +1,8 @@
 import type { KubeConfig } from "@kubernetes/client-node";
 import { unreachable } from "../../adapters/kube/errors.ts";
 import { EnvironmentError, InputError } from "../../core/errors.ts";
-import type { ActiveTarget, PodScraper } from "../sources.ts";
-import { errorText, type Fetch } from "./http.ts";
+import type { ActiveTarget, Fetch, PodScraper } from "../sources.ts";
+import { errorText } from "./http.ts";
 import { scrapeAccept } from "./scrape-http.ts";
 
 /** Where Prometheus sits in the cluster, behind the API server's service proxy. */

@@ -3,13 +3,14 @@ import { EnvironmentError } from "../../core/errors.ts";
 import {
   type ActiveTarget,
   ApiError,
+  type Fetch,
   type PrometheusApi,
   type QueryOutcome,
   type RuleGroup,
   type RuntimeInfo,
   type TargetMetadata,
 } from "../sources.ts";
-import { errorText, type Fetch, isHtml, redactUrl } from "./http.ts";
+import { errorText, isHtml, redactUrl } from "./http.ts";
 
 /**
  * Prometheus's HTTP API over fetch. `base` is the server root, or the Kubernetes service

@@ -1,5 +1,4 @@
-import type { ActiveTarget, PodScraper } from "../sources.ts";
-import type { Fetch } from "./http.ts";
+import type { ActiveTarget, Fetch, PodScraper } from "../sources.ts";
 
 /** The Accept header Prometheus itself sends: OpenMetrics first, then the text format. */
 export const scrapeAccept =
