@@ -3,7 +3,7 @@ import { EnvironmentError, InputError, UsageError } from "../core/errors.ts";
 import { ExitCode } from "../core/exit-code.ts";
 import { Severity } from "../core/finding.ts";
 import { Failure } from "../core/outcome.ts";
-import { exitCodeOf, exitCodeOfError, isClean } from "./exit-policy.ts";
+import { exitCodeOf, exitCodeOfError, failureOfError, isClean } from "./exit-policy.ts";
 
 describe("exit policy", () => {
   test("GIVEN nothing found THEN 0", () => {
@@ -51,5 +51,15 @@ describe("exit policy", () => {
     expect(exitCodeOfError(new UsageError("bad"))).toBe(ExitCode.BadInput);
     expect(exitCodeOfError(new EnvironmentError("down"))).toBe(ExitCode.EnvironmentFailed);
     expect(exitCodeOfError(new TypeError("x is undefined"))).toBe(ExitCode.EnvironmentFailed);
+  });
+
+  test("GIVEN a thrown error reported as a value THEN its failure keeps the exit code", () => {
+    for (const e of [
+      new InputError("bad"),
+      new UsageError("bad"),
+      new EnvironmentError("down"),
+      new Error("bug"),
+    ])
+      expect(exitCodeOf({ failures: [failureOfError(e)] })).toBe(exitCodeOfError(e));
   });
 });

@@ -51,3 +51,8 @@ export function exitCodeOfError(error: unknown): ExitCode {
 export function isClean(outcome: Outcome, policy: ExitPolicy = defaultPolicy): boolean {
   return exitCodeOf(outcome, policy) === ExitCode.Ok;
 }
+
+/** The kind of failure a thrown error stands for, for an outcome that reports it as a value. */
+export function failureOfError(error: unknown): Failure {
+  return exitCodeOfError(error) === ExitCode.BadInput ? Failure.Input : Failure.Environment;
+}

@@ -1,0 +1,81 @@
+import { readBundleFile } from "../adapters/bundle-sources.ts";
+import { loadManifestTree } from "../adapters/manifest-files.ts";
+import { failureOfError } from "../app/exit-policy.ts";
+import { promoteRelease, type ReleaseResult } from "../app/release.ts";
+import { deploymentStatus } from "../app/status.ts";
+import { loadEnvironments } from "../core/manifests/environments.ts";
+import { type OptionValues, requiredString } from "../core/options.ts";
+import { resolveUserPath } from "../core/user-path.ts";
+import { deploymentTimeline, formatStatus } from "../promote/status.ts";
+import { deployDeps, githubParts, type ReleaseSettings, releaseTag } from "../wiring/release.ts";
+import type { ActionStep, StepResult } from "./run.ts";
+
+/** Inputs passed on as the options of the same name; the URL inputs are named for what they hold. */
+const inputOptions: Readonly<Record<string, string>> = {
+  to: "to",
+  tag: "tag",
+  bundle: "bundle",
+  target: "target",
+  kubeconfig: "kubeconfig",
+  context: "context",
+  timeout: "timeout",
+  "smoke-timeout": "smoke-timeout",
+  "prometheus-url": "prometheus",
+  "grafana-url": "grafana",
+};
+
+/** The release settings from the promote action's inputs, read by the rules `flyby promote` uses. */
+export function promoteSettings(step: Pick<ActionStep, "input" | "core">, cwd: string): ReleaseSettings {
+  const options: OptionValues = {
+    "smoke-timeout": "3m",
+    ...Object.fromEntries(
+      Object.entries(inputOptions).flatMap(([input, option]) =>
+        step.input(input) ? [[option, step.input(input)]] : [],
+      ),
+    ),
+    gke: step.core.getMultilineInput("gke"),
+    "via-cluster": step.core.getBooleanInput("via-cluster"),
+  };
+  return { options, workDir: cwd, cwd, env: process.env, progress: (line) => step.core.info(line.trimEnd()) };
+}
+
+/**
+ * The promote action: promote the tag's verified bundle (rolling back when its smoke checks
+ * fail), set the `bundle` and `state` outputs, and write the deployment timeline to the job
+ * summary whatever happened.
+ */
+export async function promoteStep(step: ActionStep): Promise<StepResult> {
+  const settings = promoteSettings(step, process.cwd());
+  const tree = loadManifestTree(`${settings.cwd}/manifests`);
+  const tag = step.input("tag");
+  let result: ReleaseResult | undefined;
+  let failure: unknown;
+  try {
+    const release = releaseTag(settings);
+    const file = step.input("bundle");
+    const given = file
+      ? { bundle: readBundleFile(resolveUserPath(settings.cwd, file), file), file }
+      : undefined;
+    result = await promoteRelease(
+      { to: requiredString(settings, "to", "E"), ...release, ...(given ? { given } : {}) },
+      { manifests: tree, deps: () => deployDeps(settings) },
+    );
+  } catch (e) {
+    failure = e;
+    step.core.info(e instanceof Error ? e.message : String(e));
+  }
+  step.core.setOutput("bundle", result?.promoted.sha256 ?? "");
+  step.core.setOutput("state", result ? (result.deploy?.state ?? "unchanged") : "refused");
+  const environments = loadEnvironments(tree).promotionOrder;
+  const status = await deploymentStatus({ environments }, { ledger: githubParts(settings).ledger });
+  const timeline = deploymentTimeline(`Release ${tag}`, status.records);
+  await step.core.summary
+    .addHeading(`flyby promote ${tag}`, 2)
+    .addRaw(`\`\`\`text\n${formatStatus(status.rows)}\`\`\`\n\n${timeline}`)
+    .write();
+  const rollback = result?.rollback ? `; rolled back to the last good bundle (${result.rollback.state})` : "";
+  return {
+    outcome: result?.outcome ?? { failures: [failureOfError(failure)] },
+    failure: (code) => `flyby promote ${tag} exited ${code}${rollback}`,
+  };
+}
