@@ -1,24 +1,4 @@
+import { diffStep } from "../../src/action/diff.ts";
 import { runAction } from "../../src/action/run.ts";
-import { diffPullRequest } from "../../src/app/diff-pr.ts";
-import { annotateFindings } from "../../src/github/annotations.ts";
-import { jobSummary } from "../../src/github/job-summary.ts";
-import { prSection, writePrDiffFiles } from "../../src/github/section-files.ts";
-import { prDiffPorts } from "../../src/wiring/read.ts";
 
-await runAction("diff", async ({ core, input, required }) => {
-  const [environment, against, objects] = [required("environment"), required("against"), input("objects")];
-  const kubeconfig = input("kubeconfig");
-  const ports = prDiffPorts({ cwd: process.cwd(), against, ...(kubeconfig ? { kubeconfig } : {}) });
-  const result = await core.group(`flyby diff ${environment}`, () =>
-    diffPullRequest({ environment, against, ...(objects ? { objects } : {}) }, ports),
-  );
-  annotateFindings(core, result.findings);
-  const section = prSection(result, input("commit"));
-  const out = input("out") || ".flyby/pr";
-  const report = writePrDiffFiles(out, section, result.full, objects ? undefined : result.head);
-  await core.summary.addRaw(jobSummary(result.full, [section], input("artifact"))).write();
-  core.setOutput("changed", String(result.changed));
-  core.setOutput("report", report);
-  // The PR's changes and findings go to its comment and annotations; they do not fail the step.
-  return { outcome: {} };
-});
+await runAction("diff", diffStep);

@@ -1,4 +1,6 @@
 import { describe, expect, test } from "bun:test";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { EnvironmentError, InputError } from "../core/errors.ts";
 import { ExitCode } from "../core/exit-code.ts";
 import { runAction } from "./run.ts";
@@ -52,5 +54,28 @@ describe("runAction", () => {
     const down = await runAction("diff", () => Promise.reject(new EnvironmentError("unreachable")), r.io, {});
     expect([bad, down]).toEqual([ExitCode.BadInput, ExitCode.EnvironmentFailed]);
     expect(r.failed).toEqual(["bad --against", "unreachable"]);
+  });
+});
+
+describe("every action's main.ts", () => {
+  const actionsDir = join(import.meta.dir, "../../actions");
+  const actions = readdirSync(actionsDir).filter((name) => existsSync(join(actionsDir, name, "main.ts")));
+
+  test("GIVEN the actions THEN each main.ts is the same three lines: import its step, import runAction, run it", () => {
+    expect(actions.length).toBeGreaterThanOrEqual(6);
+    for (const action of actions) {
+      const step = `${action.replace(/-(\w)/g, (_, c: string) => c.toUpperCase())}Step`;
+      const lines = readFileSync(join(actionsDir, action, "main.ts"), "utf8")
+        .split("\n")
+        .filter(Boolean);
+      expect({ action, lines: lines.sort() }).toEqual({
+        action,
+        lines: [
+          `await runAction("${action}", ${step});`,
+          `import { ${step} } from "../../src/action/${action}.ts";`,
+          `import { runAction } from "../../src/action/run.ts";`,
+        ].sort(),
+      });
+    }
   });
 });

@@ -1,0 +1,26 @@
+import { clustersToSmoke, smokeEnvironment } from "../app/smoke.ts";
+import { annotateFindings } from "../github/annotations.ts";
+import { failedCheckIds, formatFleetReport } from "../smoke/fleet.ts";
+import { formatReport, formatSummaryMarkdown } from "../smoke/report.ts";
+import { clusterAccesses, environmentAt, smokeWorld } from "../wiring/world.ts";
+import type { ActionStep, StepResult } from "./run.ts";
+import { requestFromInputs } from "./smoke-inputs.ts";
+
+/** The smoke action: an environment's smoke checks, on each of its clusters with `gke: env`, with annotations, outputs and the job summary. */
+export async function smokeStep({ core, input }: ActionStep): Promise<StepResult> {
+  const environment = input("environment");
+  const { access, ...check } = requestFromInputs(input, process.env, process.cwd());
+  const clusters = clustersToSmoke(access, input("gke"), (kubeconfig) =>
+    clusterAccesses(environmentAt(process.cwd(), environment), kubeconfig),
+  );
+  const world = { ...smokeWorld(), progress: core.info };
+  const result = await smokeEnvironment({ environment, check, clusters }, world);
+  const runs = result.clusters.map((c) => c.outcome.run);
+  const [only] = runs;
+  core.info(input("gke") || !only ? formatFleetReport(environment, result) : formatReport(only));
+  for (const run of runs) annotateFindings(core, run.verdict.findings);
+  await core.summary.addRaw(formatSummaryMarkdown(runs)).write();
+  core.setOutput("passed", String(result.passed));
+  core.setOutput("failed-checks", failedCheckIds(result).join(","));
+  return { outcome: result, failure: () => `smoke checks failed for ${environment}` };
+}
