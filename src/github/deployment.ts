@@ -1,13 +1,6 @@
 import type { Octokit } from "@octokit/rest";
+import { DeploymentState } from "../promote/ports.ts";
 import { guarded } from "./octokit.ts";
-
-export const DeploymentState = {
-  InProgress: "in_progress",
-  Success: "success",
-  Failure: "failure",
-  Error: "error",
-} as const;
-export type DeploymentState = (typeof DeploymentState)[keyof typeof DeploymentState];
 
 /** The GitHub Deployments calls a deploy makes. */
 export interface Deployments {
@@ -27,37 +20,65 @@ export interface RepoRef {
   readonly repo: string;
 }
 
+/** What a new GitHub Deployment says: the same fields for a deploy action run and a release. */
+export interface NewDeployment {
+  readonly ref: string;
+  readonly environment: string;
+  readonly description: string;
+  readonly payload: Readonly<Record<string, unknown>>;
+  readonly production: boolean;
+}
+
+/** The one call that creates a GitHub Deployment (never merging, never waiting for checks). */
+export async function createDeployment(octokit: Octokit, repo: RepoRef, input: NewDeployment) {
+  const res = await octokit.rest.repos.createDeployment({
+    ...repo,
+    ref: input.ref,
+    environment: input.environment,
+    task: "deploy",
+    description: input.description,
+    payload: { ...input.payload },
+    auto_merge: false,
+    required_contexts: [],
+    transient_environment: false,
+    production_environment: input.production,
+  });
+  if (res.status !== 201 || !("id" in res.data)) {
+    throw new Error(`no deployment was created (${res.status}): ${JSON.stringify(res.data)}`);
+  }
+  return res.data;
+}
+
+/** The one call that records a Deployment's status (GitHub refuses a description over 140 characters). */
+export async function createDeploymentStatus(
+  octokit: Octokit,
+  repo: RepoRef,
+  id: number,
+  status: { state: DeploymentState; description: string; logUrl?: string | undefined },
+): Promise<void> {
+  await octokit.rest.repos.createDeploymentStatus({
+    ...repo,
+    deployment_id: id,
+    state: status.state,
+    description: status.description,
+    ...(status.logUrl ? { log_url: status.logUrl } : {}),
+  });
+}
+
 export function octokitDeployments(octokit: Octokit, repo: RepoRef): Deployments {
   return {
     create: (input) =>
       guarded("create a deployment", async () => {
-        const res = await octokit.rest.repos.createDeployment({
-          ...repo,
-          ref: input.ref,
-          environment: input.environment,
-          description: input.description,
-          payload: input.payload,
-          auto_merge: false,
-          required_contexts: [],
-          transient_environment: false,
-          production_environment: input.production === true,
+        const created = await createDeployment(octokit, repo, {
+          ...input,
+          production: input.production === true,
         });
-        if (res.status !== 201 || !("id" in res.data)) {
-          throw new Error(`unexpected answer ${res.status}: ${JSON.stringify(res.data)}`);
-        }
-        return res.data.id;
+        return created.id;
       }),
     status: (id, state, description, logUrl) =>
-      guarded("record a deployment status", async () => {
-        await octokit.rest.repos.createDeploymentStatus({
-          ...repo,
-          deployment_id: id,
-          state,
-          description: description.slice(0, 140),
-          auto_inactive: true,
-          ...(logUrl ? { log_url: logUrl } : {}),
-        });
-      }),
+      guarded("record a deployment status", () =>
+        createDeploymentStatus(octokit, repo, id, { state, description: description.slice(0, 140), logUrl }),
+      ),
   };
 }
 

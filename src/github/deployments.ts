@@ -11,7 +11,7 @@ import type {
   DeploymentRecord,
   DeploymentState,
 } from "../promote/ports.ts";
-import type { RepoRef } from "./deployment.ts";
+import { createDeployment, createDeploymentStatus, type RepoRef } from "./deployment.ts";
 import { guarded } from "./octokit.ts";
 
 export type { RepoRef };
@@ -78,22 +78,13 @@ export function githubLedger(
       }),
     create: (d) =>
       guarded(`create a ${d.environment} deployment`, async () => {
-        const res = await octokit.rest.repos.createDeployment({
-          ...repo,
+        const created = await createDeployment(octokit, repo, {
           ref: d.ref,
           environment: d.environment,
-          task: "deploy",
-          payload: d.payload as unknown as Record<string, unknown>,
           description: d.description,
-          auto_merge: false,
-          required_contexts: [],
-          transient_environment: false,
-          production_environment: d.productionEnvironment,
+          payload: { ...d.payload },
+          production: d.productionEnvironment,
         });
-        if (res.status !== 201 || !("id" in res.data)) {
-          throw new Error(`no deployment was created: ${JSON.stringify(res.data)}`);
-        }
-        const created = res.data;
         return {
           id: created.id,
           environment: created.environment,
@@ -106,15 +97,9 @@ export function githubLedger(
         };
       }),
     setStatus: (id, state, description) =>
-      guarded(`set deployment #${id} to ${state}`, async () => {
-        await octokit.rest.repos.createDeploymentStatus({
-          ...repo,
-          deployment_id: id,
-          state,
-          description,
-          ...(options.logUrl ? { log_url: options.logUrl } : {}),
-        });
-      }),
+      guarded(`set deployment #${id} to ${state}`, () =>
+        createDeploymentStatus(octokit, repo, id, { state, description, logUrl: options.logUrl }),
+      ),
   };
 }
 
