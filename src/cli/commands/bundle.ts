@@ -2,11 +2,9 @@ import { join } from "node:path";
 import { resolverFromEnv, sourceCommit } from "../../adapters/bundle-sources.ts";
 import { loadManifestTree } from "../../adapters/manifest-files.ts";
 import { checkOutputFile, writeOutputFile } from "../../adapters/output-folder.ts";
+import { buildReleaseBundle } from "../../app/bundle.ts";
 import { encodeBundle, isBundleText } from "../../bundle/bundle.ts";
-import { buildBundle } from "../../bundle/pin.ts";
-import { loadEnvironments } from "../../core/manifests/environments.ts";
 import { requiredString, stringOption, userPath } from "../../core/options.ts";
-import { renderChecked } from "../../core/render/render-checked.ts";
 import type { CommandImplementation } from "../command.ts";
 
 export const bundleImplementation: CommandImplementation = {
@@ -17,19 +15,10 @@ export const bundleImplementation: CommandImplementation = {
     const outRules = { display: out, cwd: ctx.cwd, what: "a flyby bundle", ours: isBundleText };
     checkOutputFile(outPath, outRules);
     const commit = sourceCommit(ctx.cwd, ctx.env, stringOption(ctx, "commit"));
-    const tree = loadManifestTree(join(ctx.cwd, "manifests"));
-    const rendered = renderChecked(tree, env);
-    const others = loadEnvironments(tree)
-      .all.filter((e) => e.name !== env)
-      .flatMap((e) => renderChecked(tree, e.name).objects.map((r) => r.object));
-    const bundle = await buildBundle({
-      environment: env,
-      commit,
-      values: rendered.values,
-      objects: rendered.objects.map((r) => r.object),
-      otherEnvironments: others,
-      resolver: resolverFromEnv(ctx.env),
-    });
+    const bundle = await buildReleaseBundle(
+      { environment: env, commit },
+      { manifests: loadManifestTree(join(ctx.cwd, "manifests")), resolver: resolverFromEnv(ctx.env) },
+    );
     writeOutputFile(outPath, encodeBundle(bundle), outRules);
     if (ctx.out.json) {
       ctx.out.stdout(
