@@ -1,9 +1,10 @@
+import { join } from "node:path";
 import { readBundleFile } from "../adapters/bundle-sources.ts";
 import { loadManifestTree } from "../adapters/manifest-files.ts";
 import { failureOfError } from "../app/exit-policy.ts";
 import { promoteRelease, type ReleaseResult } from "../app/release.ts";
 import { deploymentStatus } from "../app/status.ts";
-import { loadEnvironments } from "../core/manifests/environments.ts";
+import { type Environment, loadEnvironments } from "../core/manifests/environments.ts";
 import { type OptionValues, requiredString } from "../core/options.ts";
 import { resolveUserPath } from "../core/user-path.ts";
 import { deploymentTimeline, formatStatus } from "../promote/status.ts";
@@ -46,7 +47,7 @@ export function promoteSettings(step: Pick<ActionStep, "input" | "core">, cwd: s
  */
 export async function promoteStep(step: ActionStep): Promise<StepResult> {
   const settings = promoteSettings(step, process.cwd());
-  const tree = loadManifestTree(`${settings.cwd}/manifests`);
+  const tree = loadManifestTree(join(settings.cwd, "manifests"));
   const tag = step.input("tag");
   let result: ReleaseResult | undefined;
   let failure: unknown;
@@ -66,16 +67,34 @@ export async function promoteStep(step: ActionStep): Promise<StepResult> {
   }
   step.core.setOutput("bundle", result?.promoted.sha256 ?? "");
   step.core.setOutput("state", result ? (result.deploy?.state ?? "unchanged") : "refused");
-  const environments = loadEnvironments(tree).promotionOrder;
-  const status = await deploymentStatus({ environments }, { ledger: githubParts(settings).ledger });
-  const timeline = deploymentTimeline(`Release ${tag}`, status.records);
   await step.core.summary
     .addHeading(`flyby promote ${tag}`, 2)
-    .addRaw(`\`\`\`text\n${formatStatus(status.rows)}\`\`\`\n\n${timeline}`)
+    .addRaw(await releaseTimeline(settings, loadEnvironments(tree).promotionOrder, tag, step))
     .write();
   const rollback = result?.rollback ? `; rolled back to the last good bundle (${result.rollback.state})` : "";
   return {
     outcome: result?.outcome ?? { failures: [failureOfError(failure)] },
     failure: (code) => `flyby promote ${tag} exited ${code}${rollback}`,
   };
+}
+
+/**
+ * The deployment timeline for the job summary. It reads GitHub once more; when that fails, the
+ * summary says so and the step keeps the promotion's own result.
+ */
+async function releaseTimeline(
+  settings: ReleaseSettings,
+  environments: readonly Environment[],
+  tag: string,
+  step: Pick<ActionStep, "core">,
+): Promise<string> {
+  try {
+    const status = await deploymentStatus({ environments }, { ledger: githubParts(settings).ledger });
+    const timeline = deploymentTimeline(`Release ${tag}`, status.records);
+    return `\`\`\`text\n${formatStatus(status.rows)}\`\`\`\n\n${timeline}`;
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    step.core.warning(`the deployment timeline could not be read: ${why}`);
+    return `_The deployment timeline could not be read: ${why}_\n`;
+  }
 }

@@ -17,7 +17,10 @@ export async function smokeStep({ core, input }: ActionStep): Promise<StepResult
   const result = await smokeEnvironment({ environment, check, clusters }, world);
   const runs = result.clusters.map((c) => c.outcome.run);
   const [only] = runs;
-  core.info(input("gke") || !only ? formatFleetReport(environment, result) : formatReport(only));
+  const requests = result.clusters.reduce((n, c) => n + c.outcome.requests, 0);
+  core.info(
+    `${input("gke") || !only ? formatFleetReport(environment, result) : formatReport(only)}(${requests} HTTP requests)`,
+  );
   for (const run of runs) annotateFindings(core, run.verdict.findings);
   await core.summary.addRaw(formatSummaryMarkdown(runs)).write();
   core.setOutput("passed", String(result.passed));

@@ -17,7 +17,7 @@ import { renderChecked } from "../core/render/render-checked.ts";
 import { resolveUserPath } from "../core/user-path.ts";
 import type { DeployOptions } from "./deploy-options.ts";
 
-/** The outside world a deploy talks to; `src/wiring.ts` builds the real one, tests their own. */
+/** The outside world a deploy talks to; `src/wiring/world.ts` builds the real one, tests their own. */
 export interface DeployWorld {
   /** The repository root. */
   readonly cwd: string;
@@ -45,7 +45,7 @@ export interface DeployResult {
 }
 
 /** A cluster whose credentials could not be resolved: its report says why, the others go on. */
-function unreachable(name: string, error: unknown): ApplyTarget {
+export function unreachable(name: string, error: unknown): ApplyTarget {
   const fail = () => Promise.reject(error);
   return { name, list: fail, get: fail, apply: fail, delete: fail };
 }

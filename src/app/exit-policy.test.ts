@@ -19,15 +19,9 @@ describe("exit policy", () => {
     expect(exitCodeOf({ findings: [{ severity: Severity.Error }] })).toBe(ExitCode.NotClean);
   });
 
-  test("GIVEN only warnings THEN they fail only when the policy says so", () => {
-    const outcome = { findings: [{ severity: Severity.Warning }, { severity: Severity.Info }] };
-    expect(exitCodeOf(outcome)).toBe(ExitCode.Ok);
-    expect(exitCodeOf(outcome, { failOn: Severity.Warning })).toBe(ExitCode.NotClean);
-    expect(exitCodeOf({ findings: [{ severity: Severity.Info }] }, { failOn: Severity.Warning })).toBe(
+  test("GIVEN only warnings and notes THEN the run is clean: they inform, errors fail", () => {
+    expect(exitCodeOf({ findings: [{ severity: Severity.Warning }, { severity: Severity.Info }] })).toBe(
       ExitCode.Ok,
-    );
-    expect(exitCodeOf({ findings: [{ severity: Severity.Info }] }, { failOn: Severity.Info })).toBe(
-      ExitCode.NotClean,
     );
   });
 

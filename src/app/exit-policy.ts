@@ -3,15 +3,6 @@ import { ExitCode } from "../core/exit-code.ts";
 import { Severity } from "../core/finding.ts";
 import { Failure, type Outcome } from "../core/outcome.ts";
 
-export interface ExitPolicy {
-  /** The least severe finding that fails a run: by default only errors do. */
-  readonly failOn: Severity;
-}
-
-export const defaultPolicy: ExitPolicy = { failOn: Severity.Error };
-
-const severityRank: Record<Severity, number> = { error: 2, warning: 1, info: 0 };
-
 const failureCode: Record<Failure, ExitCode> = {
   [Failure.Environment]: ExitCode.EnvironmentFailed,
   [Failure.Input]: ExitCode.BadInput,
@@ -22,19 +13,18 @@ const failureCode: Record<Failure, ExitCode> = {
 /**
  * The command-line contract's exit code for an outcome: the worst of its failures (3 for the
  * environment, 2 for bad input, 1 for a conflict or rollout), else 1 when anything is not
- * clean (a change, a failing finding, a failed check), else 0. The CLI, the actions and the
- * workflows all decide through here.
+ * clean (a change, an error finding, a failed check), else 0: warnings and notes inform. The
+ * CLI, the actions and the workflows all decide through here.
  */
-export function exitCodeOf(outcome: Outcome, policy: ExitPolicy = defaultPolicy): ExitCode {
+export function exitCodeOf(outcome: Outcome): ExitCode {
   const worstFailure = (outcome.failures ?? []).reduce<ExitCode>(
     (worst, f) => Math.max(worst, failureCode[f]) as ExitCode,
     ExitCode.Ok,
   );
   if (worstFailure !== ExitCode.Ok) return worstFailure;
-  const threshold = severityRank[policy.failOn];
   const notClean =
     (outcome.changes ?? 0) > 0 ||
-    (outcome.findings ?? []).some((f) => severityRank[f.severity] >= threshold) ||
+    (outcome.findings ?? []).some((f) => f.severity === Severity.Error) ||
     (outcome.checks ?? []).some((c) => !c.passed);
   return notClean ? ExitCode.NotClean : ExitCode.Ok;
 }
@@ -48,8 +38,8 @@ export function exitCodeOfError(error: unknown): ExitCode {
 }
 
 /** True when the outcome passes the policy: what "the deploy succeeded" means everywhere. */
-export function isClean(outcome: Outcome, policy: ExitPolicy = defaultPolicy): boolean {
-  return exitCodeOf(outcome, policy) === ExitCode.Ok;
+export function isClean(outcome: Outcome): boolean {
+  return exitCodeOf(outcome) === ExitCode.Ok;
 }
 
 /** The kind of failure a thrown error stands for, for an outcome that reports it as a value. */

@@ -19,9 +19,9 @@ import { seriesNamesOf } from "../smoke/checks/metrics.ts";
 import { countingFetch } from "../smoke/counting-fetch.ts";
 import { defaultExpectations } from "../smoke/expectations.ts";
 import { observe } from "../smoke/observe.ts";
-import { systemClock } from "../smoke/poller.ts";
 import { smoke } from "../smoke/run.ts";
 import type { ActiveTarget, Fetch } from "../smoke/sources.ts";
+import { systemClock } from "../wiring/world.ts";
 
 const intervalSeconds = 1;
 const gpus = 2;

@@ -2,8 +2,8 @@ import { ExitCode } from "./exit-code.ts";
 import { formatLocation, type SourceLocation } from "./location.ts";
 
 /**
- * Errors the core throws. Each carries the exit code of the contract; the CLI edge
- * (src/cli/main.ts) is the only place that turns one into a process exit.
+ * Errors the core throws. Each carries the exit code of the contract; the exit policy
+ * (src/app/exit-policy.ts) is what the CLI and the actions ask for the code.
  */
 export abstract class FlybyError extends Error {
   abstract readonly exitCode: ExitCode;

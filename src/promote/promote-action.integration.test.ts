@@ -55,4 +55,41 @@ describe("actions/promote", () => {
     expect(text).toContain("production: never deployed");
     expect(text).toContain("_No deployments yet._");
   }, 30_000);
+
+  test("GitHub unreachable: the step fails with the promotion's exit code, and the summary still has its heading", async () => {
+    const summary = join(dir, "summary-down.md");
+    const output = join(dir, "output-down.txt");
+    writeFileSync(summary, "");
+    writeFileSync(output, "");
+    const proc = Bun.spawn(["bun", join(repoRoot, "actions/promote/main.ts")], {
+      cwd: dir,
+      stdout: "pipe",
+      stderr: "pipe",
+      env: {
+        PATH: process.env.PATH ?? "",
+        GITHUB_TOKEN: "ghs-test-token",
+        GITHUB_REPOSITORY: "overflying/platform",
+        // Nothing listens on port 9 of loopback: every GitHub call is refused.
+        GITHUB_API_URL: "http://127.0.0.1:9",
+        GITHUB_REF_TYPE: "tag",
+        GITHUB_REF_NAME: "v1.0.0",
+        GITHUB_SHA: "f".repeat(40),
+        GITHUB_STEP_SUMMARY: summary,
+        GITHUB_OUTPUT: output,
+        INPUT_TO: "production",
+        INPUT_TAG: "v1.0.0",
+        INPUT_TARGET: "dir:out",
+        "INPUT_VIA-CLUSTER": "false",
+        "INPUT_PROMETHEUS-URL": "http://127.0.0.1:9",
+      },
+    });
+    const stdout = await new Response(proc.stdout).text();
+    expect(await proc.exited).toBe(1);
+    expect(stdout).toContain("::error::flyby promote v1.0.0 exited 3");
+    expect(stdout).toContain("::warning::the deployment timeline could not be read");
+    expect(readFileSync(output, "utf8")).toMatch(/^state<<.+\nrefused\n/m);
+    const text = readFileSync(summary, "utf8");
+    expect(text).toContain("<h2>flyby promote v1.0.0</h2>");
+    expect(text).toContain("The deployment timeline could not be read");
+  }, 30_000);
 });

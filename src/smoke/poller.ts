@@ -9,11 +9,6 @@ export interface Clock {
   sleep(ms: number): Promise<void>;
 }
 
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
-
 export interface SmokeRun {
   readonly verdict: SmokeVerdict;
   readonly attempts: number;

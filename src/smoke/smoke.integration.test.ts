@@ -10,13 +10,14 @@ import type { Fault } from "../exporter/exporter.ts";
 import { repoRoot, runFlyby } from "../testing/cli.ts";
 import { startFakeGrafana } from "../testing/fake-grafana.ts";
 import { startFakeKubeProxy } from "../testing/fake-kube-proxy.ts";
+import { systemClock } from "../wiring/world.ts";
 import { prometheusOverHttp } from "./adapters/prometheus-http.ts";
 import { directScraper } from "./adapters/scrape-http.ts";
 import { runChecks } from "./checks/index.ts";
 import { countingFetch } from "./counting-fetch.ts";
 import { defaultExpectations, type SmokeExpectations } from "./expectations.ts";
 import { observe, type Sources } from "./observe.ts";
-import { pollUntilPassed, systemClock } from "./poller.ts";
+import { pollUntilPassed } from "./poller.ts";
 import { type SmokeVerdict, smokeVerdictOf } from "./verdict.ts";
 
 // One real Prometheus (1 s scrape interval) and the staging api and worker exporters for the whole file.

@@ -12,7 +12,7 @@ export interface ImportEdge {
 
 /**
  * The layers of the code, lowest first. A file's part is its folder under `src/` (a feature's
- * `adapters/` subfolder counts as an adapter), `src/wiring.ts`, or `actions/`.
+ * `adapters/` subfolder counts as an adapter), `src/wiring/`, or `actions/`.
  */
 export const Layer = {
   Core: "core",

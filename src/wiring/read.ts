@@ -25,9 +25,9 @@ import { newSalt, Redactor } from "../diff/redact.ts";
 import { readPrObjects } from "../github/pr-objects.ts";
 
 /**
- * The wiring of the read side (validate, diff, plan, the PR diff, alerts), beside src/wiring.ts
+ * The wiring of the read side (validate, diff, plan, the PR diff, alerts), beside src/wiring/world.ts
  * and in the same role: it builds the adapters these use cases are given. It is a module of its
- * own so that these commands start without the cluster and GKE clients src/wiring.ts loads; the
+ * own so that these commands start without the cluster and GKE clients src/wiring/world.ts loads; the
  * adapters that need them (a live baseline) or the Grafana SDK (the dashboards) are loaded when
  * they are used.
  */

@@ -8,7 +8,7 @@ import { SqliteStore } from "../receiver/stores/sqlite.ts";
 
 /**
  * The real world `receiver serve` runs in: Bun.serve with its watchdog timer, bun:sqlite,
- * global fetch, the clock, SIGINT and SIGTERM. It sits apart from src/wiring.ts so that the
+ * global fetch, the clock, SIGINT and SIGTERM. It sits apart from src/wiring/world.ts so that the
  * receiver starts without loading the Kubernetes and GKE clients a deploy needs.
  */
 export function receiverServeWorld(

@@ -11,13 +11,13 @@ import { loadKubeConfig } from "../adapters/kube/kubeconfig.ts";
 import { KubeApplyTarget } from "../adapters/kube/target.ts";
 import { loadManifestTree } from "../adapters/manifest-files.ts";
 import { checkOutputFolder, writeOutputFolder } from "../adapters/output-folder.ts";
-import type { DeployWorld } from "../app/deploy.ts";
+import { type DeployWorld, unreachable } from "../app/deploy.ts";
 import type { SmokePorts } from "../app/smoke.ts";
 import type { ClusterTarget } from "../app/status.ts";
 import { type Environment, gkeClusterPath, loadEnvironments } from "../core/manifests/environments.ts";
 import { openSources } from "../smoke/adapters/open-sources.ts";
 import type { ClusterAccess } from "../smoke/fleet.ts";
-import { systemClock } from "../smoke/poller.ts";
+import type { Clock } from "../smoke/poller.ts";
 
 /**
  * The wiring: the one place that reaches the real world (process.env, the clock, timers,
@@ -79,7 +79,12 @@ export function clusterTargets(
     env.clusters.map(async (c) => ({
       cluster: c.name,
       target:
-        c.kind === "gke" ? await world.gkeTarget(gkeClusterPath(c)) : world.kubeTarget(kubeconfig, c.context),
+        c.kind === "gke"
+          ? // A GKE cluster that cannot be resolved is that cluster's answer; the others still run.
+            await world
+              .gkeTarget(gkeClusterPath(c))
+              .catch((e: unknown) => unreachable(`gke:${gkeClusterPath(c)}`, e))
+          : world.kubeTarget(kubeconfig, c.context),
     })),
   );
 }
@@ -121,3 +126,9 @@ export function limitRequests(targets: readonly ClusterTarget[], requestTimeoutM
 export function smokeWorld(): Omit<SmokePorts, "progress"> {
   return { fetch: (url, init) => fetch(url, init), clock: systemClock, open: openSources };
 }
+
+/** The real clock the smoke checks poll with. */
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};

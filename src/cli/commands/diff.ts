@@ -3,9 +3,9 @@ import { UsageError } from "../../core/errors.ts";
 import { pathOption, requestTimeoutOf, requiredString, stringOption } from "../../core/options.ts";
 import { type EnvironmentDiff, renderJson, renderMarkdownFull, renderText } from "../../diff/report.ts";
 import { againstComparison, manifestFiles, newRedactor } from "../../wiring/read.ts";
-import { limitRequests, realWorld } from "../../wiring/world.ts";
+import { clusterTargets, limitRequests, realWorld } from "../../wiring/world.ts";
 import type { CommandContext, CommandImplementation } from "../command.ts";
-import { clusterTargets, environmentOf, fleetRequested } from "./fleet.ts";
+import { environmentOf, fleetRequested } from "./fleet.ts";
 
 const formats = ["text", "markdown", "json"] as const;
 type Format = (typeof formats)[number];

@@ -1,13 +1,7 @@
-import { diffClusters } from "../../app/drift.ts";
-import type { ClusterTarget } from "../../app/status.ts";
 import { UsageError } from "../../core/errors.ts";
-import type { RenderedObject } from "../../core/kube/object.ts";
 import type { Environment } from "../../core/manifests/environments.ts";
-import type { EnvironmentDiff } from "../../diff/report.ts";
-import { environmentAt, limitRequests } from "../../wiring/world.ts";
+import { environmentAt } from "../../wiring/world.ts";
 import type { CommandContext } from "../command.ts";
-
-export { clusterAccesses, clusterTargets } from "../../wiring/world.ts";
 
 /** Whether the command runs on every cluster of the environment (`--gke env`). */
 export function fleetRequested(ctx: CommandContext): boolean {
@@ -25,15 +19,4 @@ export function fleetRequested(ctx: CommandContext): boolean {
 
 export function environmentOf(ctx: CommandContext, name: string): Environment {
   return environmentAt(ctx.cwd, name);
-}
-
-/** The rendered objects against every cluster at once, each request limited to `requestTimeoutMs`. */
-export function diffEveryCluster(
-  env: Environment,
-  rendered: readonly RenderedObject[],
-  targets: readonly ClusterTarget[],
-  requestTimeoutMs: number,
-): Promise<EnvironmentDiff[]> {
-  limitRequests(targets, requestTimeoutMs);
-  return diffClusters(env, rendered, targets);
 }
