@@ -14,8 +14,10 @@ import {
 } from "../core/options.ts";
 import { resolveUserPath } from "../core/user-path.ts";
 import { artifactBundleStore, githubLedger, type RepoRef } from "../github/deployments.ts";
+import { githubDriftIssues } from "../github/issues.ts";
 import { makeOctokit } from "../github/octokit.ts";
 import { originUrl, resolveRepository } from "../github/repository.ts";
+import type { DriftIssues } from "../promote/drift.ts";
 import type { BundleStore, DeployDeps, DeploymentLedger } from "../promote/ports.ts";
 import { expectationsForEnvironment } from "../smoke/adapters/environment.ts";
 import { grafanaAnnotations } from "../smoke/adapters/grafana-annotations.ts";
@@ -41,10 +43,11 @@ export function repoFrom(ctx: Pick<ReleaseSettings, "env" | "cwd">): RepoRef {
   return resolveRepository(ctx.env, () => originUrl(ctx.cwd));
 }
 
-/** GitHub Deployments and the bundle store, from the job's environment. */
+/** GitHub Deployments, the bundle store and the drift issues, from the job's environment. */
 export function githubParts(ctx: Omit<ReleaseSettings, "progress">): {
   ledger: DeploymentLedger;
   store: BundleStore;
+  issues: DriftIssues;
 } {
   const token = ctx.env.GITHUB_TOKEN ?? ctx.env.GH_TOKEN;
   if (!token) {
@@ -63,6 +66,7 @@ export function githubParts(ctx: Omit<ReleaseSettings, "progress">): {
   return {
     ledger: githubLedger(octokit, repo, logUrl ? { logUrl } : {}),
     store: artifactBundleStore(octokit, repo, dir),
+    issues: githubDriftIssues(octokit, repo),
   };
 }
 

@@ -1,9 +1,7 @@
 import { type DriftOutcome, drift, drifted } from "../../app/drift.ts";
 import { flag, pathOption, requestTimeoutOf, stringOption } from "../../core/options.ts";
 import { renderMarkdownFull, renderText, totals } from "../../diff/report.ts";
-import { githubDriftIssues } from "../../github/issues.ts";
-import { makeOctokit } from "../../github/octokit.ts";
-import { githubParts, repoFrom } from "../../wiring/release.ts";
+import { githubParts } from "../../wiring/release.ts";
 import { clusterTargets, limitRequests, realWorld } from "../../wiring/world.ts";
 import type { CommandImplementation } from "../command.ts";
 import { fleetRequested } from "./fleet.ts";
@@ -37,7 +35,7 @@ export const driftImplementation: CommandImplementation = {
   async run(ctx) {
     const { environments, format } = reportChoices(ctx);
     const fleet = fleetRequested(ctx);
-    const { ledger, store } = githubParts(ctx);
+    const { ledger, store, issues } = githubParts(ctx);
     const kubeconfig = pathOption(ctx, "kubeconfig") ?? ctx.env.KUBECONFIG;
     const context = stringOption(ctx, "context");
     const world = realWorld(ctx.cwd, ctx.env, (line) => ctx.out.stderr(`${line}\n`));
@@ -54,14 +52,7 @@ export const driftImplementation: CommandImplementation = {
           limitRequests(targets, requestTimeoutOf(ctx).milliseconds);
           return targets;
         },
-        ...(syncIssues
-          ? {
-              issues: githubDriftIssues(
-                makeOctokit(ctx.env.GITHUB_TOKEN ?? ctx.env.GH_TOKEN ?? "", ctx.env.GITHUB_API_URL),
-                repoFrom(ctx),
-              ),
-            }
-          : {}),
+        ...(syncIssues ? { issues } : {}),
         now: () => new Date(world.apply.now()).toISOString(),
       },
     );
