@@ -2,8 +2,8 @@ import { prepareDeploy } from "../app/deploy.ts";
 import { isClean } from "../app/exit-policy.ts";
 import { formatReportMarkdown, headlineOf } from "../apply/report.ts";
 import { annotateApply } from "../github/annotations.ts";
-import { octokitDeployments, withDeployment } from "../github/deployment.ts";
-import { makeOctokit } from "../github/octokit.ts";
+import { withDeployment } from "../github/deployment.ts";
+import { actionGitHub } from "../wiring/github.ts";
 import { realWorld } from "../wiring/world.ts";
 import { deployOptionsFromInputs } from "./deploy-inputs.ts";
 import type { ActionStep, StepResult } from "./run.ts";
@@ -14,7 +14,7 @@ export async function deployStep({ core, context, input }: ActionStep): Promise<
   const prepared = prepareDeploy(options, realWorld(process.cwd(), process.env, core.info));
   core.setOutput("sha256", prepared.sha256);
   const { repo, sha, serverUrl, runId, apiUrl } = context;
-  const deployments = octokitDeployments(makeOctokit(input("github-token"), apiUrl), repo);
+  const deployments = actionGitHub(input("github-token"), apiUrl).deployments(repo);
   const logUrl = `${serverUrl}/${repo.owner}/${repo.repo}/actions/runs/${runId}`;
   const record = {
     ref: sha,
