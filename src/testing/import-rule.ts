@@ -36,7 +36,7 @@ const featureFolders = new Set([
   "receiver",
   "smoke",
 ]);
-const adapterFolders = new Set(["adapters", "github", "kube", "gke"]);
+const adapterFolders = new Set(["adapters", "github"]);
 /** Edges: the CLI, the actions and their runner, and the demo (an entry point that drives the CLI). */
 const edgeFolders = new Set(["cli", "action", "demo", "actions"]);
 const supportFolders = new Set(["testing", "bench", "rehearsal"]);
