@@ -26,7 +26,7 @@ const inputOptions: Readonly<Record<string, string>> = {
 };
 
 /** The release settings from the promote action's inputs, read by the rules `flyby promote` uses. */
-export function promoteSettings(step: Pick<ActionStep, "input" | "core">, cwd: string): ReleaseSettings {
+function promoteSettings(step: Pick<ActionStep, "input" | "core">, cwd: string): ReleaseSettings {
   const options: OptionValues = {
     "smoke-timeout": "3m",
     ...Object.fromEntries(

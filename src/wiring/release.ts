@@ -13,7 +13,7 @@ import {
   timeoutOption,
 } from "../core/options.ts";
 import { resolveUserPath } from "../core/user-path.ts";
-import { artifactBundleStore, githubLedger, type RepoRef } from "../github/deployments.ts";
+import { artifactBundleStore, githubLedger } from "../github/deployments.ts";
 import { githubDriftIssues } from "../github/issues.ts";
 import { makeOctokit } from "../github/octokit.ts";
 import { originUrl, resolveRepository } from "../github/repository.ts";
@@ -38,11 +38,6 @@ export interface ReleaseSettings extends OptionSource {
   progress(line: string): void;
 }
 
-/** GITHUB_REPOSITORY in a workflow job, else the clone's origin remote. */
-export function repoFrom(ctx: Pick<ReleaseSettings, "env" | "cwd">): RepoRef {
-  return resolveRepository(ctx.env, () => originUrl(ctx.cwd));
-}
-
 /** GitHub Deployments, the bundle store and the drift issues, from the job's environment. */
 export function githubParts(ctx: Omit<ReleaseSettings, "progress">): {
   ledger: DeploymentLedger;
@@ -55,7 +50,8 @@ export function githubParts(ctx: Omit<ReleaseSettings, "progress">): {
       "GITHUB_TOKEN is not set: the GitHub Deployments of the repository record what was verified where",
     );
   }
-  const repo = repoFrom(ctx);
+  // GITHUB_REPOSITORY in a workflow job, else the clone's origin remote.
+  const repo = resolveRepository(ctx.env, () => originUrl(ctx.cwd));
   const octokit = makeOctokit(token, ctx.env.GITHUB_API_URL);
   const run = ctx.env.GITHUB_RUN_ID;
   const logUrl =
