@@ -45,16 +45,9 @@ function labelsOf(series: string): readonly string[] | undefined {
   return [...targetLabels, ...resolved.definition.labels, ...(bucket ? ["le"] : [])];
 }
 
-export interface QueryProblem {
-  readonly rule: DashboardRule;
-  readonly severity: Severity;
-  readonly message: string;
-  readonly hint?: string;
-}
-
 const highCardinality: readonly string[] = highCardinalityLabels;
 
-function labelProblem(label: string, allowed: readonly string[], where: string): QueryProblem | undefined {
+function labelFinding(label: string, allowed: readonly string[], where: string): Finding | undefined {
   if (highCardinality.includes(label)) {
     return {
       rule: DashboardRule.HighCardinality,
@@ -75,9 +68,10 @@ function labelProblem(label: string, allowed: readonly string[], where: string):
  * Checks one PromQL expression (Grafana variables allowed) against the metric catalog:
  * it parses, every series is known, every label in matchers and by/without/on clauses
  * exists on what it selects, no high-cardinality label is used, and (when asked) every
- * selector filters by `environment`.
+ * selector filters by `environment`. The findings carry no location: the caller knows where
+ * the expression is written.
  */
-export function checkQuery(expr: string, options: { requireEnvironment: boolean }): QueryProblem[] {
+export function checkQuery(expr: string, options: { requireEnvironment: boolean }): Finding[] {
   const analysis = readQuery(expr);
   if (analysis.syntaxErrorAt !== undefined) {
     return [
@@ -88,14 +82,14 @@ export function checkQuery(expr: string, options: { requireEnvironment: boolean 
       },
     ];
   }
-  const problems: QueryProblem[] = [];
+  const findings: Finding[] = [];
   const groupable = new Set<string>(targetLabels);
   let everySeriesKnown = true;
   for (const selector of analysis.selectors) {
     const allowed = labelsOf(selector.name);
     if (!allowed) {
       const suggestion = closestSeries(selector.name);
-      problems.push({
+      findings.push({
         rule: DashboardRule.UnknownMetric,
         severity: Severity.Error,
         message: `series "${selector.name}" is not in the metric catalog`,
@@ -106,11 +100,11 @@ export function checkQuery(expr: string, options: { requireEnvironment: boolean 
     }
     for (const label of allowed) groupable.add(label);
     for (const label of selector.matcherLabels) {
-      const problem = labelProblem(label, allowed, `in the matchers of "${selector.name}"`);
-      if (problem) problems.push(problem);
+      const finding = labelFinding(label, allowed, `in the matchers of "${selector.name}"`);
+      if (finding) findings.push(finding);
     }
     if (options.requireEnvironment && !selector.matcherLabels.includes("environment")) {
-      problems.push({
+      findings.push({
         rule: DashboardRule.EnvironmentFilter,
         severity: Severity.Warning,
         message: `"${selector.name}" is not filtered by environment`,
@@ -120,10 +114,10 @@ export function checkQuery(expr: string, options: { requireEnvironment: boolean 
   }
   // Grouping labels can only be judged once every series they group is known.
   for (const label of everySeriesKnown ? new Set(analysis.groupingLabels) : []) {
-    const problem = labelProblem(label, [...groupable], "in a by/without/on clause");
-    if (problem) problems.push(problem);
+    const finding = labelFinding(label, [...groupable], "in a by/without/on clause");
+    if (finding) findings.push(finding);
   }
-  return problems;
+  return findings;
 }
 
 /** Line and column of a query's string value in the JSON text, searched in document order. */
@@ -153,18 +147,14 @@ export function checkDashboard(text: string, file: string): Finding[] {
   }
   if (!isObject(dashboard)) throw new InputError("a dashboard must be a JSON object", { file });
   const locate = locator(text, file);
-  const findings: Finding[] = [];
-  for (const query of dashboardQueries(dashboard)) {
+  return dashboardQueries(dashboard).flatMap((query) => {
     const location = locate(query.written);
-    for (const problem of checkQuery(query.expr, { requireEnvironment: query.kind === "panel" })) {
-      findings.push({
-        severity: problem.severity,
-        rule: problem.rule,
-        message: `${query.owner} (${query.path}): ${problem.message}`,
-        location,
-        ...(problem.hint ? { hint: problem.hint } : {}),
-      });
-    }
-  }
-  return findings;
+    return checkQuery(query.expr, { requireEnvironment: query.kind === "panel" }).map((f) => ({
+      severity: f.severity,
+      rule: f.rule,
+      message: `${query.owner} (${query.path}): ${f.message}`,
+      location,
+      ...(f.hint ? { hint: f.hint } : {}),
+    }));
+  });
 }
