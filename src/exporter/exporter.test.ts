@@ -17,7 +17,7 @@ describe("reference exporter", () => {
       const e = await startExporter({ role, environment: "staging", gpus: 2 });
       started.push(e);
       const parsed = await scrape(e);
-      expect(parsed.problems).toEqual([]);
+      expect(parsed.findings).toEqual([]);
       expect([...parsed.families.keys()].sort()).toEqual(metricsEmittedBy(role).sort());
       for (const f of parsed.families.values()) expect(f.samples.length).toBeGreaterThan(0);
     }

@@ -1,9 +1,10 @@
 import { describe, expect, test } from "bun:test";
+import { formatFinding } from "../core/finding.ts";
 import { formatOf, parseExposition } from "./exposition.ts";
 
 const text = (lines: string[]) => `${lines.join("\n")}\n`;
 const problemsOf = (body: string, format: "text" | "openmetrics" = "text") =>
-  parseExposition(body, format).problems.map((p) => `${p.line}: ${p.message}`);
+  parseExposition(body, format).findings.map((f) => `${f.location?.line}: ${f.message}`);
 
 const histogram = [
   "# HELP d_seconds Duration",
@@ -28,7 +29,7 @@ describe("parseExposition", () => {
       ]),
       "text",
     );
-    expect(parsed.problems).toEqual([]);
+    expect(parsed.findings).toEqual([]);
     expect(parsed.families.get("overflying_jobs_created_total")?.type).toBe("counter");
     expect(parsed.families.get("overflying_jobs_created_total")?.samples[0]?.value).toBe(42);
     expect(parsed.families.get("d_seconds")?.samples).toHaveLength(5);
@@ -118,6 +119,14 @@ describe("parseExposition", () => {
     ]);
     expect(problemsOf(text(["# TYPE jobs counter", "jobs 3", "# EOF"]), "openmetrics")).toEqual([
       "2: sample jobs does not belong to counter family jobs",
+    ]);
+  });
+
+  test("each problem is an error finding at its line of the named body, printed as the contract's finding line", () => {
+    const parsed = parseExposition(text(["# TYPE e counter", "e -1", "e 2"]), "text", "api-1 /metrics");
+    expect(parsed.findings.map(formatFinding)).toEqual([
+      "api-1 /metrics:2: error exposition-format counter e is negative (-1)",
+      "api-1 /metrics:3: error exposition-format duplicate series e{}",
     ]);
   });
 

@@ -1,7 +1,9 @@
 /**
  * A strict reader for the Prometheus text format (0.0.4) and OpenMetrics 1.0. It keeps
- * reading after a problem so one scrape reports every problem, each with its line.
+ * reading after a problem so one scrape reports every problem as a finding at its line.
  */
+
+import { type Finding, Severity } from "../core/finding.ts";
 
 export const ExpositionFormat = { Text: "text", OpenMetrics: "openmetrics" } as const;
 export type ExpositionFormat = (typeof ExpositionFormat)[keyof typeof ExpositionFormat];
@@ -20,16 +22,18 @@ export interface Family {
   readonly samples: Sample[];
 }
 
-export interface ExpositionProblem {
-  readonly line: number;
-  readonly message: string;
-}
+/** The rule of every finding the reader returns: the body breaks its format. */
+export const expositionFormatRule = "exposition-format";
 
 export interface ParsedExposition {
   readonly format: ExpositionFormat;
   readonly families: ReadonlyMap<string, Family>;
-  readonly problems: readonly ExpositionProblem[];
+  /** Errors, each located at its line of the body, in line order. */
+  readonly findings: readonly Finding[];
 }
+
+/** Records a finding at a 1-based line of the body. */
+type Report = (line: number, message: string) => void;
 
 export function formatOf(contentType: string | null): ExpositionFormat {
   return contentType?.toLowerCase().startsWith("application/openmetrics-text")
@@ -133,14 +137,14 @@ function seriesKey(name: string, labels: Readonly<Record<string, string>>, skip?
   return `${name}{${parts.join(",")}}`;
 }
 
-function checkHistogram(family: Family, format: ExpositionFormat, problems: ExpositionProblem[]): void {
+function checkHistogram(family: Family, format: ExpositionFormat, report: Report): void {
   const groups = new Map<string, { buckets: Sample[]; sum?: Sample; count?: Sample; line: number }>();
   for (const s of family.samples) {
     const key = seriesKey(family.name, s.labels, "le");
     const group = groups.get(key) ?? { buckets: [], line: s.line };
     groups.set(key, group);
     if (s.name === `${family.name}_bucket`) {
-      if (s.labels.le === undefined) problems.push({ line: s.line, message: `${s.name} has no le label` });
+      if (s.labels.le === undefined) report(s.line, `${s.name} has no le label`);
       else group.buckets.push(s);
     } else if (s.name === `${family.name}_sum`) group.sum = s;
     else if (s.name === `${family.name}_count`) group.count = s;
@@ -150,32 +154,30 @@ function checkHistogram(family: Family, format: ExpositionFormat, problems: Expo
     for (const b of g.buckets) {
       const le = parseFloatStrict(b.labels.le as string, format);
       if (le === undefined) {
-        problems.push({ line: b.line, message: `${key}: le="${b.labels.le}" is not a number` });
+        report(b.line, `${key}: le="${b.labels.le}" is not a number`);
         continue;
       }
-      if (previous && le <= previous.le)
-        problems.push({ line: b.line, message: `${key}: bucket le="${b.labels.le}" is out of order` });
+      if (previous && le <= previous.le) report(b.line, `${key}: bucket le="${b.labels.le}" is out of order`);
       if (previous && b.value < previous.value)
-        problems.push({
-          line: b.line,
-          message: `${key}: bucket le="${b.labels.le}" counts ${b.value}, less than the bucket before it (${previous.value})`,
-        });
+        report(
+          b.line,
+          `${key}: bucket le="${b.labels.le}" counts ${b.value}, less than the bucket before it (${previous.value})`,
+        );
       previous = { le, value: b.value };
     }
     const last = g.buckets.at(-1);
-    if (last?.labels.le !== "+Inf")
-      problems.push({ line: last?.line ?? g.line, message: `${key}: buckets do not end with le="+Inf"` });
-    if (!g.sum) problems.push({ line: g.line, message: `${key}: ${family.name}_sum is missing` });
-    if (!g.count) problems.push({ line: g.line, message: `${key}: ${family.name}_count is missing` });
+    if (last?.labels.le !== "+Inf") report(last?.line ?? g.line, `${key}: buckets do not end with le="+Inf"`);
+    if (!g.sum) report(g.line, `${key}: ${family.name}_sum is missing`);
+    if (!g.count) report(g.line, `${key}: ${family.name}_count is missing`);
     if (g.count && last?.labels.le === "+Inf" && g.count.value !== last.value)
-      problems.push({
-        line: g.count.line,
-        message: `${key}: ${family.name}_count is ${g.count.value} but the +Inf bucket is ${last.value}`,
-      });
+      report(
+        g.count.line,
+        `${key}: ${family.name}_count is ${g.count.value} but the +Inf bucket is ${last.value}`,
+      );
   }
 }
 
-function checkSummary(family: Family, problems: ExpositionProblem[]): void {
+function checkSummary(family: Family, report: Report): void {
   const groups = new Map<string, Set<string>>();
   for (const s of family.samples) {
     const key = seriesKey(family.name, s.labels, "quantile");
@@ -186,18 +188,30 @@ function checkSummary(family: Family, problems: ExpositionProblem[]): void {
   for (const [key, names] of groups) {
     for (const suffix of ["_sum", "_count"]) {
       if (!names.has(`${family.name}${suffix}`))
-        problems.push({
-          line: family.samples[0]?.line ?? 0,
-          message: `${key}: ${family.name}${suffix} is missing`,
-        });
+        report(family.samples[0]?.line ?? 0, `${key}: ${family.name}${suffix} is missing`);
     }
   }
 }
 
-/** Parses a scrape body strictly. Problems are returned, never thrown. */
-export function parseExposition(body: string, format: ExpositionFormat): ParsedExposition {
+/**
+ * Parses a scrape body strictly. Findings are returned, never thrown; `source` names the body
+ * in their locations.
+ */
+export function parseExposition(
+  body: string,
+  format: ExpositionFormat,
+  source = "/metrics",
+): ParsedExposition {
   const families = new Map<string, Family>();
-  const problems: ExpositionProblem[] = [];
+  const findings: Finding[] = [];
+  const report: Report = (line, message) => {
+    findings.push({
+      severity: Severity.Error,
+      rule: expositionFormatRule,
+      message,
+      location: { file: source, line },
+    });
+  };
   const seen = new Set<string>();
   const closed = new Set<string>();
   let current: Family | undefined;
@@ -209,7 +223,7 @@ export function parseExposition(body: string, format: ExpositionFormat): ParsedE
   const open = (name: string, line: number): Family => {
     if (current?.name === name) return current;
     if (closed.has(name) || families.has(name)) {
-      problems.push({ line, message: `family ${name} is split into more than one group` });
+      report(line, `family ${name} is split into more than one group`);
     }
     if (current) closed.add(current.name);
     const family = families.get(name) ?? { name, type: om ? "unknown" : "untyped", samples: [] };
@@ -221,11 +235,11 @@ export function parseExposition(body: string, format: ExpositionFormat): ParsedE
   lines.forEach((text, index) => {
     const line = index + 1;
     if (sawEof) {
-      problems.push({ line, message: "content after # EOF" });
+      report(line, "content after # EOF");
       return;
     }
     if (text === "") {
-      if (om) problems.push({ line, message: "empty line (OpenMetrics allows none)" });
+      if (om) report(line, "empty line (OpenMetrics allows none)");
       return;
     }
     if (text.startsWith("#")) {
@@ -235,24 +249,22 @@ export function parseExposition(body: string, format: ExpositionFormat): ParsedE
       }
       const m = /^#\s+(HELP|TYPE|UNIT)\s+(\S+)(?:\s(.*))?$/.exec(text);
       if (!m) {
-        if (om) problems.push({ line, message: `unexpected comment: ${text}` });
+        if (om) report(line, `unexpected comment: ${text}`);
         return;
       }
       const [, keyword, name = "", rest = ""] = m;
       if (!metricName.test(name)) {
-        problems.push({ line, message: `invalid metric name "${name}" in # ${keyword}` });
+        report(line, `invalid metric name "${name}" in # ${keyword}`);
         return;
       }
       const family = open(name, line);
       if (keyword === "TYPE") {
-        if (family.samples.length > 0)
-          problems.push({ line, message: `# TYPE ${name} comes after its samples` });
-        if (seen.has(`TYPE ${name}`)) problems.push({ line, message: `second # TYPE for ${name}` });
-        if (!types[format].includes(rest.trim()))
-          problems.push({ line, message: `unknown type "${rest.trim()}" for ${name}` });
+        if (family.samples.length > 0) report(line, `# TYPE ${name} comes after its samples`);
+        if (seen.has(`TYPE ${name}`)) report(line, `second # TYPE for ${name}`);
+        if (!types[format].includes(rest.trim())) report(line, `unknown type "${rest.trim()}" for ${name}`);
         family.type = rest.trim();
       } else if (keyword === "HELP") {
-        if (seen.has(`HELP ${name}`)) problems.push({ line, message: `second # HELP for ${name}` });
+        if (seen.has(`HELP ${name}`)) report(line, `second # HELP for ${name}`);
         family.help = rest;
       }
       seen.add(`${keyword} ${name}`);
@@ -262,43 +274,39 @@ export function parseExposition(body: string, format: ExpositionFormat): ParsedE
     try {
       parsed = readSeries(text);
     } catch (e) {
-      problems.push({ line, message: (e as Error).message });
+      report(line, (e as Error).message);
       return;
     }
     const [valueText = "", timestamp, ...extra] = parsed.rest.split(" ");
     const value = parseFloatStrict(valueText, format);
     if (value === undefined) {
-      problems.push({ line, message: `value "${valueText}" of ${parsed.name} is not a number` });
+      report(line, `value "${valueText}" of ${parsed.name} is not a number`);
       return;
     }
     if (extra.length > 0 && !(om && extra[0] === "#"))
-      problems.push({ line, message: `unexpected text after the value of ${parsed.name}` });
+      report(line, `unexpected text after the value of ${parsed.name}`);
     if (timestamp !== undefined && timestamp !== "#" && parseFloatStrict(timestamp, format) === undefined)
-      problems.push({ line, message: `timestamp "${timestamp}" of ${parsed.name} is not a number` });
+      report(line, `timestamp "${timestamp}" of ${parsed.name} is not a number`);
 
     const belongs = (f: Family) => suffixesOf(f.type, format).some((s) => `${f.name}${s}` === parsed.name);
     const family =
       current && belongs(current) ? current : open(familyNameOf(parsed.name, families, format), line);
     if (!belongs(family))
-      problems.push({
-        line,
-        message: `sample ${parsed.name} does not belong to ${family.type} family ${family.name}`,
-      });
+      report(line, `sample ${parsed.name} does not belong to ${family.type} family ${family.name}`);
     const key = seriesKey(parsed.name, parsed.labels);
-    if (seen.has(key)) problems.push({ line, message: `duplicate series ${key}` });
+    if (seen.has(key)) report(line, `duplicate series ${key}`);
     seen.add(key);
-    if (family.type === "counter" && value < 0)
-      problems.push({ line, message: `counter ${parsed.name} is negative (${value})` });
+    if (family.type === "counter" && value < 0) report(line, `counter ${parsed.name} is negative (${value})`);
     family.samples.push({ name: parsed.name, labels: parsed.labels, value, line });
   });
 
-  if (om && !sawEof) problems.push({ line: lines.length, message: "missing # EOF at the end" });
+  if (om && !sawEof) report(lines.length, "missing # EOF at the end");
   for (const f of families.values()) {
-    if (f.type === "histogram") checkHistogram(f, format, problems);
-    if (f.type === "summary") checkSummary(f, problems);
+    if (f.type === "histogram") checkHistogram(f, format, report);
+    if (f.type === "summary") checkSummary(f, report);
   }
-  problems.sort((a, b) => a.line - b.line);
-  return { format, families, problems };
+  findings.sort((a, b) => (a.location?.line ?? 0) - (b.location?.line ?? 0));
+  return { format, families, findings };
 }
 
 /** The family a sample outside the current group belongs to: a declared one, or its own name. */

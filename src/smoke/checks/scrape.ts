@@ -7,21 +7,21 @@ import type { Observation } from "../observe.ts";
 import type { ActiveTarget, ScrapeResponse } from "../sources.ts";
 import { targetName } from "./targets.ts";
 
-const problemsShown = 5;
+const findingsShown = 5;
 
 function checkBody(target: ActiveTarget, response: ScrapeResponse, e: SmokeExpectations): Finding[] {
   const where = `${targetName(target)} /metrics`;
   if (response.status !== 200)
     return [failure(CheckId.ScrapeFormat, `${where} answered HTTP ${response.status}`)];
-  const parsed = parseExposition(response.body, formatOf(response.contentType));
-  const findings = parsed.problems
-    .slice(0, problemsShown)
-    .map((p) => failure(CheckId.ScrapeFormat, `${where} line ${p.line}: ${p.message}`));
-  if (parsed.problems.length > problemsShown)
+  const parsed = parseExposition(response.body, formatOf(response.contentType), where);
+  const findings = parsed.findings
+    .slice(0, findingsShown)
+    .map((f) => failure(CheckId.ScrapeFormat, `${where} line ${f.location?.line}: ${f.message}`));
+  if (parsed.findings.length > findingsShown)
     findings.push(
       failure(
         CheckId.ScrapeFormat,
-        `${where}: ${parsed.problems.length - problemsShown} more problems not shown`,
+        `${where}: ${parsed.findings.length - findingsShown} more problems not shown`,
       ),
     );
   const service = e.jobs.find((j) => j.job === target.labels.job)?.service;
