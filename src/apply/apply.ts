@@ -25,9 +25,9 @@ import {
   type ApplyReport,
   FailureKind,
   type ObjectOutcome,
-  type Problem,
   type RolloutOutcome,
   RolloutState,
+  type RunProblem,
 } from "./report.ts";
 import { defaultRetryPolicy, type RetryCount, type RetryEnv, type RetryPolicy, withRetry } from "./retry.ts";
 import { type RolloutDeps, type RolloutResult, waitForRollouts } from "./rollout.ts";
@@ -101,7 +101,7 @@ interface ApplyRun {
   /** The objects of `desired`, as apply sends them. */
   readonly objects: readonly KubeObject[];
   readonly outcomes: Map<string, ObjectOutcome>;
-  readonly problems: Problem[];
+  readonly problems: RunProblem[];
 }
 
 function startRun(target: ApplyTarget, req: ApplyRequest, deps: ApplyDeps): ApplyRun {

@@ -41,8 +41,11 @@ export interface ObjectOutcome {
   readonly rollout?: RolloutOutcome;
 }
 
-/** A problem of the run as a whole (not of one object): a refused prune, an unreadable inventory. */
-export interface Problem {
+/**
+ * A problem of the run as a whole (not of one object): a refused prune, an unreadable inventory.
+ * Not a Finding: it is about the run, not a place in an input, and its kind is what the exit policy reads.
+ */
+export interface RunProblem {
   /** `note` informs and fails nothing. */
   readonly kind: FailureKind | "refused" | "note";
   readonly message: string;
@@ -53,7 +56,7 @@ export interface ApplyReport {
   readonly dryRun: boolean;
   readonly objects: readonly ObjectOutcome[];
   /** Why the run stopped early or pruning was refused, in order. */
-  readonly problems: readonly Problem[];
+  readonly problems: readonly RunProblem[];
   readonly requests: { readonly retries: number };
 }
 
@@ -182,7 +185,7 @@ function failureOf(o: ObjectOutcome): FailureKind | undefined {
 }
 
 /** A refused prune is bad input to fix; a note fails nothing. */
-function failureOfProblem(p: Problem): Failure | undefined {
+function failureOfProblem(p: RunProblem): Failure | undefined {
   if (p.kind === "note") return undefined;
   return p.kind === "refused" ? Failure.Input : p.kind;
 }
