@@ -4,8 +4,10 @@ export const Severity = { Error: "error", Warning: "warning", Info: "info" } as 
 export type Severity = (typeof Severity)[keyof typeof Severity];
 
 /**
- * A problem returned as a value, never thrown: validation, lint and smoke checks
- * all produce findings, and a policy decides which of them fail the run.
+ * Something wrong with an input, at a place, under a rule, returned as a value, never thrown:
+ * validation, lint, dashboard queries, scrape bodies and smoke checks all produce findings, and
+ * a policy decides which of them fail the run. What goes wrong with a run itself (a cluster that
+ * cannot be reached) is an Outcome failure instead.
  */
 export interface Finding {
   readonly severity: Severity;
