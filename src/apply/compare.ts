@@ -6,7 +6,7 @@ import { type ApplySetParent, withMembership } from "./inventory.ts";
 export const appliedHashAnnotation = "flyby.overflying.io/applied-sha256";
 
 export function sha256Of(value: unknown): string {
-  return new Bun.CryptoHasher("sha256").update(JSON.stringify(sortKeys(value))).digest("hex");
+  return Bun.SHA256.hash(JSON.stringify(sortKeys(value)), "hex");
 }
 
 /** The object as flyby sends it: with the hash of its own content recorded. */

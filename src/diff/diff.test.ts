@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { formatPatch, OMIT_HEADERS, structuredPatch } from "diff";
 import type { KubeObject } from "../core/kube/object.ts";
 import { pathSegments } from "./environment.ts";
 import { ignoredFields, normalizeObject } from "./normalize.ts";
@@ -377,5 +378,35 @@ describe("splitting", () => {
     const all = parts.join("\n");
     for (const i of [0, 1500, 2999])
       expect(all).toContain(`| deletion | \`ConfigMap staging/old-config-map-number-${i}\``);
+  });
+});
+
+describe("unified diff against the untrimmed one", () => {
+  // The same diff the library gives on the whole texts, for edits anywhere in a document.
+  const whole = (before: string, after: string) => {
+    const patch = structuredPatch("", "", before, after, undefined, undefined, { context: 3 });
+    return patch.hunks.length ? formatPatch(patch, OMIT_HEADERS) : "";
+  };
+  test("edits at the start, the end, the middle and close together give the same hunks", () => {
+    let seed = 7;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    for (let round = 0; round < 300; round++) {
+      const size = random(25);
+      const lines = Array.from({ length: size }, (_, i) => `line ${i}`);
+      const edited = [...lines];
+      for (let e = random(4); e >= 0; e--) {
+        const at = random(edited.length + 1);
+        const op = random(3);
+        if (op === 0) edited.splice(at, 0, `new ${round}.${e}`);
+        else if (op === 1) edited.splice(at, 1);
+        else edited.splice(at, 1, `changed ${round}.${e}`);
+      }
+      const before = lines.length ? `${lines.join("\n")}\n` : "";
+      const after = edited.length ? `${edited.join("\n")}\n` : "";
+      expect(unifiedDiff(before, after)).toBe(whole(before, after));
+    }
   });
 });

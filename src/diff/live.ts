@@ -1,6 +1,7 @@
 import { appliedForm, isUnchanged } from "../apply/compare.ts";
 import { ApplySetKeys, applySetParent, groupKindOf, isMember } from "../apply/inventory.ts";
 import { listScopeKey, readLiveState } from "../apply/live-state.ts";
+import { forEachBounded } from "../apply/pool.ts";
 import { ApiFailure, type ApplyTarget } from "../apply/port.ts";
 import { environmentSecretRefs } from "../apply/secrets.ts";
 import { EnvironmentError } from "../core/errors.ts";
@@ -36,24 +37,6 @@ export interface LiveDiffOptions {
 export interface LiveDiffResult {
   readonly objects: ObjectDiff[];
   readonly blocked: BlockedObject[];
-}
-
-/** Runs `fn` over `items` with at most `limit` calls in flight, keeping the order of results. */
-export async function mapLimit<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (t: T) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 /** `conflict with "other"` → `other`. */
@@ -119,46 +102,65 @@ export async function liveDiff(
     },
   );
   const blocked: BlockedObject[] = [];
-  const diffOne = async (o: KubeObject): Promise<ObjectDiff | undefined> => {
+  const objects: ObjectDiff[] = [];
+  /** Objects apply would change, with what is live of each: only these need a request. */
+  const toDryRun: { o: KubeObject; live: KubeObject; source: SourceLocation | undefined }[] = [];
+  // Apply also writes the Secrets it builds from the job's environment; the diff has no values
+  // for them, so it neither compares them nor calls them removals.
+  const kept = new Set(environmentSecretRefs(rendered).map(refKey));
+  for (const o of desired) {
     const ref = refOf(o);
     const key = refKey(ref);
+    kept.add(key);
     const source = options.sources?.get(key);
-    const refusedList = state.forbidden.get(listScopeKey(o, o.metadata.namespace));
-    if (refusedList) {
+    if (state.forbidden.has(listScopeKey(o, o.metadata.namespace))) {
       blocked.push({ ref, reason: `cannot diff: forbidden (list, ${groupKindOf(o)})` });
-      return undefined;
+      continue;
     }
     const live = state.objects.get(key);
-    if (!live) return diffObject(undefined, o, options.redactor, source);
+    if (!live) {
+      objects.push(diffObject(undefined, o, options.redactor, source));
+      continue;
+    }
     const owner = live.metadata.labels?.[ApplySetKeys.partOf];
     if (owner && owner !== parent.id) {
       blocked.push({ ref, reason: `it belongs to another ApplySet (${owner}); apply leaves it alone` });
-      return undefined;
+      continue;
     }
     // Nothing to compute: apply would change nothing, so neither would its dry run.
     if (isUnchanged(o, live))
-      return { ref, change: "unchanged", paths: [], diff: "", risks: [], ...(source ? { source } : {}) };
+      objects.push({
+        ref,
+        change: "unchanged",
+        paths: [],
+        diff: "",
+        risks: [],
+        ...(source ? { source } : {}),
+      });
+    else toDryRun.push({ o, live, source });
+  }
+  let failed = false;
+  const dryRunDiff = async ({ o, live, source }: (typeof toDryRun)[number]) => {
     const dryRun = (force: boolean) => call(() => target.apply(o, { force, dryRun: true }));
     try {
       try {
-        return diffObject(live, await dryRun(false), options.redactor, source);
+        objects.push(diffObject(live, await dryRun(false), options.redactor, source));
       } catch (e) {
         if (!isConflict(e)) throw e;
         const d = diffObject(live, await dryRun(true), options.redactor, source);
-        return { ...d, conflicts: conflictsOf(e), risks: ["conflict", ...d.risks] };
+        objects.push({ ...d, conflicts: conflictsOf(e), risks: ["conflict", ...d.risks] });
       }
     } catch (e) {
       const reason = blockedReason(e, o, "patch");
-      if (reason === undefined) throw environmentFailure(target, e);
-      blocked.push({ ref, reason });
-      return undefined;
+      if (reason === undefined) {
+        failed = true;
+        throw environmentFailure(target, e);
+      }
+      blocked.push({ ref: refOf(o), reason });
     }
   };
-  const diffs = await mapLimit(desired, limit, diffOne);
-  const objects = diffs.filter((d): d is ObjectDiff => d !== undefined);
-  // Apply also writes the Secrets it builds from the job's environment; the diff has no values
-  // for them, so it neither compares them nor calls them removals.
-  const kept = new Set([...desired.map(refOf), ...environmentSecretRefs(rendered)].map(refKey));
+  // Once the cluster has failed, no more dry runs go out: the diff ends with that failure.
+  await forEachBounded(toDryRun, limit, dryRunDiff, () => failed);
   for (const [key, o] of state.objects) {
     if (!kept.has(key) && isMember(o, parent)) objects.push(diffObject(o, undefined, options.redactor));
   }

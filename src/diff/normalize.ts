@@ -61,10 +61,9 @@ function isObj(v: unknown): v is Obj {
 
 /**
  * The object as a reviewer should compare it: server-managed fields dropped, Secret
- * stringData folded into data (as the API server stores it), keys in a stable order.
- * Only the maps it edits are copied before the edit; `sortKeys` then copies the rest, so the
- * input is never changed and nothing is copied twice (a live object's managedFields are
- * dropped, never cloned).
+ * stringData folded into data (as the API server stores it). Only the maps it edits are
+ * copied; the rest is the input's own, shared and never changed. Key order is left as it
+ * is: equality ignores it, and the paths and the YAML text put keys in their own order.
  */
 export function normalizeObject(o: KubeObject): KubeObject {
   const { status: _status, ...copy } = o as Obj;
@@ -94,19 +93,5 @@ export function normalizeObject(o: KubeObject): KubeObject {
     }
     copy.spec = spec;
   }
-  return sortKeys(secretAsStored(copy as KubeObject)) as KubeObject;
-}
-
-const headKeys = ["apiVersion", "kind", "metadata"];
-
-/** apiVersion, kind, metadata first; every other map key sorted. */
-export function sortKeys(v: unknown, depth = 0): unknown {
-  if (Array.isArray(v)) return v.map((x) => sortKeys(x, depth + 1));
-  if (!isObj(v)) return v;
-  const keys = Object.keys(v).sort();
-  const ordered =
-    depth === 0 ? [...headKeys.filter((k) => k in v), ...keys.filter((k) => !headKeys.includes(k))] : keys;
-  const out: Obj = {};
-  for (const k of ordered) out[k] = sortKeys(v[k], depth + 1);
-  return out;
+  return secretAsStored(copy as KubeObject);
 }
