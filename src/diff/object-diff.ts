@@ -72,13 +72,24 @@ function equal(a: unknown, b: unknown): boolean {
  * lists are walked, never compared whole first: a walk of equal values finds no path anyway.
  */
 export function changedPaths(a: unknown, b: unknown, prefix = ""): string[] {
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null)
-    return equal(a, b) ? [] : [prefix];
-  if (a === b) return [];
+  const out: string[] = [];
+  collectChanges(a, b, prefix, out);
+  return out;
+}
+
+// A path is built only where the two sides differ: most of an object is the same on both.
+function collectChanges(a: unknown, b: unknown, prefix: string, out: string[]): void {
+  if (a === b) return;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) {
+    if (!equal(a, b)) out.push(prefix);
+    return;
+  }
   const join = (k: string) => (prefix ? `${prefix}.${k}` : k);
   if (isObj(a) && isObj(b)) {
-    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
-    return keys.flatMap((k) => changedPaths(a[k], b[k], join(k)));
+    const keys = Object.keys(a);
+    for (const k of Object.keys(b)) if (!Object.hasOwn(a, k)) keys.push(k);
+    for (const k of keys.sort()) if (a[k] !== b[k]) collectChanges(a[k], b[k], join(k), out);
+    return;
   }
   if (Array.isArray(a) && Array.isArray(b)) {
     const named = (l: unknown[]) => l.every((x) => isObj(x) && typeof x.name === "string");
@@ -86,12 +97,16 @@ export function changedPaths(a: unknown, b: unknown, prefix = ""): string[] {
       const byName = (l: unknown[]) => new Map(l.map((x) => [(x as Obj).name as string, x]));
       const ma = byName(a);
       const mb = byName(b);
-      const names = [...new Set([...ma.keys(), ...mb.keys()])];
-      return names.flatMap((n) => changedPaths(ma.get(n), mb.get(n), `${prefix}[name=${n}]`));
+      for (const n of new Set([...ma.keys(), ...mb.keys()]))
+        collectChanges(ma.get(n), mb.get(n), `${prefix}[name=${n}]`, out);
+      return;
     }
-    if (a.length === b.length) return a.flatMap((x, i) => changedPaths(x, b[i], `${prefix}[${i}]`));
+    if (a.length === b.length) {
+      for (let i = 0; i < a.length; i++) collectChanges(a[i], b[i], `${prefix}[${i}]`, out);
+      return;
+    }
   }
-  return [prefix];
+  out.push(prefix);
 }
 
 function secretKeyChanges(before: Obj | undefined, after: Obj | undefined): SecretKeyChanges {

@@ -167,15 +167,15 @@ export class Redactor {
     if (typeof v === "string") return this.text(v);
     if (Array.isArray(v)) return mapUnlessSame(v, (x) => this.walk(x));
     if (!v || typeof v !== "object") return v;
-    const out: Obj = {};
-    let changed = false;
+    // The copy starts at the first masked value: a map with nothing to mask is not copied.
+    let out: Obj | undefined;
     for (const k of Object.keys(v)) {
       const child = (v as Obj)[k];
       const next = k === "env" && Array.isArray(child) ? this.envVars(child) : this.walk(child);
-      out[k] = next;
-      if (next !== child) changed = true;
+      if (next !== child) out ??= { ...(v as Obj) };
+      if (out) out[k] = next;
     }
-    return changed ? out : v;
+    return out ?? v;
   }
 
   private envVars(list: readonly unknown[]): readonly unknown[] {
