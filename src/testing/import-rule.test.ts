@@ -42,6 +42,30 @@ describe("the import rule", () => {
     );
   });
 
+  test("GIVEN the alert definitions under alerts/ THEN the scan reads them and they import only the DSL", () => {
+    expect(edges).toContainEqual({ from: "alerts/index.ts", to: "src/alerts/dsl.ts", line: 6 });
+    expect(importRuleViolations(edges).filter((v) => v.startsWith("alerts/"))).toEqual([]);
+  });
+
+  test("GIVEN an alert definition importing an adapter, by hand THEN the edge is named with file:line", () => {
+    expect(importRuleViolations(add("alerts/x.ts", "src/adapters/alerts-files.ts", 4))).toEqual([
+      "alerts/x.ts:4 imports src/adapters/alerts-files.ts: alert definitions import only the DSL (src/alerts/dsl.ts and what it re-exports)",
+    ]);
+  });
+
+  test("GIVEN an alert definition importing a module the DSL re-exports, or one it does not, THEN only the second is refused", () => {
+    expect(importRuleViolations(add("alerts/x.ts", "src/alerts/rules.ts"))).toEqual([]);
+    expect(importRuleViolations(add("alerts/x.ts", "src/alerts/generate.ts"))).toEqual([
+      "alerts/x.ts:3 imports src/alerts/generate.ts: alert definitions import only the DSL (src/alerts/dsl.ts and what it re-exports)",
+    ]);
+  });
+
+  test("GIVEN product code importing an alert definition THEN it is refused", () => {
+    expect(importRuleViolations(add("src/alerts/build.ts", "alerts/index.ts"))).toContain(
+      "src/alerts/build.ts:3 imports alerts/index.ts: feature (alerts) may not import definitions (definitions)",
+    );
+  });
+
   test("GIVEN product code importing test support THEN it is refused", () => {
     expect(importRuleViolations(add("src/apply/apply.ts", "src/testing/cli.ts"))).toContain(
       "src/apply/apply.ts:3 imports src/testing/cli.ts: product code imports test support (testing)",
