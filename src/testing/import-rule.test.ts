@@ -40,6 +40,9 @@ describe("the import rule", () => {
     expect(importRuleViolations(add("actions/diff/main.ts", "src/cli/main.ts", 2))).toContain(
       "actions/diff/main.ts:2 imports src/cli/main.ts: nothing but the CLI's entry points imports src/cli",
     );
+    expect(importRuleViolations(add("src/demo/main.ts", "src/cli/main.ts", 8))).toContain(
+      "src/demo/main.ts:8 imports src/cli/main.ts: nothing but the CLI's entry points imports src/cli",
+    );
   });
 
   test("GIVEN the alert definitions under alerts/ THEN the scan reads them and they import only the DSL", () => {
