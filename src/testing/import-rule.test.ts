@@ -18,6 +18,9 @@ describe("the import rule", () => {
   });
 
   const add = (from: string, to: string, line = 3): ImportEdge[] => [...edges, { from, to, line }];
+  /** The violations a file breaks, whatever the rest of the tree does. */
+  const of = (file: string, violations: readonly string[]) =>
+    violations.filter((v) => v.startsWith(`${file}:`));
 
   test("GIVEN core importing outside core, by hand THEN the edge is named with file:line", () => {
     expect(importRuleViolations(add("src/core/finding.ts", "src/apply/report.ts", 7))).toContain(
@@ -51,14 +54,16 @@ describe("the import rule", () => {
   });
 
   test("GIVEN an alert definition importing an adapter, by hand THEN the edge is named with file:line", () => {
-    expect(importRuleViolations(add("alerts/x.ts", "src/adapters/alerts-files.ts", 4))).toEqual([
+    expect(
+      of("alerts/x.ts", importRuleViolations(add("alerts/x.ts", "src/adapters/alerts-files.ts", 4))),
+    ).toEqual([
       "alerts/x.ts:4 imports src/adapters/alerts-files.ts: alert definitions import only the DSL (src/alerts/dsl.ts and what it re-exports)",
     ]);
   });
 
   test("GIVEN an alert definition importing a module the DSL re-exports, or one it does not, THEN only the second is refused", () => {
-    expect(importRuleViolations(add("alerts/x.ts", "src/alerts/rules.ts"))).toEqual([]);
-    expect(importRuleViolations(add("alerts/x.ts", "src/alerts/generate.ts"))).toEqual([
+    expect(of("alerts/x.ts", importRuleViolations(add("alerts/x.ts", "src/alerts/rules.ts")))).toEqual([]);
+    expect(of("alerts/x.ts", importRuleViolations(add("alerts/x.ts", "src/alerts/generate.ts")))).toEqual([
       "alerts/x.ts:3 imports src/alerts/generate.ts: alert definitions import only the DSL (src/alerts/dsl.ts and what it re-exports)",
     ]);
   });
