@@ -39,6 +39,17 @@ describe("the import rule", () => {
     ).toBe(true);
   });
 
+  test("GIVEN an edge importing an adapter, by hand THEN it is refused: edges reach adapters through the wiring", () => {
+    expect(
+      importRuleViolations(add("src/cli/commands/render.ts", "src/adapters/manifest-files.ts", 2)),
+    ).toContain(
+      "src/cli/commands/render.ts:2 imports src/adapters/manifest-files.ts: edge (cli) may not import adapter (adapters)",
+    );
+    expect(importRuleViolations(add("src/action/diff.ts", "src/github/section-files.ts", 4))).toContain(
+      "src/action/diff.ts:4 imports src/github/section-files.ts: edge (action) may not import adapter (github)",
+    );
+  });
+
   test("GIVEN anything but the CLI importing src/cli THEN it is refused", () => {
     expect(importRuleViolations(add("actions/diff/main.ts", "src/cli/main.ts", 2))).toContain(
       "actions/diff/main.ts:2 imports src/cli/main.ts: nothing but the CLI's entry points imports src/cli",

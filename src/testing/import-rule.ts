@@ -81,7 +81,8 @@ const allowed: Record<Layer, readonly Layer[]> = {
   adapter: [Layer.Core, Layer.Feature],
   app: [Layer.Core, Layer.Feature],
   wiring: [Layer.Core, Layer.Feature, Layer.Adapter, Layer.App],
-  edge: [Layer.Core, Layer.Feature, Layer.Adapter, Layer.App, Layer.Wiring],
+  // An edge parses its input, calls the wiring and a use case, and prints: the wiring builds the adapters.
+  edge: [Layer.Core, Layer.Feature, Layer.App, Layer.Wiring],
   support: [Layer.Core, Layer.Feature, Layer.Adapter, Layer.App, Layer.Wiring, Layer.Edge, Layer.Definitions],
   // Definitions reach only the DSL's public module; see importRuleViolations.
   definitions: [],
