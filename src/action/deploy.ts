@@ -1,10 +1,9 @@
 import { prepareDeploy } from "../app/deploy.ts";
 import { isClean } from "../app/exit-policy.ts";
 import { formatReportMarkdown, headlineOf } from "../apply/report.ts";
-import { annotateApply } from "../github/annotations.ts";
-import { withDeployment } from "../github/deployment.ts";
 import { actionGitHub } from "../wiring/github.ts";
 import { realWorld } from "../wiring/world.ts";
+import { annotateApply } from "./annotations.ts";
 import { deployOptionsFromInputs } from "./deploy-inputs.ts";
 import type { ActionStep, StepResult } from "./run.ts";
 
@@ -14,7 +13,7 @@ export async function deployStep({ core, context, input }: ActionStep): Promise<
   const prepared = prepareDeploy(options, realWorld(process.cwd(), process.env, core.info));
   core.setOutput("sha256", prepared.sha256);
   const { repo, sha, serverUrl, runId, apiUrl } = context;
-  const deployments = actionGitHub(input("github-token"), apiUrl).deployments(repo);
+  const github = actionGitHub(input("github-token"), apiUrl);
   const logUrl = `${serverUrl}/${repo.owner}/${repo.repo}/actions/runs/${runId}`;
   const record = {
     ref: sha,
@@ -23,7 +22,7 @@ export async function deployStep({ core, context, input }: ActionStep): Promise<
     sha256: prepared.sha256,
     logUrl,
   };
-  const result = await withDeployment(deployments, record, async () => {
+  const result = await github.withDeployment(repo, record, async () => {
     const r = await prepared.run();
     return { ...r, ok: isClean(r.outcome), headline: headlineOf(r.reports, r.summary) };
   });

@@ -1,8 +1,7 @@
 import { diffPullRequest } from "../app/diff-pr.ts";
-import { annotateFindings } from "../github/annotations.ts";
-import { jobSummary } from "../github/job-summary.ts";
-import { prSection, writePrDiffFiles } from "../github/section-files.ts";
+import { writePrDiffReport } from "../wiring/pr-report.ts";
 import { prDiffPorts } from "../wiring/read.ts";
+import { annotateFindings } from "./annotations.ts";
 import type { ActionStep, StepResult } from "./run.ts";
 
 /** The diff action: the PR's render against its base (or a live cluster), written as the PR comment's section, its annotations and the job summary. */
@@ -14,10 +13,12 @@ export async function diffStep({ core, input, required }: ActionStep): Promise<S
     diffPullRequest({ environment, against, ...(objects ? { objects } : {}) }, ports),
   );
   annotateFindings(core, result.findings);
-  const section = prSection(result, input("commit"));
-  const out = input("out") || ".flyby/pr";
-  const report = writePrDiffFiles(out, section, result.full, objects ? undefined : result.head);
-  await core.summary.addRaw(jobSummary(result.full, [section], input("artifact"))).write();
+  const { report, summary } = writePrDiffReport(input("out") || ".flyby/pr", result, {
+    commit: input("commit"),
+    artifact: input("artifact"),
+    ...(objects ? {} : { rendered: result.head }),
+  });
+  await core.summary.addRaw(summary).write();
   core.setOutput("changed", String(result.changed));
   core.setOutput("report", report);
   // The PR's changes and findings go to its comment and annotations; they do not fail the step.

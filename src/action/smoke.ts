@@ -1,8 +1,8 @@
 import { clustersToSmoke, smokeEnvironment } from "../app/smoke.ts";
-import { annotateFindings } from "../github/annotations.ts";
 import { failedCheckIds, formatFleetReport } from "../smoke/fleet.ts";
 import { formatReport, formatSummaryMarkdown } from "../smoke/report.ts";
 import { clusterAccesses, environmentAt, smokeWorld } from "../wiring/world.ts";
+import { annotateFindings } from "./annotations.ts";
 import type { ActionStep, StepResult } from "./run.ts";
 import { requestFromInputs } from "./smoke-inputs.ts";
 

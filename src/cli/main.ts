@@ -2,13 +2,13 @@ import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import pkg from "../../package.json" with { type: "json" };
-import { gitLine } from "../adapters/git.ts";
 import { exitCodeOf, exitCodeOfError } from "../app/exit-policy.ts";
 import { colorWanted } from "../core/color.ts";
 import { FlybyError, InputError, UsageError } from "../core/errors.ts";
 import { ExitCode } from "../core/exit-code.ts";
 import { formatLocation } from "../core/location.ts";
 import { didYouMean } from "../core/suggest.ts";
+import { checkoutCommit } from "../wiring/repository.ts";
 import type { Command, Output } from "./command.ts";
 import { commands } from "./commands/index.ts";
 import { commandHelp, mainHelp } from "./help.ts";
@@ -121,7 +121,7 @@ export function findRepoRoot(from: string): string | undefined {
 function versionLine(root: string): string {
   let commit: string | undefined;
   try {
-    commit = gitLine(root, ["rev-parse", "--short", "HEAD"]);
+    commit = checkoutCommit(root);
   } catch {
     // No git on this machine: the version is still worth printing.
   }

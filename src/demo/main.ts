@@ -1,33 +1,59 @@
 /**
  * `bun run demo`: a real Prometheus scraping reference exporters (api and worker of every
- * environment in manifests/environments.yaml), checked with `flyby smoke` for each; then a
- * fault is switched on in the first environment to show a failing report.
+ * environment in manifests/environments.yaml), smoke-checked for each as `flyby smoke` does;
+ * then a fault is switched on in the first environment to show a failing report.
  */
-import { join } from "node:path";
-import { loadManifestTree } from "../adapters/manifest-files.ts";
-import { runCli } from "../cli/main.ts";
-import { EnvironmentError } from "../core/errors.ts";
+import { exitCodeOf, exitCodeOfError } from "../app/exit-policy.ts";
+import { smokeEnvironment } from "../app/smoke.ts";
+import { Duration } from "../core/duration.ts";
+import { EnvironmentError, FlybyError } from "../core/errors.ts";
 import { ExitCode } from "../core/exit-code.ts";
 import { loadEnvironments } from "../core/manifests/environments.ts";
+import { formatReport } from "../smoke/report.ts";
+import { accessFrom } from "../smoke/run.ts";
+import { manifestFiles } from "../wiring/repository.ts";
+import { smokeExpectations } from "../wiring/smoke-expectations.ts";
+import { smokeWorld } from "../wiring/world.ts";
 import { type DemoStack, startDemoStack } from "./stack.ts";
 
 const io = {
   stdout: (t: string) => process.stdout.write(t),
   stderr: (t: string) => process.stderr.write(t),
-  stdoutIsTTY: process.stdout.isTTY === true,
-  cwd: process.cwd(),
-  env: process.env,
 };
+const repo = process.cwd();
 
-const smoke = (stack: DemoStack, environment: string, timeout: string) => {
-  const args = ["smoke", "--env", environment, "--prometheus", stack.prometheus.url];
-  io.stdout(`\n$ flyby ${args.join(" ")} --scrape-interval 1s --gpus 2 --timeout ${timeout}\n`);
-  return runCli([...args, "--scrape-interval", "1s", "--gpus", "2", "--timeout", timeout], io);
-};
+/** One environment's smoke checks, printed as `flyby smoke --env E --prometheus URL` prints them; its exit code. */
+async function smoke(stack: DemoStack, environment: string, timeout: string): Promise<ExitCode> {
+  const prometheus = stack.prometheus.url;
+  io.stdout(
+    `\n$ flyby smoke --env ${environment} --prometheus ${prometheus} --scrape-interval 1s --gpus 2 --timeout ${timeout}\n`,
+  );
+  try {
+    const check = {
+      expectations: smokeExpectations(repo, environment, {
+        scrapeInterval: Duration.parse("1s", "--scrape-interval"),
+        gpusPerWorker: 2,
+      }),
+      timeout: Duration.parse(timeout, "--timeout"),
+      env: process.env,
+    };
+    const clusters = [
+      { cluster: "", access: accessFrom({ prometheusUrl: prometheus, viaCluster: false, env: process.env }) },
+    ];
+    const result = await smokeEnvironment(
+      { environment, check, clusters },
+      { ...smokeWorld(), progress: (line) => io.stderr(`${line}\n`) },
+    );
+    for (const { outcome } of result.clusters) io.stdout(formatReport(outcome.run));
+    return exitCodeOf(result);
+  } catch (e) {
+    if (!(e instanceof FlybyError)) throw e;
+    io.stderr(`flyby smoke: ${e.message}\n`);
+    return exitCodeOfError(e);
+  }
+}
 
-const environments = loadEnvironments(loadManifestTree(join(io.cwd, "manifests"))).promotionOrder.map(
-  (e) => e.name,
-);
+const environments = loadEnvironments(manifestFiles(repo).manifests()).promotionOrder.map((e) => e.name);
 const first = environments[0] as string;
 let stack: DemoStack;
 try {

@@ -65,12 +65,3 @@ export function verifyPrContextFile(
 ): Promise<VerifiedPr> {
   return verifyPrContext(readFileSync(file, "utf8"), file, runHeadSha, pulls);
 }
-
-/** The PR number an action was given; anything but a positive whole number is bad input naming the input. */
-export function pullRequestNumber(input: string): number {
-  const number = Number(input);
-  if (!Number.isInteger(number) || number <= 0) {
-    throw new InputError(`pull-request "${input}" is not a PR number`, undefined, "pull-request");
-  }
-  return number;
-}

@@ -18,6 +18,9 @@ describe("the import rule", () => {
   });
 
   const add = (from: string, to: string, line = 3): ImportEdge[] => [...edges, { from, to, line }];
+  /** The violations a file breaks, whatever the rest of the tree does. */
+  const of = (file: string, violations: readonly string[]) =>
+    violations.filter((v) => v.startsWith(`${file}:`));
 
   test("GIVEN core importing outside core, by hand THEN the edge is named with file:line", () => {
     expect(importRuleViolations(add("src/core/finding.ts", "src/apply/report.ts", 7))).toContain(
@@ -36,9 +39,49 @@ describe("the import rule", () => {
     ).toBe(true);
   });
 
+  test("GIVEN an edge importing an adapter, by hand THEN it is refused: edges reach adapters through the wiring", () => {
+    expect(
+      importRuleViolations(add("src/cli/commands/render.ts", "src/adapters/manifest-files.ts", 2)),
+    ).toContain(
+      "src/cli/commands/render.ts:2 imports src/adapters/manifest-files.ts: edge (cli) may not import adapter (adapters)",
+    );
+    expect(importRuleViolations(add("src/action/diff.ts", "src/github/section-files.ts", 4))).toContain(
+      "src/action/diff.ts:4 imports src/github/section-files.ts: edge (action) may not import adapter (github)",
+    );
+  });
+
   test("GIVEN anything but the CLI importing src/cli THEN it is refused", () => {
     expect(importRuleViolations(add("actions/diff/main.ts", "src/cli/main.ts", 2))).toContain(
       "actions/diff/main.ts:2 imports src/cli/main.ts: nothing but the CLI's entry points imports src/cli",
+    );
+    expect(importRuleViolations(add("src/demo/main.ts", "src/cli/main.ts", 8))).toContain(
+      "src/demo/main.ts:8 imports src/cli/main.ts: nothing but the CLI's entry points imports src/cli",
+    );
+  });
+
+  test("GIVEN the alert definitions under alerts/ THEN the scan reads them and they import only the DSL", () => {
+    expect(edges).toContainEqual({ from: "alerts/index.ts", to: "src/alerts/dsl.ts", line: 6 });
+    expect(importRuleViolations(edges).filter((v) => v.startsWith("alerts/"))).toEqual([]);
+  });
+
+  test("GIVEN an alert definition importing an adapter, by hand THEN the edge is named with file:line", () => {
+    expect(
+      of("alerts/x.ts", importRuleViolations(add("alerts/x.ts", "src/adapters/alerts-files.ts", 4))),
+    ).toEqual([
+      "alerts/x.ts:4 imports src/adapters/alerts-files.ts: alert definitions import only the DSL (src/alerts/dsl.ts and what it re-exports)",
+    ]);
+  });
+
+  test("GIVEN an alert definition importing a module the DSL re-exports, or one it does not, THEN only the second is refused", () => {
+    expect(of("alerts/x.ts", importRuleViolations(add("alerts/x.ts", "src/alerts/rules.ts")))).toEqual([]);
+    expect(of("alerts/x.ts", importRuleViolations(add("alerts/x.ts", "src/alerts/generate.ts")))).toEqual([
+      "alerts/x.ts:3 imports src/alerts/generate.ts: alert definitions import only the DSL (src/alerts/dsl.ts and what it re-exports)",
+    ]);
+  });
+
+  test("GIVEN product code importing an alert definition THEN it is refused", () => {
+    expect(importRuleViolations(add("src/alerts/build.ts", "alerts/index.ts"))).toContain(
+      "src/alerts/build.ts:3 imports alerts/index.ts: feature (alerts) may not import definitions (definitions)",
     );
   });
 

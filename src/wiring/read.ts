@@ -9,7 +9,6 @@ import {
 } from "../adapters/alerts-files.ts";
 import { defaultPlanBase } from "../adapters/git-base.ts";
 import { readGitTree } from "../adapters/git-tree.ts";
-import { loadManifestTree } from "../adapters/manifest-files.ts";
 import { checkWithPrometheusTools } from "../adapters/prometheus-checks.ts";
 import { processTools } from "../adapters/promtool.ts";
 import type { AlertTools } from "../alerts/tools.ts";
@@ -17,12 +16,15 @@ import type { AlertsPorts, AlertsPublish } from "../app/alerts.ts";
 import type { Comparison } from "../app/diff.ts";
 import type { PrDiffPorts } from "../app/diff-pr.ts";
 import type { PlanPorts } from "../app/plan.ts";
-import type { ManifestSource } from "../app/render.ts";
 import type { ValidatePorts } from "../app/validate.ts";
 import type { GeneratedFile } from "../core/plan/generated.ts";
 import { type BaselineRequest, resolveBaseline } from "../diff/baseline.ts";
 import { newSalt, Redactor } from "../diff/redact.ts";
 import { readPrObjects } from "../github/pr-objects.ts";
+import { manifestFiles } from "./repository.ts";
+
+// The read-side commands take the manifests from here with the rest of their wiring.
+export { manifestFiles };
 
 /**
  * The wiring of the read side (validate, diff, plan, the PR diff, alerts), beside src/wiring/world.ts
@@ -31,11 +33,6 @@ import { readPrObjects } from "../github/pr-objects.ts";
  * adapters that need them (a live baseline) or the Grafana SDK (the dashboards) are loaded when
  * they are used.
  */
-
-/** The manifests under `root/manifests`, read when a use case asks for them. */
-export function manifestFiles(root: string): ManifestSource {
-  return { manifests: () => loadManifestTree(join(root, "manifests")) };
-}
 
 /** Validation with the promtool and amtool installed on this machine. */
 export function validatePorts(root: string): ValidatePorts {

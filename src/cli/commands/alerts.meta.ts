@@ -1,4 +1,4 @@
-import { outputMarker } from "../../adapters/output-folder.ts";
+import { outputMarker } from "../../wiring/repository.ts";
 import type { Command } from "../command.ts";
 
 /** alerts/stack-manifest.ts writes it; named here so help loads no alerting code. */

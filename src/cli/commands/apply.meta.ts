@@ -1,5 +1,5 @@
-import { outputMarker } from "../../adapters/output-folder.ts";
 import { deployOptionSpecs } from "../../app/deploy-options.ts";
+import { outputMarker } from "../../wiring/repository.ts";
 import type { Command } from "../command.ts";
 
 export const applyCommand: Command = {

@@ -1,25 +1,23 @@
-import { join } from "node:path";
-import { resolverFromEnv, sourceCommit } from "../../adapters/bundle-sources.ts";
-import { loadManifestTree } from "../../adapters/manifest-files.ts";
-import { checkOutputFile, writeOutputFile } from "../../adapters/output-folder.ts";
 import { buildReleaseBundle } from "../../app/bundle.ts";
 import { encodeBundle, isBundleText } from "../../bundle/bundle.ts";
 import { requiredString, stringOption, userPath } from "../../core/options.ts";
+import { bundleSources } from "../../wiring/bundle-build.ts";
+import { outputFile } from "../../wiring/repository.ts";
 import type { CommandImplementation } from "../command.ts";
 
 export const bundleImplementation: CommandImplementation = {
   async run(ctx) {
     const env = requiredString(ctx, "env", "E");
     const out = requiredString(ctx, "out", "FILE");
-    const outPath = userPath(ctx, out);
-    const outRules = { display: out, cwd: ctx.cwd, what: "a flyby bundle", ours: isBundleText };
-    checkOutputFile(outPath, outRules);
-    const commit = sourceCommit(ctx.cwd, ctx.env, stringOption(ctx, "commit"));
-    const bundle = await buildReleaseBundle(
-      { environment: env, commit },
-      { manifests: loadManifestTree(join(ctx.cwd, "manifests")), resolver: resolverFromEnv(ctx.env) },
-    );
-    writeOutputFile(outPath, encodeBundle(bundle), outRules);
+    const file = outputFile(userPath(ctx, out), {
+      display: out,
+      cwd: ctx.cwd,
+      what: "a flyby bundle",
+      ours: isBundleText,
+    });
+    const { commit, ports } = bundleSources(ctx.cwd, ctx.env, stringOption(ctx, "commit"));
+    const bundle = await buildReleaseBundle({ environment: env, commit }, ports);
+    file.write(encodeBundle(bundle));
     if (ctx.out.json) {
       ctx.out.stdout(
         `${JSON.stringify({ sha256: bundle.sha256, commit, environment: env, images: bundle.content.images })}\n`,

@@ -1,10 +1,11 @@
-import { generatedDashboardFiles, writeDashboards } from "../../adapters/dashboard-files.ts";
+import { dashboardsOf } from "../../wiring/dashboards.ts";
 import type { CommandImplementation } from "../command.ts";
 
 export const dashboardsBuildImplementation: CommandImplementation = {
   async run(ctx) {
-    const files = await generatedDashboardFiles(ctx.cwd);
-    const written = writeDashboards(ctx.cwd, files);
+    const dashboards = dashboardsOf(ctx.cwd);
+    const files = await dashboards.generated();
+    const written = dashboards.write(files);
     if (ctx.out.json) {
       ctx.out.stdout(`${JSON.stringify({ files: files.map((f) => f.path), written }, null, 2)}\n`);
     } else {

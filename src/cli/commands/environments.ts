@@ -4,7 +4,7 @@ import {
   type Environment,
   loadEnvironments,
 } from "../../core/manifests/environments.ts";
-import { manifestFiles } from "../../wiring/read.ts";
+import { manifestFiles } from "../../wiring/repository.ts";
 import type { CommandImplementation } from "../command.ts";
 
 /** The JSON the workflows build their matrices from; its shape is a contract. */

@@ -1,4 +1,4 @@
-import { outputMarker } from "../../adapters/output-folder.ts";
+import { outputMarker } from "../../wiring/repository.ts";
 import type { Command } from "../command.ts";
 
 export const renderCommand: Command = {
