@@ -1,13 +1,21 @@
+import { ApiFailure, NetworkFailure } from "../apply/port.ts";
+import { EnvironmentError } from "../core/errors.ts";
 import type { Finding } from "../core/finding.ts";
 import type { RenderedObject } from "../core/kube/object.ts";
 import type { Environment } from "../core/manifests/environments.ts";
 import type { ManifestTree } from "../core/manifests/tree.ts";
-import type { Outcome } from "../core/outcome.ts";
+import { Failure, type Outcome } from "../core/outcome.ts";
 import type { RenderResult } from "../core/render/render.ts";
 import { refuseDuplicates, renderChecked } from "../core/render/render-checked.ts";
 import { type Baseline, diffEnvironment } from "../diff/environment.ts";
 import type { Redactor } from "../diff/redact.ts";
-import { changedObjects, type EnvironmentDiff } from "../diff/report.ts";
+import {
+  type BaselineAnswer,
+  changedObjects,
+  diffsOf,
+  type EnvironmentDiff,
+  isUnread,
+} from "../diff/report.ts";
 import type { ManifestSource } from "./render.ts";
 import type { ClusterTarget } from "./status.ts";
 
@@ -16,6 +24,11 @@ export interface Comparison {
   /** One baseline (a git ref's render, a folder, the live cluster), or one per cluster of a fleet. */
   baselines(environment: string): Promise<readonly Baseline[]>;
   readonly redactor: Redactor;
+  /**
+   * The baselines are the clusters of a fleet: one whose API server cannot be read is that
+   * cluster's answer, and the others still give theirs. Otherwise such a failure ends the run.
+   */
+  readonly fleet?: boolean;
 }
 
 /** Each cluster as a baseline to diff against, labelled `cluster NAME` (just `cluster` for an unnamed one). */
@@ -27,6 +40,46 @@ export function clusterBaselines(env: Environment, targets: readonly ClusterTarg
     target,
     scope,
   }));
+}
+
+/** A failure of the cluster itself (unreachable, refused, timed out), not of flyby. */
+function isClusterFailure(e: unknown): e is Error {
+  return e instanceof EnvironmentError || e instanceof ApiFailure || e instanceof NetworkFailure;
+}
+
+/** Why a cluster gave no diff, naming its API server (its target name when it has no URL). */
+function unreadReason(baseline: Baseline & { type: "cluster" }, e: Error): string {
+  const where = baseline.target.server ?? baseline.target.name;
+  return e.message.includes(where) ? e.message : `${e.message} (${where})`;
+}
+
+/**
+ * The rendered objects against each baseline at once, one answer each in their order. With
+ * `fleet`, a cluster that cannot be read answers with why; without, its failure is thrown.
+ */
+export function answersOf(
+  environment: string,
+  head: readonly RenderedObject[],
+  baselines: readonly Baseline[],
+  redactor: Redactor,
+  fleet: boolean,
+): Promise<BaselineAnswer[]> {
+  return Promise.all(
+    baselines.map(async (b): Promise<BaselineAnswer> => {
+      try {
+        return await diffEnvironment(environment, head, b, redactor);
+      } catch (e) {
+        if (!fleet || b.type !== "cluster" || !isClusterFailure(e)) throw e;
+        // An error text may quote what the server was sent or a URL with a password in it.
+        return { environment, against: b.label, unreachable: redactor.text(unreadReason(b, e)) };
+      }
+    }),
+  );
+}
+
+/** An environment failure for each baseline without a diff: the answer is partial. */
+export function unreadFailures(answers: readonly BaselineAnswer[]): Failure[] {
+  return answers.filter(isUnread).map(() => Failure.Environment);
 }
 
 export interface RenderDiffRequest {
@@ -43,7 +96,9 @@ export interface RenderDiff {
   readonly head: readonly RenderedObject[];
   /** Validation findings of the render: none unless asked for, none for given objects. */
   readonly findings: readonly Finding[];
-  /** One diff per baseline. */
+  /** One answer per baseline, in their order: a diff, or why a cluster of a fleet gave none. */
+  readonly answers: readonly BaselineAnswer[];
+  /** The answers that are diffs: every one unless the comparison is a fleet. */
   readonly diffs: readonly EnvironmentDiff[];
 }
 
@@ -68,10 +123,14 @@ export async function renderAndDiff(
   }
   const findings = render && request.validate ? request.validate(render) : [];
   const baselines = await comparison.baselines(request.environment);
-  const diffs = await Promise.all(
-    baselines.map((b) => diffEnvironment(request.environment, head, b, comparison.redactor)),
+  const answers = await answersOf(
+    request.environment,
+    head,
+    baselines,
+    comparison.redactor,
+    comparison.fleet ?? false,
   );
-  return { ...(render ? { render } : {}), head, findings, diffs };
+  return { ...(render ? { render } : {}), head, findings, answers, diffs: diffsOf(answers) };
 }
 
 export interface DiffRequest {
@@ -79,11 +138,16 @@ export interface DiffRequest {
 }
 
 export interface DiffOutcome extends Outcome {
-  readonly diffs: readonly EnvironmentDiff[];
+  /** One answer per baseline: a diff, or why a cluster of a fleet could not be read. */
+  readonly answers: readonly BaselineAnswer[];
 }
 
-/** `diff`: the environment's render against `--against` (every cluster of a fleet). */
+/**
+ * `diff`: the environment's render against `--against` (every cluster of a fleet). Not clean
+ * when anything changed; an environment failure when a cluster of the fleet could not be read,
+ * whatever the others found.
+ */
 export async function diff(request: DiffRequest, ports: ManifestSource & Comparison): Promise<DiffOutcome> {
-  const { diffs } = await renderAndDiff(ports.manifests(), request, ports);
-  return { diffs, changes: changedObjects(diffs) };
+  const { answers, diffs } = await renderAndDiff(ports.manifests(), request, ports);
+  return { answers, changes: changedObjects(diffs), failures: unreadFailures(answers) };
 }

@@ -25,6 +25,9 @@ export function smokeCheck(
     async check(environment): Promise<SmokeSummary> {
       const accesses = accessesFor(environment);
       const fleet = await smokeFleet({ ...request, expectations: expectationsFor(environment) }, accesses);
+      // A cluster that could not be reached stops the release as an environment failure.
+      const [down] = fleet.unreachable;
+      if (down) throw down.error;
       const [only] = fleet.clusters;
       if (fleet.clusters.length === 1 && only)
         return { passed: fleet.passed, summary: summaryOf(only.outcome) };

@@ -1,5 +1,5 @@
 import { UsageError } from "../core/errors.ts";
-import type { Outcome } from "../core/outcome.ts";
+import { Failure, type Outcome } from "../core/outcome.ts";
 import { type ClusterAccess, type FleetSmoke, smokeFleet } from "../smoke/fleet.ts";
 import type { PrometheusAccess, SmokeRequest } from "../smoke/run.ts";
 
@@ -45,6 +45,7 @@ export async function smokeEnvironment(
     environment: request.environment,
     ...fleet,
     checks: fleet.clusters.map((c) => ({ passed: c.outcome.run.verdict.passed })),
+    failures: fleet.unreachable.map(() => Failure.Environment),
   };
 }
 

@@ -27,6 +27,8 @@ export type WatchEvent =
 export interface ApplyTarget {
   /** A readable name for reports: `dir:out/`, `gke:projects/p/locations/l/clusters/c`, a context. */
   readonly name: string;
+  /** The API server's URL, for a target that has one: a report of a failure names it. */
+  readonly server?: string;
   /** Every object of a kind, in one namespace (or cluster-wide for cluster-scoped kinds). */
   list(kind: KindRef, namespace: string | undefined): Promise<KubeObject[]>;
   get(ref: ObjectRef): Promise<KubeObject | undefined>;

@@ -18,6 +18,31 @@ export interface EnvironmentDiff {
   readonly blocked: readonly BlockedObject[];
 }
 
+/** A baseline that gave no diff: a cluster of a fleet whose API server could not be read. */
+export interface UnreadBaseline {
+  readonly environment: string;
+  readonly against: string;
+  /** Why, naming the API server's URL. */
+  readonly unreachable: string;
+}
+
+/** What one baseline gave: its diff, or why there is none. */
+export type BaselineAnswer = EnvironmentDiff | UnreadBaseline;
+
+export function isUnread(answer: BaselineAnswer): answer is UnreadBaseline {
+  return "unreachable" in answer;
+}
+
+/** The answers that are diffs. */
+export function diffsOf(answers: readonly BaselineAnswer[]): EnvironmentDiff[] {
+  return answers.filter((a): a is EnvironmentDiff => !isUnread(a));
+}
+
+/** `staging against cluster west: unreachable: … (https://…)`: the one line a baseline without a diff gets. */
+export function unreadLine(u: UnreadBaseline): string {
+  return `${u.environment} against ${u.against}: unreachable: ${u.unreachable}`;
+}
+
 export type Counts = Record<ChangeType, number>;
 
 /** GitHub rejects a comment body over 65,536 characters. */
@@ -260,15 +285,22 @@ export function renderMarkdown(env: EnvironmentDiff, limit = commentLimit): stri
 }
 
 /** The full report, unsplit: for the job summary, the artifact and `--format markdown`. */
-export function renderMarkdownFull(envs: readonly EnvironmentDiff[]): string {
-  return `${envs.map((e) => renderMarkdown(e, Number.POSITIVE_INFINITY).join("\n\n")).join("\n\n---\n\n")}\n`;
+export function renderMarkdownFull(envs: readonly BaselineAnswer[]): string {
+  const sections = envs.map((e) =>
+    isUnread(e) ? `**${unreadLine(e)}**` : renderMarkdown(e, Number.POSITIVE_INFINITY).join("\n\n"),
+  );
+  return `${sections.join("\n\n---\n\n")}\n`;
 }
 
 /** Terminal text; colour only when asked (the CLI edge decides). */
-export function renderText(envs: readonly EnvironmentDiff[], color: boolean): string {
+export function renderText(envs: readonly BaselineAnswer[], color: boolean): string {
   const paint = (c: Color, s: string) => paintIf(color, c, s);
   const out: string[] = [];
   for (const env of envs) {
+    if (isUnread(env)) {
+      out.push(paint("red", unreadLine(env)), "");
+      continue;
+    }
     const c = totals(env);
     out.push(paint("bold", `${env.environment} against ${env.against}: ${summaryLine(c)}`));
     for (const o of reviewOrder(env)) {
@@ -298,17 +330,24 @@ export function renderText(envs: readonly EnvironmentDiff[], color: boolean): st
   return `${out.join("\n")}\n`;
 }
 
-/** Machine output: every object with its change, paths, risks and the redacted diff. */
-export function renderJson(envs: readonly EnvironmentDiff[]): string {
+/**
+ * Machine output: every object with its change, paths, risks and the redacted diff; a baseline
+ * without a diff has `unreachable` (why) instead of a summary and objects.
+ */
+export function renderJson(envs: readonly BaselineAnswer[]): string {
   return `${JSON.stringify(
     {
-      environments: envs.map((e) => ({
-        environment: e.environment,
-        against: e.against,
-        summary: totals(e),
-        objects: e.objects.map((o) => ({ ...o.ref, ...o, ref: undefined })),
-        blocked: e.blocked.map((b) => ({ ...b.ref, reason: b.reason })),
-      })),
+      environments: envs.map((e) =>
+        isUnread(e)
+          ? { environment: e.environment, against: e.against, unreachable: e.unreachable }
+          : {
+              environment: e.environment,
+              against: e.against,
+              summary: totals(e),
+              objects: e.objects.map((o) => ({ ...o.ref, ...o, ref: undefined })),
+              blocked: e.blocked.map((b) => ({ ...b.ref, reason: b.reason })),
+            },
+      ),
       ignoredFields: ignoredFields.map((f) => f.path),
     },
     null,

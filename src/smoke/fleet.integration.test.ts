@@ -43,7 +43,9 @@ afterAll(async () => {
   if (repo) rmSync(repo, { recursive: true, force: true });
 });
 
-const smoke = (timeout: string, ...extra: string[]) =>
+const smoke = (timeout: string, ...extra: string[]) => smokeWith("kubeconfig.json", timeout, ...extra);
+
+const smokeWith = (kubeconfig: string, timeout: string, ...extra: string[]) =>
   runFlyby(
     [
       "smoke",
@@ -53,7 +55,7 @@ const smoke = (timeout: string, ...extra: string[]) =>
       "--gke",
       "env",
       "--kubeconfig",
-      "kubeconfig.json",
+      kubeconfig,
       "--scrape-interval",
       "1s",
       "--gpus",
@@ -97,6 +99,24 @@ describe("smoke on every cluster of an environment", () => {
     } finally {
       westServices["observability/prometheus:9090"] = stack.prometheus.url;
     }
+  }, 30_000);
+
+  test("GIVEN west's API server is gone THEN east still passes, west is named with its URL, the environment fails with exit 3", async () => {
+    // Nothing listens on port 9 of loopback.
+    writeFileSync(
+      join(repo, "west-down.json"),
+      contextsKubeconfig({
+        east: { url: (proxies[0] as FakeKubeProxy).url, token: "kube-t0ken" },
+        west: { url: "http://127.0.0.1:9", token: "kube-t0ken" },
+      }),
+    );
+    const out = await smokeWith("west-down.json", "15s");
+    expect(out.code).toBe(ExitCode.EnvironmentFailed);
+    expect(out.stdout).toContain("cluster east:\nsmoke staging: passed");
+    expect(out.stdout).toContain(
+      "cluster west: unreachable: cannot reach the Kubernetes API at http://127.0.0.1:9",
+    );
+    expect(out.stdout).toEndWith("smoke staging: FAILED on west (1 of 2 clusters)\n");
   }, 30_000);
 
   test("--gke env with a Prometheus URL is a usage error: one URL cannot check several clusters", async () => {

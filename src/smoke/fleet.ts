@@ -1,3 +1,4 @@
+import { EnvironmentError } from "../core/errors.ts";
 import { formatReport } from "./report.ts";
 import { type PrometheusAccess, type SmokeOutcome, type SmokeRequest, smoke } from "./run.ts";
 
@@ -12,15 +13,29 @@ export interface ClusterSmoke {
   readonly outcome: SmokeOutcome;
 }
 
-/** A verdict per cluster and one for the environment: it passes only when every cluster does. */
+/** A cluster whose checks could not run: its API server or Prometheus could not be reached. */
+export interface UnreachableCluster {
+  readonly cluster: string;
+  /** Why, naming what could not be reached. */
+  readonly error: EnvironmentError;
+}
+
+/**
+ * A verdict per cluster and one for the environment: it passes only when every cluster was
+ * reached and passed.
+ */
 export interface FleetSmoke {
   readonly passed: boolean;
+  /** The clusters whose checks ran, in the order given. */
   readonly clusters: readonly ClusterSmoke[];
+  /** The clusters that could not be reached, in the order given. */
+  readonly unreachable: readonly UnreachableCluster[];
 }
 
 /**
  * The smoke checks on every cluster of an environment at once; progress lines name the
- * cluster (a lone unnamed one, reached by URL or the kubeconfig's context, stays unnamed).
+ * cluster (a lone unnamed one, reached by URL or the kubeconfig's context, stays unnamed). A
+ * named cluster that cannot be reached is that cluster's answer; the others still run to the end.
  */
 export async function smokeFleet(
   request: Omit<SmokeRequest, "access">,
@@ -28,25 +43,49 @@ export async function smokeFleet(
 ): Promise<FleetSmoke> {
   const progress = request.progress;
   const results = await Promise.all(
-    clusters.map(async ({ cluster, access }) => ({
-      cluster,
-      outcome: await smoke({
-        ...request,
-        access,
-        ...(progress ? { progress: (line: string) => progress(cluster ? `${cluster}: ${line}` : line) } : {}),
-      }),
-    })),
+    clusters.map(async ({ cluster, access }): Promise<ClusterSmoke | UnreachableCluster> => {
+      try {
+        const outcome = await smoke({
+          ...request,
+          access,
+          ...(progress
+            ? { progress: (line: string) => progress(cluster ? `${cluster}: ${line}` : line) }
+            : {}),
+        });
+        return { cluster, outcome };
+      } catch (e) {
+        // The lone unnamed cluster of a run without a fleet fails the run as it always has.
+        if (cluster !== "" && e instanceof EnvironmentError) return { cluster, error: e };
+        throw e;
+      }
+    }),
   );
-  return { passed: results.every((r) => r.outcome.run.verdict.passed), clusters: results };
+  const ran = results.filter((r): r is ClusterSmoke => "outcome" in r);
+  const unreachable = results.filter((r): r is UnreachableCluster => "error" in r);
+  return {
+    passed: unreachable.length === 0 && ran.every((r) => r.outcome.run.verdict.passed),
+    clusters: ran,
+    unreachable,
+  };
 }
 
-/** Each cluster's report under its name, then the environment's verdict. */
+/**
+ * Each cluster's report under its name, then one line for each cluster that could not be
+ * reached, then the environment's verdict.
+ */
 export function formatFleetReport(environment: string, fleet: FleetSmoke): string {
-  const parts = fleet.clusters.map((c) => `cluster ${c.cluster}:\n${formatReport(c.outcome.run)}`);
-  const failed = fleet.clusters.filter((c) => !c.outcome.run.verdict.passed).map((c) => c.cluster);
+  const parts = [
+    ...fleet.clusters.map((c) => `cluster ${c.cluster}:\n${formatReport(c.outcome.run)}`),
+    ...fleet.unreachable.map((u) => `cluster ${u.cluster}: unreachable: ${u.error.message}\n`),
+  ];
+  const failed = [
+    ...fleet.clusters.filter((c) => !c.outcome.run.verdict.passed).map((c) => c.cluster),
+    ...fleet.unreachable.map((u) => u.cluster),
+  ];
+  const all = fleet.clusters.length + fleet.unreachable.length;
   const verdict = fleet.passed
-    ? `smoke ${environment}: passed on all ${fleet.clusters.length} clusters`
-    : `smoke ${environment}: FAILED on ${failed.join(", ")} (${failed.length} of ${fleet.clusters.length} clusters)`;
+    ? `smoke ${environment}: passed on all ${all} clusters`
+    : `smoke ${environment}: FAILED on ${failed.join(", ")} (${failed.length} of ${all} clusters)`;
   return `${parts.join("\n")}\n${verdict}\n`;
 }
 

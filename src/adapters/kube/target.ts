@@ -154,7 +154,7 @@ export interface KubeTargetOptions {
 /** A Kubernetes API server behind @kubernetes/client-node 1.4.0, as an apply target. */
 export class KubeApplyTarget implements ApplyTarget {
   private readonly client: ObjectApi;
-  private readonly server: string;
+  readonly server: string;
   private readonly watchIdleMs: number;
   private readonly watchBookmarks: boolean;
 

@@ -20,11 +20,13 @@ Renders the environment and compares it, object by object (group, kind, namespac
              (fieldManager flyby) without force, and a conflict with another field manager is
              shown as a risk naming the manager and the fields, with the diff of what
              --force-conflicts would do. 16 requests in flight. With --gke env, every
-             cluster of the environment at once, one diff per cluster.
+             cluster of the environment at once, one diff per cluster; a cluster that
+             cannot be read gets one line instead, with the cause and its API server's URL
+             ("unreachable" in --format json), and the others are still shown.
 Fields the server owns are ignored (the report's footnote lists them). Secret values never
 appear: changed keys show with a hash salted per run.
 Exit codes: 0 nothing changed, 1 changes found, 2 bad input (e.g. an unreadable ref), 3 the
-cluster could not be reached.`,
+cluster (with --gke env: any cluster) could not be reached, whatever the others found.`,
   options: {
     env: { type: "string", valueName: "E", description: "the environment (see manifests/environments.yaml)" },
     against: { type: "string", valueName: "git:REF|dir:PATH|cluster", description: "what to compare with" },

@@ -1,7 +1,7 @@
 import { type Comparison, clusterBaselines, diff } from "../../app/diff.ts";
 import { UsageError } from "../../core/errors.ts";
 import { pathOption, requestTimeoutOf, requiredString, stringOption } from "../../core/options.ts";
-import { type EnvironmentDiff, renderJson, renderMarkdownFull, renderText } from "../../diff/report.ts";
+import { type BaselineAnswer, renderJson, renderMarkdownFull, renderText } from "../../diff/report.ts";
 import { againstComparison, manifestFiles, newRedactor } from "../../wiring/read.ts";
 import { clusterTargets, limitRequests, realWorld } from "../../wiring/world.ts";
 import type { CommandContext, CommandImplementation } from "../command.ts";
@@ -18,12 +18,12 @@ function formatOf(ctx: CommandContext): Format {
   return f as Format;
 }
 
-function printDiffs(format: Format, diffs: readonly EnvironmentDiff[], color: boolean): string {
+function printDiffs(format: Format, diffs: readonly BaselineAnswer[], color: boolean): string {
   if (format === "markdown") return renderMarkdownFull(diffs);
   return format === "json" ? renderJson(diffs) : renderText(diffs, color);
 }
 
-/** Every cluster of the environment (`--gke env`), each its own baseline. */
+/** Every cluster of the environment (`--gke env`), each its own baseline and its own answer. */
 function fleetComparison(ctx: CommandContext, against: string, kubeconfig: string | undefined): Comparison {
   return {
     async baselines(env) {
@@ -35,6 +35,7 @@ function fleetComparison(ctx: CommandContext, against: string, kubeconfig: strin
       return clusterBaselines(environment, targets);
     },
     redactor: newRedactor(),
+    fleet: true,
   };
 }
 
@@ -57,7 +58,7 @@ export const diffImplementation: CommandImplementation = {
           env: ctx.env,
         });
     const outcome = await diff({ environment: env }, { ...manifestFiles(ctx.cwd), ...comparison });
-    ctx.out.stdout(printDiffs(format, outcome.diffs, ctx.out.color));
+    ctx.out.stdout(printDiffs(format, outcome.answers, ctx.out.color));
     return outcome;
   },
 };

@@ -15,9 +15,13 @@ counts: it is what should run) and diffs the live objects against it, as \`flyby
 drifting environment ("Drift in <environment>", label flyby-drift) up to date and closes it once
 the live state matches again. With --gke env, every cluster of each environment is diffed at
 once (kube contexts from the kubeconfig, GKE clusters through the GKE API), one diff per cluster,
-and stderr says per cluster "drift" or "no drift". --json prints each environment's clusters by
-name, each with its verdict, counts and the objects that drifted.
-Exit 0 no drift, 1 drift found, 3 GitHub or the cluster unreachable or the bundle gone.`,
+and stderr says per cluster "drift", "no drift" or "unreachable". A cluster that cannot be read
+gets one line with the cause and its API server's URL; the others are still diffed. The issue is
+then never closed: it is "kept" open, or "unknown" when none is open. --json prints each
+environment's clusters by name, each with its verdict, counts and the objects that drifted, or
+"unreachable" with the cause.
+Exit 0 no drift, 1 drift found, 3 GitHub or a cluster unreachable or the bundle gone (3 even
+when another cluster drifted).`,
   options: {
     ...kubeOptions,
     ...requestTimeoutOptions,

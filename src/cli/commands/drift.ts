@@ -1,13 +1,17 @@
-import { type DriftOutcome, drift, drifted } from "../../app/drift.ts";
+import { clusterVerdict, type DriftOutcome, drift } from "../../app/drift.ts";
 import { flag, pathOption, requestTimeoutOf, stringOption } from "../../core/options.ts";
-import { renderMarkdownFull, renderText, totals } from "../../diff/report.ts";
+import { isUnread, renderMarkdownFull, renderText, totals } from "../../diff/report.ts";
+import { newRedactor } from "../../wiring/read.ts";
 import { githubParts } from "../../wiring/release.ts";
 import { clusterTargets, limitRequests, realWorld } from "../../wiring/world.ts";
 import type { CommandImplementation } from "../command.ts";
 import { fleetRequested } from "./fleet.ts";
 import { reportChoices } from "./release-options.ts";
 
-/** Machine output: per environment, each cluster by name with its verdict and what drifted. */
+/**
+ * Machine output: per environment, each cluster by name with its verdict and what drifted, or
+ * why it could not be read.
+ */
 function driftJson(outcome: DriftOutcome): string {
   const environments = outcome.environments.map((e) =>
     e.neverDeployed
@@ -16,15 +20,19 @@ function driftJson(outcome: DriftOutcome): string {
           environment: e.environment,
           bundle: e.bundle,
           deployment: e.deployment,
-          drift: e.clusters.some(drifted),
-          clusters: e.clusters.map((c) => ({
-            cluster: c.cluster,
-            drift: drifted(c),
-            summary: totals(c.diff),
-            objects: c.diff.objects
-              .filter((o) => o.change !== "unchanged")
-              .map((o) => ({ ...o.ref, change: o.change, paths: o.paths })),
-          })),
+          drift: e.clusters.some((c) => clusterVerdict(c) === "drift"),
+          clusters: e.clusters.map(({ cluster, answer }) =>
+            isUnread(answer)
+              ? { cluster, unreachable: answer.unreachable }
+              : {
+                  cluster,
+                  drift: clusterVerdict({ cluster, answer }) === "drift",
+                  summary: totals(answer),
+                  objects: answer.objects
+                    .filter((o) => o.change !== "unchanged")
+                    .map((o) => ({ ...o.ref, change: o.change, paths: o.paths })),
+                },
+          ),
           ...(e.issue ? { issue: e.issue } : {}),
         },
   );
@@ -41,7 +49,7 @@ export const driftImplementation: CommandImplementation = {
     const world = realWorld(ctx.cwd, ctx.env, (line) => ctx.out.stderr(`${line}\n`));
     const syncIssues = flag(ctx, "issue");
     const outcome = await drift(
-      { environments, syncIssues },
+      { environments, syncIssues, fleet },
       {
         ledger,
         store,
@@ -53,6 +61,7 @@ export const driftImplementation: CommandImplementation = {
           return targets;
         },
         ...(syncIssues ? { issues } : {}),
+        redactor: newRedactor(),
         now: () => new Date(world.apply.now()).toISOString(),
       },
     );
@@ -62,15 +71,16 @@ export const driftImplementation: CommandImplementation = {
         continue;
       }
       if (fleet) {
-        for (const c of e.clusters)
-          ctx.out.stderr(`${e.environment} ${c.cluster}: ${drifted(c) ? "drift" : "no drift"}\n`);
+        for (const c of e.clusters) ctx.out.stderr(`${e.environment} ${c.cluster}: ${clusterVerdict(c)}\n`);
       }
       if (e.issue) ctx.out.stderr(`${e.environment}: drift issue ${e.issue}\n`);
     }
     if (ctx.out.json) ctx.out.stdout(driftJson(outcome));
     else
       ctx.out.stdout(
-        format === "markdown" ? renderMarkdownFull(outcome.diffs) : renderText(outcome.diffs, ctx.out.color),
+        format === "markdown"
+          ? renderMarkdownFull(outcome.answers)
+          : renderText(outcome.answers, ctx.out.color),
       );
     return outcome;
   },

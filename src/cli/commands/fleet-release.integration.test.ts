@@ -1,40 +1,37 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { rmSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ExitCode } from "../../core/exit-code.ts";
 import { fastDeps } from "../../testing/apply/objects.ts";
-import { runFlyby, scratchRepo } from "../../testing/cli.ts";
-import { contextsKubeconfig, useContexts } from "../../testing/environments.ts";
+import { runFlyby } from "../../testing/cli.ts";
+import { contextsKubeconfig } from "../../testing/environments.ts";
 import { FakeDeployments } from "../../testing/fake-github/deployments.ts";
 import { FakeGitHub } from "../../testing/fake-github/server.ts";
 import type { FakeKube } from "../../testing/fake-kube/server.ts";
-import { deployStagingBundle, readyCluster } from "../../testing/release-story.ts";
+import { scaleApi, type TwoClusters, twoClusters } from "../../testing/fleet-clusters.ts";
+import { deployStagingBundle } from "../../testing/release-story.ts";
 import { realWorld } from "../../wiring/world.ts";
 
 /**
  * staging on two clusters, east and west (one fake API server each), after the staging job
  * deployed one bundle to both: drift and status ask every cluster (`--gke env`).
  */
+let clusters: TwoClusters;
 let east: FakeKube;
-let west: FakeKube;
 let github: FakeGitHub;
 let repo: string;
 
 beforeAll(async () => {
-  east = readyCluster();
-  west = readyCluster();
+  clusters = twoClusters();
+  ({ east, repo } = clusters);
   github = new FakeGitHub().use(new FakeDeployments()).start();
-  repo = scratchRepo();
-  useContexts(repo, "staging", ["east", "west"]);
-  const servers = {
-    east: { url: east.url, token: east.adminToken },
-    west: { url: west.url, token: west.adminToken },
-  };
-  writeFileSync(join(repo, "kubeconfig.json"), contextsKubeconfig(servers));
   // west's API server is gone: nothing listens on port 9 of loopback.
   writeFileSync(
     join(repo, "west-down.json"),
-    contextsKubeconfig({ ...servers, west: { url: "http://127.0.0.1:9", token: "t" } }),
+    contextsKubeconfig({
+      east: { url: east.url, token: east.adminToken },
+      west: { url: "http://127.0.0.1:9", token: "t" },
+    }),
   );
   await deployStagingBundle(
     repo,
@@ -45,10 +42,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  east?.controller.stop();
-  west?.controller.stop();
-  await Promise.all([east?.stop(), west?.stop(), github?.stop()]);
-  if (repo) rmSync(repo, { recursive: true, force: true });
+  await Promise.all([clusters?.stop(), github?.stop()]);
 });
 
 const githubEnv = () => ({
@@ -60,13 +54,6 @@ const fleet = (command: string, ...extra: string[]) =>
   runFlyby([command, "--env", "staging", "--gke", "env", "--kubeconfig", "kubeconfig.json", ...extra], repo, {
     ...githubEnv(),
   });
-
-function scaleApi(kube: FakeKube, replicas: number, manager: string): void {
-  const t = kube.cluster.resourceForKind("apps/v1", "Deployment");
-  if (!t) throw new Error("no Deployment resource");
-  const live = kube.cluster.get(t, "staging", "overflying-api");
-  kube.cluster.write(t, { ...live, spec: { ...(live.spec as object), replicas } }, manager);
-}
 
 interface DriftJson {
   environments: {

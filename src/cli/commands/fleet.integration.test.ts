@@ -1,37 +1,18 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { ExitCode } from "../../core/exit-code.ts";
-import { runFlyby, scratchRepo } from "../../testing/cli.ts";
-import { contextsKubeconfig, useContexts } from "../../testing/environments.ts";
-import type { FakeKube } from "../../testing/fake-kube/server.ts";
-import { readyCluster } from "../../testing/release-story.ts";
+import { runFlyby } from "../../testing/cli.ts";
+import { type TwoClusters, twoClusters } from "../../testing/fleet-clusters.ts";
 
 /** staging on two clusters, east and west, one fake API server each. */
-let east: FakeKube;
-let west: FakeKube;
+let clusters: TwoClusters;
 let repo: string;
 
 beforeAll(() => {
-  east = readyCluster();
-  west = readyCluster();
-  repo = scratchRepo();
-  useContexts(repo, "staging", ["east", "west"]);
-  writeFileSync(
-    join(repo, "kubeconfig.json"),
-    contextsKubeconfig({
-      east: { url: east.url, token: east.adminToken },
-      west: { url: west.url, token: west.adminToken },
-    }),
-  );
+  clusters = twoClusters();
+  repo = clusters.repo;
 });
 
-afterAll(async () => {
-  east?.controller.stop();
-  west?.controller.stop();
-  await Promise.all([east?.stop(), west?.stop()]);
-  if (repo) rmSync(repo, { recursive: true, force: true });
-});
+afterAll(() => clusters?.stop());
 
 const secrets = { GRAFANA_ADMIN_USER: "admin", GRAFANA_ADMIN_PASSWORD: "fleet-test-password-0123" };
 const kube = ["--kubeconfig", "kubeconfig.json"];
