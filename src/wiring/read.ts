@@ -10,6 +10,7 @@ import {
 import { defaultPlanBase } from "../adapters/git-base.ts";
 import { readGitTree } from "../adapters/git-tree.ts";
 import { loadManifestTree } from "../adapters/manifest-files.ts";
+import { OciDigestResolver } from "../adapters/oci-registry.ts";
 import { checkWithPrometheusTools } from "../adapters/prometheus-checks.ts";
 import { processTools } from "../adapters/promtool.ts";
 import type { AlertTools } from "../alerts/tools.ts";
@@ -19,13 +20,14 @@ import type { PrDiffPorts } from "../app/diff-pr.ts";
 import type { PlanPorts } from "../app/plan.ts";
 import type { ManifestSource } from "../app/render.ts";
 import type { ValidatePorts } from "../app/validate.ts";
+import type { DigestResolver } from "../bundle/pin.ts";
 import type { GeneratedFile } from "../core/plan/generated.ts";
 import { type BaselineRequest, resolveBaseline } from "../diff/baseline.ts";
 import { newSalt, Redactor } from "../diff/redact.ts";
 import { readPrObjects } from "../github/pr-objects.ts";
 
 /**
- * The wiring of the read side (validate, diff, plan, the PR diff, alerts), beside src/wiring/world.ts
+ * The wiring of the read side (validate, diff, plan, the PR diff, alerts, bundle), beside src/wiring/world.ts
  * and in the same role: it builds the adapters these use cases are given. It is a module of its
  * own so that these commands start without the cluster and GKE clients src/wiring/world.ts loads; the
  * adapters that need them (a live baseline) or the Grafana SDK (the dashboards) are loaded when
@@ -98,4 +100,27 @@ export function alertsPorts(root: string, toolsIn: (dir: string) => AlertTools =
 /** Where `alerts build` writes: `out` (shown as the user wrote it), and the manifest under `root`. */
 export function alertsOutput(root: string, out: string, display: string): AlertsPublish {
   return { publish: (files, manifest) => publishAlertsBuild(root, out, display, files, manifest) };
+}
+
+/**
+ * The registry resolver as configured by the environment: FLYBY_REGISTRY_PASSWORD (a Google
+ * access token for Artifact Registry, user `oauth2accesstoken` unless FLYBY_REGISTRY_USERNAME
+ * says otherwise), sent only to FLYBY_REGISTRY_HOSTS (comma-separated; default: Artifact
+ * Registry and Container Registry hosts), and FLYBY_REGISTRY_PLAIN_HTTP (hosts without TLS).
+ * It talks over the real network and waits with the real timer.
+ */
+export function resolverFromEnv(env: Readonly<Record<string, string | undefined>>): DigestResolver {
+  const password = env.FLYBY_REGISTRY_PASSWORD;
+  const username = env.FLYBY_REGISTRY_USERNAME ?? "oauth2accesstoken";
+  const hosts = (env.FLYBY_REGISTRY_HOSTS ?? "").split(",").filter(Boolean);
+  const mine = (host: string) =>
+    hosts.length > 0
+      ? hosts.includes(host)
+      : host.endsWith(".pkg.dev") || host === "gcr.io" || host.endsWith(".gcr.io");
+  return new OciDigestResolver({
+    fetch,
+    sleep: (ms) => Bun.sleep(ms),
+    credentials: (host) => (password && mine(host) ? { username, password } : undefined),
+    plainHttp: (env.FLYBY_REGISTRY_PLAIN_HTTP ?? "").split(",").filter(Boolean),
+  });
 }

@@ -1,10 +1,11 @@
 import { join } from "node:path";
-import { resolverFromEnv, sourceCommit } from "../../adapters/bundle-sources.ts";
+import { sourceCommit } from "../../adapters/bundle-sources.ts";
 import { loadManifestTree } from "../../adapters/manifest-files.ts";
 import { checkOutputFile, writeOutputFile } from "../../adapters/output-folder.ts";
 import { buildReleaseBundle } from "../../app/bundle.ts";
 import { encodeBundle, isBundleText } from "../../bundle/bundle.ts";
 import { requiredString, stringOption, userPath } from "../../core/options.ts";
+import { resolverFromEnv } from "../../wiring/read.ts";
 import type { CommandImplementation } from "../command.ts";
 
 export const bundleImplementation: CommandImplementation = {
