@@ -70,7 +70,8 @@ export class ReusedCredentials implements SecurityAuthentication {
     return "kubeconfig";
   }
 
-  async applySecurityAuthentication(context: RequestContext): Promise<void> {
+  /** The credentials for a request now: the ones worked out last, or new ones once they are too old. */
+  current(): Promise<KubeCredentials> {
     if (!this.worked || this.now() - this.workedAt >= this.reuseMs) {
       this.workedAt = this.now();
       this.worked = kubeCredentials(this.kc);
@@ -79,7 +80,11 @@ export class ReusedCredentials implements SecurityAuthentication {
         this.worked = undefined;
       });
     }
-    const { headers, agent } = await this.worked;
+    return this.worked;
+  }
+
+  async applySecurityAuthentication(context: RequestContext): Promise<void> {
+    const { headers, agent } = await this.current();
     for (const [name, value] of Object.entries(headers)) context.setHeaderParam(name, value);
     context.setAgent(agent);
   }
