@@ -1,5 +1,6 @@
-// The Cloudflare Workers adapter: `export default { fetch, scheduled }`. Deliveries are claimed in a
-// Durable Object (RECEIVER_STORE, atomic) when it is bound, else in Workers KV (RECEIVER_KV).
+// The receiver's entry point on Cloudflare Workers: `export default { fetch, scheduled }`.
+// Deliveries are claimed in a Durable Object (RECEIVER_STORE, atomic) when it is bound, else in
+// Workers KV (RECEIVER_KV).
 import type { ExecutionContext, Receiver } from "../../receiver/handler.ts";
 import type { ReceiverEnv } from "../../receiver/runtime.ts";
 import type { DeliveryStore } from "../../receiver/store.ts";
