@@ -1,6 +1,5 @@
 import { readFileSync } from "node:fs";
 import { type Bundle, decodeBundle, isCommit } from "../bundle/bundle.ts";
-import { OciDigestResolver } from "../bundle/registry.ts";
 import { EnvironmentError, InputError, UsageError } from "../core/errors.ts";
 import { gitLine } from "./git.ts";
 
@@ -16,26 +15,6 @@ export function sourceCommit(cwd: string, env: Env, given: string | undefined): 
 
 function gitHead(cwd: string): string | undefined {
   return gitLine(cwd, ["rev-parse", "HEAD"]);
-}
-
-/**
- * The registry resolver as configured by the environment: FLYBY_REGISTRY_PASSWORD (a Google
- * access token for Artifact Registry, user `oauth2accesstoken` unless FLYBY_REGISTRY_USERNAME
- * says otherwise), sent only to FLYBY_REGISTRY_HOSTS (comma-separated; default: Artifact
- * Registry and Container Registry hosts), and FLYBY_REGISTRY_PLAIN_HTTP (hosts without TLS).
- */
-export function resolverFromEnv(env: Env): OciDigestResolver {
-  const password = env.FLYBY_REGISTRY_PASSWORD;
-  const username = env.FLYBY_REGISTRY_USERNAME ?? "oauth2accesstoken";
-  const hosts = (env.FLYBY_REGISTRY_HOSTS ?? "").split(",").filter(Boolean);
-  const mine = (host: string) =>
-    hosts.length > 0
-      ? hosts.includes(host)
-      : host.endsWith(".pkg.dev") || host === "gcr.io" || host.endsWith(".gcr.io");
-  return new OciDigestResolver({
-    credentials: (host) => (password && mine(host) ? { username, password } : undefined),
-    plainHttp: (env.FLYBY_REGISTRY_PLAIN_HTTP ?? "").split(",").filter(Boolean),
-  });
 }
 
 export function readBundleFile(path: string, shown: string): Bundle {

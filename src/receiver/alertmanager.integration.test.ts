@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Alertmanager, eventually } from "../testing/receiver/alertmanager.ts";
 import { FakeSlack } from "../testing/receiver/fake-slack.ts";
 import { ReceiverGitHub } from "../testing/receiver/github.ts";
+import { receiverFromEnv } from "../wiring/web-world.ts";
 import type { serveWithBun } from "./bun/serve.ts";
 import type { Receiver } from "./handler.ts";
-import { receiverFromEnv } from "./runtime.ts";
 import { MemoryStore } from "./store.ts";
 
 const token = "tok-alertmanager-integration-0123";

@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import type { BunPlugin } from "bun";
 
-const promClientShim = fileURLToPath(new URL("./workers/prom-client.js", import.meta.url));
+const promClientShim = fileURLToPath(new URL("../wiring/workers/prom-client.js", import.meta.url));
 
 /** Points prom-client at the modules the receiver uses, as wrangler.toml's [alias] does. */
 const edgePromClient: BunPlugin = {
@@ -12,8 +12,8 @@ const edgePromClient: BunPlugin = {
 };
 
 export const EdgeEntry = {
-  deno: fileURLToPath(new URL("./deno/main.ts", import.meta.url)),
-  workers: fileURLToPath(new URL("./workers/main.ts", import.meta.url)),
+  deno: fileURLToPath(new URL("../wiring/deno/main.ts", import.meta.url)),
+  workers: fileURLToPath(new URL("../wiring/workers/main.ts", import.meta.url)),
 } as const;
 
 /** Bundles an edge entry point into one ES module with no Node built-ins. */

@@ -43,13 +43,6 @@ export interface ReceiverWorld {
   readonly sleep: (ms: number) => Promise<void>;
 }
 
-/** What every runtime offers the same way: global fetch, the wall clock, setTimeout. */
-export const webWorld: ReceiverWorld = {
-  fetch: (url, init) => fetch(url, init),
-  now: () => Date.now(),
-  sleep: (ms) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
-};
-
 /**
  * Builds a receiver from a runtime's settings, talking to `world`: the config is checked first,
  * then the store is opened, and JSON log lines are stamped with the world's clock.
@@ -88,9 +81,4 @@ export function receiverFromSettings(env: ReceiverEnv, o: RuntimeOptions, world:
         }
       : {}),
   });
-}
-
-/** Wires the core to the web-standard world every runtime offers. */
-export function receiverFromEnv(env: ReceiverEnv, o: RuntimeOptions): Receiver {
-  return receiverFromSettings(env, o, webWorld);
 }

@@ -4,8 +4,8 @@ import { type Browser, chromium } from "playwright-core";
 import { FakeSlack } from "../testing/receiver/fake-slack.ts";
 import { ReceiverGitHub } from "../testing/receiver/github.ts";
 import { alert, notification, post } from "../testing/receiver/notifications.ts";
+import { receiverFromEnv } from "../wiring/web-world.ts";
 import { serveWithBun } from "./bun/serve.ts";
-import { receiverFromEnv } from "./runtime.ts";
 import { MemoryStore } from "./store.ts";
 
 const chromiumPath = "/usr/bin/chromium";

@@ -31,7 +31,6 @@ import { renderChecked } from "../core/render/render-checked.ts";
 import { freePort, installPrometheusHint } from "../demo/local-prometheus.ts";
 import { Fault, Role, type RunningExporter, startExporter } from "../exporter/exporter.ts";
 import { serveWithBun } from "../receiver/bun/serve.ts";
-import { receiverFromEnv } from "../receiver/runtime.ts";
 import { MemoryStore } from "../receiver/store.ts";
 import { deploySecrets, writeKubeconfig } from "../testing/apply/kubeconfig.ts";
 import { runFlyby, scratchRepo } from "../testing/cli.ts";
@@ -39,6 +38,7 @@ import { FakeKube } from "../testing/fake-kube/server.ts";
 import { alertmanagerBinary } from "../testing/receiver/alertmanager.ts";
 import { FakeSlack } from "../testing/receiver/fake-slack.ts";
 import { ReceiverGitHub } from "../testing/receiver/github.ts";
+import { receiverFromEnv } from "../wiring/web-world.ts";
 
 if (!Bun.which("prometheus")) throw new Error(installPrometheusHint);
 

@@ -2,9 +2,10 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { ReceiverServePorts } from "../app/receiver-serve.ts";
 import { bunSha256, serveWithBun } from "../receiver/bun/serve.ts";
-import { receiverEnv, webWorld } from "../receiver/runtime.ts";
+import { receiverEnv } from "../receiver/runtime.ts";
 import { MemoryStore } from "../receiver/store.ts";
 import { SqliteStore } from "../receiver/stores/sqlite.ts";
+import { webWorld } from "./web-world.ts";
 
 /**
  * The real world `receiver serve` runs in: Bun.serve with its watchdog timer, bun:sqlite,

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { HttpMethod, KubeConfig, RequestContext, type User } from "@kubernetes/client-node";
-import { ReusedCredentials } from "./credentials.ts";
+import { kubeCredentials, ReusedCredentials } from "./credentials.ts";
 
 /** A kubeconfig whose auth provider hands out `token-1`, `token-2`… or fails while `failing`. */
 function countingKubeConfig() {
@@ -69,5 +69,35 @@ describe("credentials worked out from the kubeconfig", () => {
     await expect(sent(credentials)).rejects.toThrow("the credential plugin failed");
     state.failing = false;
     expect((await sent(credentials)).authorization).toBe("Bearer token-1");
+  });
+});
+
+describe("what a kubeconfig turns into", () => {
+  test("GIVEN a user with a password and a cluster with a CA THEN a Basic header and the CA for fetch", async () => {
+    const kc = new KubeConfig();
+    kc.loadFromOptions({
+      clusters: [
+        { name: "c", server: "https://127.0.0.1:6443", caData: btoa("CA PEM"), skipTLSVerify: false },
+      ],
+      users: [{ name: "u", username: "admin", password: "pa55" }],
+      contexts: [{ name: "c", cluster: "c", user: "u" }],
+      currentContext: "c",
+    });
+    const worked = await kubeCredentials(kc);
+    expect(worked.headers).toEqual({ Authorization: `Basic ${btoa("admin:pa55")}` });
+    expect(worked.tls).toEqual({ ca: "CA PEM" });
+  });
+
+  test("GIVEN a cluster that skips TLS verification THEN fetch is told not to verify either", async () => {
+    const kc = new KubeConfig();
+    kc.loadFromOptions({
+      clusters: [{ name: "c", server: "https://127.0.0.1:6443", skipTLSVerify: true }],
+      users: [{ name: "u", token: "t0ken" }],
+      contexts: [{ name: "c", cluster: "c", user: "u" }],
+      currentContext: "c",
+    });
+    const worked = await kubeCredentials(kc);
+    expect(worked.headers).toEqual({ Authorization: "Bearer t0ken" });
+    expect(worked.tls).toEqual({ rejectUnauthorized: false });
   });
 });

@@ -1,9 +1,6 @@
-import {
-  HttpMethod,
-  type KubeConfig,
-  RequestContext,
-  type SecurityAuthentication,
-} from "@kubernetes/client-node";
+import type { Agent as HttpAgent } from "node:http";
+import type { Agent as HttpsAgent, RequestOptions } from "node:https";
+import type { KubeConfig, RequestContext, SecurityAuthentication } from "@kubernetes/client-node";
 
 /**
  * How long worked-out credentials are reused by default: well inside any token's lifetime
@@ -11,9 +8,46 @@ import {
  */
 export const defaultCredentialsReuseMs = 5_000;
 
-interface Worked {
+/** The TLS settings of a request, as Bun's fetch takes them (its `tls` option). */
+export interface FetchTls {
+  readonly ca?: string;
+  readonly cert?: string;
+  readonly key?: string;
+  readonly rejectUnauthorized?: false;
+}
+
+/** What every request to the API server carries, worked out from the kubeconfig. */
+export interface KubeCredentials {
+  /** Authorization (bearer token, exec plugin, auth provider, basic) and impersonation. */
   readonly headers: Readonly<Record<string, string>>;
-  readonly agent: ReturnType<RequestContext["getAgent"]>;
+  /** The agent client-node's own requests go through (TLS, or an HTTP proxy). */
+  readonly agent: HttpAgent | HttpsAgent;
+  /** The same TLS material, for a request sent with fetch. */
+  readonly tls: FetchTls;
+}
+
+/**
+ * The one way a kubeconfig becomes an authenticated request: client-node reads the current
+ * context's user and cluster (running an exec plugin or an auth provider when there is one)
+ * into https options, which become headers, an agent and fetch's TLS settings.
+ */
+export async function kubeCredentials(kc: KubeConfig): Promise<KubeCredentials> {
+  const options: RequestOptions = {};
+  await kc.applyToHTTPSOptions(options);
+  const headers: Record<string, string> = {};
+  if (options.auth) headers.Authorization = `Basic ${Buffer.from(options.auth).toString("base64")}`;
+  for (const [name, value] of Object.entries(options.headers ?? {})) {
+    if (value !== undefined) headers[name] = String(value);
+  }
+  const text = (pem: unknown) => (pem ? String(pem) : undefined);
+  const [ca, cert, key] = [text(options.ca), text(options.cert), text(options.key)];
+  const tls: FetchTls = {
+    ...(ca ? { ca } : {}),
+    ...(cert ? { cert } : {}),
+    ...(key ? { key } : {}),
+    ...(options.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}),
+  };
+  return { headers, agent: options.agent as HttpAgent | HttpsAgent, tls };
 }
 
 /**
@@ -23,7 +57,7 @@ interface Worked {
  * objects that costs as much as the requests, and one agent also keeps connections alive.
  */
 export class ReusedCredentials implements SecurityAuthentication {
-  private worked: Promise<Worked> | undefined;
+  private worked: Promise<KubeCredentials> | undefined;
   private workedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
@@ -36,26 +70,22 @@ export class ReusedCredentials implements SecurityAuthentication {
     return "kubeconfig";
   }
 
-  async applySecurityAuthentication(context: RequestContext): Promise<void> {
+  /** The credentials for a request now: the ones worked out last, or new ones once they are too old. */
+  current(): Promise<KubeCredentials> {
     if (!this.worked || this.now() - this.workedAt >= this.reuseMs) {
       this.workedAt = this.now();
-      this.worked = this.workOut();
+      this.worked = kubeCredentials(this.kc);
       // A failure (an exec plugin that failed) is not kept: the next request asks again.
       this.worked.catch(() => {
         this.worked = undefined;
       });
     }
-    const { headers, agent } = await this.worked;
-    for (const [name, value] of Object.entries(headers)) context.setHeaderParam(name, value);
-    if (agent) context.setAgent(agent);
+    return this.worked;
   }
 
-  private async workOut(): Promise<Worked> {
-    const scratch = new RequestContext(
-      this.kc.getCurrentCluster()?.server ?? "http://localhost",
-      HttpMethod.GET,
-    );
-    await this.kc.applySecurityAuthentication(scratch);
-    return { headers: scratch.getHeaders(), agent: scratch.getAgent() };
+  async applySecurityAuthentication(context: RequestContext): Promise<void> {
+    const { headers, agent } = await this.current();
+    for (const [name, value] of Object.entries(headers)) context.setHeaderParam(name, value);
+    context.setAgent(agent);
   }
 }

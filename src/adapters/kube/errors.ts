@@ -54,6 +54,23 @@ export function unreachable(server: string, e: unknown): KubeNetworkFailure {
   return new KubeNetworkFailure(`cannot reach the Kubernetes API at ${server}: ${describeCause(e)}`, e);
 }
 
+/** Credentials the kubeconfig could not produce: an exec plugin or an auth provider that failed. */
+export function cannotAuthenticate(server: string, e: unknown): string {
+  return `cannot authenticate to ${server}: ${e instanceof Error ? e.message : String(e)}`;
+}
+
+/** A request the API server refused (401, 403), with the message of the Status it answered. */
+export function requestRefused(server: string, status: number, body: string): string {
+  let message: unknown;
+  try {
+    message = (JSON.parse(body) as StatusBody).message;
+  } catch {
+    // not a Status: the code alone says it
+  }
+  const reason = typeof message === "string" && message.trim() !== "" ? message.trim() : `HTTP ${status}`;
+  return `the Kubernetes API at ${server} refused the request (${status}): ${reason}`;
+}
+
 /** How to get credentials for a GKE cluster, for messages about missing or rejected ones. */
 export const gkeCredentialsHint =
   "for GKE, pass --gke projects/P/locations/L/clusters/C (apply, deploy, promote) to use application default credentials (`gcloud auth application-default login`, or the runner's workload identity), or write a kubeconfig with `gcloud container clusters get-credentials C --location L --project P`";

@@ -154,6 +154,7 @@ export interface KubeTargetOptions {
 /** A Kubernetes API server behind @kubernetes/client-node 1.4.0, as an apply target. */
 export class KubeApplyTarget implements ApplyTarget {
   private readonly client: ObjectApi;
+  private readonly credentials: ReusedCredentials;
   readonly server: string;
   private readonly watchIdleMs: number;
   private readonly watchBookmarks: boolean;
@@ -164,10 +165,11 @@ export class KubeApplyTarget implements ApplyTarget {
     options: KubeTargetOptions = {},
   ) {
     this.server = kc.getCurrentCluster()?.server ?? "(no server in kubeconfig)";
+    this.credentials = new ReusedCredentials(kc, options.credentialsReuseMs);
     this.client = new ObjectApi(
       createConfiguration({
         baseServer: new ServerConfiguration(this.server, {}),
-        authMethods: { default: new ReusedCredentials(kc, options.credentialsReuseMs) },
+        authMethods: { default: this.credentials },
       }),
     );
     this.client.server = this.server;
@@ -226,16 +228,18 @@ export class KubeApplyTarget implements ApplyTarget {
   }
 
   /**
-   * A Watch whose requests also end when `signal` aborts. client-node 1.4.0 sets its own
-   * AbortSignal on the request after asking the kubeconfig for the fetch options; the signal
-   * given here is joined to it.
+   * A Watch whose requests carry the credentials the other requests do, and also end when
+   * `signal` aborts. client-node 1.4.0 sets its own AbortSignal on the request after asking the
+   * kubeconfig for the fetch options; the signal given here is joined to it.
    */
   private watcherWith(signal: AbortSignal): Watch {
     const kc = this.kc;
+    const credentials = this.credentials;
     const config = {
       getCurrentCluster: () => kc.getCurrentCluster(),
-      async applyToFetchOptions(options: object) {
-        const init = (await kc.applyToFetchOptions(options)) as Record<string, unknown>;
+      async applyToFetchOptions() {
+        const { headers, agent } = await credentials.current();
+        const init: Record<string, unknown> = { agent, headers: new Headers(headers) };
         let joined: AbortSignal = signal;
         Object.defineProperty(init, "signal", {
           enumerable: true,

@@ -1,9 +1,10 @@
+import { kubeApiFetch } from "../../adapters/kube/api-fetch.ts";
 import { loadKubeConfig } from "../../adapters/kube/kubeconfig.ts";
 import type { Sources } from "../observe.ts";
 import type { SourceReach } from "../run.ts";
 import type { Fetch } from "../sources.ts";
 import { grafanaCredentialsFrom, grafanaOverHttp } from "./grafana-http.ts";
-import { kubeProxy, podProxyScraper, prometheusProxyBase } from "./kube-proxy.ts";
+import { podProxyScraper, prometheusProxyBase } from "./kube-proxy.ts";
 import { prometheusOverHttp } from "./prometheus-http.ts";
 import { directScraper } from "./scrape-http.ts";
 
@@ -29,7 +30,7 @@ export async function openSources(reach: SourceReach, fetch: Fetch): Promise<Sou
           ...(reach.access.context ? { context: reach.access.context } : {}),
           env: reach.env,
         });
-  const proxy = await kubeProxy(config, fetch);
+  const proxy = await kubeApiFetch(config, fetch);
   return {
     prometheus: prometheusOverHttp(prometheusProxyBase(proxy), proxy.fetch),
     scraper: podProxyScraper(proxy),

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { EnvironmentError, InputError } from "../core/errors.ts";
-import { OciDigestResolver } from "./registry.ts";
+import { OciDigestResolver } from "./oci-registry.ts";
 
 const digest = `sha256:${"ab".repeat(32)}`;
 const image = { repository: "registry.local/platform/api", tag: "v1" };

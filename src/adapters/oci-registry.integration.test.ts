@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createServer } from "node:net";
 import { EnvironmentError, InputError } from "../core/errors.ts";
 import { startRegistry, type TestRegistry } from "../testing/oci-registry.ts";
-import { OciDigestResolver } from "./registry.ts";
+import { OciDigestResolver } from "./oci-registry.ts";
 
 let registry: TestRegistry;
 beforeAll(async () => {
@@ -76,6 +76,7 @@ describe("OCI digest resolution against docker-registry (distribution 2.8) with 
 
   test("wrong credentials are an environment failure (exit 3) and the password never shows", async () => {
     const resolver = new OciDigestResolver({
+      fetch,
       plainHttp: [registry.host],
       credentials: () => ({ username: "oauth2accesstoken", password: "wrong-secret-value" }),
       sleep: noWait,

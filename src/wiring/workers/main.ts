@@ -1,12 +1,14 @@
-// The Cloudflare Workers adapter: `export default { fetch, scheduled }`. Deliveries are claimed in a
-// Durable Object (RECEIVER_STORE, atomic) when it is bound, else in Workers KV (RECEIVER_KV).
-import type { ExecutionContext, Receiver } from "../handler.ts";
-import { type ReceiverEnv, receiverFromEnv } from "../runtime.ts";
-import type { DeliveryStore } from "../store.ts";
-import { type DurableNamespaceLike, DurableObjectStore } from "../stores/durable-object.ts";
-import { type WorkersKvLike, WorkersKvStore } from "../stores/workers-kv.ts";
+// The receiver's entry point on Cloudflare Workers: `export default { fetch, scheduled }`.
+// Deliveries are claimed in a Durable Object (RECEIVER_STORE, atomic) when it is bound, else in
+// Workers KV (RECEIVER_KV).
+import type { ExecutionContext, Receiver } from "../../receiver/handler.ts";
+import type { ReceiverEnv } from "../../receiver/runtime.ts";
+import type { DeliveryStore } from "../../receiver/store.ts";
+import { type DurableNamespaceLike, DurableObjectStore } from "../../receiver/stores/durable-object.ts";
+import { type WorkersKvLike, WorkersKvStore } from "../../receiver/stores/workers-kv.ts";
+import { receiverFromEnv } from "../web-world.ts";
 
-export { ReceiverStoreObject } from "../stores/durable-object.ts";
+export { ReceiverStoreObject } from "../../receiver/stores/durable-object.ts";
 
 interface Env extends ReceiverEnv {
   readonly RECEIVER_STORE?: DurableNamespaceLike;

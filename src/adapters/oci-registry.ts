@@ -1,7 +1,7 @@
+import { formatImageReference, type ImageRef, isDigest, registryOf } from "../bundle/image-ref.ts";
+import type { DigestResolver } from "../bundle/pin.ts";
 import { EnvironmentError, InputError } from "../core/errors.ts";
 import { isRetryableStatus, type RetryPolicy, withRetry } from "../core/retry.ts";
-import { formatImageReference, type ImageRef, isDigest, registryOf } from "./image-ref.ts";
-import type { DigestResolver } from "./pin.ts";
 
 /** Manifest types a tag may point at; the digest of the index is what a node pulls. */
 export const manifestAccept = [
@@ -16,14 +16,18 @@ export interface BasicCredentials {
   readonly password: string;
 }
 
+/** The part of fetch the registry client uses; the wiring passes the real one. */
+export type RegistryFetch = (url: string, init: RequestInit) => Promise<Response>;
+
 export interface RegistryOptions {
-  readonly fetch?: typeof fetch;
+  readonly fetch: RegistryFetch;
   /** Credentials for the token service of a host, e.g. `oauth2accesstoken` + a Google access token. */
   readonly credentials?: (host: string) => BasicCredentials | undefined;
   /** Hosts spoken to over plain HTTP (a registry on loopback in tests). */
   readonly plainHttp?: readonly string[];
   readonly attempts?: number;
-  readonly sleep?: (ms: number) => Promise<void>;
+  /** Waits between attempts. */
+  readonly sleep: (ms: number) => Promise<void>;
 }
 
 /** Parses `Bearer realm="…",service="…",scope="…"`. */
@@ -54,15 +58,15 @@ function registryFailure(e: unknown) {
  * Hub, distribution with token auth) is answered by asking the realm for a token.
  */
 export class OciDigestResolver implements DigestResolver {
-  private readonly fetch: typeof fetch;
+  private readonly fetch: RegistryFetch;
   private readonly attempts: number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly tokens = new Map<string, string>();
 
-  constructor(private readonly options: RegistryOptions = {}) {
-    this.fetch = options.fetch ?? fetch;
+  constructor(private readonly options: RegistryOptions) {
+    this.fetch = options.fetch;
     this.attempts = options.attempts ?? 4;
-    this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.sleep = options.sleep;
   }
 
   async resolve(image: ImageRef): Promise<string> {
@@ -119,7 +123,7 @@ export class OciDigestResolver implements DigestResolver {
       url.hostname === new URL(`http://${host}`).hostname ? this.options.credentials?.(host) : undefined;
     const headers: Record<string, string> = {};
     if (creds) headers.Authorization = `Basic ${btoa(`${creds.username}:${creds.password}`)}`;
-    const res = await this.fetch(url, { headers });
+    const res = await this.fetch(url.href, { headers });
     if (isRetryableStatus(res.status)) throw new RetryableAnswer(`token service HTTP ${res.status}`);
     if (!res.ok) {
       throw new EnvironmentError(`the token service of ${host} refused a token (HTTP ${res.status})`);

@@ -1,8 +1,9 @@
-// Deno's adapter: Deno.serve with a Deno KV store, and Deno.cron running the dead man's
-// switch every minute. Run this file, or its bundle from src/receiver/build.ts, with:
+// The receiver's entry point on Deno: Deno.serve with a Deno KV store, and Deno.cron running
+// the dead man's switch every minute. Run this file, or its bundle from src/receiver/build.ts, with:
 // deno run --unstable-kv --unstable-cron --allow-net --allow-env --allow-read --allow-write
-import { receiverEnv, receiverFromEnv } from "../runtime.ts";
-import { type DenoKvLike, DenoKvStore } from "../stores/deno-kv.ts";
+import { receiverEnv } from "../../receiver/runtime.ts";
+import { type DenoKvLike, DenoKvStore } from "../../receiver/stores/deno-kv.ts";
+import { receiverFromEnv } from "../web-world.ts";
 
 declare const Deno: {
   env: { get(name: string): string | undefined };
