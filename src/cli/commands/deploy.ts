@@ -1,7 +1,7 @@
-import { deployOutcome } from "../../app/release.ts";
+import { deployBundleRelease } from "../../app/bundle-deploy.ts";
 import { shortHash } from "../../bundle/bundle.ts";
 import { requiredString } from "../../core/options.ts";
-import { type DeployOutcome, deployAndVerify } from "../../promote/deploy.ts";
+import type { DeployOutcome } from "../../promote/deploy.ts";
 import { bundleFile, deployDeps } from "../../wiring/release.ts";
 import type { CommandContext, CommandImplementation } from "../command.ts";
 import { releaseSettings } from "./release-options.ts";
@@ -28,10 +28,10 @@ export function outcomeJson(o: DeployOutcome | undefined) {
 export const deployImplementation: CommandImplementation = {
   async run(ctx) {
     const bundle = bundleFile(ctx, requiredString(ctx, "bundle", "FILE"));
-    const deploy = await deployAndVerify(deployDeps(releaseSettings(ctx)), bundle, bundle.content.commit);
+    const { deploy, outcome } = await deployBundleRelease({ bundle }, deployDeps(releaseSettings(ctx)));
     reportOutcome(ctx, `deploy ${shortHash(bundle.sha256)}`, deploy);
     if (ctx.out.json)
       ctx.out.stdout(`${JSON.stringify({ bundle: bundle.sha256, deploy: outcomeJson(deploy) })}\n`);
-    return deployOutcome(deploy);
+    return outcome;
   },
 };
