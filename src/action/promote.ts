@@ -1,43 +1,45 @@
-import { join } from "node:path";
-import { readBundleFile } from "../adapters/bundle-sources.ts";
-import { loadManifestTree } from "../adapters/manifest-files.ts";
 import { failureOfError } from "../app/exit-policy.ts";
 import { promoteRelease, type ReleaseResult } from "../app/release.ts";
 import { deploymentStatus } from "../app/status.ts";
 import { type Environment, loadEnvironments } from "../core/manifests/environments.ts";
 import { type OptionValues, requiredString } from "../core/options.ts";
-import { resolveUserPath } from "../core/user-path.ts";
 import { deploymentTimeline, formatStatus } from "../promote/status.ts";
-import { deployDeps, githubParts, type ReleaseSettings, releaseTag } from "../wiring/release.ts";
+import {
+  bundleFile,
+  deployDeps,
+  githubParts,
+  type ReleaseSettings,
+  releaseTag,
+  repositoryManifests,
+} from "../wiring/release.ts";
 import type { ActionStep, StepResult } from "./run.ts";
+import { givenInputs, smokeInputOptions } from "./smoke-inputs.ts";
 
-/** Inputs passed on as the options of the same name; the URL inputs are named for what they hold. */
-const inputOptions: Readonly<Record<string, string>> = {
+/** The promote action's text inputs passed on as the options of the same name, and the smoke inputs. */
+const promoteInputs: Readonly<Record<string, string>> = {
   to: "to",
   tag: "tag",
   bundle: "bundle",
   target: "target",
-  kubeconfig: "kubeconfig",
-  context: "context",
   timeout: "timeout",
   "smoke-timeout": "smoke-timeout",
-  "prometheus-url": "prometheus",
-  "grafana-url": "grafana",
+  ...smokeInputOptions,
 };
 
+/** The job a step runs in: the checkout and the step's environment. */
+interface Job {
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
 /** The release settings from the promote action's inputs, read by the rules `flyby promote` uses. */
-function promoteSettings(step: Pick<ActionStep, "input" | "core">, cwd: string): ReleaseSettings {
+function promoteSettings(step: Pick<ActionStep, "input" | "core">, job: Job): ReleaseSettings {
   const options: OptionValues = {
-    "smoke-timeout": "3m",
-    ...Object.fromEntries(
-      Object.entries(inputOptions).flatMap(([input, option]) =>
-        step.input(input) ? [[option, step.input(input)]] : [],
-      ),
-    ),
+    ...givenInputs(step.input, promoteInputs),
     gke: step.core.getMultilineInput("gke"),
     "via-cluster": step.core.getBooleanInput("via-cluster"),
   };
-  return { options, workDir: cwd, cwd, env: process.env, progress: (line) => step.core.info(line.trimEnd()) };
+  return { options, workDir: job.cwd, ...job, progress: (line) => step.core.info(line.trimEnd()) };
 }
 
 /**
@@ -45,18 +47,19 @@ function promoteSettings(step: Pick<ActionStep, "input" | "core">, cwd: string):
  * fail), set the `bundle` and `state` outputs, and write the deployment timeline to the job
  * summary whatever happened.
  */
-export async function promoteStep(step: ActionStep): Promise<StepResult> {
-  const settings = promoteSettings(step, process.cwd());
-  const tree = loadManifestTree(join(settings.cwd, "manifests"));
+export async function promoteStep(
+  step: ActionStep,
+  job: Job = { cwd: process.cwd(), env: process.env },
+): Promise<StepResult> {
+  const settings = promoteSettings(step, job);
+  const tree = repositoryManifests(settings.cwd);
   const tag = step.input("tag");
   let result: ReleaseResult | undefined;
   let failure: unknown;
   try {
     const release = releaseTag(settings);
     const file = step.input("bundle");
-    const given = file
-      ? { bundle: readBundleFile(resolveUserPath(settings.cwd, file), file), file }
-      : undefined;
+    const given = file ? { bundle: bundleFile(settings, file), file } : undefined;
     result = await promoteRelease(
       { to: requiredString(settings, "to", "E"), ...release, ...(given ? { given } : {}) },
       { manifests: tree, deps: () => deployDeps(settings) },

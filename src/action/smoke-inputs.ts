@@ -1,35 +1,53 @@
-import { Duration } from "../core/duration.ts";
-import { expectationsForEnvironment } from "../smoke/adapters/environment.ts";
-import { accessFrom, parseCount, parseHttpUrl, type SmokeRequest } from "../smoke/run.ts";
+import type { OptionValues } from "../core/options.ts";
+import type { SmokeSource } from "../wiring/smoke-settings.ts";
+
+/** The smoke inputs the smoke and promote actions share, and their options; the URL inputs are named for what they hold. */
+export const smokeInputOptions: Readonly<Record<string, string>> = {
+  "prometheus-url": "prometheus",
+  "grafana-url": "grafana",
+  kubeconfig: "kubeconfig",
+  context: "context",
+};
+
+/** The smoke action's text inputs, and the option each one is. */
+const smokeActionInputs: Readonly<Record<string, string>> = {
+  ...smokeInputOptions,
+  timeout: "timeout",
+  "scrape-interval": "scrape-interval",
+  gpus: "gpus",
+};
+
+/** The inputs that are given (not ""), each as the option it is. */
+export function givenInputs(
+  input: (name: string) => string,
+  names: Readonly<Record<string, string>>,
+): OptionValues {
+  return Object.fromEntries(
+    Object.entries(names).flatMap(([name, option]) => (input(name) ? [[option, input(name)]] : [])),
+  );
+}
 
 /**
- * A smoke request from named text inputs, as a GitHub Action receives them ("" when unset).
- * Expectations come from the repository's manifests for the environment; the inputs override.
+ * The smoke action's inputs as the options `flyby smoke` takes, read by the same reader
+ * (src/wiring/smoke-settings.ts); its messages name the inputs. Expectations come from the
+ * repository's manifests for the environment; the inputs override.
  */
-export function requestFromInputs(
+export function smokeSource(
   input: (name: string) => string,
-  env: Readonly<Record<string, string | undefined>>,
   repo: string,
-): Omit<SmokeRequest, "fetch" | "clock" | "open"> {
-  const given = (name: string) => (input(name) === "" ? {} : { [name]: input(name) });
-  const grafana = input("grafana-url");
+  env: Readonly<Record<string, string | undefined>>,
+): SmokeSource {
+  const inputOf = new Map(Object.entries(smokeActionInputs).map(([name, option]) => [option, name]));
   return {
-    expectations: expectationsForEnvironment(repo, input("environment"), {
-      ...(input("scrape-interval")
-        ? { scrapeInterval: Duration.parse(input("scrape-interval"), "scrape-interval") }
-        : {}),
-      ...(input("gpus") ? { gpusPerWorker: parseCount(input("gpus"), "gpus") } : {}),
-      ...(input("dcgm") === "true" ? { dcgm: true } : {}),
-    }),
-    access: accessFrom({
-      ...(input("prometheus-url") ? { prometheusUrl: input("prometheus-url") } : {}),
-      viaCluster: input("via-cluster") === "true",
-      ...given("kubeconfig"),
-      ...given("context"),
-      env,
-    }),
-    ...(grafana ? { grafanaUrl: parseHttpUrl(grafana, "grafana-url") } : {}),
-    timeout: Duration.parse(input("timeout") || "3m", "timeout"),
+    options: {
+      ...givenInputs(input, smokeActionInputs),
+      "via-cluster": input("via-cluster") === "true",
+      dcgm: input("dcgm") === "true",
+      ...(input("gke") ? { gke: input("gke") } : {}),
+    },
+    workDir: repo,
+    cwd: repo,
     env,
+    spell: (option) => inputOf.get(option) ?? option,
   };
 }

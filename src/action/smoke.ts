@@ -1,25 +1,23 @@
-import { clustersToSmoke, smokeEnvironment } from "../app/smoke.ts";
+import { smokeEnvironment } from "../app/smoke.ts";
 import { failedCheckIds, formatFleetReport } from "../smoke/fleet.ts";
 import { formatReport, formatSummaryMarkdown } from "../smoke/report.ts";
-import { clusterAccesses, environmentAt, smokeWorld } from "../wiring/world.ts";
+import { readSmokeSettings } from "../wiring/smoke-settings.ts";
+import { smokeWorld } from "../wiring/world.ts";
 import { annotateFindings } from "./annotations.ts";
 import type { ActionStep, StepResult } from "./run.ts";
-import { requestFromInputs } from "./smoke-inputs.ts";
+import { smokeSource } from "./smoke-inputs.ts";
 
 /** The smoke action: an environment's smoke checks, on each of its clusters with `gke: env`, with annotations, outputs and the job summary. */
 export async function smokeStep({ core, input }: ActionStep): Promise<StepResult> {
   const environment = input("environment");
-  const { access, ...check } = requestFromInputs(input, process.env, process.cwd());
-  const clusters = clustersToSmoke(access, input("gke"), (kubeconfig) =>
-    clusterAccesses(environmentAt(process.cwd(), environment), kubeconfig),
-  );
+  const settings = readSmokeSettings(smokeSource(input, process.cwd(), process.env), "smoke");
   const world = { ...smokeWorld(), progress: core.info };
-  const result = await smokeEnvironment({ environment, check, clusters }, world);
+  const result = await smokeEnvironment(settings.request(environment), world);
   const runs = result.clusters.map((c) => c.outcome.run);
   const [only] = runs;
   const requests = result.clusters.reduce((n, c) => n + c.outcome.requests, 0);
   core.info(
-    `${input("gke") || !only ? formatFleetReport(environment, result) : formatReport(only)}(${requests} HTTP requests)`,
+    `${settings.everyCluster || !only ? formatFleetReport(environment, result) : formatReport(only)}(${requests} HTTP requests)`,
   );
   for (const run of runs) annotateFindings(core, run.verdict.findings);
   await core.summary.addRaw(formatSummaryMarkdown(runs)).write();

@@ -1,8 +1,7 @@
 import type { SmokeCheck, SmokeSummary } from "../promote/ports.ts";
-import type { SmokeExpectations } from "../smoke/expectations.ts";
-import { type ClusterAccess, smokeFleet } from "../smoke/fleet.ts";
-import type { SmokeOutcome, SmokeRequest } from "../smoke/run.ts";
+import type { SmokeOutcome } from "../smoke/run.ts";
 import { CheckStatus } from "../smoke/verdict.ts";
+import { type SmokeEnvironmentRequest, type SmokePorts, smokeEnvironment } from "./smoke.ts";
 
 function summaryOf({ run }: SmokeOutcome): string {
   const checks = run.verdict.checks;
@@ -17,14 +16,12 @@ function summaryOf({ run }: SmokeOutcome): string {
  * its clusters at once when there are several, and passed only when every one passes.
  */
 export function smokeCheck(
-  expectationsFor: (environment: string) => SmokeExpectations,
-  request: Omit<SmokeRequest, "expectations" | "access">,
-  accessesFor: (environment: string) => readonly ClusterAccess[],
+  requestFor: (environment: string) => SmokeEnvironmentRequest,
+  ports: SmokePorts,
 ): SmokeCheck {
   return {
     async check(environment): Promise<SmokeSummary> {
-      const accesses = accessesFor(environment);
-      const fleet = await smokeFleet({ ...request, expectations: expectationsFor(environment) }, accesses);
+      const fleet = await smokeEnvironment(requestFor(environment), ports);
       // A cluster that could not be reached stops the release as an environment failure.
       const [down] = fleet.unreachable;
       if (down) throw down.error;

@@ -84,12 +84,13 @@ export function parseTarget<S extends string>(
 
 /**
  * A timeout option: a duration longer than zero. A bare `0` (Go's way of writing no time) gets
- * the same answer as `0s` rather than "not a duration".
+ * the same answer as `0s` rather than "not a duration". `label` is how messages name the option
+ * (an action names its input).
  */
-export function timeoutOption(ctx: OptionSource, name: string): Duration {
+export function timeoutOption(ctx: OptionSource, name: string, label = `--${name}`): Duration {
   const text = requiredString(ctx, name, "D");
-  const timeout = /^0+$/.test(text) ? Duration.ofMilliseconds(0) : Duration.parse(text, `--${name}`);
-  if (timeout.milliseconds <= 0) throw new UsageError(`--${name} must be longer than 0s`);
+  const timeout = /^0+$/.test(text) ? Duration.ofMilliseconds(0) : Duration.parse(text, label);
+  if (timeout.milliseconds <= 0) throw new UsageError(`${label} must be longer than 0s`);
   return timeout;
 }
 

@@ -17,6 +17,7 @@ import {
   jobEnv,
   readyCluster,
   releaseTargetArgs,
+  stackBehindApiServer,
   untilStackHealthy,
   uploadBundles,
 } from "../testing/release-story.ts";
@@ -47,12 +48,13 @@ beforeAll(async () => {
   stack = await startDemoStack({ environments: chain, gpus: 1, intervalSeconds: 1 });
   deployments = new FakeDeployments();
   github = new FakeGitHub().use(deployments).start();
-  east = readyCluster();
-  west = readyCluster({
-    // A broken worker build: applied to production on west, its pods stop exposing GPU
-    // metrics; the good build brings them back. Held for two scrapes.
-    fault: brokenWorkerFault(stack, () => brokenWorker),
-  });
+  // Each cluster's API server proxies to the stack, as the smoke checks reach it --via-cluster.
+  const proxied = stackBehindApiServer(stack);
+  east = readyCluster({ fault: proxied });
+  // A broken worker build: applied to production on west, its pods stop exposing GPU
+  // metrics; the good build brings them back. Held for two scrapes.
+  const broken = brokenWorkerFault(stack, () => brokenWorker);
+  west = readyCluster({ fault: (req, url) => proxied(req, url) ?? broken(req, url) });
 
   repo = scratchRepo();
   addDevEnvironment(repo);
@@ -89,9 +91,9 @@ const job = (extra: Record<string, string> = {}) =>
     extra,
   );
 
-/** Every cluster of the environment, as the workflows run it. */
+/** Every cluster of the environment, each smoke-checked through its own API server, as the workflows run it. */
 const fleet = (bundles: string) =>
-  releaseTargetArgs(stack, bundles, ["--gke", "env", "--kubeconfig", "kubeconfig.json"]);
+  releaseTargetArgs(stack, bundles, ["--gke", "env", "--kubeconfig", "kubeconfig.json"], ["--via-cluster"]);
 
 async function devJob(sha: string, runId: number) {
   const env = job({ GITHUB_SHA: sha });

@@ -45,32 +45,53 @@ async function forward(target: string, request: Request): Promise<Response> {
   });
 }
 
+/**
+ * The answer of the service and pod proxy paths, or undefined for any other path: also what a
+ * fake API server (FakeKube's `fault`) answers on those paths to be reachable `--via-cluster`.
+ */
+export function proxyPathAnswer(
+  options: Omit<FakeKubeProxyOptions, "token">,
+  request: Request,
+  url: URL,
+): Promise<Response> | undefined {
+  const m = /^\/api\/v1\/namespaces\/([^/]+)\/(services|pods)\/([^/:]+):(\d+)\/proxy(\/.*)?$/.exec(
+    url.pathname,
+  );
+  if (!m) return undefined;
+  const [, ns, kind, name = "", port, rest = "/"] = m;
+  const tail = `${rest}${url.search}`;
+  if (kind === "services") {
+    const key = `${ns}/${name}:${port}`;
+    if (!Object.hasOwn(options.services, key))
+      return Promise.resolve(
+        status(404, "NotFound", `services "${name}" not found`, { name, kind: "services" }),
+      );
+    const base = options.services[key];
+    if (!base)
+      return Promise.resolve(
+        status(503, "ServiceUnavailable", `no endpoints available for service "${name}"`),
+      );
+    return forward(`${base}${tail}`, request);
+  }
+  const host = options.pods[`${ns}/${name}`];
+  if (!host)
+    return Promise.resolve(status(404, "NotFound", `pods "${name}" not found`, { name, kind: "pods" }));
+  return forward(`http://${host}:${port}${tail}`, request).catch(() =>
+    status(
+      503,
+      "ServiceUnavailable",
+      `error trying to reach service: dial tcp ${host}:${port}: connect: connection refused`,
+    ),
+  );
+}
+
 export function startFakeKubeProxy(options: FakeKubeProxyOptions): FakeKubeProxy {
   const server = serveLoopback(async (request, url) => {
     if (request.headers.get("authorization") !== `Bearer ${options.token}`)
       return status(401, "Unauthorized", "Unauthorized");
-    const m = /^\/api\/v1\/namespaces\/([^/]+)\/(services|pods)\/([^/:]+):(\d+)\/proxy(\/.*)?$/.exec(
-      url.pathname,
-    );
-    if (!m) return status(404, "NotFound", "the server could not find the requested resource");
-    const [, ns, kind, name = "", port, rest = "/"] = m;
-    const tail = `${rest}${url.search}`;
-    if (kind === "services") {
-      const key = `${ns}/${name}:${port}`;
-      if (!Object.hasOwn(options.services, key))
-        return status(404, "NotFound", `services "${name}" not found`, { name, kind: "services" });
-      const base = options.services[key];
-      if (!base) return status(503, "ServiceUnavailable", `no endpoints available for service "${name}"`);
-      return forward(`${base}${tail}`, request);
-    }
-    const host = options.pods[`${ns}/${name}`];
-    if (!host) return status(404, "NotFound", `pods "${name}" not found`, { name, kind: "pods" });
-    return forward(`http://${host}:${port}${tail}`, request).catch(() =>
-      status(
-        503,
-        "ServiceUnavailable",
-        `error trying to reach service: dial tcp ${host}:${port}: connect: connection refused`,
-      ),
+    return (
+      proxyPathAnswer(options, request, url) ??
+      status(404, "NotFound", "the server could not find the requested resource")
     );
   });
   const url = server.url;

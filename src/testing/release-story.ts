@@ -17,6 +17,7 @@ import { systemClock } from "../wiring/world.ts";
 import { stagingBundleOf } from "./bundles.ts";
 import type { FakeDeployments } from "./fake-github/deployments.ts";
 import { FakeKube } from "./fake-kube/server.ts";
+import { proxyPathAnswer } from "./fake-kube-proxy.ts";
 import { ScriptedSmoke } from "./memory-deploy.ts";
 import type { TestRegistry } from "./oci-registry.ts";
 import { makeZip } from "./zip.ts";
@@ -107,6 +108,21 @@ export function brokenWorkerFault(stack: DemoStack, brokenDigest: () => string) 
   };
 }
 
+/**
+ * The stack's Prometheus and exporters behind a fake API server's service and pod proxies (its
+ * `fault` hook), so that the smoke checks reach them `--via-cluster` as on a real cluster.
+ */
+export function stackBehindApiServer(
+  stack: DemoStack,
+): (req: Request, url: URL) => Promise<Response> | undefined {
+  // The stack's pods live in the namespace named for their environment (`worker-production`).
+  const pods = Object.fromEntries(
+    [...stack.exporters].map(([key, e]) => [`${key.slice(key.indexOf("-") + 1)}/${e.pod}`, "127.0.0.1"]),
+  );
+  const services = { "observability/prometheus:9090": stack.prometheus.url };
+  return (req, url) => proxyPathAnswer({ services, pods }, req, url);
+}
+
 /** Prometheus needs one discovery cycle before the first scrape: waits until every environment passes. */
 export async function untilStackHealthy(stack: DemoStack, environments: readonly string[]): Promise<void> {
   for (const environment of environments) {
@@ -143,16 +159,23 @@ export function jobEnv(
   };
 }
 
-/** Where deploy, promote and rollback apply and smoke-check in the stories. */
-export function releaseTargetArgs(stack: DemoStack, bundles: string, target: readonly string[]): string[] {
+/**
+ * Where deploy, promote and rollback apply and smoke-check in the stories: the stack's
+ * Prometheus by URL, unless `reach` says otherwise (`--via-cluster` for every cluster).
+ */
+export function releaseTargetArgs(
+  stack: DemoStack,
+  bundles: string,
+  target: readonly string[],
+  reach: readonly string[] = ["--prometheus", stack.prometheus.url],
+): string[] {
   return [
     "--target",
     "cluster",
     ...target,
     "--timeout",
     "20s",
-    "--prometheus",
-    stack.prometheus.url,
+    ...reach,
     "--scrape-interval",
     "1s",
     "--smoke-timeout",

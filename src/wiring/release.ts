@@ -1,17 +1,14 @@
+import { join } from "node:path";
+import { readBundleFile } from "../adapters/bundle-sources.ts";
 import { gitLine } from "../adapters/git.ts";
+import { loadManifestTree } from "../adapters/manifest-files.ts";
 import { bundleRollout } from "../app/bundle-rollout.ts";
 import { deployOptionSpecs, deployOptionsOf } from "../app/deploy-options.ts";
 import { smokeCheck } from "../app/smoke-check.ts";
-import { Duration } from "../core/duration.ts";
+import type { Bundle } from "../bundle/bundle.ts";
 import { InputError, UsageError } from "../core/errors.ts";
-import {
-  flag,
-  type OptionSource,
-  optionDefaults,
-  pathOption,
-  stringOption,
-  timeoutOption,
-} from "../core/options.ts";
+import type { ManifestTree } from "../core/manifests/tree.ts";
+import { type OptionSource, optionDefaults, pathOption, stringOption, userPath } from "../core/options.ts";
 import { resolveUserPath } from "../core/user-path.ts";
 import { artifactBundleStore, githubLedger } from "../github/deployments.ts";
 import { githubDriftIssues } from "../github/issues.ts";
@@ -19,12 +16,10 @@ import { makeOctokit } from "../github/octokit.ts";
 import { originUrl, resolveRepository } from "../github/repository.ts";
 import type { DriftIssues } from "../promote/drift.ts";
 import type { BundleStore, DeployDeps, DeploymentLedger } from "../promote/ports.ts";
-import { expectationsForEnvironment } from "../smoke/adapters/environment.ts";
 import { grafanaAnnotations } from "../smoke/adapters/grafana-annotations.ts";
 import { grafanaCredentialsFrom } from "../smoke/adapters/grafana-http.ts";
-import type { ClusterAccess } from "../smoke/fleet.ts";
-import { accessFrom, parseCount, parseHttpUrl } from "../smoke/run.ts";
-import { clusterAccesses, environmentAt, realWorld, smokeWorld } from "./world.ts";
+import { readSmokeSettings } from "./smoke-settings.ts";
+import { realWorld, smokeWorld } from "./world.ts";
 
 /**
  * What a deploy, promotion or rollback is wired from: the options (`deploy`, `promote` and
@@ -69,28 +64,11 @@ export function githubParts(ctx: Omit<ReleaseSettings, "progress">): {
 /** Everything a deploy, promotion or rollback talks to, from the command line and the job's environment. */
 export function deployDeps(ctx: ReleaseSettings): DeployDeps {
   const progress = ctx.progress;
-  const prometheusUrl = stringOption(ctx, "prometheus");
+  // Read first: bad smoke settings are refused before GitHub or a cluster is asked anything.
+  const smoke = readSmokeSettings(ctx, "release");
   const kubeconfig = pathOption(ctx, "kubeconfig");
-  const context = stringOption(ctx, "context");
-  const grafana = stringOption(ctx, "grafana");
-  const interval = stringOption(ctx, "scrape-interval");
-  const gpus = stringOption(ctx, "gpus");
-  const access = accessFrom({
-    ...(prometheusUrl !== undefined ? { prometheusUrl } : {}),
-    viaCluster: flag(ctx, "via-cluster"),
-    ...(kubeconfig ? { kubeconfig } : {}),
-    ...(context ? { context } : {}),
-    env: ctx.env,
-  });
-  // With --gke env and --via-cluster, every cluster of the environment is smoke-checked
-  // through its own API server; a Prometheus URL is one Prometheus for all of them.
-  const everyCluster = (ctx.options.gke as string[] | undefined)?.includes("env") === true;
-  const accessesFor = (environment: string): ClusterAccess[] =>
-    everyCluster && access.kind === "cluster"
-      ? clusterAccesses(environmentAt(ctx.cwd, environment), access.kubeconfig)
-      : [{ cluster: "", access }];
   const { ledger, store } = githubParts(ctx);
-  const grafanaUrl = grafana ? parseHttpUrl(grafana, "--grafana") : undefined;
+  const { grafanaUrl } = smoke;
   return {
     ledger,
     store,
@@ -118,25 +96,21 @@ export function deployDeps(ctx: ReleaseSettings): DeployDeps {
         }),
       realWorld(ctx.cwd, ctx.env, progress),
     ),
-    smoke: smokeCheck(
-      (environment) =>
-        expectationsForEnvironment(ctx.cwd, environment, {
-          ...(interval ? { scrapeInterval: Duration.parse(interval, "--scrape-interval") } : {}),
-          ...(gpus !== undefined ? { gpusPerWorker: parseCount(gpus, "--gpus") } : {}),
-        }),
-      {
-        ...(grafanaUrl ? { grafanaUrl } : {}),
-        timeout: timeoutOption(ctx, "smoke-timeout"),
-        env: ctx.env,
-        ...smokeWorld(),
-        progress,
-      },
-      accessesFor,
-    ),
+    smoke: smokeCheck(smoke.request, { ...smokeWorld(), progress }),
     ...(ctx.env.GITHUB_ACTOR ? { actor: ctx.env.GITHUB_ACTOR } : {}),
     now: () => Date.now(),
     progress,
   };
+}
+
+/** The manifests of the repository at `cwd`: the environments, their chain and their values. */
+export function repositoryManifests(cwd: string): ManifestTree {
+  return loadManifestTree(join(cwd, "manifests"));
+}
+
+/** A bundle file as a person named it (relative to where they ran the command), checked against its hash. */
+export function bundleFile(source: OptionSource, file: string): Bundle {
+  return readBundleFile(userPath(source, file), file);
 }
 
 /** The tag being released and its commit: flags, else the tag the workflow runs for. */

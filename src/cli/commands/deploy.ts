@@ -1,9 +1,8 @@
-import { readBundleFile } from "../../adapters/bundle-sources.ts";
-import { deployOutcome } from "../../app/release.ts";
+import { deployBundleRelease } from "../../app/bundle-deploy.ts";
 import { shortHash } from "../../bundle/bundle.ts";
-import { requiredString, userPath } from "../../core/options.ts";
-import { type DeployOutcome, deployAndVerify } from "../../promote/deploy.ts";
-import { deployDeps } from "../../wiring/release.ts";
+import { requiredString } from "../../core/options.ts";
+import type { DeployOutcome } from "../../promote/deploy.ts";
+import { bundleFile, deployDeps } from "../../wiring/release.ts";
 import type { CommandContext, CommandImplementation } from "../command.ts";
 import { releaseSettings } from "./release-options.ts";
 
@@ -28,13 +27,11 @@ export function outcomeJson(o: DeployOutcome | undefined) {
 
 export const deployImplementation: CommandImplementation = {
   async run(ctx) {
-    const file = requiredString(ctx, "bundle", "FILE");
-    const bundle = readBundleFile(userPath(ctx, file), file);
-    const deps = deployDeps(releaseSettings(ctx));
-    const outcome = await deployAndVerify(deps, bundle, bundle.content.commit);
-    reportOutcome(ctx, `deploy ${shortHash(bundle.sha256)}`, outcome);
+    const bundle = bundleFile(ctx, requiredString(ctx, "bundle", "FILE"));
+    const { deploy, outcome } = await deployBundleRelease({ bundle }, deployDeps(releaseSettings(ctx)));
+    reportOutcome(ctx, `deploy ${shortHash(bundle.sha256)}`, deploy);
     if (ctx.out.json)
-      ctx.out.stdout(`${JSON.stringify({ bundle: bundle.sha256, deploy: outcomeJson(outcome) })}\n`);
-    return deployOutcome(outcome);
+      ctx.out.stdout(`${JSON.stringify({ bundle: bundle.sha256, deploy: outcomeJson(deploy) })}\n`);
+    return outcome;
   },
 };

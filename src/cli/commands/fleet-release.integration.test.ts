@@ -1,8 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { promoteStep } from "../../action/promote.ts";
+import type { ActionStep } from "../../action/run.ts";
+import { loadManifestTree } from "../../adapters/manifest-files.ts";
+import { exitCodeOf } from "../../app/exit-policy.ts";
+import { encodeBundle } from "../../bundle/bundle.ts";
 import { ExitCode } from "../../core/exit-code.ts";
 import { fastDeps } from "../../testing/apply/objects.ts";
+import { stagingBundleOf } from "../../testing/bundles.ts";
 import { runFlyby } from "../../testing/cli.ts";
 import { contextsKubeconfig } from "../../testing/environments.ts";
 import { FakeDeployments } from "../../testing/fake-github/deployments.ts";
@@ -19,12 +25,14 @@ import { realWorld } from "../../wiring/world.ts";
 let clusters: TwoClusters;
 let east: FakeKube;
 let github: FakeGitHub;
+let deployments: FakeDeployments;
 let repo: string;
 
 beforeAll(async () => {
   clusters = twoClusters();
   ({ east, repo } = clusters);
-  github = new FakeGitHub().use(new FakeDeployments()).start();
+  deployments = new FakeDeployments();
+  github = new FakeGitHub().use(deployments).start();
   // west's API server is gone: nothing listens on port 9 of loopback.
   writeFileSync(
     join(repo, "west-down.json"),
@@ -39,12 +47,15 @@ beforeAll(async () => {
     { kubeconfig: join(repo, "kubeconfig.json"), gke: ["env"] },
     { ...realWorld(repo, {}, () => {}), apply: fastDeps() },
   );
+  const bundle = await stagingBundleOf(loadManifestTree(join(repo, "manifests")), commit);
+  writeFileSync(join(repo, "bundle.json"), encodeBundle(bundle));
 }, 60_000);
 
 afterAll(async () => {
   await Promise.all([clusters?.stop(), github?.stop()]);
 });
 
+const commit = "c".repeat(40);
 const githubEnv = () => ({
   GITHUB_TOKEN: "ghs-test-token",
   GITHUB_REPOSITORY: "overflying/platform",
@@ -174,5 +185,61 @@ describe("status --gke env reads each cluster's ApplySet parent", () => {
     expect(lines[1]).toMatch(/^ {2}cluster east: sha256:[0-9a-f]{12}$/);
     expect(lines[2]).toContain("  cluster west: cannot read: ");
     expect(lines[2]).toContain("127.0.0.1:9");
+  });
+});
+
+describe("a Prometheus URL cannot stand for every cluster: refused before anything is applied or recorded", () => {
+  const oneUrl =
+    "--gke env reaches each cluster's Prometheus through that cluster's API server: give --via-cluster, not --prometheus";
+  const fleetArgs = ["--gke", "env", "--kubeconfig", "kubeconfig.json", "--prometheus", "http://127.0.0.1:9"];
+
+  /** Runs `act` and checks that neither API server nor GitHub's Deployments heard of it. */
+  async function untouched<T>(act: () => Promise<T>): Promise<T> {
+    const before = [east.requests.length, clusters.west.requests.length, deployments.deployments.length];
+    const result = await act();
+    expect([east.requests.length, clusters.west.requests.length, deployments.deployments.length]).toEqual(
+      before,
+    );
+    return result;
+  }
+
+  test.each([
+    ["deploy", ["deploy", "--bundle", "bundle.json", ...fleetArgs]],
+    ["promote", ["promote", "--to", "production", "--tag", "v1.0.0", "--commit", commit, ...fleetArgs]],
+    ["rollback", ["rollback", "--env", "staging", "--previous", ...fleetArgs]],
+  ])("%s --gke env --prometheus URL exits 2 with the smoke command's message", async (_, args) => {
+    const r = await untouched(() => runFlyby(args, repo, githubEnv()));
+    expect(r.stderr).toStartWith(`flyby ${args[0]}: ${oneUrl}\n`);
+    expect(r.code).toBe(ExitCode.BadInput);
+  });
+
+  test("the promote action with gke: env and a prometheus-url fails the same way", async () => {
+    const inputs: Record<string, string> = {
+      to: "production",
+      tag: "v1.0.0",
+      "prometheus-url": "http://127.0.0.1:9",
+    };
+    const logged: string[] = [];
+    const outputs: Record<string, string> = {};
+    const summary = { addHeading: () => summary, addRaw: () => summary, write: async () => summary };
+    const core = {
+      getMultilineInput: (name: string) => (name === "gke" ? ["env"] : []),
+      getBooleanInput: () => false,
+      info: (line: string) => logged.push(line),
+      warning: (line: string) => logged.push(line),
+      setOutput: (name: string, value: string) => {
+        outputs[name] = value;
+      },
+      summary,
+    };
+    const step = { input: (name: string) => inputs[name] ?? "", core } as unknown as ActionStep;
+    const job = {
+      cwd: repo,
+      env: { ...githubEnv(), GITHUB_REF_TYPE: "tag", GITHUB_REF_NAME: "v1.0.0", GITHUB_SHA: commit },
+    };
+    const result = await untouched(() => promoteStep(step, job));
+    expect(exitCodeOf(result.outcome)).toBe(ExitCode.BadInput);
+    expect(logged[0]).toBe(oneUrl);
+    expect(outputs).toEqual({ bundle: "", state: "refused" });
   });
 });

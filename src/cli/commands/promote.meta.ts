@@ -14,8 +14,9 @@ content, that was built for another environment, whose commit is not the tag's, 
 successful Deployment in the source environment, that runs an image without its digest, or when
 the target would run an image the bundle does not pin. Otherwise renders the target with its
 own values and the bundle's digests, records a Deployment (in_progress), applies with prune and
-wait, and smoke-checks (every cluster with --gke env). When a check fails it re-applies the last
-successful bundle of the target, recorded as a rollback Deployment, and marks the promotion failed.
+wait, and smoke-checks (with --gke env, every cluster through its own API server: --via-cluster).
+When a check fails it re-applies the last successful bundle of the target, recorded as a
+rollback Deployment, and marks the promotion failed.
 Exit 0 promoted (or already running), 1 failed and rolled back, 2 refused, 3 GitHub or the
 cluster unreachable, or another deployment of the target running.`,
   options: {

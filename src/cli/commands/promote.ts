@@ -1,10 +1,7 @@
-import { join } from "node:path";
-import { readBundleFile } from "../../adapters/bundle-sources.ts";
-import { loadManifestTree } from "../../adapters/manifest-files.ts";
 import { promoteRelease } from "../../app/release.ts";
 import { shortHash } from "../../bundle/bundle.ts";
-import { requiredString, stringOption, userPath } from "../../core/options.ts";
-import { deployDeps, releaseTag } from "../../wiring/release.ts";
+import { requiredString, stringOption } from "../../core/options.ts";
+import { bundleFile, deployDeps, releaseTag, repositoryManifests } from "../../wiring/release.ts";
 import type { CommandImplementation } from "../command.ts";
 import { outcomeJson, reportOutcome } from "./deploy.ts";
 import { releaseSettings } from "./release-options.ts";
@@ -13,12 +10,12 @@ export const promoteImplementation: CommandImplementation = {
   async run(ctx) {
     const file = stringOption(ctx, "bundle");
     const to = requiredString(ctx, "to", "E");
-    const given = file ? readBundleFile(userPath(ctx, file), file) : undefined;
+    const given = file ? bundleFile(ctx, file) : undefined;
     const { tag, commit } = releaseTag(ctx);
     const out = await promoteRelease(
       { to, tag, commit, ...(given && file ? { given: { bundle: given, file } } : {}) },
       {
-        manifests: loadManifestTree(join(ctx.cwd, "manifests")),
+        manifests: repositoryManifests(ctx.cwd),
         deps: () => deployDeps(releaseSettings(ctx)),
       },
     );

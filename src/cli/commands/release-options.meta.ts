@@ -1,3 +1,4 @@
+import { smokeOptionSpecs, smokeTimeoutSpec } from "../../app/smoke-options.ts";
 import type { OptionSpec } from "../../core/options.ts";
 import { applyCommand } from "./apply.meta.ts";
 
@@ -13,10 +14,7 @@ export const githubOptions: Readonly<Record<string, OptionSpec>> = {
 
 const applyOptions = applyCommand.options;
 
-/** The smoke checks' expectations; without a flag they come from the environment's values. */
-const fromValues = "the environment's values";
-
-/** Where to apply, as `flyby apply` takes it, and how to reach the smoke checks. */
+/** Where to apply, as `flyby apply` takes it, and the smoke checks' options, as `flyby smoke` takes them. */
 export const targetOptions: Readonly<Record<string, OptionSpec>> = {
   ...Object.fromEntries(
     ["kubeconfig", "context", "gke", "concurrency"].map((k) => [k, applyOptions[k] as OptionSpec]),
@@ -24,30 +22,12 @@ export const targetOptions: Readonly<Record<string, OptionSpec>> = {
   // These commands always wait for their rollouts: there is no --wait to refer to.
   timeout: { ...(applyOptions.timeout as OptionSpec), description: "how long the rollout wait lasts" },
   target: { ...(applyOptions.target as OptionSpec), default: "cluster" },
-  prometheus: { type: "string", valueName: "URL", description: "smoke checks: Prometheus base URL" },
-  "via-cluster": {
-    type: "boolean",
-    description: "smoke checks: reach Prometheus through the Kubernetes API",
-  },
-  grafana: { type: "string", valueName: "URL", description: "smoke checks: Grafana base URL" },
-  "smoke-timeout": {
-    type: "string",
-    valueName: "D",
-    description: "smoke checks: give up after",
-    default: "3m",
-  },
-  "scrape-interval": {
-    type: "string",
-    valueName: "D",
-    description: "smoke checks: Prometheus scrape interval",
-    defaultFrom: fromValues,
-  },
-  gpus: {
-    type: "string",
-    valueName: "N",
-    description: "smoke checks: GPUs per worker pod",
-    defaultFrom: fromValues,
-  },
+  ...Object.fromEntries(
+    Object.entries({ ...smokeOptionSpecs, "smoke-timeout": smokeTimeoutSpec }).map(([name, spec]) => [
+      name,
+      { ...spec, description: `smoke checks: ${spec.description}` },
+    ]),
+  ),
 };
 
 export const reportOptions: Readonly<Record<string, OptionSpec>> = {

@@ -1,8 +1,6 @@
-import { join } from "node:path";
-import { loadManifestTree } from "../../adapters/manifest-files.ts";
 import { type Environment, loadEnvironments } from "../../core/manifests/environments.ts";
 import { parseTarget, requiredString } from "../../core/options.ts";
-import type { ReleaseSettings } from "../../wiring/release.ts";
+import { type ReleaseSettings, repositoryManifests } from "../../wiring/release.ts";
 import type { CommandContext } from "../command.ts";
 
 /**
@@ -17,7 +15,7 @@ export function reportChoices(ctx: CommandContext): {
     "text",
     "markdown",
   ] as const).scheme;
-  const envs = loadEnvironments(loadManifestTree(join(ctx.cwd, "manifests")));
+  const envs = loadEnvironments(repositoryManifests(ctx.cwd));
   const given = ctx.options.env as string[] | undefined;
   // Read even with --env: reading the chain checks it, and these reports follow it.
   const order = envs.promotionOrder;

@@ -1,13 +1,10 @@
-import { join } from "node:path";
-import { readBundleFile } from "../../adapters/bundle-sources.ts";
-import { loadManifestTree } from "../../adapters/manifest-files.ts";
 import { deployOutcome } from "../../app/release.ts";
 import { rollbackRelease } from "../../app/rollback.ts";
 import { shortHash } from "../../bundle/bundle.ts";
 import { UsageError } from "../../core/errors.ts";
-import { loadEnvironments } from "../../core/manifests/environments.ts";
-import { flag, requiredString, stringOption, userPath } from "../../core/options.ts";
-import { deployDeps } from "../../wiring/release.ts";
+import { flag, requiredString, stringOption } from "../../core/options.ts";
+import { bundleFile, deployDeps } from "../../wiring/release.ts";
+import { environmentAt } from "../../wiring/world.ts";
 import type { CommandImplementation } from "../command.ts";
 import { outcomeJson, reportOutcome } from "./deploy.ts";
 import { releaseSettings } from "./release-options.ts";
@@ -15,11 +12,11 @@ import { releaseSettings } from "./release-options.ts";
 export const rollbackImplementation: CommandImplementation = {
   async run(ctx) {
     const environment = requiredString(ctx, "env", "E");
-    const { production } = loadEnvironments(loadManifestTree(join(ctx.cwd, "manifests"))).get(environment);
+    const { production } = environmentAt(ctx.cwd, environment);
     const file = stringOption(ctx, "to");
     if (flag(ctx, "previous") === (file !== undefined))
       throw new UsageError("give exactly one of --previous or --to BUNDLE");
-    const to = file ? { bundle: readBundleFile(userPath(ctx, file), file), file } : undefined;
+    const to = file ? { bundle: bundleFile(ctx, file), file } : undefined;
     const reason = stringOption(ctx, "reason");
     const { target, rollback: outcome } = await rollbackRelease(
       { environment, production, ...(to ? { to } : {}), ...(reason ? { reason } : {}) },

@@ -1,3 +1,4 @@
+import { smokeOptionSpecs, smokeTimeoutSpec } from "../../app/smoke-options.ts";
 import { kubeOptions } from "../../core/options.ts";
 import type { Command } from "../command.ts";
 import { fleetOption } from "./fleet.meta.ts";
@@ -16,38 +17,15 @@ the environment passes only when every cluster does. --prometheus is refused wit
 URL is one Prometheus, and its verdict cannot stand for every cluster.
 Grafana credentials come from GRAFANA_TOKEN, or GRAFANA_USER and GRAFANA_PASSWORD.
 Exit codes: 0 all checks pass · 1 checks failed · 2 bad input · 3 Prometheus or the cluster unreachable.
-Example: flyby smoke --env E --prometheus http://127.0.0.1:9090 --timeout 3m`,
+Example: flyby smoke --env E --prometheus http://127.0.0.1:9090 --timeout 90s`,
   options: {
     env: {
       type: "string",
       valueName: "E",
       description: "the environment (see manifests/environments.yaml)",
     },
-    prometheus: { type: "string", valueName: "URL", description: "Prometheus base URL" },
-    "via-cluster": { type: "boolean", description: "go through the Kubernetes API service and pod proxy" },
-    grafana: {
-      type: "string",
-      valueName: "URL",
-      description: "Grafana base URL (its checks run only with it)",
-    },
-    timeout: { type: "string", valueName: "D", description: "give up after this long", default: "3m" },
-    "scrape-interval": {
-      type: "string",
-      valueName: "D",
-      description: "Prometheus scrape interval",
-      defaultFrom: "the environment's values",
-    },
-    gpus: {
-      type: "string",
-      valueName: "N",
-      description: "GPUs per worker pod",
-      defaultFrom: "the environment's values",
-    },
-    dcgm: {
-      type: "boolean",
-      description: "dcgm-exporter exposes the worker GPUs: check DCGM_FI_DEV_* too",
-      defaultFrom: "the environment's values",
-    },
+    ...smokeOptionSpecs,
+    timeout: smokeTimeoutSpec,
     ...kubeOptions,
     ...fleetOption,
   },
