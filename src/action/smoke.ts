@@ -20,7 +20,14 @@ export async function smokeStep({ core, input }: ActionStep): Promise<StepResult
     `${settings.everyCluster || !only ? formatFleetReport(environment, result) : formatReport(only)}(${requests} HTTP requests)`,
   );
   for (const run of runs) annotateFindings(core, run.verdict.findings);
-  await core.summary.addRaw(formatSummaryMarkdown(runs)).write();
+  await core.summary
+    .addRaw(
+      formatSummaryMarkdown(
+        result.clusters.map((c) => ({ cluster: c.cluster, run: c.outcome.run })),
+        result.unreachable,
+      ),
+    )
+    .write();
   core.setOutput("passed", String(result.passed));
   core.setOutput("failed-checks", failedCheckIds(result).join(","));
   return { outcome: result, failure: () => `smoke checks failed for ${environment}` };

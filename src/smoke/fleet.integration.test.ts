@@ -117,7 +117,16 @@ describe("smoke on every cluster of an environment", () => {
       "cluster west: unreachable: cannot reach the Kubernetes API at http://127.0.0.1:9",
     );
     expect(out.stdout).toEndWith("smoke staging: FAILED on west (1 of 2 clusters)\n");
-  }, 30_000);
+    const json = await smokeWith("west-down.json", "15s", "--json");
+    expect(json.code).toBe(ExitCode.EnvironmentFailed);
+    const report = JSON.parse(json.stdout) as { passed: boolean; clusters: Record<string, unknown>[] };
+    expect(report.passed).toBe(false);
+    expect(report.clusters.map((c) => [c.cluster, c.passed, c.unreachable !== undefined])).toEqual([
+      ["east", true, false],
+      ["west", undefined, true],
+    ]);
+    expect(String(report.clusters[1]?.unreachable)).toContain("http://127.0.0.1:9");
+  }, 45_000);
 
   test("--gke env with a Prometheus URL is a usage error: one URL cannot check several clusters", async () => {
     const out = await runFlyby(

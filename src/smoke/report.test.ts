@@ -47,4 +47,15 @@ describe("report", () => {
     expect(md).toContain("unclosed left parenthesis \\| here");
     expect(md).toContain("<details><summary>Findings and what to check</summary>");
   });
+
+  test("on a fleet each cluster's section is named, and a cluster that could not be reached gets its own", async () => {
+    const md = formatSummaryMarkdown(
+      [{ cluster: "east", run: await failingRun() }],
+      [{ cluster: "west", error: new Error("cannot reach the Kubernetes API at http://127.0.0.1:9 | x") }],
+    );
+    expect(md).toStartWith("### ❌ Smoke checks: staging, cluster east\n");
+    expect(md).toContain(
+      "### ❌ Smoke checks: cluster west\n\nunreachable: cannot reach the Kubernetes API at http://127.0.0.1:9 \\| x\n",
+    );
+  });
 });

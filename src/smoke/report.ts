@@ -46,11 +46,16 @@ export function formatReport(run: SmokeRun): string {
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
 /** The GitHub job summary: ✅/❌ per check, then the failures with the guide's hints. */
-export function formatSummaryMarkdown(runs: readonly SmokeRun[]): string {
+export function formatSummaryMarkdown(
+  runs: readonly (SmokeRun | { readonly cluster: string; readonly run: SmokeRun })[],
+  unreachable: readonly { readonly cluster: string; readonly error: Error }[] = [],
+): string {
   const out: string[] = [];
-  for (const run of runs) {
+  for (const entry of runs) {
+    const { cluster, run } = "run" in entry ? entry : { cluster: "", run: entry };
     const v = run.verdict;
-    out.push(`### ${v.passed ? "✅" : "❌"} Smoke checks: ${v.environment}`, "", headline(run), "");
+    const where = cluster ? `${v.environment}, cluster ${cluster}` : v.environment;
+    out.push(`### ${v.passed ? "✅" : "❌"} Smoke checks: ${where}`, "", headline(run), "");
     out.push("| Check | Result | Detail |", "|---|---|---|");
     for (const c of v.checks)
       out.push(`| \`${c.id}\` | ${mark[c.status]} ${c.status} | ${cell(detail(c))} |`);
@@ -62,5 +67,8 @@ export function formatSummaryMarkdown(runs: readonly SmokeRun[]): string {
     }
     out.push("");
   }
+  // A cluster that could not be reached ran no check: it fails the environment all the same.
+  for (const u of unreachable)
+    out.push(`### ❌ Smoke checks: cluster ${u.cluster}`, "", `unreachable: ${cell(u.error.message)}`, "");
   return out.join("\n");
 }

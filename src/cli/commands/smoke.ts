@@ -14,12 +14,19 @@ function runJson({ outcome: { run, requests } }: ClusterSmoke) {
 }
 
 function print(ctx: CommandContext, fleet: boolean, result: SmokeEnvironmentOutcome): void {
-  const { environment, passed, clusters } = result;
+  const { environment, passed, clusters, unreachable } = result;
   const [only] = clusters;
   if (ctx.out.json) {
     const json =
       fleet || !only
-        ? { environment, passed, clusters: clusters.map((c) => ({ cluster: c.cluster, ...runJson(c) })) }
+        ? {
+            environment,
+            passed,
+            clusters: [
+              ...clusters.map((c) => ({ cluster: c.cluster, ...runJson(c) })),
+              ...unreachable.map((u) => ({ cluster: u.cluster, unreachable: u.error.message })),
+            ],
+          }
         : runJson(only);
     ctx.out.stdout(`${JSON.stringify(json, null, 2)}\n`);
   } else
