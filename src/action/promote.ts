@@ -4,14 +4,8 @@ import { deploymentStatus } from "../app/status.ts";
 import { type Environment, loadEnvironments } from "../core/manifests/environments.ts";
 import { type OptionValues, requiredString } from "../core/options.ts";
 import { deploymentTimeline, formatStatus } from "../promote/status.ts";
-import {
-  bundleFile,
-  deployDeps,
-  githubParts,
-  type ReleaseSettings,
-  releaseTag,
-  repositoryManifests,
-} from "../wiring/release.ts";
+import { bundleFile, deployDeps, githubParts, type ReleaseSettings, releaseTag } from "../wiring/release.ts";
+import { repositoryManifests } from "../wiring/repository.ts";
 import type { ActionStep, StepResult } from "./run.ts";
 import { givenInputs, smokeInputOptions } from "./smoke-inputs.ts";
 

@@ -7,7 +7,7 @@ import { stackManifest, stackManifestHeader, stackManifestPath } from "../alerts
 import { stackFacts } from "../core/catalog/stack.ts";
 import { InputError } from "../core/errors.ts";
 import type { GeneratedFile } from "../core/plan/generated.ts";
-import { loadManifestTree } from "./manifest-files.ts";
+import { repositoryManifests } from "./manifest-files.ts";
 import {
   checkOutputFile,
   checkOutputFolder,
@@ -34,7 +34,7 @@ export async function loadDefinition(root: string): Promise<AlertsDefinition> {
   const def: Partial<AlertsDefinition> | undefined =
     mod.default === undefined
       ? undefined
-      : resolveDefinition(mod.default, () => stackFacts(loadManifestTree(join(root, "manifests"))));
+      : resolveDefinition(mod.default, () => stackFacts(repositoryManifests(root)));
   if (!def || !Array.isArray(def.ruleFiles) || !def.alertmanager || !def.scrapeInterval) {
     throw new InputError("the default export must be defineAlerts({...})", { file: definitionsEntry });
   }

@@ -1,4 +1,3 @@
-import { join } from "node:path";
 import { defaultRetryPolicy, withRetry } from "../apply/retry.ts";
 import { loadEnvironments } from "../core/manifests/environments.ts";
 import { renderChecked } from "../core/render/render-checked.ts";
@@ -8,7 +7,7 @@ import { readGitTree } from "./git-tree.ts";
 import { readHydratedDir } from "./hydrated-dir.ts";
 import { loadKubeConfig } from "./kube/kubeconfig.ts";
 import { KubeApplyTarget } from "./kube/target.ts";
-import { loadManifestTree } from "./manifest-files.ts";
+import { repositoryManifests } from "./manifest-files.ts";
 
 /** What `diff --against` reads: the repository at a ref, a folder, or the live cluster. */
 export function baselineSources(req: BaselineRequest): BaselineSources {
@@ -17,7 +16,7 @@ export function baselineSources(req: BaselineRequest): BaselineSources {
       renderChecked(readGitTree(req.cwd, ref), req.environment).objects.map((r) => r.object),
     hydratedFolder: (path) => readHydratedDir(resolveUserPath(req.workDir ?? req.cwd, path), path),
     scope() {
-      const environment = loadEnvironments(loadManifestTree(join(req.cwd, "manifests"))).get(req.environment);
+      const environment = loadEnvironments(repositoryManifests(req.cwd)).get(req.environment);
       return {
         environment: environment.name,
         appNamespace: environment.appNamespace,

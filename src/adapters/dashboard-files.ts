@@ -6,12 +6,12 @@ import type { GeneratedFile } from "../core/plan/generated.ts";
 import { buildDashboards } from "../dashboards/build.ts";
 import { dashboardsDir } from "../dashboards/location.ts";
 import { loadDefinition } from "./alerts-files.ts";
-import { loadManifestTree } from "./manifest-files.ts";
+import { repositoryManifests } from "./manifest-files.ts";
 
 /** The dashboards generated from `root`'s alerts and values, by file name. */
 export async function generateDashboards(root: string): Promise<Map<string, string>> {
   const alerts = await loadDefinition(root);
-  return buildDashboards(alerts, stackFacts(loadManifestTree(join(root, "manifests"))));
+  return buildDashboards(alerts, stackFacts(repositoryManifests(root)));
 }
 
 /** Each generated dashboard with its committed text: they must be equal. */

@@ -22,3 +22,8 @@ export function loadManifestTree(root: string, displayRoot = "manifests"): Manif
   visit(root);
   return { files, displayRoot };
 }
+
+/** The manifests of the repository at `root` (its `manifests/` folder): environments, chain, values, templates. */
+export function repositoryManifests(root: string): ManifestTree {
+  return loadManifestTree(join(root, "manifests"));
+}

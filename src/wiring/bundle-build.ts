@@ -1,6 +1,5 @@
-import { join } from "node:path";
 import { sourceCommit } from "../adapters/bundle-sources.ts";
-import { loadManifestTree } from "../adapters/manifest-files.ts";
+import { repositoryManifests } from "../adapters/manifest-files.ts";
 import { OciDigestResolver } from "../adapters/oci-registry.ts";
 import type { buildReleaseBundle } from "../app/bundle.ts";
 import type { DigestResolver } from "../bundle/pin.ts";
@@ -19,7 +18,7 @@ export function bundleSources(
   const commit = sourceCommit(root, env, given);
   return {
     commit,
-    ports: { manifests: loadManifestTree(join(root, "manifests")), resolver: resolverFromEnv(env) },
+    ports: { manifests: repositoryManifests(root), resolver: resolverFromEnv(env) },
   };
 }
 

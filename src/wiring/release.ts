@@ -1,13 +1,10 @@
-import { join } from "node:path";
 import { readBundleFile } from "../adapters/bundle-sources.ts";
 import { gitLine } from "../adapters/git.ts";
-import { loadManifestTree } from "../adapters/manifest-files.ts";
 import { bundleRollout } from "../app/bundle-rollout.ts";
 import { deployOptionSpecs, deployOptionsOf } from "../app/deploy-options.ts";
 import { smokeCheck } from "../app/smoke-check.ts";
 import type { Bundle } from "../bundle/bundle.ts";
 import { InputError, UsageError } from "../core/errors.ts";
-import type { ManifestTree } from "../core/manifests/tree.ts";
 import { type OptionSource, optionDefaults, pathOption, stringOption, userPath } from "../core/options.ts";
 import { resolveUserPath } from "../core/user-path.ts";
 import { artifactBundleStore, githubLedger } from "../github/deployments.ts";
@@ -101,11 +98,6 @@ export function deployDeps(ctx: ReleaseSettings): DeployDeps {
     now: () => Date.now(),
     progress,
   };
-}
-
-/** The manifests of the repository at `cwd`: the environments, their chain and their values. */
-export function repositoryManifests(cwd: string): ManifestTree {
-  return loadManifestTree(join(cwd, "manifests"));
 }
 
 /** A bundle file as a person named it (relative to where they ran the command), checked against its hash. */

@@ -1,6 +1,5 @@
-import { join } from "node:path";
 import { gitLine } from "../adapters/git.ts";
-import { loadManifestTree } from "../adapters/manifest-files.ts";
+import { repositoryManifests } from "../adapters/manifest-files.ts";
 import {
   checkOutputFile,
   checkOutputFolder,
@@ -22,7 +21,7 @@ export { outputMarker } from "../adapters/output-folder.ts";
 
 /** The manifests under `root/manifests`, read when a use case asks for them. */
 export function manifestFiles(root: string): ManifestSource {
-  return { manifests: () => loadManifestTree(join(root, "manifests")) };
+  return { manifests: () => repositoryManifests(root) };
 }
 
 /** The short commit id of the checkout at `root`, or undefined when it is not a git checkout. */
@@ -44,3 +43,6 @@ export function outputFile(target: string, rules: OutputFileRules): { write(text
   checkOutputFile(target, rules);
   return { write: (text) => writeOutputFile(target, text, rules) };
 }
+
+// The edges read the repository's manifests through the wiring.
+export { repositoryManifests };

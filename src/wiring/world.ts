@@ -1,4 +1,3 @@
-import { join } from "node:path";
 import { DirApplyTarget } from "../adapters/dir-target.ts";
 import {
   applicationDefaultCredentials,
@@ -9,7 +8,7 @@ import {
 } from "../adapters/gke/credentials.ts";
 import { loadKubeConfig } from "../adapters/kube/kubeconfig.ts";
 import { KubeApplyTarget } from "../adapters/kube/target.ts";
-import { loadManifestTree } from "../adapters/manifest-files.ts";
+import { repositoryManifests } from "../adapters/manifest-files.ts";
 import { checkOutputFolder, writeOutputFolder } from "../adapters/output-folder.ts";
 import { type DeployWorld, unreachable } from "../app/deploy.ts";
 import type { SmokePorts } from "../app/smoke.ts";
@@ -40,7 +39,7 @@ export function realWorld(
       now: () => Date.now(),
       progress,
     },
-    manifests: () => loadManifestTree(join(cwd, "manifests")),
+    manifests: () => repositoryManifests(cwd),
     dirTarget(root, display) {
       const rules = { display, cwd };
       checkOutputFolder(root, rules);
@@ -108,7 +107,7 @@ export function clusterAccesses(env: Environment, kubeconfig: string | undefined
 
 /** An environment of the repository at `cwd`, as manifests/environments.yaml declares it. */
 export function environmentAt(cwd: string, name: string): Environment {
-  return loadEnvironments(loadManifestTree(join(cwd, "manifests"))).get(name);
+  return loadEnvironments(repositoryManifests(cwd)).get(name);
 }
 
 /** How long one request to a cluster may take, for the targets that send requests. */

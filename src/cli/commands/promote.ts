@@ -1,7 +1,8 @@
 import { promoteRelease } from "../../app/release.ts";
 import { shortHash } from "../../bundle/bundle.ts";
 import { requiredString, stringOption } from "../../core/options.ts";
-import { bundleFile, deployDeps, releaseTag, repositoryManifests } from "../../wiring/release.ts";
+import { bundleFile, deployDeps, releaseTag } from "../../wiring/release.ts";
+import { repositoryManifests } from "../../wiring/repository.ts";
 import type { CommandImplementation } from "../command.ts";
 import { outcomeJson, reportOutcome } from "./deploy.ts";
 import { releaseSettings } from "./release-options.ts";

@@ -1,6 +1,7 @@
 import { type Environment, loadEnvironments } from "../../core/manifests/environments.ts";
 import { parseTarget, requiredString } from "../../core/options.ts";
-import { type ReleaseSettings, repositoryManifests } from "../../wiring/release.ts";
+import type { ReleaseSettings } from "../../wiring/release.ts";
+import { repositoryManifests } from "../../wiring/repository.ts";
 import type { CommandContext } from "../command.ts";
 
 /**

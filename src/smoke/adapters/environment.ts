@@ -1,5 +1,4 @@
-import { join } from "node:path";
-import { loadManifestTree } from "../../adapters/manifest-files.ts";
+import { repositoryManifests } from "../../adapters/manifest-files.ts";
 import type { ManifestTree } from "../../core/manifests/tree.ts";
 import { renderEnvironment } from "../../core/render/render.ts";
 import {
@@ -23,6 +22,6 @@ export function expectationsForEnvironment(
   environment: string,
   overrides: ExpectationOverrides = {},
 ): SmokeExpectations {
-  const tree = loadManifestTree(join(repo, "manifests"));
+  const tree = repositoryManifests(repo);
   return expectationsFromRender(renderEnvironment(tree, environment), dashboardUids(tree), overrides);
 }
