@@ -32,10 +32,6 @@ export type Baseline =
       readonly call?: LiveDiffOptions["call"];
     };
 
-export function sourcesOf(rendered: readonly RenderedObject[]): Map<string, SourceLocation> {
-  return new Map(rendered.map((r) => [refKey(refOf(r.object)), r.source]));
-}
-
 /** `spec.containers[name=api].image` as the segments of the rendered object: spec, containers, 0, image. */
 export function pathSegments(object: unknown, path: string): (string | number)[] {
   const out: (string | number)[] = [];
@@ -56,8 +52,7 @@ export function pathSegments(object: unknown, path: string): (string | number)[]
 }
 
 /** Points each changed object at the template line of its first changed field. */
-function locateChanges(diffs: ObjectDiff[], rendered: readonly RenderedObject[]): ObjectDiff[] {
-  const byKey = new Map(rendered.map((r) => [refKey(refOf(r.object)), r]));
+function locateChanges(diffs: ObjectDiff[], byKey: ReadonlyMap<string, RenderedObject>): ObjectDiff[] {
   return diffs.map((d) => {
     const r = byKey.get(refKey(d.ref));
     const first = d.paths[0];
@@ -73,7 +68,8 @@ export async function diffEnvironment(
   redactor: Redactor,
 ): Promise<EnvironmentDiff> {
   const after = rendered.map((r) => r.object);
-  const sources = sourcesOf(rendered);
+  const byKey = new Map(rendered.map((r) => [refKey(refOf(r.object)), r]));
+  const sources = new Map([...byKey].map(([key, r]) => [key, r.source]));
   if (baseline.type === "objects") {
     return {
       environment,
@@ -85,7 +81,7 @@ export async function diffEnvironment(
           redactor,
           sources,
         ),
-        rendered,
+        byKey,
       ),
       blocked: [],
     };
@@ -99,7 +95,7 @@ export async function diffEnvironment(
   return {
     environment,
     against: baseline.label,
-    objects: locateChanges(live.objects, rendered),
+    objects: locateChanges(live.objects, byKey),
     blocked: live.blocked,
   };
 }

@@ -32,12 +32,9 @@ function isMapping(v: Data): v is Mapping {
 
 const topOrder = ["apiVersion", "kind", "metadata"];
 
-function compareKeys(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 export function orderedKeys(obj: Readonly<Record<string, unknown>>, top: boolean): string[] {
-  const keys = Object.keys(obj).sort(compareKeys);
+  // The default sort compares UTF-16 code units, as < does, without a call per comparison.
+  const keys = Object.keys(obj).sort();
   if (!top) return keys;
   const first = topOrder.filter((k) => Object.hasOwn(obj, k));
   return [...first, ...keys.filter((k) => !topOrder.includes(k))];
@@ -84,10 +81,24 @@ interface Style {
   block(s: string): boolean;
 }
 
+// Keys come from a small vocabulary (metadata, name, labels, …): each is judged once.
+const plainKeys = new Map<string, boolean>();
+
+function plainKeySafe(k: string): boolean {
+  let plain = plainKeys.get(k);
+  if (plain === undefined) {
+    plain = plainSafe(k);
+    // Data keys can be anything; the cache stays small all the same.
+    if (plainKeys.size >= 4096) plainKeys.clear();
+    plainKeys.set(k, plain);
+  }
+  return plain;
+}
+
 const canonical: Style = {
   keys: orderedKeys,
   plain: plainSafe,
-  plainKey: plainSafe,
+  plainKey: plainKeySafe,
   block: () => true,
 };
 
