@@ -2,7 +2,6 @@ import { appliedForm } from "../apply/compare.ts";
 import type { ApplySetParent } from "../apply/inventory.ts";
 import type { ApplyTarget } from "../apply/port.ts";
 import { type KubeObject, type RenderedObject, refKey, refOf } from "../core/kube/object.ts";
-import type { SourceLocation } from "../core/location.ts";
 import { type LiveDiffOptions, type LiveScope, liveDiff } from "./live.ts";
 import { diffObjects, type ObjectDiff } from "./object-diff.ts";
 import type { Redactor } from "./redact.ts";

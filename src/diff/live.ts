@@ -1,11 +1,17 @@
 import { appliedForm, isUnchanged } from "../apply/compare.ts";
-import { ApplySetKeys, applySetParent, groupKindOf, isMember } from "../apply/inventory.ts";
-import { listScopeKey, readLiveState } from "../apply/live-state.ts";
+import {
+  ApplySetKeys,
+  type ApplySetParent,
+  applySetParent,
+  groupKindOf,
+  isMember,
+} from "../apply/inventory.ts";
+import { type LiveState, listScopeKey, readLiveState } from "../apply/live-state.ts";
 import { forEachBounded } from "../apply/pool.ts";
 import { ApiFailure, type ApplyTarget } from "../apply/port.ts";
 import { environmentSecretRefs } from "../apply/secrets.ts";
 import { EnvironmentError } from "../core/errors.ts";
-import { type KubeObject, refKey, refOf } from "../core/kube/object.ts";
+import { type KubeObject, type ObjectRef, refKey, refOf } from "../core/kube/object.ts";
 import type { SourceLocation } from "../core/location.ts";
 import {
   type BlockedObject,
@@ -76,38 +82,31 @@ function environmentFailure(target: ApplyTarget, e: unknown): EnvironmentError {
   return new EnvironmentError(`cannot diff against ${target.name}: ${detail}`, { cause: e });
 }
 
+/** What the live diff has to do for each rendered object, sorted out before any dry run. */
+interface SortedOut {
+  readonly objects: ObjectDiff[];
+  readonly blocked: BlockedObject[];
+  /** Objects apply would change, with what is live of each: only these need a request. */
+  readonly toDryRun: { o: KubeObject; live: KubeObject; source: SourceLocation | undefined }[];
+}
+
 /**
- * Diffs rendered objects against a live cluster the way apply would change it:
- * - each object is sent in the form apply sends (ApplySet label, applied hash);
- * - the live state is the ApplySet's: its parent, then one LIST per kind and namespace, and a
- *   removal is a member of this environment's set that is no longer rendered;
- * - an object whose live state already holds what apply would send (same applied hash, every
- *   field flyby manages unchanged) needs no request; the others are dry-run without force,
- *   and a conflict with another field manager is reported, then dry-run forced to show what
- *   `--force-conflicts` would do.
+ * Each object as added, unchanged, blocked or to dry-run, and the ApplySet's members no longer
+ * rendered as removals. The live state is read here only, so none of it is held during the dry runs.
  */
-export async function liveDiff(
-  rendered: readonly KubeObject[],
-  target: ApplyTarget,
-  scope: LiveScope,
+function sortOut(
+  desired: readonly KubeObject[],
+  state: LiveState,
+  parent: ApplySetParent,
+  secretRefs: readonly ObjectRef[],
   options: LiveDiffOptions,
-): Promise<LiveDiffResult> {
-  const limit = options.concurrency ?? 16;
-  const call = options.call ?? (<T>(f: () => Promise<T>) => f());
-  const parent = applySetParent(scope.environment, scope.appNamespace);
-  const desired = rendered.map((o) => appliedForm(o, parent));
-  const state = await readLiveState(target, call, parent, desired, scope.namespaces, limit, true).catch(
-    (e: unknown) => {
-      throw environmentFailure(target, e);
-    },
-  );
+): SortedOut {
   const blocked: BlockedObject[] = [];
   const objects: ObjectDiff[] = [];
-  /** Objects apply would change, with what is live of each: only these need a request. */
-  const toDryRun: { o: KubeObject; live: KubeObject; source: SourceLocation | undefined }[] = [];
+  const toDryRun: SortedOut["toDryRun"] = [];
   // Apply also writes the Secrets it builds from the job's environment; the diff has no values
   // for them, so it neither compares them nor calls them removals.
-  const kept = new Set(environmentSecretRefs(rendered).map(refKey));
+  const kept = new Set(secretRefs.map(refKey));
   for (const o of desired) {
     const ref = refOf(o);
     const key = refKey(ref);
@@ -139,6 +138,41 @@ export async function liveDiff(
       });
     else toDryRun.push({ o, live, source });
   }
+  for (const [key, o] of state.objects) {
+    if (!kept.has(key) && isMember(o, parent)) objects.push(diffObject(o, undefined, options.redactor));
+  }
+  return { objects, blocked, toDryRun };
+}
+
+/**
+ * Diffs rendered objects against a live cluster the way apply would change it:
+ * - each object is sent in the form apply sends (ApplySet label, applied hash);
+ * - the live state is the ApplySet's: its parent, then one LIST per kind and namespace, and a
+ *   removal is a member of this environment's set that is no longer rendered;
+ * - an object whose live state already holds what apply would send (same applied hash, every
+ *   field flyby manages unchanged) needs no request; the others are dry-run without force,
+ *   and a conflict with another field manager is reported, then dry-run forced to show what
+ *   `--force-conflicts` would do.
+ */
+export async function liveDiff(
+  rendered: readonly KubeObject[],
+  target: ApplyTarget,
+  scope: LiveScope,
+  options: LiveDiffOptions,
+): Promise<LiveDiffResult> {
+  const limit = options.concurrency ?? 16;
+  const call = options.call ?? (<T>(f: () => Promise<T>) => f());
+  const parent = applySetParent(scope.environment, scope.appNamespace);
+  const desired = rendered.map((o) => appliedForm(o, parent));
+  const { objects, blocked, toDryRun } = sortOut(
+    desired,
+    await readLiveState(target, call, parent, desired, scope.namespaces, limit, true).catch((e: unknown) => {
+      throw environmentFailure(target, e);
+    }),
+    parent,
+    environmentSecretRefs(rendered),
+    options,
+  );
   let failed = false;
   const dryRunDiff = async ({ o, live, source }: (typeof toDryRun)[number]) => {
     const dryRun = (force: boolean) => call(() => target.apply(o, { force, dryRun: true }));
@@ -161,8 +195,5 @@ export async function liveDiff(
   };
   // Once the cluster has failed, no more dry runs go out: the diff ends with that failure.
   await forEachBounded(toDryRun, limit, dryRunDiff, () => failed);
-  for (const [key, o] of state.objects) {
-    if (!kept.has(key) && isMember(o, parent)) objects.push(diffObject(o, undefined, options.redactor));
-  }
   return { objects: sortDiffs(objects), blocked: sortDiffs(blocked) };
 }
