@@ -5,14 +5,12 @@
  */
 import { exitCodeOf, exitCodeOfError } from "../app/exit-policy.ts";
 import { smokeEnvironment } from "../app/smoke.ts";
-import { Duration } from "../core/duration.ts";
 import { EnvironmentError, FlybyError } from "../core/errors.ts";
 import { ExitCode } from "../core/exit-code.ts";
 import { loadEnvironments } from "../core/manifests/environments.ts";
 import { formatReport } from "../smoke/report.ts";
-import { accessFrom } from "../smoke/run.ts";
 import { manifestFiles } from "../wiring/repository.ts";
-import { smokeExpectations } from "../wiring/smoke-expectations.ts";
+import { readSmokeSettings } from "../wiring/smoke-settings.ts";
 import { smokeWorld } from "../wiring/world.ts";
 import { type DemoStack, startDemoStack } from "./stack.ts";
 
@@ -22,28 +20,22 @@ const io = {
 };
 const repo = process.cwd();
 
-/** One environment's smoke checks, printed as `flyby smoke --env E --prometheus URL` prints them; its exit code. */
+/** One environment's smoke checks, read and printed as `flyby smoke` reads and prints them; its exit code. */
 async function smoke(stack: DemoStack, environment: string, timeout: string): Promise<ExitCode> {
-  const prometheus = stack.prometheus.url;
-  io.stdout(
-    `\n$ flyby smoke --env ${environment} --prometheus ${prometheus} --scrape-interval 1s --gpus 2 --timeout ${timeout}\n`,
-  );
+  const options = {
+    prometheus: stack.prometheus.url,
+    "scrape-interval": "1s",
+    gpus: "2",
+    timeout,
+  };
+  const args = Object.entries(options).flatMap(([name, value]) => [`--${name}`, value]);
+  io.stdout(`\n$ flyby smoke --env ${environment} ${args.join(" ")}\n`);
   try {
-    const check = {
-      expectations: smokeExpectations(repo, environment, {
-        scrapeInterval: Duration.parse("1s", "--scrape-interval"),
-        gpusPerWorker: 2,
-      }),
-      timeout: Duration.parse(timeout, "--timeout"),
-      env: process.env,
-    };
-    const clusters = [
-      { cluster: "", access: accessFrom({ prometheusUrl: prometheus, viaCluster: false, env: process.env }) },
-    ];
-    const result = await smokeEnvironment(
-      { environment, check, clusters },
-      { ...smokeWorld(), progress: (line) => io.stderr(`${line}\n`) },
-    );
+    const settings = readSmokeSettings({ options, workDir: repo, cwd: repo, env: process.env }, "smoke");
+    const result = await smokeEnvironment(settings.request(environment), {
+      ...smokeWorld(),
+      progress: (line) => io.stderr(`${line}\n`),
+    });
     for (const { outcome } of result.clusters) io.stdout(formatReport(outcome.run));
     return exitCodeOf(result);
   } catch (e) {
