@@ -21,7 +21,7 @@ import { defaultExpectations } from "../smoke/expectations.ts";
 import { observe } from "../smoke/observe.ts";
 import { smoke } from "../smoke/run.ts";
 import type { ActiveTarget, Fetch } from "../smoke/sources.ts";
-import { systemClock } from "../wiring/world.ts";
+import { systemClock } from "../wiring/clock.ts";
 
 const intervalSeconds = 1;
 const gpus = 2;

@@ -10,7 +10,7 @@ import type { Fault } from "../exporter/exporter.ts";
 import { repoRoot, runFlyby } from "../testing/cli.ts";
 import { startFakeGrafana } from "../testing/fake-grafana.ts";
 import { startFakeKubeProxy } from "../testing/fake-kube-proxy.ts";
-import { systemClock } from "../wiring/world.ts";
+import { systemClock } from "../wiring/clock.ts";
 import { prometheusOverHttp } from "./adapters/prometheus-http.ts";
 import { directScraper } from "./adapters/scrape-http.ts";
 import { runChecks } from "./checks/index.ts";

@@ -13,7 +13,7 @@ import { prometheusOverHttp } from "../smoke/adapters/prometheus-http.ts";
 import { directScraper } from "../smoke/adapters/scrape-http.ts";
 import { defaultExpectations } from "../smoke/expectations.ts";
 import { pollUntilPassed } from "../smoke/poller.ts";
-import { systemClock } from "../wiring/world.ts";
+import { systemClock } from "../wiring/clock.ts";
 import { stagingBundleOf } from "./bundles.ts";
 import type { FakeDeployments } from "./fake-github/deployments.ts";
 import { FakeKube } from "./fake-kube/server.ts";

@@ -16,7 +16,7 @@ import type { ClusterTarget } from "../app/status.ts";
 import { type Environment, gkeClusterPath, loadEnvironments } from "../core/manifests/environments.ts";
 import { openSources } from "../smoke/adapters/open-sources.ts";
 import type { ClusterAccess } from "../smoke/fleet.ts";
-import type { Clock } from "../smoke/poller.ts";
+import { systemClock } from "./clock.ts";
 
 /**
  * The wiring: the one place that reaches the real world (process.env, the clock, timers,
@@ -125,9 +125,3 @@ export function limitRequests(targets: readonly ClusterTarget[], requestTimeoutM
 export function smokeWorld(): Omit<SmokePorts, "progress"> {
   return { fetch: (url, init) => fetch(url, init), clock: systemClock, open: openSources };
 }
-
-/** The real clock the smoke checks poll with. */
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
