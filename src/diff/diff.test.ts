@@ -383,30 +383,33 @@ describe("splitting", () => {
 
 describe("unified diff against the untrimmed one", () => {
   // The same diff the library gives on the whole texts, for edits anywhere in a document.
-  const whole = (before: string, after: string) => {
-    const patch = structuredPatch("", "", before, after, undefined, undefined, { context: 3 });
+  const whole = (before: string, after: string, context: number) => {
+    const patch = structuredPatch("", "", before, after, undefined, undefined, { context });
     return patch.hunks.length ? formatPatch(patch, OMIT_HEADERS) : "";
   };
-  test("edits at the start, the end, the middle and close together give the same hunks", () => {
+  test("edits anywhere, among repeated lines (where the diff has a choice of pairing), give the same hunks", () => {
     let seed = 7;
     const random = (n: number) => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
       return seed % n;
     };
-    for (let round = 0; round < 300; round++) {
-      const size = random(25);
-      const lines = Array.from({ length: size }, (_, i) => `line ${i}`);
+    // Few distinct lines, as in lists of alike receivers or containers: many ways to pair them.
+    const alphabet = ["- url: https://r/am", "  send_resolved: true", "x"];
+    for (let round = 0; round < 3000; round++) {
+      const lines = Array.from({ length: random(30) }, () => alphabet[random(alphabet.length)] as string);
       const edited = [...lines];
       for (let e = random(4); e >= 0; e--) {
         const at = random(edited.length + 1);
         const op = random(3);
-        if (op === 0) edited.splice(at, 0, `new ${round}.${e}`);
+        const line = alphabet[random(alphabet.length)] as string;
+        if (op === 0) edited.splice(at, 0, line);
         else if (op === 1) edited.splice(at, 1);
-        else edited.splice(at, 1, `changed ${round}.${e}`);
+        else edited.splice(at, 1, line);
       }
       const before = lines.length ? `${lines.join("\n")}\n` : "";
       const after = edited.length ? `${edited.join("\n")}\n` : "";
-      expect(unifiedDiff(before, after)).toBe(whole(before, after));
+      for (const context of [0, 1, 3])
+        expect(unifiedDiff(before, after, context)).toBe(whole(before, after, context));
     }
   });
 });
