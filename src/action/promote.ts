@@ -33,7 +33,15 @@ function promoteSettings(step: Pick<ActionStep, "input" | "core">, job: Job): Re
     gke: step.core.getMultilineInput("gke"),
     "via-cluster": step.core.getBooleanInput("via-cluster"),
   };
-  return { options, workDir: job.cwd, ...job, progress: (line) => step.core.info(line.trimEnd()) };
+  const inputOf = new Map(Object.entries(promoteInputs).map(([name, option]) => [option, name]));
+  return {
+    options,
+    workDir: job.cwd,
+    ...job,
+    progress: (line) => step.core.info(line.trimEnd()),
+    // Messages name the action's inputs: `prometheus-url`, not `--prometheus`.
+    spell: (option) => inputOf.get(option) ?? option,
+  };
 }
 
 /**

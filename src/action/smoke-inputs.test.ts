@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { UsageError } from "../core/errors.ts";
 import { repoRoot } from "../testing/cli.ts";
-import { oneUrlForManyClusters, readSmokeSettings } from "../wiring/smoke-settings.ts";
+import { readSmokeSettings } from "../wiring/smoke-settings.ts";
 import { smokeSource } from "./smoke-inputs.ts";
 
 /** The smoke action's settings from its inputs ("" when unset, as @actions/core gives them). */
@@ -36,7 +36,9 @@ describe("the smoke action's inputs, read as flyby smoke reads its options", () 
 
   test("gke: env with a prometheus-url is refused as flyby smoke and the releases refuse it", () => {
     expect(() => settingsOf({ "prometheus-url": "http://127.0.0.1:9090", gke: "env" })).toThrow(
-      new UsageError(oneUrlForManyClusters),
+      new UsageError(
+        "gke env reaches each cluster's Prometheus through that cluster's API server: give via-cluster, not prometheus-url",
+      ),
     );
   });
 

@@ -23,12 +23,18 @@ export async function smokeStep({ core, input }: ActionStep): Promise<StepResult
   await core.summary
     .addRaw(
       formatSummaryMarkdown(
-        result.clusters.map((c) => ({ cluster: c.cluster, run: c.outcome.run })),
-        result.unreachable,
+        result.answers.map((a) => ("outcome" in a ? { cluster: a.cluster, run: a.outcome.run } : a)),
       ),
     )
     .write();
   core.setOutput("passed", String(result.passed));
   core.setOutput("failed-checks", failedCheckIds(result).join(","));
-  return { outcome: result, failure: () => `smoke checks failed for ${environment}` };
+  const unreached = result.unreachable.map((u) => u.cluster);
+  return {
+    outcome: result,
+    failure: () =>
+      unreached.length
+        ? `smoke checks could not reach ${unreached.join(", ")} for ${environment}`
+        : `smoke checks failed for ${environment}`,
+  };
 }

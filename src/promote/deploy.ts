@@ -88,16 +88,21 @@ export async function deployBundle(deps: DeployDeps, req: DeployRequest): Promis
     statusText(`applying ${shortHash(req.bundle.sha256)}`),
   );
   deps.progress(`${environment}: deployment #${deployment.id} applies ${shortHash(req.bundle.sha256)}\n`);
+  let applied = false;
   try {
-    const applied = await deps.rollout.apply(environment, req.bundle.content.objects);
-    if (!applied.ok) return await fail(`apply failed: ${applied.summary}`);
+    const rollout = await deps.rollout.apply(environment, req.bundle.content.objects);
+    if (!rollout.ok) return await fail(`apply failed: ${rollout.summary}`);
+    applied = true;
     const smoke = await deps.smoke.check(environment);
     if (!smoke.passed) return await fail(`smoke failed: ${smoke.summary}`);
     return await finish(S.Success, `smoke passed: ${smoke.summary}`);
   } catch (e) {
-    // Nothing could be tried (bad options, a refused Secret, an unreachable API): GitHub's
-    // `error` state, and the error goes on to the CLI edge for its exit code.
-    await deps.ledger.setStatus(deployment.id, S.Error, statusText(`not deployed: ${(e as Error).message}`));
+    // Nothing could be tried (bad options, a refused Secret, an unreachable API), or the
+    // bundle was applied and its smoke checks could not run (a cluster out of reach): GitHub's
+    // `error` state says which, and the error goes on to the CLI edge for its exit code.
+    const message = (e as Error).message;
+    const what = applied ? `applied; smoke checks could not run: ${message}` : `not deployed: ${message}`;
+    await deps.ledger.setStatus(deployment.id, S.Error, statusText(what));
     throw e;
   }
 }

@@ -293,6 +293,25 @@ describe("promote", () => {
     );
   });
 
+  test("smoke checks that cannot run after the apply leave the Deployment at error saying it was applied", async () => {
+    const deps = memoryDeps();
+    (deps as { smoke: unknown }).smoke = {
+      check: async () => {
+        throw new EnvironmentError(
+          "cannot reach the Kubernetes API at http://127.0.0.1:9: connection refused",
+        );
+      },
+    };
+    const bundle = await stagingBundle(commitA);
+    const e = await refusal(deployAndVerify(deps, bundle, commitA));
+    expect((e as EnvironmentError).exitCode).toBe(3);
+    const [d] = await deps.ledger.list("staging");
+    expect(d?.statuses.map((s) => s.state)).toEqual(["error", "in_progress"]);
+    expect(d?.statuses[0]?.description).toStartWith(
+      "applied; smoke checks could not run: cannot reach the Kubernetes API at http://127.0.0.1:9",
+    );
+  });
+
   test("a bundle built for another environment is not promoted", async () => {
     const deps = memoryDeps();
     const bundle = await stagingBundle(commitA);

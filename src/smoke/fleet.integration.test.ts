@@ -126,7 +126,37 @@ describe("smoke on every cluster of an environment", () => {
       ["west", undefined, true],
     ]);
     expect(String(report.clusters[1]?.unreachable)).toContain("http://127.0.0.1:9");
-  }, 45_000);
+
+    // The smoke action, as the runner runs it: the same answer, named in its log, its failure
+    // message and its job summary.
+    const summary = join(repo, "summary.md");
+    writeFileSync(summary, "");
+    const proc = Bun.spawn([process.execPath, join(import.meta.dir, "../../actions/smoke/main.ts")], {
+      cwd: repo,
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: process.env.HOME ?? "/tmp",
+        INPUT_ENVIRONMENT: "staging",
+        "INPUT_VIA-CLUSTER": "true",
+        INPUT_GKE: "env",
+        INPUT_KUBECONFIG: "west-down.json",
+        "INPUT_SCRAPE-INTERVAL": "1s",
+        INPUT_GPUS: "1",
+        INPUT_TIMEOUT: "15s",
+        GITHUB_STEP_SUMMARY: summary,
+      },
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    const [log, code] = await Promise.all([new Response(proc.stdout).text(), proc.exited]);
+    // A failed step exits 1 (@actions/core's setFailed); the message says why.
+    expect(code).toBe(1);
+    expect(log).toContain("cluster west: unreachable: cannot reach the Kubernetes API at http://127.0.0.1:9");
+    expect(log).toContain("::error::smoke checks could not reach west for staging");
+    const markdown = await Bun.file(summary).text();
+    expect(markdown).toStartWith("### ✅ Smoke checks: staging, cluster east\n");
+    expect(markdown).toContain("### ❌ Smoke checks: cluster west\n");
+  }, 60_000);
 
   test("--gke env with a Prometheus URL is a usage error: one URL cannot check several clusters", async () => {
     const out = await runFlyby(

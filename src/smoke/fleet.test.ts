@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { exitCodeOf } from "../app/exit-policy.ts";
 import { smokeEnvironment } from "../app/smoke.ts";
+import { smokeCheck } from "../app/smoke-check.ts";
 import { Duration } from "../core/duration.ts";
 import { EnvironmentError } from "../core/errors.ts";
 import { ExitCode } from "../core/exit-code.ts";
@@ -58,6 +59,33 @@ describe("smoke on a fleet with a cluster that cannot be reached", () => {
       ports,
     );
     expect(exitCodeOf(outcome)).toBe(ExitCode.EnvironmentFailed);
+  });
+
+  test("GIVEN the first cluster cannot be reached THEN the report keeps the environment's order", async () => {
+    const fleet = await smokeFleet(await checks("east"), [
+      { cluster: "east", access: via("east") },
+      { cluster: "west", access: via("west") },
+    ]);
+    expect(fleet.answers.map((a) => a.cluster)).toEqual(["east", "west"]);
+    const report = formatFleetReport("staging", fleet);
+    expect(report).toStartWith(`cluster east: unreachable: ${down}\n\ncluster west:\n`);
+    expect(report).toEndWith("smoke staging: FAILED on east (1 of 2 clusters)\n");
+  });
+
+  test("GIVEN a release's smoke check with a cluster out of reach THEN it stops with that cluster's error, not a verdict", async () => {
+    const { expectations, timeout, env, ...ports } = await checks("west");
+    const check = smokeCheck(
+      (environment) => ({
+        environment,
+        check: { expectations, timeout, env },
+        clusters: [
+          { cluster: "east", access: via("east") },
+          { cluster: "west", access: via("west") },
+        ],
+      }),
+      ports,
+    );
+    await expect(check.check("staging")).rejects.toThrow(down);
   });
 
   test("GIVEN the lone cluster of a run without a fleet cannot be reached THEN the run fails as before", async () => {

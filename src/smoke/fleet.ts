@@ -30,6 +30,8 @@ export interface FleetSmoke {
   readonly clusters: readonly ClusterSmoke[];
   /** The clusters that could not be reached, in the order given. */
   readonly unreachable: readonly UnreachableCluster[];
+  /** Every cluster's answer, its checks or why they could not run, in the order given. */
+  readonly answers: readonly (ClusterSmoke | UnreachableCluster)[];
 }
 
 /**
@@ -66,6 +68,7 @@ export async function smokeFleet(
     passed: unreachable.length === 0 && ran.every((r) => r.outcome.run.verdict.passed),
     clusters: ran,
     unreachable,
+    answers: results,
   };
 }
 
@@ -74,15 +77,15 @@ export async function smokeFleet(
  * reached, then the environment's verdict.
  */
 export function formatFleetReport(environment: string, fleet: FleetSmoke): string {
-  const parts = [
-    ...fleet.clusters.map((c) => `cluster ${c.cluster}:\n${formatReport(c.outcome.run)}`),
-    ...fleet.unreachable.map((u) => `cluster ${u.cluster}: unreachable: ${u.error.message}\n`),
-  ];
-  const failed = [
-    ...fleet.clusters.filter((c) => !c.outcome.run.verdict.passed).map((c) => c.cluster),
-    ...fleet.unreachable.map((u) => u.cluster),
-  ];
-  const all = fleet.clusters.length + fleet.unreachable.length;
+  const parts = fleet.answers.map((a) =>
+    "outcome" in a
+      ? `cluster ${a.cluster}:\n${formatReport(a.outcome.run)}`
+      : `cluster ${a.cluster}: unreachable: ${a.error.message}\n`,
+  );
+  const failed = fleet.answers
+    .filter((a) => !("outcome" in a) || !a.outcome.run.verdict.passed)
+    .map((a) => a.cluster);
+  const all = fleet.answers.length;
   const verdict = fleet.passed
     ? `smoke ${environment}: passed on all ${all} clusters`
     : `smoke ${environment}: FAILED on ${failed.join(", ")} (${failed.length} of ${all} clusters)`;

@@ -49,11 +49,12 @@ describe("report", () => {
   });
 
   test("on a fleet each cluster's section is named, and a cluster that could not be reached gets its own", async () => {
-    const md = formatSummaryMarkdown(
-      [{ cluster: "east", run: await failingRun() }],
-      [{ cluster: "west", error: new Error("cannot reach the Kubernetes API at http://127.0.0.1:9 | x") }],
-    );
-    expect(md).toStartWith("### ❌ Smoke checks: staging, cluster east\n");
+    const md = formatSummaryMarkdown([
+      { cluster: "west", error: new Error("cannot reach the Kubernetes API at http://127.0.0.1:9 | x") },
+      { cluster: "east", run: await failingRun() },
+    ]);
+    expect(md).toStartWith("### ❌ Smoke checks: cluster west\n");
+    expect(md).toContain("### ❌ Smoke checks: staging, cluster east\n");
     expect(md).toContain(
       "### ❌ Smoke checks: cluster west\n\nunreachable: cannot reach the Kubernetes API at http://127.0.0.1:9 \\| x\n",
     );

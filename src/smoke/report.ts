@@ -47,11 +47,24 @@ const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
 /** The GitHub job summary: ✅/❌ per check, then the failures with the guide's hints. */
 export function formatSummaryMarkdown(
-  runs: readonly (SmokeRun | { readonly cluster: string; readonly run: SmokeRun })[],
-  unreachable: readonly { readonly cluster: string; readonly error: Error }[] = [],
+  entries: readonly (
+    | SmokeRun
+    | { readonly cluster: string; readonly run: SmokeRun }
+    | { readonly cluster: string; readonly error: Error }
+  )[],
 ): string {
   const out: string[] = [];
-  for (const entry of runs) {
+  for (const entry of entries) {
+    // A cluster that could not be reached ran no check: it fails the environment all the same.
+    if ("error" in entry) {
+      out.push(
+        `### ❌ Smoke checks: cluster ${entry.cluster}`,
+        "",
+        `unreachable: ${cell(entry.error.message)}`,
+        "",
+      );
+      continue;
+    }
     const { cluster, run } = "run" in entry ? entry : { cluster: "", run: entry };
     const v = run.verdict;
     const where = cluster ? `${v.environment}, cluster ${cluster}` : v.environment;
@@ -67,8 +80,5 @@ export function formatSummaryMarkdown(
     }
     out.push("");
   }
-  // A cluster that could not be reached ran no check: it fails the environment all the same.
-  for (const u of unreachable)
-    out.push(`### ❌ Smoke checks: cluster ${u.cluster}`, "", `unreachable: ${cell(u.error.message)}`, "");
   return out.join("\n");
 }

@@ -3,6 +3,7 @@ import { repositoryManifests } from "../adapters/manifest-files.ts";
 import { OciDigestResolver } from "../adapters/oci-registry.ts";
 import type { buildReleaseBundle } from "../app/bundle.ts";
 import type { DigestResolver } from "../bundle/pin.ts";
+import { systemClock } from "./clock.ts";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -39,7 +40,7 @@ export function resolverFromEnv(env: Readonly<Record<string, string | undefined>
       : host.endsWith(".pkg.dev") || host === "gcr.io" || host.endsWith(".gcr.io");
   return new OciDigestResolver({
     fetch,
-    sleep: (ms) => Bun.sleep(ms),
+    sleep: systemClock.sleep,
     credentials: (host) => (password && mine(host) ? { username, password } : undefined),
     plainHttp: (env.FLYBY_REGISTRY_PLAIN_HTTP ?? "").split(",").filter(Boolean),
   });

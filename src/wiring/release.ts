@@ -15,17 +15,15 @@ import type { DriftIssues } from "../promote/drift.ts";
 import type { BundleStore, DeployDeps, DeploymentLedger } from "../promote/ports.ts";
 import { grafanaAnnotations } from "../smoke/adapters/grafana-annotations.ts";
 import { grafanaCredentialsFrom } from "../smoke/adapters/grafana-http.ts";
-import { readSmokeSettings } from "./smoke-settings.ts";
+import { systemClock } from "./clock.ts";
+import { readSmokeSettings, type SmokeSource } from "./smoke-settings.ts";
 import { realWorld, smokeWorld } from "./world.ts";
 
 /**
  * What a deploy, promotion or rollback is wired from: the options (`deploy`, `promote` and
  * `rollback`'s flags, or the promote action's inputs), the repository, the job's environment.
  */
-export interface ReleaseSettings extends OptionSource {
-  /** The repository root. */
-  readonly cwd: string;
-  readonly env: Readonly<Record<string, string | undefined>>;
+export interface ReleaseSettings extends SmokeSource {
   /** Where progress lines go (stderr for the CLI, the log for an action). */
   progress(line: string): void;
 }
@@ -95,7 +93,7 @@ export function deployDeps(ctx: ReleaseSettings): DeployDeps {
     ),
     smoke: smokeCheck(smoke.request, { ...smokeWorld(), progress }),
     ...(ctx.env.GITHUB_ACTOR ? { actor: ctx.env.GITHUB_ACTOR } : {}),
-    now: () => Date.now(),
+    now: systemClock.now,
     progress,
   };
 }

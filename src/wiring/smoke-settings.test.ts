@@ -40,7 +40,7 @@ describe("which clusters a smoke run checks", () => {
     "%s: --gke env with a Prometheus URL is bad input: one URL cannot stand for several clusters",
     (reader) => {
       expect(() => read({ prometheus: url, gke: ["env"] }, reader)).toThrow(
-        new UsageError(oneUrlForManyClusters),
+        new UsageError(oneUrlForManyClusters()),
       );
     },
   );

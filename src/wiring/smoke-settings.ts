@@ -39,9 +39,10 @@ export interface SmokeSettings {
   request(environment: string): SmokeEnvironmentRequest;
 }
 
-/** Why a Prometheus URL is refused with `--gke env`, wherever the smoke checks run. */
-export const oneUrlForManyClusters =
-  "--gke env reaches each cluster's Prometheus through that cluster's API server: give --via-cluster, not --prometheus";
+/** Why a Prometheus URL is refused with `--gke env`, wherever the smoke checks run, in their spelling. */
+export function oneUrlForManyClusters(label: (option: string) => string = (o) => `--${o}`): string {
+  return `${label("gke")} env reaches each cluster's Prometheus through that cluster's API server: give ${label("via-cluster")}, not ${label("prometheus")}`;
+}
 
 /**
  * The smoke settings of every edge that runs the smoke checks, read once and checked at once:
@@ -116,7 +117,7 @@ function fleetRule(
     return { everyCluster: false, clustersOf: () => [{ cluster: "", access: reach }] };
   if (source.options.context !== undefined)
     throw new UsageError(`${label("gke")} env does not go with ${label("context")}`);
-  if (reach.kind !== "cluster") throw new UsageError(oneUrlForManyClusters);
+  if (reach.kind !== "cluster") throw new UsageError(oneUrlForManyClusters(label));
   const { kubeconfig } = reach;
   return {
     everyCluster: true,

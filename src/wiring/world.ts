@@ -33,12 +33,7 @@ export function realWorld(
   return {
     cwd,
     env,
-    apply: {
-      sleep: (ms) => Bun.sleep(ms),
-      random: Math.random,
-      now: () => Date.now(),
-      progress,
-    },
+    apply: { sleep: systemClock.sleep, random: Math.random, now: systemClock.now, progress },
     manifests: () => repositoryManifests(cwd),
     dirTarget(root, display) {
       const rules = { display, cwd };

@@ -239,7 +239,10 @@ describe("a Prometheus URL cannot stand for every cluster: refused before anythi
     };
     const result = await untouched(() => promoteStep(step, job));
     expect(exitCodeOf(result.outcome)).toBe(ExitCode.BadInput);
-    expect(logged[0]).toBe(oneUrl);
+    // The action's message names its inputs.
+    expect(logged[0]).toBe(
+      "gke env reaches each cluster's Prometheus through that cluster's API server: give via-cluster, not prometheus-url",
+    );
     expect(outputs).toEqual({ bundle: "", state: "refused" });
   });
 });

@@ -14,7 +14,7 @@ function runJson({ outcome: { run, requests } }: ClusterSmoke) {
 }
 
 function print(ctx: CommandContext, fleet: boolean, result: SmokeEnvironmentOutcome): void {
-  const { environment, passed, clusters, unreachable } = result;
+  const { environment, passed, clusters, answers } = result;
   const [only] = clusters;
   if (ctx.out.json) {
     const json =
@@ -22,10 +22,11 @@ function print(ctx: CommandContext, fleet: boolean, result: SmokeEnvironmentOutc
         ? {
             environment,
             passed,
-            clusters: [
-              ...clusters.map((c) => ({ cluster: c.cluster, ...runJson(c) })),
-              ...unreachable.map((u) => ({ cluster: u.cluster, unreachable: u.error.message })),
-            ],
+            clusters: answers.map((a) =>
+              "outcome" in a
+                ? { cluster: a.cluster, ...runJson(a) }
+                : { cluster: a.cluster, unreachable: a.error.message },
+            ),
           }
         : runJson(only);
     ctx.out.stdout(`${JSON.stringify(json, null, 2)}\n`);

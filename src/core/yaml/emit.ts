@@ -81,24 +81,10 @@ interface Style {
   block(s: string): boolean;
 }
 
-// Keys come from a small vocabulary (metadata, name, labels, …): each is judged once.
-const plainKeys = new Map<string, boolean>();
-
-function plainKeySafe(k: string): boolean {
-  let plain = plainKeys.get(k);
-  if (plain === undefined) {
-    plain = plainSafe(k);
-    // Data keys can be anything; the cache stays small all the same.
-    if (plainKeys.size >= 4096) plainKeys.clear();
-    plainKeys.set(k, plain);
-  }
-  return plain;
-}
-
 const canonical: Style = {
   keys: orderedKeys,
   plain: plainSafe,
-  plainKey: plainKeySafe,
+  plainKey: plainSafe,
   block: () => true,
 };
 
