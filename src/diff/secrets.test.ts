@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { loadManifestTree } from "../adapters/manifest-files.ts";
 import { diffPullRequest } from "../app/diff-pr.ts";
 import { renderEnvironment } from "../core/render/render.ts";
-import { renderComment, sectionOf } from "../github/pr-comment.ts";
+import { renderComment, sectionOf } from "../pr/comment.ts";
 import { redactNotification } from "../receiver/redact.ts";
 import type { Notification } from "../receiver/webhook.ts";
 import { runFlyby, scratchRepo } from "../testing/cli.ts";

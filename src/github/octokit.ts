@@ -1,8 +1,8 @@
 import { Octokit } from "@octokit/rest";
 import { describeCause } from "../adapters/network-cause.ts";
 import { EnvironmentError } from "../core/errors.ts";
+import type { IssueComment, IssueComments } from "../pr/sticky.ts";
 import type { PullRequestHeads } from "./pr-context.ts";
-import type { IssueComment, IssueComments } from "./sticky.ts";
 
 export interface PullRequestRef {
   readonly owner: string;

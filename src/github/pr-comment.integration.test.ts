@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { ObjectDiff } from "../diff/object-diff.ts";
 import { commentLimit, type EnvironmentDiff } from "../diff/report.ts";
+import { parseSections, prSeries, sectionOf, updatePrComment } from "../pr/comment.ts";
+import { readSticky, stickyTexts } from "../pr/sticky.ts";
 import { FakeGitHub } from "../testing/fake-github/server.ts";
 import { makeOctokit, octokitComments } from "./octokit.ts";
-import { parseSections, prSeries, sectionOf, updatePrComment } from "./pr-comment.ts";
-import { readSticky, stickyTexts } from "./sticky.ts";
 
 const human = { login: "octocat", id: 1, type: "User" as const };
 const environments = ["dev", "staging", "production", "production-eu"];

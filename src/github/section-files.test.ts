@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadManifestTree } from "../adapters/manifest-files.ts";
 import { loadEnvironments } from "../core/manifests/environments.ts";
+import { sectionOf } from "../pr/comment.ts";
 import { repoRoot } from "../testing/cli.ts";
-import { sectionOf } from "./pr-comment.ts";
 import { readPrObjects } from "./pr-objects.ts";
 import { prSection, readSections, writePrDiffFiles, writeSection } from "./section-files.ts";
 

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { InputError } from "../core/errors.ts";
 import type { RenderedObject } from "../core/kube/object.ts";
 import type { EnvironmentDiff } from "../diff/report.ts";
-import { Section, sectionOf } from "./pr-comment.ts";
+import { Section, sectionOf } from "../pr/comment.ts";
 import { encodePrObjects } from "./pr-objects.ts";
 
 /** Writes a section where the comment job collects them: `<env>.<mode>.section.json`. */

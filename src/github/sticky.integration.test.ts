@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { ObjectDiff } from "../diff/object-diff.ts";
 import { commentLimit, renderMarkdown } from "../diff/report.ts";
+import { marker, postSticky } from "../pr/sticky.ts";
 import { FakeGitHub } from "../testing/fake-github/server.ts";
 import { makeOctokit, octokitComments } from "./octokit.ts";
-import { marker, postSticky } from "./sticky.ts";
 
 const human = { login: "octocat", id: 1, type: "User" as const };
 const bot = { login: "github-actions[bot]", id: 41898282, type: "Bot" as const };

@@ -37,6 +37,7 @@ const featureFolders = new Set([
   "diff",
   "exporter",
   "promote",
+  "pr",
   "receiver",
   "smoke",
 ]);

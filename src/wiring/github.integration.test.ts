@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { sectionOf } from "../github/pr-comment.ts";
+import { sectionOf } from "../pr/comment.ts";
 import { FakeGitHub, json } from "../testing/fake-github/server.ts";
 import { actionGitHub } from "./github.ts";
 

@@ -1,8 +1,8 @@
 import { octokitDeployments, type RepoRef, withDeployment } from "../github/deployment.ts";
 import { makeOctokit, octokitComments, octokitPulls, type PullRequestRef } from "../github/octokit.ts";
-import { type Section, updatePrComment } from "../github/pr-comment.ts";
 import { type VerifiedPr, verifyPrContextFile } from "../github/pr-context.ts";
-import type { StickyResult } from "../github/sticky.ts";
+import { type Section, updatePrComment } from "../pr/comment.ts";
+import type { StickyResult } from "../pr/sticky.ts";
 
 /** What a deploy records in its GitHub Deployment (see withDeployment). */
 export type DeploymentRecord = Parameters<typeof withDeployment>[1];

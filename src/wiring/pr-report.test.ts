@@ -2,7 +2,7 @@ import { afterAll, expect, test } from "bun:test";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { sectionOf } from "../github/pr-comment.ts";
+import { sectionOf } from "../pr/comment.ts";
 import { readPrSections, writePrDiffReport } from "./pr-report.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "flyby-pr-report-"));

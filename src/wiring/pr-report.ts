@@ -1,8 +1,8 @@
 import type { PrDiff } from "../app/diff-pr.ts";
 import type { RenderedObject } from "../core/kube/object.ts";
-import { jobSummary } from "../github/job-summary.ts";
-import type { Section } from "../github/pr-comment.ts";
 import { prSection, readSections, writePrDiffFiles } from "../github/section-files.ts";
+import type { Section } from "../pr/comment.ts";
+import { jobSummary } from "../pr/job-summary.ts";
 
 /**
  * The PR report's files, as the jobs of the PR workflow hand them on: a diff job leaves its

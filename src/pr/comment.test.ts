@@ -1,15 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import type { ObjectDiff } from "../diff/object-diff.ts";
 import { commentLimit, type EnvironmentDiff, renderMarkdownFull } from "../diff/report.ts";
+import { countsTable, headline, mergeSections, parseSections, renderComment, sectionOf } from "./comment.ts";
 import { jobSummary, summaryLimit } from "./job-summary.ts";
-import {
-  countsTable,
-  headline,
-  mergeSections,
-  parseSections,
-  renderComment,
-  sectionOf,
-} from "./pr-comment.ts";
 
 function object(
   kind: string,

@@ -1,4 +1,4 @@
-import { headline, type Section } from "./pr-comment.ts";
+import { headline, type Section } from "./comment.ts";
 
 /** GitHub refuses a step summary over 1 MiB. */
 export const summaryLimit = 1024 * 1024;
