@@ -19,9 +19,19 @@ export function smokeCheck(
   requestFor: (environment: string) => SmokeEnvironmentRequest,
   ports: SmokePorts,
 ): SmokeCheck {
+  // Read once per environment: a deploy prepares it before the apply and checks after.
+  const requests = new Map<string, SmokeEnvironmentRequest>();
+  const requestOf = (environment: string) => {
+    const request = requests.get(environment) ?? requestFor(environment);
+    requests.set(environment, request);
+    return request;
+  };
   return {
+    prepare(environment) {
+      requestOf(environment);
+    },
     async check(environment): Promise<SmokeSummary> {
-      const fleet = await smokeEnvironment(requestFor(environment), ports);
+      const fleet = await smokeEnvironment(requestOf(environment), ports);
       // A cluster that could not be reached stops the release as an environment failure.
       const [down] = fleet.unreachable;
       if (down) throw down.error;

@@ -69,6 +69,8 @@ function raceError(environment: string, busy: DeploymentRecord): EnvironmentErro
  */
 export async function deployBundle(deps: DeployDeps, req: DeployRequest): Promise<DeployOutcome> {
   const environment = req.bundle.content.environment;
+  // Bad smoke settings are refused before anything is recorded or applied.
+  deps.smoke.prepare?.(environment);
   const deployment = await claim(deps, req);
   const finish = async (state: DeploymentState, reason: string): Promise<DeployOutcome> => {
     await deps.ledger.setStatus(deployment.id, state, statusText(reason));
@@ -112,6 +114,7 @@ export async function deployBundle(deps: DeployDeps, req: DeployRequest): Promis
  * apply and smoke there: that Deployment is what promotion looks for.
  */
 export async function deployAndVerify(deps: DeployDeps, bundle: Bundle, ref: string): Promise<DeployOutcome> {
+  deps.smoke.prepare?.(bundle.content.environment);
   await deps.store.put(bundle);
   return deployBundle(deps, {
     bundle,

@@ -91,6 +91,11 @@ export interface SmokeSummary extends Pick<SmokeVerdict, "passed"> {
 
 /** The smoke checks of an environment after a deploy. */
 export interface SmokeCheck {
+  /**
+   * Reads what the checks of `environment` will need (its expectations, its clusters) and
+   * throws on bad input, so that a deploy refuses it before anything is recorded or applied.
+   */
+  prepare?(environment: string): void;
   check(environment: string): Promise<SmokeSummary>;
 }
 

@@ -293,6 +293,22 @@ describe("promote", () => {
     );
   });
 
+  test("smoke settings that cannot be read are refused before anything is recorded or applied", async () => {
+    const deps = memoryDeps();
+    (deps as { smoke: unknown }).smoke = {
+      prepare: () => {
+        throw new InputError("the environment staging has no cluster named west in the kubeconfig");
+      },
+      check: async () => ({ passed: true, summary: "never" }),
+    };
+    const bundle = await stagingBundle(commitA);
+    const e = await refusal(deployAndVerify(deps, bundle, commitA));
+    expect(e.message).toContain("no cluster named west");
+    expect(deps.rollout.applied).toEqual([]);
+    expect(await deps.ledger.list("staging")).toEqual([]);
+    expect(deps.store.bundles.size).toBe(0);
+  });
+
   test("smoke checks that cannot run after the apply leave the Deployment at error saying it was applied", async () => {
     const deps = memoryDeps();
     (deps as { smoke: unknown }).smoke = {
