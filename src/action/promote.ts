@@ -7,7 +7,7 @@ import { deploymentTimeline, formatStatus } from "../promote/status.ts";
 import { bundleFile, deployDeps, githubParts, type ReleaseSettings, releaseTag } from "../wiring/release.ts";
 import { repositoryManifests } from "../wiring/repository.ts";
 import type { ActionStep, StepResult } from "./run.ts";
-import { givenInputs, smokeInputOptions } from "./smoke-inputs.ts";
+import { givenInputs, inputSpelling, smokeInputOptions } from "./smoke-inputs.ts";
 
 /** The promote action's text inputs passed on as the options of the same name, and the smoke inputs. */
 const promoteInputs: Readonly<Record<string, string>> = {
@@ -33,14 +33,13 @@ function promoteSettings(step: Pick<ActionStep, "input" | "core">, job: Job): Re
     gke: step.core.getMultilineInput("gke"),
     "via-cluster": step.core.getBooleanInput("via-cluster"),
   };
-  const inputOf = new Map(Object.entries(promoteInputs).map(([name, option]) => [option, name]));
   return {
     options,
     workDir: job.cwd,
     ...job,
     progress: (line) => step.core.info(line.trimEnd()),
     // Messages name the action's inputs: `prometheus-url`, not `--prometheus`.
-    spell: (option) => inputOf.get(option) ?? option,
+    spell: inputSpelling(promoteInputs),
   };
 }
 

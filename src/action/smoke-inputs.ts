@@ -17,6 +17,12 @@ const smokeActionInputs: Readonly<Record<string, string>> = {
   gpus: "gpus",
 };
 
+/** How a message names an option in an action: by the input it comes from (`prometheus-url`). */
+export function inputSpelling(names: Readonly<Record<string, string>>): (option: string) => string {
+  const inputOf = new Map(Object.entries(names).map(([name, option]) => [option, name]));
+  return (option) => inputOf.get(option) ?? option;
+}
+
 /** The inputs that are given (not ""), each as the option it is. */
 export function givenInputs(
   input: (name: string) => string,
@@ -37,7 +43,6 @@ export function smokeSource(
   repo: string,
   env: Readonly<Record<string, string | undefined>>,
 ): SmokeSource {
-  const inputOf = new Map(Object.entries(smokeActionInputs).map(([name, option]) => [option, name]));
   return {
     options: {
       ...givenInputs(input, smokeActionInputs),
@@ -48,6 +53,6 @@ export function smokeSource(
     workDir: repo,
     cwd: repo,
     env,
-    spell: (option) => inputOf.get(option) ?? option,
+    spell: inputSpelling(smokeActionInputs),
   };
 }

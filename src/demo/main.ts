@@ -9,7 +9,7 @@ import { EnvironmentError, FlybyError } from "../core/errors.ts";
 import { ExitCode } from "../core/exit-code.ts";
 import { loadEnvironments } from "../core/manifests/environments.ts";
 import { formatReport } from "../smoke/report.ts";
-import { manifestFiles } from "../wiring/repository.ts";
+import { repositoryManifests } from "../wiring/repository.ts";
 import { readSmokeSettings } from "../wiring/smoke-settings.ts";
 import { smokeWorld } from "../wiring/world.ts";
 import { type DemoStack, startDemoStack } from "./stack.ts";
@@ -45,7 +45,7 @@ async function smoke(stack: DemoStack, environment: string, timeout: string): Pr
   }
 }
 
-const environments = loadEnvironments(manifestFiles(repo).manifests()).promotionOrder.map((e) => e.name);
+const environments = loadEnvironments(repositoryManifests(repo)).promotionOrder.map((e) => e.name);
 const first = environments[0] as string;
 let stack: DemoStack;
 try {

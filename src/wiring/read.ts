@@ -23,9 +23,6 @@ import { newSalt, Redactor } from "../diff/redact.ts";
 import { readPrObjects } from "../github/pr-objects.ts";
 import { manifestFiles } from "./repository.ts";
 
-// The read-side commands take the manifests from here with the rest of their wiring.
-export { manifestFiles };
-
 /**
  * The wiring of the read side (validate, diff, plan, the PR diff, alerts), beside src/wiring/world.ts
  * and in the same role: it builds the adapters these use cases are given. It is a module of its

@@ -4,7 +4,7 @@ import {
   type Environment,
   loadEnvironments,
 } from "../../core/manifests/environments.ts";
-import { manifestFiles } from "../../wiring/repository.ts";
+import { repositoryManifests } from "../../wiring/repository.ts";
 import type { CommandImplementation } from "../command.ts";
 
 /** The JSON the workflows build their matrices from; its shape is a contract. */
@@ -28,7 +28,7 @@ function formatEnvironment(e: Environment): string {
 
 export const environmentsImplementation: CommandImplementation = {
   async run(ctx) {
-    const order = loadEnvironments(manifestFiles(ctx.cwd).manifests()).promotionOrder;
+    const order = loadEnvironments(repositoryManifests(ctx.cwd)).promotionOrder;
     if (ctx.out.json) ctx.out.stdout(`${JSON.stringify(environmentsJson(order))}\n`);
     else ctx.out.stdout(order.map(formatEnvironment).join(""));
     return {};
