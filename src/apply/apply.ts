@@ -224,7 +224,7 @@ const namespaceRef = (name: string): ObjectRef => ({ group: "", version: "v1", k
  */
 async function applyOne(
   run: ApplyRun,
-  live: Map<string, KubeObject>,
+  live: ReadonlyMap<string, KubeObject>,
   namespacesCreatedNow: ReadonlySet<string>,
   { rendered: r, object }: Desired,
   stop: () => void,
@@ -259,8 +259,7 @@ async function applyOne(
     return;
   }
   try {
-    const stored = await run.call(() => run.target.apply(object, { force: req.force, dryRun: req.dryRun }));
-    live.set(key, stored);
+    await run.call(() => run.target.apply(object, { force: req.force, dryRun: req.dryRun }));
     outcomes.set(key, { ref, action: current ? Action.Configured : Action.Created });
   } catch (e) {
     const f = classifyFailure(e, r);

@@ -157,3 +157,24 @@ export function ratioLine(
 ): string {
   return `    ${label}: ${(median(numerator) / median(denominator)).toFixed(2)}x${note ? ` ${note}` : ""}`;
 }
+
+/**
+ * `flyby time / floor time: 1.21x per round (median of 15; 1.24x from the medians)`: each
+ * round's two runs follow one another, so a busy moment on the machine slows both; the
+ * median of the rounds' own ratios is steadier than the ratio of the two medians, which is
+ * printed beside it.
+ */
+export function pairedRatioLine(
+  label: string,
+  numerator: readonly number[],
+  denominator: readonly number[],
+  note = "",
+): string {
+  const rounds = Math.min(numerator.length, denominator.length);
+  const ratios = Array.from(
+    { length: rounds },
+    (_, i) => (numerator[i] as number) / (denominator[i] as number),
+  );
+  const ofMedians = median(numerator) / median(denominator);
+  return `    ${label}: ${median(ratios).toFixed(2)}x per round (median of ${rounds}; ${ofMedians.toFixed(2)}x from the medians)${note ? ` ${note}` : ""}`;
+}

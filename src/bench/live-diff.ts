@@ -19,6 +19,7 @@ import {
   measured,
   median,
   namespaces,
+  pairedRatioLine,
   ratioLine,
   withFake,
 } from "./kube-fleet.ts";
@@ -184,9 +185,9 @@ export async function runLive(args: string[]): Promise<void> {
           ),
         );
         if (floor.ms.length) {
-          console.log(ratioLine("flyby time / floor time", flyby.ms, floor.ms, "(target <= 1.3x)"));
+          console.log(pairedRatioLine("flyby time / floor time", flyby.ms, floor.ms, "(target <= 1.3x)"));
           console.log(
-            ratioLine(
+            pairedRatioLine(
               "flyby CPU time / floor CPU time",
               flyby.cpuMs,
               floor.cpuMs,

@@ -135,6 +135,13 @@ describe("object diff", () => {
     ]);
   });
 
+  test("paths come in key order at every level, whatever order the objects hold their keys in", () => {
+    const before = { z: 1, spec: { y: 1, b: { k: 1, a: 1 } }, "10": 1, "9": 1, data: { x: "1" } };
+    const after = { data: { x: "2" }, "9": 2, "10": 2, spec: { b: { a: 2, k: 2 }, y: 2 }, z: 2 };
+    // Key order is the default string sort: "10" before "9", as for any other key.
+    expect(changedPaths(before, after)).toEqual(["10", "9", "data.x", "spec.b.a", "spec.b.k", "spec.y", "z"]);
+  });
+
   test("risks: deletions, RBAC, CRDs, images, Secrets, storage and new LoadBalancers come first", () => {
     const before = [
       deployment(),

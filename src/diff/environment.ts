@@ -53,9 +53,10 @@ export function pathSegments(object: unknown, path: string): (string | number)[]
 /** Points each changed object at the template line of its first changed field. */
 function locateChanges(diffs: ObjectDiff[], byKey: ReadonlyMap<string, RenderedObject>): ObjectDiff[] {
   return diffs.map((d) => {
-    const r = byKey.get(refKey(d.ref));
     const first = d.paths[0];
-    if (!r?.locate || d.change !== "changed" || first === undefined) return d;
+    if (d.change !== "changed" || first === undefined) return d;
+    const r = byKey.get(refKey(d.ref));
+    if (!r?.locate) return d;
     return { ...d, source: r.locate(pathSegments(r.object, first)) };
   });
 }
@@ -67,8 +68,13 @@ export async function diffEnvironment(
   redactor: Redactor,
 ): Promise<EnvironmentDiff> {
   const after = rendered.map((r) => r.object);
-  const byKey = new Map(rendered.map((r) => [refKey(refOf(r.object)), r]));
-  const sources = new Map([...byKey].map(([key, r]) => [key, r.source]));
+  const byKey = new Map<string, RenderedObject>();
+  const sources = new Map<string, RenderedObject["source"]>();
+  for (const r of rendered) {
+    const key = refKey(refOf(r.object));
+    byKey.set(key, r);
+    sources.set(key, r.source);
+  }
   if (baseline.type === "objects") {
     return {
       environment,

@@ -88,7 +88,19 @@ function collectChanges(a: unknown, b: unknown, prefix: string, out: string[]): 
   if (isObj(a) && isObj(b)) {
     const keys = Object.keys(a);
     for (const k of Object.keys(b)) if (!Object.hasOwn(a, k)) keys.push(k);
-    for (const k of keys.sort()) if (a[k] !== b[k]) collectChanges(a[k], b[k], join(k), out);
+    // Paths come out in key order, but only the keys that hold a change are sorted: most hold none.
+    const start = out.length;
+    const found: { key: string; paths: string[] }[] = [];
+    for (const k of keys) {
+      if (a[k] === b[k]) continue;
+      const before = out.length;
+      collectChanges(a[k], b[k], join(k), out);
+      if (out.length > before) found.push({ key: k, paths: out.slice(before) });
+    }
+    if (found.length > 1) {
+      out.length = start;
+      for (const f of found.sort((x, y) => (x.key < y.key ? -1 : 1))) out.push(...f.paths);
+    }
     return;
   }
   if (Array.isArray(a) && Array.isArray(b)) {

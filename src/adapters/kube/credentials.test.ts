@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { HttpMethod, KubeConfig, RequestContext, type User } from "@kubernetes/client-node";
+import { KubeConfig, type User } from "@kubernetes/client-node";
 import { kubeCredentials, ReusedCredentials } from "./credentials.ts";
 
 /** A kubeconfig whose auth provider hands out `token-1`, `token-2`… or fails while `failing`. */
@@ -25,10 +25,10 @@ function countingKubeConfig() {
   return { kc, state };
 }
 
+/** What the next request would carry. */
 async function sent(credentials: ReusedCredentials) {
-  const context = new RequestContext("https://127.0.0.1:6443/api/v1/namespaces", HttpMethod.GET);
-  await credentials.applySecurityAuthentication(context);
-  return { authorization: context.getHeaders().Authorization, agent: context.getAgent() };
+  const { headers, agent } = await credentials.current();
+  return { authorization: headers.Authorization, agent };
 }
 
 describe("credentials worked out from the kubeconfig", () => {

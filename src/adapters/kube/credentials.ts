@@ -1,6 +1,6 @@
 import type { Agent as HttpAgent } from "node:http";
 import type { Agent as HttpsAgent, RequestOptions } from "node:https";
-import type { KubeConfig, RequestContext, SecurityAuthentication } from "@kubernetes/client-node";
+import type { KubeConfig } from "@kubernetes/client-node";
 
 /**
  * How long worked-out credentials are reused by default: well inside any token's lifetime
@@ -51,12 +51,12 @@ export async function kubeCredentials(kc: KubeConfig): Promise<KubeCredentials> 
 }
 
 /**
- * The kubeconfig's credentials (token, exec plugin, client certificate) and TLS agent, worked
- * out by client-node at most once every `reuseMs` instead of on every request. Per request,
- * client-node builds a new agent and reads the credentials again; on a fleet of a thousand
- * objects that costs as much as the requests, and one agent also keeps connections alive.
+ * The kubeconfig's credentials (token, exec plugin, client certificate) and TLS settings,
+ * worked out by client-node at most once every `reuseMs` instead of for every request: on a
+ * fleet of a thousand objects that would cost as much as the requests (an exec plugin runs a
+ * process each time), and the watches' one agent keeps their connections alive.
  */
-export class ReusedCredentials implements SecurityAuthentication {
+export class ReusedCredentials {
   private worked: Promise<KubeCredentials> | undefined;
   private workedAt = Number.NEGATIVE_INFINITY;
 
@@ -65,10 +65,6 @@ export class ReusedCredentials implements SecurityAuthentication {
     private readonly reuseMs = defaultCredentialsReuseMs,
     private readonly now: () => number = Date.now,
   ) {}
-
-  getName(): string {
-    return "kubeconfig";
-  }
 
   /** The credentials for a request now: the ones worked out last, or new ones once they are too old. */
   current(): Promise<KubeCredentials> {
@@ -81,11 +77,5 @@ export class ReusedCredentials implements SecurityAuthentication {
       });
     }
     return this.worked;
-  }
-
-  async applySecurityAuthentication(context: RequestContext): Promise<void> {
-    const { headers, agent } = await this.current();
-    for (const [name, value] of Object.entries(headers)) context.setHeaderParam(name, value);
-    context.setAgent(agent);
   }
 }

@@ -8,7 +8,6 @@ import {
   KubernetesObjectApi,
   PatchStrategy,
   type RequestContext,
-  type ResponseContext,
   ServerConfiguration,
   Watch,
 } from "@kubernetes/client-node";
@@ -35,28 +34,39 @@ export const defaultRequestTimeoutMs = 30_000;
 export const defaultWatchIdleMs = 60_000;
 
 /**
- * client-node's object API with a deadline on every request (discovery included), and the
- * collection path it derives from discovery, for watches. Objects go out and come back as the
- * API's plain JSON: client-node's generated models rename reserved words (`from` is `_from`)
- * and converting every object into a model and back costs more than the request itself on a
- * fast server, so the conversion is skipped; client-node still does discovery, credentials,
- * TLS and the transport.
+ * client-node's object API, sending each request (discovery included) straight to fetch with
+ * the kubeconfig's credentials and TLS settings and a deadline. client-node still reads the
+ * kubeconfig, discovers the API and builds the paths; its generated request pipeline and
+ * models are skipped, because on a fast server they cost more than the request itself, and
+ * the models rename reserved words (`from` is `_from`). Objects go out and come back as the
+ * API's plain JSON. An answer other than 2xx is an ApiException, as client-node throws it.
  */
 class ObjectApi extends KubernetesObjectApi {
-  server = "";
   timeoutMs = defaultRequestTimeoutMs;
 
-  protected override async requestPromise<T extends KubernetesObject>(
-    request: RequestContext,
-    type?: string,
-    options?: Configuration,
-  ): Promise<T> {
+  constructor(
+    configuration: Configuration,
+    readonly server: string,
+    private readonly credentials: ReusedCredentials,
+  ) {
+    super(configuration);
+  }
+
+  protected override async requestPromise<T extends KubernetesObject>(request: RequestContext): Promise<T> {
     const deadline = AbortSignal.timeout(this.timeoutMs);
-    request.setSignal(deadline);
+    let response: Response;
+    let body: string;
     try {
-      return await super.requestPromise<T>(request, type, options);
+      const { headers, tls } = await this.credentials.current();
+      response = await fetch(request.getUrl(), {
+        method: request.getHttpMethod(),
+        headers: { ...request.getHeaders(), ...headers },
+        body: request.getBody() as string | undefined,
+        signal: deadline,
+        tls,
+      } as RequestInit);
+      body = await response.text();
     } catch (e) {
-      if (e instanceof ApiException) throw e;
       const site = {
         server: this.server,
         method: request.getHttpMethod(),
@@ -65,6 +75,13 @@ class ObjectApi extends KubernetesObjectApi {
       if (deadline.aborted) throw timedOut(site, this.timeoutMs, e);
       throw unreachable(this.server, e);
     }
+    if (response.ok) return JSON.parse(body) as T;
+    throw new ApiException(
+      response.status,
+      "Unsuccessful HTTP Request",
+      body,
+      Object.fromEntries(response.headers),
+    );
   }
 
   /** The first discovery of each API version, so concurrent requests wait for it rather than repeat it. */
@@ -85,21 +102,6 @@ class ObjectApi extends KubernetesObjectApi {
     const found = super.resource(apiVersion, kind, options);
     this.discovering.set(apiVersion, found);
     return found;
-  }
-
-  /** The answer as the API's plain JSON, not a generated model. */
-  protected override async processResponse<T extends KubernetesObject>(
-    response: ResponseContext,
-  ): Promise<T> {
-    if (response.httpStatusCode >= 200 && response.httpStatusCode <= 299) {
-      return JSON.parse(await response.body.text()) as T;
-    }
-    throw new ApiException(
-      response.httpStatusCode,
-      "Unsuccessful HTTP Request",
-      await response.getBodyAsAny(),
-      response.headers,
-    );
   }
 
   /** A server-side apply of `object` as written (JSON is YAML to the API). */
@@ -167,12 +169,10 @@ export class KubeApplyTarget implements ApplyTarget {
     this.server = kc.getCurrentCluster()?.server ?? "(no server in kubeconfig)";
     this.credentials = new ReusedCredentials(kc, options.credentialsReuseMs);
     this.client = new ObjectApi(
-      createConfiguration({
-        baseServer: new ServerConfiguration(this.server, {}),
-        authMethods: { default: this.credentials },
-      }),
+      createConfiguration({ baseServer: new ServerConfiguration(this.server, {}) }),
+      this.server,
+      this.credentials,
     );
-    this.client.server = this.server;
     this.client.timeoutMs = options.requestTimeoutMs ?? defaultRequestTimeoutMs;
     this.watchIdleMs = options.watchIdleMs ?? defaultWatchIdleMs;
     this.watchBookmarks = options.watchBookmarks ?? true;
