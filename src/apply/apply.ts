@@ -134,13 +134,13 @@ function startRun(target: ApplyTarget, req: ApplyRequest, deps: ApplyDeps): Appl
 /** The report of the run so far: apply order, then deletions by kind and name, the same on every run. */
 function reportOf(run: ApplyRun): ApplyReport {
   const order = new Map(run.desired.map((d, i) => [refKey(refOf(d.object)), i]));
-  const rank = (o: ObjectOutcome) => order.get(refKey(o.ref)) ?? order.size;
+  // Outcomes are kept by their refKey: each is ranked once, not on every comparison.
+  const ranked = [...run.outcomes].map(([key, o]) => ({ key, o, rank: order.get(key) ?? order.size }));
+  ranked.sort((a, b) => a.rank - b.rank || a.key.localeCompare(b.key));
   return {
     target: run.target.name,
     dryRun: run.req.dryRun,
-    objects: [...run.outcomes.values()].sort(
-      (a, b) => rank(a) - rank(b) || refKey(a.ref).localeCompare(refKey(b.ref)),
-    ),
+    objects: ranked.map((r) => r.o),
     problems: run.problems,
     requests: { retries: run.counter.retries },
   };

@@ -2,7 +2,6 @@ import {
   ApiException,
   type Configuration,
   createConfiguration,
-  HttpMethod,
   type KubeConfig,
   type KubernetesObject,
   KubernetesObjectApi,
@@ -52,34 +51,45 @@ class ObjectApi extends KubernetesObjectApi {
     super(configuration);
   }
 
-  protected override async requestPromise<T extends KubernetesObject>(request: RequestContext): Promise<T> {
+  protected override requestPromise<T extends KubernetesObject>(request: RequestContext): Promise<T> {
+    return this.send(
+      request.getHttpMethod(),
+      request.getUrl(),
+      request.getHeaders(),
+      request.getBody() as string | undefined,
+    );
+  }
+
+  /** One request to `url` (on the API server), with the credentials and the deadline. */
+  private async send<T>(
+    method: string,
+    url: string,
+    headers: Record<string, string>,
+    body?: string,
+  ): Promise<T> {
     const deadline = AbortSignal.timeout(this.timeoutMs);
     let response: Response;
-    let body: string;
+    let text: string;
     try {
-      const { headers, tls } = await this.credentials.current();
-      response = await fetch(request.getUrl(), {
-        method: request.getHttpMethod(),
-        headers: { ...request.getHeaders(), ...headers },
-        body: request.getBody() as string | undefined,
+      const credentials = await this.credentials.current();
+      response = await fetch(url, {
+        method,
+        headers: { ...headers, ...credentials.headers },
+        body,
         signal: deadline,
-        tls,
+        tls: credentials.tls,
       } as RequestInit);
-      body = await response.text();
+      text = await response.text();
     } catch (e) {
-      const site = {
-        server: this.server,
-        method: request.getHttpMethod(),
-        path: new URL(request.getUrl()).pathname,
-      };
+      const site = { server: this.server, method, path: new URL(url).pathname };
       if (deadline.aborted) throw timedOut(site, this.timeoutMs, e);
       throw unreachable(this.server, e);
     }
-    if (response.ok) return JSON.parse(body) as T;
+    if (response.ok) return JSON.parse(text) as T;
     throw new ApiException(
       response.status,
       "Unsuccessful HTTP Request",
-      body,
+      text,
       Object.fromEntries(response.headers),
     );
   }
@@ -104,17 +114,19 @@ class ObjectApi extends KubernetesObjectApi {
     return found;
   }
 
-  /** A server-side apply of `object` as written (JSON is YAML to the API). */
+  /**
+   * A server-side apply of `object` as written (JSON is YAML to the API). Sent once per object,
+   * so its URL is put together here rather than through client-node's request builder.
+   */
   async serverSideApply(object: KubeObject, dryRun: boolean, force: boolean): Promise<KubernetesObject> {
     const path = await this.specUriPath(object as KubernetesObject, "patch");
-    const request = this.configuration.baseServer.makeRequestContext(path, HttpMethod.PATCH);
-    request.setHeaderParam("Accept", "application/json");
-    request.setHeaderParam("Content-Type", PatchStrategy.ServerSideApply);
-    if (dryRun) request.setQueryParam("dryRun", "All");
-    request.setQueryParam("fieldManager", fieldManager);
-    request.setQueryParam("force", String(force));
-    request.setBody(JSON.stringify(object));
-    return this.requestPromise(request);
+    const query = `${dryRun ? "dryRun=All&" : ""}fieldManager=${encodeURIComponent(fieldManager)}&force=${force}`;
+    return this.send(
+      "PATCH",
+      `${this.server}${path}?${query}`,
+      { Accept: "application/json", "Content-Type": PatchStrategy.ServerSideApply },
+      JSON.stringify(object),
+    );
   }
 
   collectionPath(kind: KindRef, namespace: string | undefined): Promise<string> {
