@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { ApplyOptions, ApplyTarget, KindRef } from "../apply/port.ts";
 import { ApiFailure } from "../apply/port.ts";
-import { type KubeObject, type ObjectRef, refKey, refOf } from "../core/kube/object.ts";
+import { type KubeObject, keyOf, type ObjectRef, refKey } from "../core/kube/object.ts";
 import { renderToFiles } from "../core/render/output.ts";
 import { parseUserYaml } from "../core/yaml/user-yaml.ts";
 import { outputMarker } from "./output-folder.ts";
@@ -49,8 +49,7 @@ export class DirApplyTarget implements ApplyTarget {
         continue;
       }
       const doc = parseUserYaml(join(displayName, rel), text).data as KubeObject | null;
-      if (doc && typeof doc === "object" && doc.kind && doc.metadata?.name)
-        this.objects.set(refKey(refOf(doc)), doc);
+      if (doc && typeof doc === "object" && doc.kind && doc.metadata?.name) this.objects.set(keyOf(doc), doc);
       else this.others.set(rel, text);
     }
   }
@@ -67,7 +66,7 @@ export class DirApplyTarget implements ApplyTarget {
 
   async apply(object: KubeObject, options: ApplyOptions): Promise<KubeObject> {
     if (!options.dryRun) {
-      this.objects.set(refKey(refOf(object)), object);
+      this.objects.set(keyOf(object), object);
       this.dirty = true;
     }
     return object;

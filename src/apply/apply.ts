@@ -1,5 +1,12 @@
 import { Stage, stageOf } from "../core/kube/kinds.ts";
-import { type KubeObject, type ObjectRef, type RenderedObject, refKey, refOf } from "../core/kube/object.ts";
+import {
+  type KubeObject,
+  keyOf,
+  type ObjectRef,
+  type RenderedObject,
+  refKey,
+  refOf,
+} from "../core/kube/object.ts";
 import { appliedForm, isUnchanged } from "./compare.ts";
 import { deleteMembers } from "./deletions.ts";
 import { classifyFailure } from "./failure.ts";
@@ -133,7 +140,7 @@ function startRun(target: ApplyTarget, req: ApplyRequest, deps: ApplyDeps): Appl
 
 /** The report of the run so far: apply order, then deletions by kind and name, the same on every run. */
 function reportOf(run: ApplyRun): ApplyReport {
-  const order = new Map(run.desired.map((d, i) => [refKey(refOf(d.object)), i]));
+  const order = new Map(run.desired.map((d, i) => [keyOf(d.object), i]));
   // Outcomes are kept by their refKey: each is ranked once, not on every comparison.
   const ranked = [...run.outcomes].map(([key, o]) => ({ key, o, rank: order.get(key) ?? order.size }));
   ranked.sort((a, b) => a.rank - b.rank || a.key.localeCompare(b.key));

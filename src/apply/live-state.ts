@@ -1,5 +1,5 @@
 import { isClusterScoped } from "../core/kube/kinds.ts";
-import { type KubeObject, type ObjectRef, refKey, refOf } from "../core/kube/object.ts";
+import { type KubeObject, keyOf, type ObjectRef } from "../core/kube/object.ts";
 import {
   type ApplySetParent,
   groupKindOf,
@@ -120,7 +120,7 @@ export async function readLiveState(
         })
         .catch(refused(listScopeKey(kind, namespace)));
       for (const o of items ?? [])
-        objects.set(refKey(refOf(o.apiVersion ? o : { ...o, apiVersion: kind.apiVersion })), o);
+        objects.set(keyOf(o.apiVersion ? o : { ...o, apiVersion: kind.apiVersion }), o);
     });
   };
   const rendered = { groupKinds: inventoryOf(desired).groupKinds, namespaces };

@@ -1,4 +1,4 @@
-import { describeRef, type KubeObject, type ObjectRef, refKey, refOf } from "../core/kube/object.ts";
+import { describeRef, type KubeObject, keyOf, type ObjectRef, refKey, refOf } from "../core/kube/object.ts";
 
 /** Kinds whose deletion loses data or everything inside them. */
 export const destructiveKinds: ReadonlySet<string> = new Set([
@@ -51,7 +51,7 @@ export function planPrune(
   members: readonly KubeObject[],
   allowDestructive: ReadonlySet<string>,
 ): PrunePlan {
-  const wanted = new Set(rendered.map((o) => refKey(refOf(o))));
+  const wanted = new Set(rendered.map(keyOf));
   const deletions = members
     .map(refOf)
     .filter((r) => !wanted.has(refKey(r)))

@@ -1,4 +1,4 @@
-import { type KubeObject, refKey, refOf } from "../core/kube/object.ts";
+import { type KubeObject, keyOf, refKey, refOf } from "../core/kube/object.ts";
 import { explainRollout } from "./explain.ts";
 import type { ApplyTarget } from "./port.ts";
 import type { ProgressBoard, ProgressRow } from "./progress.ts";
@@ -34,7 +34,7 @@ function progressRows(
   verdicts: ReadonlyMap<string, RolloutVerdict>,
 ): ProgressRow[] {
   return objects.flatMap((o) => {
-    const v = verdicts.get(refKey(refOf(o)));
+    const v = verdicts.get(keyOf(o));
     return v && v !== unseen ? [{ name: o.metadata.name, state: v.state, live: v.live }] : [];
   });
 }
@@ -57,7 +57,7 @@ export async function waitForRollouts(
 ): Promise<Map<string, RolloutResult>> {
   const verdicts = new Map<string, RolloutResult>();
   if (objects.length === 0 || !target.watch) return verdicts;
-  const wanted = new Set(objects.map((o) => refKey(refOf(o))));
+  const wanted = new Set(objects.map(keyOf));
   for (const key of wanted) verdicts.set(key, unseen);
   const show = () => deps.board.show(deps.scope, progressRows(objects, verdicts));
   const settled = () => [...verdicts.values()].every((v) => v.state !== Readiness.Progressing);
@@ -100,7 +100,7 @@ export async function waitForRollouts(
   // The workloads that are not ready are explained side by side: each reads its Pods and Events.
   await Promise.all(
     objects.map(async (o) => {
-      const key = refKey(refOf(o));
+      const key = keyOf(o);
       const v = verdicts.get(key);
       if (!v || v.state === Readiness.Ready) return;
       const e = v.state === Readiness.Progressing ? broken.get(groupOf(o)) : undefined;

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { type KubeObject, refKey, refOf } from "../core/kube/object.ts";
+import { type KubeObject, keyOf } from "../core/kube/object.ts";
 import { changedFleet, fleet, median } from "./kube-fleet.ts";
 import { objectPath } from "./kubectl-like.ts";
 
@@ -7,7 +7,7 @@ describe("the benchmark fleet", () => {
   test("GIVEN the fleet THEN it holds 1,001 distinct objects of the four kinds", () => {
     const all = fleet();
     expect(all).toHaveLength(1001);
-    expect(new Set(all.map((o) => refKey(refOf(o)))).size).toBe(1001);
+    expect(new Set(all.map(keyOf)).size).toBe(1001);
     expect(new Set(all.map((o) => o.kind))).toEqual(
       new Set(["Namespace", "ConfigMap", "Service", "Deployment"]),
     );
@@ -16,7 +16,7 @@ describe("the benchmark fleet", () => {
   test("GIVEN 100 changes THEN exactly 100 objects differ from the fleet, and no object is added or lost", () => {
     const before = fleet();
     const after = changedFleet(100);
-    expect(after.map((o) => refKey(refOf(o)))).toEqual(before.map((o) => refKey(refOf(o))));
+    expect(after.map(keyOf)).toEqual(before.map(keyOf));
     const differing = after.filter((o, i) => JSON.stringify(o) !== JSON.stringify(before[i]));
     expect(differing).toHaveLength(100);
   });

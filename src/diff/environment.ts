@@ -1,7 +1,7 @@
 import { appliedForm } from "../apply/compare.ts";
 import type { ApplySetParent } from "../apply/inventory.ts";
 import type { ApplyTarget } from "../apply/port.ts";
-import { type KubeObject, type RenderedObject, refKey, refOf } from "../core/kube/object.ts";
+import { type KubeObject, keyOf, type RenderedObject, refKey } from "../core/kube/object.ts";
 import { type LiveDiffOptions, type LiveScope, liveDiff } from "./live.ts";
 import { diffObjects, type ObjectDiff } from "./object-diff.ts";
 import type { Redactor } from "./redact.ts";
@@ -71,7 +71,7 @@ export async function diffEnvironment(
   const byKey = new Map<string, RenderedObject>();
   const sources = new Map<string, RenderedObject["source"]>();
   for (const r of rendered) {
-    const key = refKey(refOf(r.object));
+    const key = keyOf(r.object);
     byKey.set(key, r);
     sources.set(key, r.source);
   }

@@ -1,4 +1,4 @@
-import { type KubeObject, type ObjectRef, refKey, refOf } from "../core/kube/object.ts";
+import { type KubeObject, keyOf, type ObjectRef, refOf } from "../core/kube/object.ts";
 import type { SourceLocation } from "../core/location.ts";
 import { emitDocument } from "../core/yaml/emit.ts";
 import { normalizeObject } from "./normalize.ts";
@@ -199,11 +199,11 @@ export function diffObjects(
   redactor: Redactor,
   sources: ReadonlyMap<string, SourceLocation> = new Map(),
 ): ObjectDiff[] {
-  const old = new Map(before.map((o) => [refKey(refOf(o)), o]));
+  const old = new Map(before.map((o) => [keyOf(o), o]));
   const out: ObjectDiff[] = [];
   const seen = new Set<string>();
   for (const o of after) {
-    const key = refKey(refOf(o));
+    const key = keyOf(o);
     seen.add(key);
     out.push(diffObject(old.get(key), o, redactor, sources.get(key)));
   }

@@ -42,18 +42,22 @@ export function versionOf(apiVersion: string): string {
 }
 
 export function refOf(o: KubeObject): ObjectRef {
-  const ref = {
-    group: groupOf(o.apiVersion),
-    version: versionOf(o.apiVersion),
-    kind: o.kind,
-    name: o.metadata.name,
-  };
-  return o.metadata.namespace === undefined ? ref : { ...ref, namespace: o.metadata.namespace };
+  const group = groupOf(o.apiVersion);
+  const version = versionOf(o.apiVersion);
+  const { name, namespace } = o.metadata;
+  return namespace === undefined
+    ? { group, version, kind: o.kind, name }
+    : { group, version, kind: o.kind, name, namespace };
 }
 
 /** `group/Kind/namespace/name`, stable across API versions of the same group. */
 export function refKey(r: ObjectRef): string {
   return `${r.group}/${r.kind}/${r.namespace ?? ""}/${r.name}`;
+}
+
+/** An object's refKey, without building its ref on the way (objects are keyed by the thousand). */
+export function keyOf(o: KubeObject): string {
+  return `${groupOf(o.apiVersion)}/${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`;
 }
 
 /** `Kind namespace/name` for people, e.g. `Deployment production/overflying-api`. */
