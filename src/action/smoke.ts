@@ -1,5 +1,5 @@
 import { smokeEnvironment } from "../app/smoke.ts";
-import { failedCheckIds, formatFleetReport } from "../smoke/fleet.ts";
+import { failedCheckIds, formatFleetReport, ranChecks } from "../smoke/fleet.ts";
 import { formatReport, formatSummaryMarkdown } from "../smoke/report.ts";
 import { readSmokeSettings } from "../wiring/smoke-settings.ts";
 import { smokeWorld } from "../wiring/world.ts";
@@ -23,7 +23,7 @@ export async function smokeStep({ core, input }: ActionStep): Promise<StepResult
   await core.summary
     .addRaw(
       formatSummaryMarkdown(
-        result.answers.map((a) => ("outcome" in a ? { cluster: a.cluster, run: a.outcome.run } : a)),
+        result.answers.map((a) => (ranChecks(a) ? { cluster: a.cluster, run: a.outcome.run } : a)),
       ),
     )
     .write();

@@ -45,9 +45,18 @@ export interface DeployResult {
 }
 
 /** A cluster whose credentials could not be resolved: its report says why, the others go on. */
-export function unreachable(name: string, error: unknown): ApplyTarget {
+function unreachable(name: string, error: unknown): ApplyTarget {
   const fail = () => Promise.reject(error);
   return { name, list: fail, get: fail, apply: fail, delete: fail };
+}
+
+/** A GKE cluster's target, or, when it cannot be resolved, one whose every request fails with why. */
+export function gkeTargetOrUnreachable(
+  world: Pick<DeployWorld, "gkeTarget">,
+  path: string,
+  requestTimeoutMs?: number,
+): Promise<ApplyTarget> {
+  return world.gkeTarget(path, requestTimeoutMs).catch((e: unknown) => unreachable(`gke:${path}`, e));
 }
 
 function sortForApply(objects: readonly RenderedObject[]): RenderedObject[] {
@@ -122,9 +131,7 @@ export function prepareDeploy(options: DeployOptions, world: DeployWorld): Prepa
         : world.env.KUBECONFIG;
       makeTargets = () =>
         Promise.all([
-          ...paths.map((p) =>
-            world.gkeTarget(p, requestTimeoutMs).catch((e: unknown) => unreachable(`gke:${p}`, e)),
-          ),
+          ...paths.map((p) => gkeTargetOrUnreachable(world, p, requestTimeoutMs)),
           // A context the kubeconfig lacks is bad input (exit 2), not an unreachable cluster.
           ...contexts.map(async (c) => world.kubeTarget(kubeconfig, c.context, requestTimeoutMs)),
         ]);

@@ -10,6 +10,7 @@ import { FakeDeployments } from "../testing/fake-github/deployments.ts";
 import { FakeIssues } from "../testing/fake-github/issues.ts";
 import { FakeGitHub } from "../testing/fake-github/server.ts";
 import { FakeKube } from "../testing/fake-kube/server.ts";
+import { scaleApi } from "../testing/fleet-clusters.ts";
 import { deployStagingBundle } from "../testing/release-story.ts";
 import { realWorld } from "../wiring/world.ts";
 
@@ -53,13 +54,6 @@ const env = () => ({
 const drift = () =>
   runFlyby(["drift", "--env", "staging", "--kubeconfig", "kubeconfig.json", "--issue"], dir, env());
 
-function scaleApi(replicas: number): void {
-  const t = kube.cluster.resourceForKind("apps/v1", "Deployment");
-  if (!t) throw new Error("no Deployment resource");
-  const live = kube.cluster.get(t, "staging", "overflying-api");
-  kube.cluster.write(t, { ...live, spec: { ...(live.spec as object), replicas } }, "kubectl-edit");
-}
-
 describe("flyby drift", () => {
   test("clean: exit 0 and no issue", async () => {
     const r = await drift();
@@ -69,7 +63,7 @@ describe("flyby drift", () => {
   });
 
   test("a hand edit opens one issue, a second run updates it, putting it back closes it", async () => {
-    scaleApi(5);
+    scaleApi(kube, 5);
     const first = await drift();
     expect(first.code).toBe(1);
     expect(first.stdout).toContain("Deployment staging/overflying-api");
@@ -84,13 +78,13 @@ describe("flyby drift", () => {
     });
     expect(found.data.items.map((i) => i.number)).toEqual([issue?.number as number]);
 
-    scaleApi(7);
+    scaleApi(kube, 7);
     const second = await drift();
     expect(second.code).toBe(1);
     expect(second.stderr).toContain("staging: drift issue updated");
     expect(issues.issues.length).toBe(1);
 
-    scaleApi(1);
+    scaleApi(kube, 1);
     const third = await drift();
     expect(third.code).toBe(0);
     expect(third.stderr).toContain("staging: drift issue closed");

@@ -23,7 +23,7 @@ export interface Family {
 }
 
 /** The rule of every finding the reader returns: the body breaks its format. */
-export const expositionFormatRule = "exposition-format";
+const expositionFormatRule = "exposition-format";
 
 export interface ParsedExposition {
   readonly format: ExpositionFormat;

@@ -20,6 +20,11 @@ export interface UnreachableCluster {
   readonly error: EnvironmentError;
 }
 
+/** Whether a cluster's answer is its checks, not why they could not run. */
+export function ranChecks(answer: ClusterSmoke | UnreachableCluster): answer is ClusterSmoke {
+  return "outcome" in answer;
+}
+
 /**
  * A verdict per cluster and one for the environment: it passes only when every cluster was
  * reached and passed.
@@ -62,8 +67,8 @@ export async function smokeFleet(
       }
     }),
   );
-  const ran = results.filter((r): r is ClusterSmoke => "outcome" in r);
-  const unreachable = results.filter((r): r is UnreachableCluster => "error" in r);
+  const ran = results.filter(ranChecks);
+  const unreachable = results.filter((r): r is UnreachableCluster => !ranChecks(r));
   return {
     passed: unreachable.length === 0 && ran.every((r) => r.outcome.run.verdict.passed),
     clusters: ran,
@@ -78,12 +83,12 @@ export async function smokeFleet(
  */
 export function formatFleetReport(environment: string, fleet: FleetSmoke): string {
   const parts = fleet.answers.map((a) =>
-    "outcome" in a
+    ranChecks(a)
       ? `cluster ${a.cluster}:\n${formatReport(a.outcome.run)}`
       : `cluster ${a.cluster}: unreachable: ${a.error.message}\n`,
   );
   const failed = fleet.answers
-    .filter((a) => !("outcome" in a) || !a.outcome.run.verdict.passed)
+    .filter((a) => !ranChecks(a) || !a.outcome.run.verdict.passed)
     .map((a) => a.cluster);
   const all = fleet.answers.length;
   const verdict = fleet.passed

@@ -17,7 +17,7 @@ export type PrometheusAccess =
   | { readonly kind: "kube"; readonly config: () => Promise<KubeConfig> };
 
 export interface SmokeRequest {
-  /** What the environment must look like (expectationsForEnvironment reads the manifests). */
+  /** What the environment must look like (expectationsFromManifests works it out from the manifests). */
   readonly expectations: SmokeExpectations;
   readonly access: PrometheusAccess;
   readonly grafanaUrl?: string;

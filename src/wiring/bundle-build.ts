@@ -30,7 +30,7 @@ export function bundleSources(
  * Registry and Container Registry hosts), and FLYBY_REGISTRY_PLAIN_HTTP (hosts without TLS).
  * It talks over the real network and waits with the real timer.
  */
-export function resolverFromEnv(env: Readonly<Record<string, string | undefined>>): DigestResolver {
+function resolverFromEnv(env: Readonly<Record<string, string | undefined>>): DigestResolver {
   const password = env.FLYBY_REGISTRY_PASSWORD;
   const username = env.FLYBY_REGISTRY_USERNAME ?? "oauth2accesstoken";
   const hosts = (env.FLYBY_REGISTRY_HOSTS ?? "").split(",").filter(Boolean);

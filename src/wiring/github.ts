@@ -5,7 +5,7 @@ import { type Section, updatePrComment } from "../pr/comment.ts";
 import type { StickyResult } from "../pr/sticky.ts";
 
 /** What a deploy records in its GitHub Deployment (see withDeployment). */
-export type DeploymentRecord = Parameters<typeof withDeployment>[1];
+type DeploymentRecord = Parameters<typeof withDeployment>[1];
 
 /** GitHub's REST API as an action reaches it: the job's token and the workflow's API URL. */
 export interface ActionGitHub {

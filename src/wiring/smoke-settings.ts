@@ -1,12 +1,16 @@
+import { repositoryManifests } from "../adapters/manifest-files.ts";
+import { everyClusterAsked } from "../app/every-cluster.ts";
 import type { SmokeEnvironmentRequest } from "../app/smoke.ts";
 import { smokeTimeoutSpec } from "../app/smoke-options.ts";
 import { Duration } from "../core/duration.ts";
 import { UsageError } from "../core/errors.ts";
+import { loadEnvironments } from "../core/manifests/environments.ts";
+import type { ManifestTree } from "../core/manifests/tree.ts";
 import { flag, type OptionSource, pathOption, stringOption, timeoutOption } from "../core/options.ts";
-import { expectationsForEnvironment } from "../smoke/adapters/environment.ts";
+import { expectationsFromManifests } from "../smoke/adapters/environment.ts";
 import type { ClusterAccess } from "../smoke/fleet.ts";
 import { accessFrom, type PrometheusAccess, parseCount, parseHttpUrl } from "../smoke/run.ts";
-import { clusterAccesses, environmentAt } from "./world.ts";
+import { clusterAccesses } from "./world.ts";
 
 /**
  * Where the smoke settings come from: a command's options or an action's inputs turned into
@@ -73,11 +77,15 @@ export function readSmokeSettings(source: SmokeSource, reader: SmokeReader): Smo
   return {
     everyCluster: fleet.everyCluster,
     ...(grafanaUrl ? { grafanaUrl } : {}),
-    request: (environment) => ({
-      environment,
-      check: { ...check, expectations: expectationsForEnvironment(source.cwd, environment, overrides) },
-      clusters: fleet.clustersOf(environment),
-    }),
+    request: (environment) => {
+      // One read of the manifests serves the expectations and the clusters.
+      const tree = repositoryManifests(source.cwd);
+      return {
+        environment,
+        check: { ...check, expectations: expectationsFromManifests(tree, environment, overrides) },
+        clusters: fleet.clustersOf(tree, environment),
+      };
+    },
   };
 }
 
@@ -105,22 +113,14 @@ function fleetRule(
   reach: PrometheusAccess,
   reader: SmokeReader,
   label: (option: string) => string,
-): { everyCluster: boolean; clustersOf(environment: string): ClusterAccess[] } {
-  const given = source.options.gke;
-  const gke = Array.isArray(given) ? given : typeof given === "string" ? [given] : [];
-  if (reader === "smoke" && gke.some((g) => g !== "env")) {
-    throw new UsageError(
-      `${label("gke")} takes "env" here (every cluster of the environment), not "${gke.join(", ")}"`,
-    );
-  }
-  if (!gke.includes("env"))
+): { everyCluster: boolean; clustersOf(tree: ManifestTree, environment: string): ClusterAccess[] } {
+  const contextGiven = source.options.context !== undefined;
+  if (!everyClusterAsked(source.options.gke, contextGiven, reader === "smoke", label))
     return { everyCluster: false, clustersOf: () => [{ cluster: "", access: reach }] };
-  if (source.options.context !== undefined)
-    throw new UsageError(`${label("gke")} env does not go with ${label("context")}`);
   if (reach.kind !== "cluster") throw new UsageError(oneUrlForManyClusters(label));
   const { kubeconfig } = reach;
   return {
     everyCluster: true,
-    clustersOf: (environment) => clusterAccesses(environmentAt(source.cwd, environment), kubeconfig),
+    clustersOf: (tree, environment) => clusterAccesses(loadEnvironments(tree).get(environment), kubeconfig),
   };
 }

@@ -10,7 +10,7 @@ import { loadKubeConfig } from "../adapters/kube/kubeconfig.ts";
 import { KubeApplyTarget } from "../adapters/kube/target.ts";
 import { repositoryManifests } from "../adapters/manifest-files.ts";
 import { checkOutputFolder, writeOutputFolder } from "../adapters/output-folder.ts";
-import { type DeployWorld, unreachable } from "../app/deploy.ts";
+import { type DeployWorld, gkeTargetOrUnreachable } from "../app/deploy.ts";
 import type { SmokePorts } from "../app/smoke.ts";
 import type { ClusterTarget } from "../app/status.ts";
 import { type Environment, gkeClusterPath, loadEnvironments } from "../core/manifests/environments.ts";
@@ -75,9 +75,7 @@ export function clusterTargets(
       target:
         c.kind === "gke"
           ? // A GKE cluster that cannot be resolved is that cluster's answer; the others still run.
-            await world
-              .gkeTarget(gkeClusterPath(c))
-              .catch((e: unknown) => unreachable(`gke:${gkeClusterPath(c)}`, e))
+            await gkeTargetOrUnreachable(world, gkeClusterPath(c))
           : world.kubeTarget(kubeconfig, c.context),
     })),
   );

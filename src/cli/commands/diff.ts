@@ -4,9 +4,9 @@ import { pathOption, requestTimeoutOf, requiredString, stringOption } from "../.
 import { type BaselineAnswer, renderJson, renderMarkdownFull, renderText } from "../../diff/report.ts";
 import { againstComparison, newRedactor } from "../../wiring/read.ts";
 import { manifestFiles } from "../../wiring/repository.ts";
-import { clusterTargets, limitRequests, realWorld } from "../../wiring/world.ts";
+import { clusterTargets, environmentAt, limitRequests, realWorld } from "../../wiring/world.ts";
 import type { CommandContext, CommandImplementation } from "../command.ts";
-import { environmentOf, fleetRequested } from "./fleet.ts";
+import { fleetRequested } from "./fleet.ts";
 
 const formats = ["text", "markdown", "json"] as const;
 type Format = (typeof formats)[number];
@@ -30,7 +30,7 @@ function fleetComparison(ctx: CommandContext, against: string, kubeconfig: strin
     async baselines(env) {
       if (against !== "cluster") throw new UsageError("--gke env goes with --against cluster");
       const world = realWorld(ctx.cwd, ctx.env, (line) => ctx.out.stderr(`${line}\n`));
-      const environment = environmentOf(ctx, env);
+      const environment = environmentAt(ctx.cwd, env);
       const targets = await clusterTargets(environment, world, kubeconfig);
       limitRequests(targets, requestTimeoutOf(ctx).milliseconds);
       return clusterBaselines(environment, targets);

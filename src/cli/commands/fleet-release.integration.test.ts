@@ -93,7 +93,7 @@ describe("drift --gke env", () => {
   });
 
   test("GIVEN another field manager scaled the API on east WHEN drift runs THEN east is named, west is clean, exit 1", async () => {
-    scaleApi(east, 6, "kubectl-edit");
+    scaleApi(east, 6);
     try {
       const text = await fleet("drift");
       expect(text.code).toBe(ExitCode.NotClean);
@@ -113,7 +113,7 @@ describe("drift --gke env", () => {
       ]);
       expect(staging?.clusters[1]?.objects).toEqual([]);
     } finally {
-      scaleApi(east, 1, "kubectl-edit");
+      scaleApi(east, 1);
     }
   });
 });

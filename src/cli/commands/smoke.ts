@@ -1,7 +1,7 @@
 import { type SmokeEnvironmentOutcome, type SmokePorts, smokeEnvironment } from "../../app/smoke.ts";
 import { requiredString } from "../../core/options.ts";
 import type { ClusterSmoke } from "../../smoke/fleet.ts";
-import { formatFleetReport } from "../../smoke/fleet.ts";
+import { formatFleetReport, ranChecks } from "../../smoke/fleet.ts";
 import { formatReport } from "../../smoke/report.ts";
 import { readSmokeSettings } from "../../wiring/smoke-settings.ts";
 import { smokeWorld } from "../../wiring/world.ts";
@@ -23,7 +23,7 @@ function print(ctx: CommandContext, fleet: boolean, result: SmokeEnvironmentOutc
             environment,
             passed,
             clusters: answers.map((a) =>
-              "outcome" in a
+              ranChecks(a)
                 ? { cluster: a.cluster, ...runJson(a) }
                 : { cluster: a.cluster, unreachable: a.error.message },
             ),

@@ -1,4 +1,3 @@
-import { repositoryManifests } from "../../adapters/manifest-files.ts";
 import type { ManifestTree } from "../../core/manifests/tree.ts";
 import { renderEnvironment } from "../../core/render/render.ts";
 import {
@@ -17,11 +16,10 @@ export function dashboardUids(tree: ManifestTree): string[] {
 }
 
 /** Smoke expectations from the repository's manifests for one environment. */
-export function expectationsForEnvironment(
-  repo: string,
+export function expectationsFromManifests(
+  tree: ManifestTree,
   environment: string,
   overrides: ExpectationOverrides = {},
 ): SmokeExpectations {
-  const tree = repositoryManifests(repo);
   return expectationsFromRender(renderEnvironment(tree, environment), dashboardUids(tree), overrides);
 }

@@ -13,7 +13,7 @@ function checkBody(target: ActiveTarget, response: ScrapeResponse, e: SmokeExpec
   const where = `${targetName(target)} /metrics`;
   if (response.status !== 200)
     return [failure(CheckId.ScrapeFormat, `${where} answered HTTP ${response.status}`)];
-  const parsed = parseExposition(response.body, formatOf(response.contentType), where);
+  const parsed = parseExposition(response.body, formatOf(response.contentType));
   const findings = parsed.findings
     .slice(0, findingsShown)
     .map((f) => failure(CheckId.ScrapeFormat, `${where} line ${f.location?.line}: ${f.message}`));
