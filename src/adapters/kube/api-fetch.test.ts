@@ -1,7 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { KubeConfig, type User } from "@kubernetes/client-node";
 import { EnvironmentError } from "../../core/errors.ts";
-import { type Fetch, kubeApiFetch, podProxyPath, serviceProxyPath } from "./api-fetch.ts";
+import type { Fetch } from "../../smoke/sources.ts";
+import { kubeApiFetch, podProxyPath, serviceProxyPath } from "./api-fetch.ts";
 import { tokenKubeConfig } from "./kubeconfig.ts";
 
 const server = "http://127.0.0.1:6443";

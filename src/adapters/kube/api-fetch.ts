@@ -1,10 +1,8 @@
 import type { KubeConfig } from "@kubernetes/client-node";
 import { EnvironmentError, InputError } from "../../core/errors.ts";
+import type { Fetch } from "../../smoke/sources.ts";
 import { type KubeCredentials, kubeCredentials } from "./credentials.ts";
 import { cannotAuthenticate, requestRefused, unreachable } from "./errors.ts";
-
-/** The part of fetch a caller hands in and gets back. */
-export type Fetch = (url: string, init?: RequestInit) => Promise<Response>;
 
 /** Requests to the API server of a kubeconfig's current context, e.g. through its proxies. */
 export interface KubeApiFetch {
