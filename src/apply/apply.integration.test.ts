@@ -18,6 +18,8 @@ import { Action, FailureKind, outcomeOf, summarize } from "./report.ts";
 
 let fake: FakeKube;
 let target: KubeApplyTarget;
+/** A discovery request: `/api/v1`, `/apis/apps/v1`. */
+const discovery = /^(\/api\/[^/]+|\/apis\/[^/]+\/[^/]+)$/;
 const writes = () =>
   fake.requests.filter((r) => r.verb === "patch" || r.verb === "delete" || r.verb === "create");
 
@@ -179,6 +181,16 @@ describe("failures the API reports", () => {
     ]);
     const again = await applyEnvironment(target, request(objects), fastDeps());
     expect(summarize(again.objects).unchanged).toBe(3);
+    // Built-in kinds need no discovery; only the custom kind's API version is discovered.
+    const discovered = new Set(fake.requests.filter((r) => discovery.test(r.path)).map((r) => r.path));
+    expect([...discovered]).toEqual(["/apis/example.com/v1"]);
+  });
+
+  test("GIVEN a new client WHEN it applies and lists built-in kinds THEN it sends no discovery request", async () => {
+    const run = await applyEnvironment(target, request(stack), fastDeps());
+    expect(summarize(run.objects).created).toBe(5);
+    expect(fake.requests.length).toBeGreaterThan(5);
+    expect(fake.requests.filter((r) => discovery.test(r.path))).toEqual([]);
   });
 });
 

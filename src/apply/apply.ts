@@ -166,7 +166,9 @@ async function readCurrentState(run: ApplyRun): Promise<LiveState | undefined> {
   const { target, req, parent } = run;
   let state: LiveState;
   try {
-    state = await readLiveState(target, run.call, parent, run.objects, req.namespaces, req.concurrency);
+    state = await readLiveState(target, run.call, parent, run.objects, req.namespaces, {
+      concurrency: req.concurrency,
+    });
   } catch (e) {
     const f = classifyFailure(e);
     run.problems.push({ kind: f.kind, message: `could not read the current state: ${f.message}` });

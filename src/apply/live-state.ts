@@ -83,12 +83,23 @@ function listsOf(
   return { lists, unlisted };
 }
 
+export interface ReadOptions {
+  /** Requests in flight at once. */
+  readonly concurrency: number;
+  /** A read-only diff records a read RBAC refuses rather than failing on it. */
+  readonly tolerateForbidden?: boolean;
+  /**
+   * Called as each LIST has answered, with its `listScopeKey` and every object listed so far,
+   * so the caller can work on that scope while the other LISTs are out.
+   */
+  readonly onListed?: (scope: string, objects: ReadonlyMap<string, KubeObject>) => void;
+}
+
 /**
  * Reads what is there: the ApplySet parent, and one LIST per kind and namespace, over the kinds
  * rendered now and those the parent recorded, in the environment's and the recorded namespaces.
  * The LISTs of what is rendered go out with the parent's GET; only the scopes the parent adds
- * (kinds or namespaces no longer rendered) wait for it. With `tolerateForbidden` (a read-only
- * diff), a read RBAC refuses is recorded, not thrown.
+ * (kinds or namespaces no longer rendered) wait for it.
  */
 export async function readLiveState(
   target: ApplyTarget,
@@ -96,8 +107,7 @@ export async function readLiveState(
   parent: ApplySetParent,
   desired: readonly KubeObject[],
   namespaces: readonly string[],
-  concurrency: number,
-  tolerateForbidden = false,
+  { concurrency, tolerateForbidden = false, onListed }: ReadOptions,
 ): Promise<LiveState> {
   const forbidden = new Map<string, ApiFailure>();
   const refused = (key: string) => (e: unknown) => {
@@ -113,14 +123,16 @@ export async function readLiveState(
       return !listed.has(key) && listed.add(key);
     });
     return forEachBounded(fresh, concurrency, async ({ kind, namespace }) => {
+      const scope = listScopeKey(kind, namespace);
       const items = await call(() => target.list(kind, namespace))
         .catch((e: unknown) => {
           if (e instanceof ApiFailure && e.status === 404) return [];
           throw e;
         })
-        .catch(refused(listScopeKey(kind, namespace)));
-      for (const o of items ?? [])
-        objects.set(keyOf(o.apiVersion ? o : { ...o, apiVersion: kind.apiVersion }), o);
+        .catch(refused(scope));
+      if (!items) return;
+      for (const o of items) objects.set(keyOf(o.apiVersion ? o : { ...o, apiVersion: kind.apiVersion }), o);
+      onListed?.(scope, objects);
     });
   };
   const rendered = { groupKinds: inventoryOf(desired).groupKinds, namespaces };

@@ -14,3 +14,32 @@ export async function forEachBounded<T>(
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
 }
+
+/** A turn of the event loop: requests already started go out, and answers that came in are read. */
+const aTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * `items.map(f)`, a slice at a time with a turn of the event loop before each slice. Run beside
+ * requests in flight, the work fills the time they are out rather than holding them back.
+ */
+export async function mapBeside<T, U>(items: readonly T[], f: (item: T) => U, slice = 64): Promise<U[]> {
+  const out: U[] = [];
+  for (let i = 0; i < items.length; i++) {
+    if (i % slice === 0) await aTurn();
+    out.push(f(items[i] as T));
+  }
+  return out;
+}
+
+/** `f` at the event loop's next turn: work handed on this way holds no request back. */
+export function atNextTurn<T>(f: () => T): Promise<T> {
+  return new Promise((resolve, reject) =>
+    setImmediate(() => {
+      try {
+        resolve(f());
+      } catch (e) {
+        reject(e);
+      }
+    }),
+  );
+}

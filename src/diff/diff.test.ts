@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { formatPatch, OMIT_HEADERS, structuredPatch } from "diff";
 import type { KubeObject } from "../core/kube/object.ts";
-import { pathSegments } from "./environment.ts";
+import { pathSegments } from "./locate.ts";
 import { ignoredFields, normalizeObject } from "./normalize.ts";
 import { changedPaths, diffObjects } from "./object-diff.ts";
 import { Redactor } from "./redact.ts";

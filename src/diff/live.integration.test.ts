@@ -5,7 +5,7 @@ import { applyEnvironment } from "../apply/apply.ts";
 import { ApplySetKeys, applySetParent } from "../apply/inventory.ts";
 import { Action } from "../apply/report.ts";
 import type { KubeObject } from "../core/kube/object.ts";
-import { configMap, deployment, fastDeps, namespace, request } from "../testing/apply/objects.ts";
+import { configMap, deployment, fastDeps, namespace, rendered, request } from "../testing/apply/objects.ts";
 import { FakeKube } from "../testing/fake-kube/server.ts";
 import { type LiveScope, liveDiff } from "./live.ts";
 import type { ObjectDiff } from "./object-diff.ts";
@@ -52,7 +52,7 @@ describe("live diff against the fake API server, as flyby applies", () => {
     expect(report.objects.filter((o) => o.action === Action.Failed)).toEqual([]);
   };
   const diff = (objects: KubeObject[], scope = staging, token?: string) =>
-    liveDiff(objects, target(token), scope, { redactor: new Redactor("salt") });
+    liveDiff(rendered(objects), target(token), scope, { redactor: new Redactor("salt") });
 
   beforeEach(async () => {
     fake = new FakeKube({

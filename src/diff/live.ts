@@ -1,18 +1,12 @@
-import { appliedForm, isUnchanged } from "../apply/compare.ts";
-import {
-  ApplySetKeys,
-  type ApplySetParent,
-  applySetParent,
-  groupKindOf,
-  isMember,
-} from "../apply/inventory.ts";
-import { type LiveState, listScopeKey, readLiveState } from "../apply/live-state.ts";
-import { forEachBounded } from "../apply/pool.ts";
+import { appliedForm } from "../apply/compare.ts";
+import { applySetParent, groupKindOf } from "../apply/inventory.ts";
+import { listScopeKey, readLiveState } from "../apply/live-state.ts";
+import { atNextTurn, forEachBounded, mapBeside } from "../apply/pool.ts";
 import { ApiFailure, type ApplyTarget } from "../apply/port.ts";
 import { environmentSecretRefs } from "../apply/secrets.ts";
 import { EnvironmentError } from "../core/errors.ts";
-import { type KubeObject, type ObjectRef, refKey, refOf } from "../core/kube/object.ts";
-import type { SourceLocation } from "../core/location.ts";
+import { type KubeObject, type RenderedObject, refKey, refOf } from "../core/kube/object.ts";
+import { located } from "./locate.ts";
 import {
   type BlockedObject,
   diffObject,
@@ -21,6 +15,7 @@ import {
   sortDiffs,
 } from "./object-diff.ts";
 import type { Redactor } from "./redact.ts";
+import { type Sent, SortingOut, type ToDryRun } from "./sort-out.ts";
 
 /** The environment whose ApplySet the live diff reads: the same parent apply writes. */
 export interface LiveScope {
@@ -35,7 +30,6 @@ export interface LiveDiffOptions {
   readonly redactor: Redactor;
   /** Requests in flight at once (default 16). */
   readonly concurrency?: number;
-  readonly sources?: ReadonlyMap<string, SourceLocation>;
   /** Wraps every request, e.g. to retry 429/5xx (default: one try). */
   readonly call?: <T>(f: () => Promise<T>) => Promise<T>;
 }
@@ -82,66 +76,45 @@ function environmentFailure(target: ApplyTarget, e: unknown): EnvironmentError {
   return new EnvironmentError(`cannot diff against ${target.name}: ${detail}`, { cause: e });
 }
 
-/** What the live diff has to do for each rendered object, sorted out before any dry run. */
-interface SortedOut {
-  readonly objects: ObjectDiff[];
-  readonly blocked: BlockedObject[];
-  /** Objects apply would change, with what is live of each: only these need a request. */
-  readonly toDryRun: { o: KubeObject; live: KubeObject; source: SourceLocation | undefined }[];
-}
-
 /**
- * Each object as added, unchanged, blocked or to dry-run, and the ApplySet's members no longer
- * rendered as removals. The live state is read here only, so none of it is held during the dry runs.
+ * Reads the live state and sorts each rendered object out (see SortingOut). The reads go out
+ * on the rendered objects' kinds while the applied forms are worked out, and each object is
+ * sorted out as soon as its LIST has answered, in a turn of its own so no request waits for
+ * it. The live state ends here: none of it is held during the dry runs.
  */
-function sortOut(
-  desired: readonly KubeObject[],
-  state: LiveState,
-  parent: ApplySetParent,
-  secretRefs: readonly ObjectRef[],
-  options: LiveDiffOptions,
-): SortedOut {
-  const blocked: BlockedObject[] = [];
-  const objects: ObjectDiff[] = [];
-  const toDryRun: SortedOut["toDryRun"] = [];
+async function readAndSortOut(
+  rendered: readonly RenderedObject[],
+  target: ApplyTarget,
+  scope: LiveScope,
+  call: <T>(f: () => Promise<T>) => Promise<T>,
+  limit: number,
+  redactor: Redactor,
+): Promise<SortingOut> {
+  const parent = applySetParent(scope.environment, scope.appNamespace);
+  const objects = rendered.map((r) => r.object);
+  const sorting = new SortingOut(parent, redactor);
+  const sortingOut: Promise<void>[] = [];
+  const onListed = (listed: string, live: ReadonlyMap<string, KubeObject>) =>
+    sortingOut.push(atNextTurn(() => sorting.listed(listed, live)));
+  const [state] = await Promise.all([
+    readLiveState(target, call, parent, objects, scope.namespaces, {
+      concurrency: limit,
+      tolerateForbidden: true,
+      onListed,
+    }).catch((e: unknown) => {
+      throw environmentFailure(target, e);
+    }),
+    mapBeside(rendered, (r): Sent => {
+      const object = appliedForm(r.object, parent);
+      const ref = refOf(object);
+      return { rendered: r, object, ref, key: refKey(ref), scope: listScopeKey(object, ref.namespace) };
+    }).then((sent) => sorting.sent(sent)),
+  ]);
+  await Promise.all(sortingOut);
   // Apply also writes the Secrets it builds from the job's environment; the diff has no values
   // for them, so it neither compares them nor calls them removals.
-  const kept = new Set(secretRefs.map(refKey));
-  for (const o of desired) {
-    const ref = refOf(o);
-    const key = refKey(ref);
-    kept.add(key);
-    const source = options.sources?.get(key);
-    if (state.forbidden.size > 0 && state.forbidden.has(listScopeKey(o, o.metadata.namespace))) {
-      blocked.push({ ref, reason: `cannot diff: forbidden (list, ${groupKindOf(o)})` });
-      continue;
-    }
-    const live = state.objects.get(key);
-    if (!live) {
-      objects.push(diffObject(undefined, o, options.redactor, source));
-      continue;
-    }
-    const owner = live.metadata.labels?.[ApplySetKeys.partOf];
-    if (owner && owner !== parent.id) {
-      blocked.push({ ref, reason: `it belongs to another ApplySet (${owner}); apply leaves it alone` });
-      continue;
-    }
-    // Nothing to compute: apply would change nothing, so neither would its dry run.
-    if (isUnchanged(o, live))
-      objects.push({
-        ref,
-        change: "unchanged",
-        paths: [],
-        diff: "",
-        risks: [],
-        ...(source ? { source } : {}),
-      });
-    else toDryRun.push({ o, live, source });
-  }
-  for (const [key, o] of state.objects) {
-    if (!kept.has(key) && isMember(o, parent)) objects.push(diffObject(o, undefined, options.redactor));
-  }
-  return { objects, blocked, toDryRun };
+  sorting.finish(state, environmentSecretRefs(objects).map(refKey));
+  return sorting;
 }
 
 /**
@@ -152,55 +125,58 @@ function sortOut(
  * - an object whose live state already holds what apply would send (same applied hash, every
  *   field flyby manages unchanged) needs no request; the others are dry-run without force,
  *   and a conflict with another field manager is reported, then dry-run forced to show what
- *   `--force-conflicts` would do.
+ *   `--force-conflicts` would do;
+ * - a changed object points at the template line of its first changed field.
+ * The work on the client (the applied forms, each dry run's diff) is done while requests are
+ * out, not between them.
  */
 export async function liveDiff(
-  rendered: readonly KubeObject[],
+  rendered: readonly RenderedObject[],
   target: ApplyTarget,
   scope: LiveScope,
   options: LiveDiffOptions,
 ): Promise<LiveDiffResult> {
   const limit = options.concurrency ?? 16;
   const call = options.call ?? (<T>(f: () => Promise<T>) => f());
-  const parent = applySetParent(scope.environment, scope.appNamespace);
-  const desired = rendered.map((o) => appliedForm(o, parent));
-  const { objects, blocked, toDryRun } = sortOut(
-    desired,
-    await readLiveState(target, call, parent, desired, scope.namespaces, limit, true).catch((e: unknown) => {
-      throw environmentFailure(target, e);
-    }),
-    parent,
-    environmentSecretRefs(rendered),
-    options,
-  );
+  const sorting = await readAndSortOut(rendered, target, scope, call, limit, options.redactor);
+  const { blocked, toDryRun } = sorting;
+  const diffs = sorting.objects;
   let failed = false;
-  // What each dry run answered, diffed once they all have: the diffs are pure work, and in one
-  // pass after the requests they cost less than squeezed between the answers.
-  const answered: { live: KubeObject; merged: KubeObject; source?: SourceLocation; conflict?: ApiFailure }[] =
-    [];
-  const dryRun = async ({ o, live, source }: (typeof toDryRun)[number]) => {
-    const send = (force: boolean) => call(() => target.apply(o, { force, dryRun: true }));
+  // Each answer is diffed at the next turn of the event loop, once its lane has sent the next
+  // dry run: no request waits for a diff.
+  const diffing: Promise<void>[] = [];
+  const diffLater = ({ sent: s, live }: ToDryRun, merged: KubeObject, conflict?: ApiFailure) =>
+    diffing.push(
+      atNextTurn(() => {
+        const d = located(diffObject(live, merged, options.redactor, s.rendered.source), () => s.rendered);
+        diffs.push(
+          conflict ? { ...d, conflicts: conflictsOf(conflict), risks: ["conflict", ...d.risks] } : d,
+        );
+      }),
+    );
+  const dryRun = async (item: ToDryRun) => {
+    const send = (force: boolean) => call(() => target.apply(item.sent.object, { force, dryRun: true }));
     try {
       try {
-        answered.push({ live, merged: await send(false), source });
+        diffLater(item, await send(false));
       } catch (e) {
         if (!isConflict(e)) throw e;
-        answered.push({ live, merged: await send(true), source, conflict: e });
+        diffLater(item, await send(true), e);
       }
     } catch (e) {
-      const reason = blockedReason(e, o, "patch");
+      const reason = blockedReason(e, item.sent.object, "patch");
       if (reason === undefined) {
         failed = true;
         throw environmentFailure(target, e);
       }
-      blocked.push({ ref: refOf(o), reason });
+      blocked.push({ ref: item.sent.ref, reason });
     }
   };
-  // Once the cluster has failed, no more dry runs go out: the diff ends with that failure.
-  await forEachBounded(toDryRun, limit, dryRun, () => failed);
-  for (const { live, merged, source, conflict } of answered) {
-    const d = diffObject(live, merged, options.redactor, source);
-    objects.push(conflict ? { ...d, conflicts: conflictsOf(conflict), risks: ["conflict", ...d.risks] } : d);
+  try {
+    // Once the cluster has failed, no more dry runs go out: the diff ends with that failure.
+    await forEachBounded(toDryRun, limit, dryRun, () => failed);
+  } finally {
+    await Promise.all(diffing);
   }
-  return { objects: sortDiffs(objects), blocked: sortDiffs(blocked) };
+  return { objects: sortDiffs(diffs), blocked: sortDiffs(blocked) };
 }

@@ -18,6 +18,7 @@ import {
   type KindRef,
   type WatchEvent,
 } from "../../apply/port.ts";
+import { builtInResource } from "../../core/kube/kinds.ts";
 import type { KubeObject, ObjectRef } from "../../core/kube/object.ts";
 import { ReusedCredentials } from "./credentials.ts";
 import { formatMs, KubeNetworkFailure, timedOut, toFailure, unreachable, watchFailure } from "./errors.ts";
@@ -97,12 +98,18 @@ class ObjectApi extends KubernetesObjectApi {
   /** The first discovery of each API version, so concurrent requests wait for it rather than repeat it. */
   private readonly discovering = new Map<string, Promise<unknown>>();
 
-  /** Discovery of an API version happens once, however many requests need it at the same moment. */
+  /**
+   * A built-in kind's resource is known without asking; discovery of any other API version
+   * happens once, however many requests need it at the same moment.
+   */
   protected override async resource(
     apiVersion: string,
     kind: string,
     options?: Configuration,
   ): ReturnType<KubernetesObjectApi["resource"]> {
+    const builtIn = builtInResource(apiVersion, kind);
+    if (builtIn)
+      return { kind, name: builtIn.plural, namespaced: builtIn.namespaced, singularName: "", verbs: [] };
     const first = this.discovering.get(apiVersion);
     if (first) {
       // Once it has answered, client-node's own cache has the version (or asks again after a failure).
