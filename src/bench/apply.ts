@@ -2,6 +2,7 @@ import { summarize } from "../apply/report.ts";
 import type { FakeKube } from "../testing/fake-kube/server.ts";
 import {
   asFlybyApplies,
+  baselineRunsIn,
   applyConcurrency as concurrency,
   figure,
   fleet,
@@ -10,6 +11,7 @@ import {
   measured,
   pairedRatioLine,
   ratioLine,
+  roundsAt,
   withFake,
 } from "./kube-fleet.ts";
 import { bareApplies, KubectlLike } from "./kubectl-like.ts";
@@ -20,11 +22,6 @@ import { bareApplies, KubectlLike } from "./kubectl-like.ts";
  * fake API server with 0 ms and 25 ms added per request. Exits 1 when flyby's apply does
  * not do what it should (every object created, then every object unchanged with no write).
  */
-/**
- * Medians of 3 at 25 ms; at 0 ms, where a run takes a fraction of a second and a busy moment
- * weighs more, medians of 15.
- */
-const roundsAt = (latencyMs: number) => (latencyMs === 0 ? 15 : 3);
 const writeVerbs = new Set(["patch", "create", "update", "delete"]);
 
 interface Runs {
@@ -65,7 +62,7 @@ export async function run(args: string[]): Promise<void> {
     const kubectl = emptyRuns();
     const floor = emptyRuns();
     // Rounds interleave the clients, so a busy moment on the machine hits them alike. The
-    // serial baseline at 25 ms takes ~25 s per case: it runs once there, 3 times at 0 ms.
+    // serial baseline at 25 ms takes ~25 s per case: it runs once there, in the first 5 rounds at 0 ms.
     for (let round = 1; round <= roundsAt(latencyMs); round++) {
       await withFake(latencyMs, async ({ fake, target }) => {
         const [create, again] = await createThenReapply(fake, flyby, () => flybyApply(target, all));
@@ -79,7 +76,7 @@ export async function run(args: string[]): Promise<void> {
             `flyby unchanged re-apply at ${latencyMs} ms: ${u.unchanged} unchanged, ${writes.length} writes`,
           );
       });
-      if (round === 1 || latencyMs === 0) {
+      if (baselineRunsIn(round, latencyMs)) {
         await withFake(latencyMs, async ({ fake }) => {
           const client = new KubectlLike(fake.url, fake.adminToken);
           await createThenReapply(fake, kubectl, () => client.apply(sent));

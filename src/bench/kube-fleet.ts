@@ -139,12 +139,25 @@ export function median(values: readonly number[]): number {
 
 export const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
-/** One line of figures: the median of the runs, every run, and the requests of the last one. */
+/**
+ * Rounds at each latency. At 25 ms, 3. At 0 ms a run of flyby or of the floor takes tens of
+ * milliseconds and a busy moment on the machine can move one by half: the median of the
+ * rounds' own ratios settles only over many rounds, so 45.
+ */
+export const roundsAt = (latencyMs: number) => (latencyMs === 0 ? 45 : 3);
+
+/** Whether the serial baseline runs in `round`: in the first 5 at 0 ms (0.5 s each), once at 25 ms (30 to 60 s). */
+export const baselineRunsIn = (round: number, latencyMs: number) => round <= (latencyMs === 0 ? 5 : 1);
+
+/** One line of figures: the median of the runs, every run (their range past 15), and the requests of the last one. */
 export function figure(label: string, runs: readonly number[], requests: string): string {
+  const sorted = [...runs].sort((a, b) => a - b);
   const each =
-    runs.length > 1
-      ? `median of ${runs.length} (${runs.map(seconds).join(", ")})`
-      : "1 run (the serial baseline runs once at 25 ms)";
+    runs.length > 15
+      ? `median of ${runs.length} (${seconds(sorted[0] as number)} to ${seconds(sorted[sorted.length - 1] as number)})`
+      : runs.length > 1
+        ? `median of ${runs.length} (${runs.map(seconds).join(", ")})`
+        : "1 run (the serial baseline runs once at 25 ms)";
   return `    ${label.padEnd(44)} ${seconds(median(runs)).padStart(8)}  ${each}; requests: ${requests}`;
 }
 

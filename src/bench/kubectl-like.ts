@@ -1,6 +1,6 @@
 import { forEachBounded } from "../apply/pool.ts";
 import { fieldManager } from "../apply/port.ts";
-import { stageOf } from "../core/kube/kinds.ts";
+import { builtInResource, stageOf } from "../core/kube/kinds.ts";
 import type { KubeObject } from "../core/kube/object.ts";
 
 /**
@@ -17,16 +17,9 @@ import type { KubeObject } from "../core/kube/object.ts";
  * flyby applies them), so the server does the same work for every client.
  */
 
-const resources: Readonly<Record<string, { readonly plural: string; readonly namespaced: boolean }>> = {
-  "v1/Namespace": { plural: "namespaces", namespaced: false },
-  "v1/ConfigMap": { plural: "configmaps", namespaced: true },
-  "v1/Service": { plural: "services", namespaced: true },
-  "apps/v1/Deployment": { plural: "deployments", namespaced: true },
-};
-
 /** `/api/v1/namespaces/a/configmaps/x`, `/apis/apps/v1/namespaces/a/deployments/y`. */
 export function objectPath(o: KubeObject): string {
-  const r = resources[`${o.apiVersion}/${o.kind}`];
+  const r = builtInResource(o.apiVersion, o.kind);
   if (!r) throw new Error(`the bench client knows no path for ${o.apiVersion} ${o.kind}`);
   const root = o.apiVersion.includes("/") ? `/apis/${o.apiVersion}` : `/api/${o.apiVersion}`;
   const scope = r.namespaced ? `/namespaces/${o.metadata.namespace}` : "";
