@@ -1,7 +1,6 @@
-import { smokeEnvironment } from "../app/smoke.ts";
 import { failedCheckIds, formatFleetReport, ranChecks } from "../smoke/fleet.ts";
 import { formatReport, formatSummaryMarkdown } from "../smoke/report.ts";
-import { readSmokeSettings } from "../wiring/smoke-settings.ts";
+import { runSmoke } from "../wiring/smoke-settings.ts";
 import { smokeWorld } from "../wiring/world.ts";
 import { annotateFindings } from "./annotations.ts";
 import type { ActionStep, StepResult } from "./run.ts";
@@ -10,14 +9,19 @@ import { smokeSource } from "./smoke-inputs.ts";
 /** The smoke action: an environment's smoke checks, on each of its clusters with `gke: env`, with annotations, outputs and the job summary. */
 export async function smokeStep({ core, input }: ActionStep): Promise<StepResult> {
   const environment = input("environment");
-  const settings = readSmokeSettings(smokeSource(input, process.cwd(), process.env), "smoke");
-  const world = { ...smokeWorld(), progress: core.info };
-  const result = await smokeEnvironment(settings.request(environment), world);
+  const { everyCluster, result } = await runSmoke(
+    smokeSource(input, process.cwd(), process.env),
+    environment,
+    {
+      ...smokeWorld(),
+      progress: core.info,
+    },
+  );
   const runs = result.clusters.map((c) => c.outcome.run);
   const [only] = runs;
   const requests = result.clusters.reduce((n, c) => n + c.outcome.requests, 0);
   core.info(
-    `${settings.everyCluster || !only ? formatFleetReport(environment, result) : formatReport(only)}(${requests} HTTP requests)`,
+    `${everyCluster || !only ? formatFleetReport(environment, result) : formatReport(only)}(${requests} HTTP requests)`,
   );
   for (const run of runs) annotateFindings(core, run.verdict.findings);
   await core.summary

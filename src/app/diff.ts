@@ -1,4 +1,4 @@
-import { ApiFailure, NetworkFailure } from "../apply/port.ts";
+import { isTargetFailure } from "../apply/port.ts";
 import { EnvironmentError } from "../core/errors.ts";
 import type { Finding } from "../core/finding.ts";
 import type { RenderedObject } from "../core/kube/object.ts";
@@ -44,7 +44,7 @@ export function clusterBaselines(env: Environment, targets: readonly ClusterTarg
 
 /** A failure of the cluster itself (unreachable, refused, timed out), not of flyby. */
 function isClusterFailure(e: unknown): e is Error {
-  return e instanceof EnvironmentError || e instanceof ApiFailure || e instanceof NetworkFailure;
+  return e instanceof EnvironmentError || isTargetFailure(e);
 }
 
 /** Why a cluster gave no diff, naming its API server (its target name when it has no URL). */

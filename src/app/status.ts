@@ -1,5 +1,5 @@
 import { appliedObjectsOf, applySetParent } from "../apply/inventory.ts";
-import { ApiFailure, type ApplyTarget, NetworkFailure } from "../apply/port.ts";
+import { type ApplyTarget, isTargetFailure } from "../apply/port.ts";
 import type { Environment } from "../core/manifests/environments.ts";
 import type { Outcome } from "../core/outcome.ts";
 import { Failure } from "../core/outcome.ts";
@@ -67,7 +67,7 @@ async function appliedOn(
     return { cluster, ...(sha256 ? { sha256 } : {}) };
   } catch (e) {
     // A cluster that cannot be read is that cluster's answer; the others are still shown.
-    if (e instanceof ApiFailure || e instanceof NetworkFailure) return { cluster, error: e.message };
+    if (isTargetFailure(e)) return { cluster, error: e.message };
     throw e;
   }
 }

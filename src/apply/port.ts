@@ -84,3 +84,8 @@ export class NetworkFailure extends Error {
     this.transient = options?.transient ?? true;
   }
 }
+
+/** A failure the cluster answered with, or of the way to it: that cluster's answer, not a fault of flyby. */
+export function isTargetFailure(e: unknown): e is ApiFailure | NetworkFailure {
+  return e instanceof ApiFailure || e instanceof NetworkFailure;
+}

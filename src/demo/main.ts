@@ -4,13 +4,12 @@
  * then a fault is switched on in the first environment to show a failing report.
  */
 import { exitCodeOf, exitCodeOfError } from "../app/exit-policy.ts";
-import { smokeEnvironment } from "../app/smoke.ts";
 import { EnvironmentError, FlybyError } from "../core/errors.ts";
 import { ExitCode } from "../core/exit-code.ts";
 import { loadEnvironments } from "../core/manifests/environments.ts";
 import { formatReport } from "../smoke/report.ts";
 import { repositoryManifests } from "../wiring/repository.ts";
-import { readSmokeSettings } from "../wiring/smoke-settings.ts";
+import { runSmoke } from "../wiring/smoke-settings.ts";
 import { smokeWorld } from "../wiring/world.ts";
 import { type DemoStack, startDemoStack } from "./stack.ts";
 
@@ -31,8 +30,7 @@ async function smoke(stack: DemoStack, environment: string, timeout: string): Pr
   const args = Object.entries(options).flatMap(([name, value]) => [`--${name}`, value]);
   io.stdout(`\n$ flyby smoke --env ${environment} ${args.join(" ")}\n`);
   try {
-    const settings = readSmokeSettings({ options, workDir: repo, cwd: repo, env: process.env }, "smoke");
-    const result = await smokeEnvironment(settings.request(environment), {
+    const { result } = await runSmoke({ options, workDir: repo, cwd: repo, env: process.env }, environment, {
       ...smokeWorld(),
       progress: (line) => io.stderr(`${line}\n`),
     });

@@ -1,6 +1,11 @@
 import { repositoryManifests } from "../adapters/manifest-files.ts";
 import { everyClusterAsked } from "../app/every-cluster.ts";
-import type { SmokeEnvironmentRequest } from "../app/smoke.ts";
+import {
+  type SmokeEnvironmentOutcome,
+  type SmokeEnvironmentRequest,
+  type SmokePorts,
+  smokeEnvironment,
+} from "../app/smoke.ts";
 import { smokeTimeoutSpec } from "../app/smoke-options.ts";
 import { Duration } from "../core/duration.ts";
 import { UsageError } from "../core/errors.ts";
@@ -122,5 +127,21 @@ function fleetRule(
   return {
     everyCluster: true,
     clustersOf: (tree, environment) => clusterAccesses(loadEnvironments(tree).get(environment), kubeconfig),
+  };
+}
+
+/**
+ * An environment's smoke checks as `flyby smoke`, the smoke action and the demo run them: the
+ * settings read from `source`, then the checks run with `ports`.
+ */
+export async function runSmoke(
+  source: SmokeSource,
+  environment: string,
+  ports: SmokePorts,
+): Promise<{ readonly everyCluster: boolean; readonly result: SmokeEnvironmentOutcome }> {
+  const settings = readSmokeSettings(source, "smoke");
+  return {
+    everyCluster: settings.everyCluster,
+    result: await smokeEnvironment(settings.request(environment), ports),
   };
 }

@@ -1,7 +1,7 @@
 import type { KubeConfig } from "@kubernetes/client-node";
 import { EnvironmentError, InputError } from "../../core/errors.ts";
 import type { Fetch } from "../../smoke/sources.ts";
-import { type KubeCredentials, kubeCredentials } from "./credentials.ts";
+import { type KubeCredentials, kubeCredentials, withCredentials } from "./credentials.ts";
 import { cannotAuthenticate, requestRefused, unreachable } from "./errors.ts";
 
 /** Requests to the API server of a kubeconfig's current context, e.g. through its proxies. */
@@ -46,16 +46,13 @@ export async function kubeApiFetch(kc: KubeConfig, inner: Fetch): Promise<KubeAp
   } catch (e) {
     throw new EnvironmentError(cannotAuthenticate(cluster.server, e), { cause: e });
   }
-  const { headers, tls } = credentials;
   const server = cluster.server.replace(/\/$/, "");
   return {
     server,
     async fetch(url, init) {
-      const merged = new Headers(init?.headers);
-      for (const [name, value] of Object.entries(headers)) merged.set(name, value);
       let response: Response;
       try {
-        response = await inner(url, { ...init, headers: merged, tls } as RequestInit);
+        response = await inner(url, withCredentials(init, credentials));
       } catch (e) {
         throw new EnvironmentError(unreachable(server, e).text, { cause: e });
       }

@@ -51,6 +51,16 @@ export async function kubeCredentials(kc: KubeConfig): Promise<KubeCredentials> 
 }
 
 /**
+ * `init` as it goes to Bun's fetch with `credentials`: their headers over any of the same
+ * name, and their TLS settings.
+ */
+export function withCredentials(init: RequestInit | undefined, credentials: KubeCredentials): RequestInit {
+  const headers = new Headers(init?.headers);
+  for (const [name, value] of Object.entries(credentials.headers)) headers.set(name, value);
+  return { ...init, headers, tls: credentials.tls } as RequestInit;
+}
+
+/**
  * The kubeconfig's credentials (token, exec plugin, client certificate) and TLS settings,
  * worked out by client-node at most once every `reuseMs` instead of for every request: on a
  * fleet of a thousand objects that would cost as much as the requests (an exec plugin runs a

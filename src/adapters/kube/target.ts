@@ -20,7 +20,7 @@ import {
 } from "../../apply/port.ts";
 import { builtInResource } from "../../core/kube/kinds.ts";
 import type { KubeObject, ObjectRef } from "../../core/kube/object.ts";
-import { ReusedCredentials } from "./credentials.ts";
+import { ReusedCredentials, withCredentials } from "./credentials.ts";
 import { formatMs, KubeNetworkFailure, timedOut, toFailure, unreachable, watchFailure } from "./errors.ts";
 
 /** How long one request to the Kubernetes API may take before the run counts the cluster as failed (exit 3). */
@@ -73,13 +73,7 @@ class ObjectApi extends KubernetesObjectApi {
     let text: string;
     try {
       const credentials = await this.credentials.current();
-      response = await fetch(url, {
-        method,
-        headers: { ...headers, ...credentials.headers },
-        body,
-        signal: deadline,
-        tls: credentials.tls,
-      } as RequestInit);
+      response = await fetch(url, withCredentials({ method, headers, body, signal: deadline }, credentials));
       text = await response.text();
     } catch (e) {
       const site = { server: this.server, method, path: new URL(url).pathname };

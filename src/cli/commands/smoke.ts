@@ -1,9 +1,9 @@
-import { type SmokeEnvironmentOutcome, type SmokePorts, smokeEnvironment } from "../../app/smoke.ts";
+import type { SmokeEnvironmentOutcome, SmokePorts } from "../../app/smoke.ts";
 import { requiredString } from "../../core/options.ts";
 import type { ClusterSmoke } from "../../smoke/fleet.ts";
 import { formatFleetReport, ranChecks } from "../../smoke/fleet.ts";
 import { formatReport } from "../../smoke/report.ts";
-import { readSmokeSettings } from "../../wiring/smoke-settings.ts";
+import { runSmoke } from "../../wiring/smoke-settings.ts";
 import { smokeWorld } from "../../wiring/world.ts";
 import type { CommandContext, CommandImplementation } from "../command.ts";
 
@@ -39,12 +39,11 @@ export function makeSmokeCommand(deps: Omit<SmokePorts, "progress">): CommandImp
   return {
     async run(ctx) {
       const environment = requiredString(ctx, "env", "E");
-      const settings = readSmokeSettings(ctx, "smoke");
-      const result = await smokeEnvironment(settings.request(environment), {
+      const { everyCluster, result } = await runSmoke(ctx, environment, {
         ...deps,
         progress: (line) => ctx.out.stderr(`${line}\n`),
       });
-      print(ctx, settings.everyCluster, result);
+      print(ctx, everyCluster, result);
       return result;
     },
   };
