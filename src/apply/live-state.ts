@@ -51,8 +51,10 @@ export interface LiveState {
   readonly objects: Map<string, KubeObject>;
   /** Recorded group-kinds that could not be listed. */
   readonly unlisted: readonly string[];
-  /** Reads RBAC refused, by `listScopeKey` (only when the caller tolerates them). */
+  /** LISTs RBAC refused, by `listScopeKey` (only when the caller tolerates them). */
   readonly forbidden: ReadonlyMap<string, ApiFailure>;
+  /** The ApplySet parent's GET, when RBAC refused it (only when the caller tolerates it). */
+  readonly parentRefused?: ApiFailure;
 }
 
 /** `Kind.group/namespace`: one LIST the live state is made of. */
@@ -90,7 +92,8 @@ export interface ReadOptions {
   readonly tolerateForbidden?: boolean;
   /**
    * Called as each LIST has answered, with its `listScopeKey` and every object listed so far,
-   * so the caller can work on that scope while the other LISTs are out.
+   * so the caller can work on that scope while the other LISTs are out. A LIST answered with
+   * 404 counts as listed (nothing there); a refused one is not called for.
    */
   readonly onListed?: (scope: string, objects: ReadonlyMap<string, KubeObject>) => void;
 }
@@ -136,10 +139,13 @@ export async function readLiveState(
     });
   };
   const rendered = { groupKinds: inventoryOf(desired).groupKinds, namespaces };
+  let parentRefused: ApiFailure | undefined;
   const [parentRead, renderedRead] = await Promise.allSettled([
-    call(() => target.get(parentRef(parent))).catch(
-      refused(listScopeKey({ apiVersion: "v1", kind: "ConfigMap" }, parent.namespace)),
-    ),
+    call(() => target.get(parentRef(parent))).catch((e: unknown) => {
+      if (!tolerateForbidden || !isForbidden(e)) throw e;
+      parentRefused = e;
+      return undefined;
+    }),
     listAll(listsOf(rendered, desired).lists),
   ]);
   if (parentRead.status === "rejected") throw parentRead.reason;
@@ -148,5 +154,12 @@ export async function readLiveState(
   const recorded = readInventory(parentLive);
   const { lists, unlisted } = listsOf(unionInventory(recorded, rendered), desired);
   await listAll(lists);
-  return { parent: parentLive, recorded, objects, unlisted, forbidden };
+  return {
+    parent: parentLive,
+    recorded,
+    objects,
+    unlisted,
+    forbidden,
+    ...(parentRefused ? { parentRefused } : {}),
+  };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { atNextTurn, forEachBounded, mapBeside } from "./pool.ts";
+import { forEachBounded, LaterWork, mapBeside } from "./pool.ts";
 
 describe("work beside requests in flight", () => {
   test("mapBeside maps every item in order", async () => {
@@ -30,20 +30,27 @@ describe("work beside requests in flight", () => {
     expect(seen).toEqual(["item 1", "item 2", "answer", "item 3", "item 4"]);
   });
 
-  test("atNextTurn runs after the code that asked for it, and passes on its value or its error", async () => {
+  test("GIVEN an answer already due WHEN work is added for later THEN the answer is read first, and the work runs before done() resolves", async () => {
     const seen: string[] = [];
-    const later = atNextTurn(() => {
-      seen.push("later");
-      return 7;
+    const later = new LaterWork();
+    setImmediate(() => seen.push("answer"));
+    later.add(() => seen.push("work"));
+    seen.push("lane goes on");
+    await later.done();
+    // At a later turn, not as a microtask: the answer due before it comes first.
+    expect(seen).toEqual(["lane goes on", "answer", "work"]);
+  });
+
+  test("GIVEN a piece of later work that fails THEN done() throws it, and no later piece runs", async () => {
+    const seen: number[] = [];
+    const later = new LaterWork();
+    later.add(() => seen.push(1));
+    later.add(() => {
+      throw new Error("boom");
     });
-    seen.push("now");
-    expect(await later).toBe(7);
-    expect(seen).toEqual(["now", "later"]);
-    await expect(
-      atNextTurn(() => {
-        throw new Error("boom");
-      }),
-    ).rejects.toThrow("boom");
+    later.add(() => seen.push(3));
+    await expect(later.done()).rejects.toThrow("boom");
+    expect(seen).toEqual([1]);
   });
 
   test("forEachBounded keeps at most the limit in flight and stops starting work once told", async () => {

@@ -31,15 +31,36 @@ export async function mapBeside<T, U>(items: readonly T[], f: (item: T) => U, sl
   return out;
 }
 
-/** `f` at the event loop's next turn: work handed on this way holds no request back. */
-export function atNextTurn<T>(f: () => T): Promise<T> {
-  return new Promise((resolve, reject) =>
-    setImmediate(() => {
-      try {
-        resolve(f());
-      } catch (e) {
-        reject(e);
-      }
-    }),
-  );
+/**
+ * Work run at later turns of the event loop, beside requests in flight: each piece runs once
+ * the code that added it has gone on (a lane has sent its next request), and its first failure
+ * is kept for `done()` rather than left unhandled.
+ */
+export class LaterWork {
+  private readonly pending: Promise<void>[] = [];
+  private failure: { readonly error: unknown } | undefined;
+
+  /** Runs `f` at a later turn; after a failure, no further piece runs. */
+  add(f: () => void): void {
+    this.pending.push(
+      new Promise<void>((resolve) =>
+        setImmediate(() => {
+          if (!this.failure) {
+            try {
+              f();
+            } catch (error) {
+              this.failure = { error };
+            }
+          }
+          resolve();
+        }),
+      ),
+    );
+  }
+
+  /** Waits for every piece added so far; throws the first failure. */
+  async done(): Promise<void> {
+    await Promise.all(this.pending);
+    if (this.failure) throw this.failure.error;
+  }
 }

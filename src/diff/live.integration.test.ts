@@ -60,10 +60,12 @@ describe("live diff against the fake API server, as flyby applies", () => {
         "admin-token": { name: "admin", groups: ["system:masters"] },
         "reader-token": { name: "reader", groups: ["system:authenticated"] },
         "nobody-token": { name: "nobody", groups: ["system:authenticated"] },
+        "lister-token": { name: "lister", groups: ["system:authenticated"] },
       },
       authorize: (a) =>
         a.user.groups.includes("system:masters") ||
-        (a.user.name === "reader" && (a.verb === "list" || a.verb === "get")),
+        (a.user.name === "reader" && (a.verb === "list" || a.verb === "get")) ||
+        (a.user.name === "lister" && a.verb === "list"),
     }).start();
     await apply(staging, stagingObjects());
     await apply(production, productionObjects());
@@ -187,10 +189,24 @@ describe("live diff against the fake API server, as flyby applies", () => {
   test("lists RBAC refuses become rows for every object of the kind", async () => {
     const { blocked } = await diff(stagingObjects(), staging, "nobody-token");
     expect(blocked.map((b) => `${b.ref.kind}/${b.ref.name}: ${b.reason}`)).toEqual([
+      "ConfigMap/flyby-applyset-staging: cannot read the ApplySet's inventory: forbidden (get, ConfigMap); removals in kinds or namespaces no longer rendered are not shown",
       "ConfigMap/settings: cannot diff: forbidden (list, ConfigMap)",
       "Deployment/api: cannot diff: forbidden (list, Deployment.apps)",
       "Namespace/staging: cannot diff: forbidden (list, Namespace)",
       "Secret/db: cannot diff: forbidden (list, Secret)",
+    ]);
+  });
+
+  test("GIVEN RBAC that lets the reader list but not get WHEN diffed THEN the objects are diffed and the unread inventory is a row", async () => {
+    const { objects, blocked } = await diff(stagingObjects(), staging, "lister-token");
+    expect(objects.map((o) => `${o.change} ${o.ref.kind}/${o.ref.name}`)).toEqual([
+      "unchanged ConfigMap/settings",
+      "unchanged Deployment/api",
+      "unchanged Namespace/staging",
+      "unchanged Secret/db",
+    ]);
+    expect(blocked.map((b) => `${b.ref.kind} ${b.ref.namespace}/${b.ref.name}: ${b.reason}`)).toEqual([
+      "ConfigMap staging/flyby-applyset-staging: cannot read the ApplySet's inventory: forbidden (get, ConfigMap); removals in kinds or namespaces no longer rendered are not shown",
     ]);
   });
 

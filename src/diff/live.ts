@@ -1,11 +1,10 @@
-import { appliedForm } from "../apply/compare.ts";
 import { applySetParent, groupKindOf } from "../apply/inventory.ts";
-import { listScopeKey, readLiveState } from "../apply/live-state.ts";
-import { atNextTurn, forEachBounded, mapBeside } from "../apply/pool.ts";
+import { readLiveState } from "../apply/live-state.ts";
+import { forEachBounded, LaterWork, mapBeside } from "../apply/pool.ts";
 import { ApiFailure, type ApplyTarget } from "../apply/port.ts";
 import { environmentSecretRefs } from "../apply/secrets.ts";
 import { EnvironmentError } from "../core/errors.ts";
-import { type KubeObject, type RenderedObject, refKey, refOf } from "../core/kube/object.ts";
+import { type KubeObject, type RenderedObject, refKey } from "../core/kube/object.ts";
 import { located } from "./locate.ts";
 import {
   type BlockedObject,
@@ -15,7 +14,7 @@ import {
   sortDiffs,
 } from "./object-diff.ts";
 import type { Redactor } from "./redact.ts";
-import { type Sent, SortingOut, type ToDryRun } from "./sort-out.ts";
+import { SortingOut, sentOf, type ToDryRun } from "./sort-out.ts";
 
 /** The environment whose ApplySet the live diff reads: the same parent apply writes. */
 export interface LiveScope {
@@ -79,8 +78,8 @@ function environmentFailure(target: ApplyTarget, e: unknown): EnvironmentError {
 /**
  * Reads the live state and sorts each rendered object out (see SortingOut). The reads go out
  * on the rendered objects' kinds while the applied forms are worked out, and each object is
- * sorted out as soon as its LIST has answered, in a turn of its own so no request waits for
- * it. The live state ends here: none of it is held during the dry runs.
+ * sorted out as soon as its LIST has answered, at a later turn so no request waits for it. The
+ * live state ends here: the dry runs hold only the live objects of what they dry-run.
  */
 async function readAndSortOut(
   rendered: readonly RenderedObject[],
@@ -93,24 +92,18 @@ async function readAndSortOut(
   const parent = applySetParent(scope.environment, scope.appNamespace);
   const objects = rendered.map((r) => r.object);
   const sorting = new SortingOut(parent, redactor);
-  const sortingOut: Promise<void>[] = [];
-  const onListed = (listed: string, live: ReadonlyMap<string, KubeObject>) =>
-    sortingOut.push(atNextTurn(() => sorting.listed(listed, live)));
+  const sortsLater = new LaterWork();
   const [state] = await Promise.all([
     readLiveState(target, call, parent, objects, scope.namespaces, {
       concurrency: limit,
       tolerateForbidden: true,
-      onListed,
+      onListed: (listed, live) => sortsLater.add(() => sorting.listed(listed, live)),
     }).catch((e: unknown) => {
       throw environmentFailure(target, e);
     }),
-    mapBeside(rendered, (r): Sent => {
-      const object = appliedForm(r.object, parent);
-      const ref = refOf(object);
-      return { rendered: r, object, ref, key: refKey(ref), scope: listScopeKey(object, ref.namespace) };
-    }).then((sent) => sorting.sent(sent)),
+    mapBeside(rendered, (r) => sentOf(r, parent)).then((sent) => sorting.formsReady(sent)),
   ]);
-  await Promise.all(sortingOut);
+  await sortsLater.done();
   // Apply also writes the Secrets it builds from the job's environment; the diff has no values
   // for them, so it neither compares them nor calls them removals.
   sorting.finish(state, environmentSecretRefs(objects).map(refKey));
@@ -142,18 +135,16 @@ export async function liveDiff(
   const { blocked, toDryRun } = sorting;
   const diffs = sorting.objects;
   let failed = false;
-  // Each answer is diffed at the next turn of the event loop, once its lane has sent the next
-  // dry run: no request waits for a diff.
-  const diffing: Promise<void>[] = [];
-  const diffLater = ({ sent: s, live }: ToDryRun, merged: KubeObject, conflict?: ApiFailure) =>
-    diffing.push(
-      atNextTurn(() => {
-        const d = located(diffObject(live, merged, options.redactor, s.rendered.source), () => s.rendered);
-        diffs.push(
-          conflict ? { ...d, conflicts: conflictsOf(conflict), risks: ["conflict", ...d.risks] } : d,
-        );
-      }),
-    );
+  // Each answer is diffed at a later turn, once its lane has sent the next dry run: no request
+  // waits for a diff. Once the cluster has failed, answers still coming in are not diffed.
+  const diffsLater = new LaterWork();
+  const diffLater = ({ sent: s, live }: ToDryRun, merged: KubeObject, conflict?: ApiFailure) => {
+    if (failed) return;
+    diffsLater.add(() => {
+      const d = located(diffObject(live, merged, options.redactor, s.rendered.source), () => s.rendered);
+      diffs.push(conflict ? { ...d, conflicts: conflictsOf(conflict), risks: ["conflict", ...d.risks] } : d);
+    });
+  };
   const dryRun = async (item: ToDryRun) => {
     const send = (force: boolean) => call(() => target.apply(item.sent.object, { force, dryRun: true }));
     try {
@@ -172,11 +163,8 @@ export async function liveDiff(
       blocked.push({ ref: item.sent.ref, reason });
     }
   };
-  try {
-    // Once the cluster has failed, no more dry runs go out: the diff ends with that failure.
-    await forEachBounded(toDryRun, limit, dryRun, () => failed);
-  } finally {
-    await Promise.all(diffing);
-  }
+  // Once the cluster has failed, no more dry runs go out: the diff ends with that failure.
+  await forEachBounded(toDryRun, limit, dryRun, () => failed);
+  await diffsLater.done();
   return { objects: sortDiffs(diffs), blocked: sortDiffs(blocked) };
 }

@@ -3,30 +3,28 @@ import { appliedForm } from "../apply/compare.ts";
 import { applySetParent, readInventory, withMembership } from "../apply/inventory.ts";
 import { type LiveState, listScopeKey } from "../apply/live-state.ts";
 import { ApiFailure } from "../apply/port.ts";
-import { type KubeObject, keyOf, refOf } from "../core/kube/object.ts";
+import { type KubeObject, keyOf } from "../core/kube/object.ts";
 import { configMap, namespace } from "../testing/apply/objects.ts";
 import { Redactor } from "./redact.ts";
-import { type Sent, SortingOut } from "./sort-out.ts";
+import { SortingOut, sentOf } from "./sort-out.ts";
 
 const parent = applySetParent("staging", "staging");
 
-const sentOf = (o: KubeObject): Sent => {
-  const object = appliedForm(o, parent);
-  return {
-    rendered: { object: o, source: { file: "templates/app.yaml.hbs", line: 1 } },
-    object,
-    ref: refOf(object),
-    key: keyOf(object),
-    scope: listScopeKey(object, object.metadata.namespace),
-  };
-};
+const sent1 = (o: KubeObject) =>
+  sentOf({ object: o, source: { file: "templates/app.yaml.hbs", line: 1 } }, parent);
 
-const stateOf = (objects: readonly KubeObject[], forbidden: string[] = []): LiveState => ({
+const refused = () => new ApiFailure(403, "Forbidden", "forbidden", {});
+const stateOf = (
+  objects: readonly KubeObject[],
+  forbidden: string[] = [],
+  parentRefused = false,
+): LiveState => ({
   parent: undefined,
   recorded: readInventory(undefined),
   objects: new Map(objects.map((o) => [keyOf(o), o])),
   unlisted: [],
-  forbidden: new Map(forbidden.map((s) => [s, new ApiFailure(403, "Forbidden", "forbidden", {})])),
+  forbidden: new Map(forbidden.map((s) => [s, refused()])),
+  ...(parentRefused ? { parentRefused: refused() } : {}),
 });
 
 const rows = (s: SortingOut) => [
@@ -47,7 +45,7 @@ describe("sorting each object out as its LIST answers", () => {
     withMembership(gone, parent),
     appliedForm(namespace("staging"), parent),
   ];
-  const sent = [same, edited, fresh, namespace("staging")].map(sentOf);
+  const sent = [same, edited, fresh, namespace("staging")].map(sent1);
 
   test("GIVEN the LISTs answer before the applied forms are in WHEN the forms arrive THEN each object is sorted out", () => {
     const s = new SortingOut(parent, new Redactor("salt"));
@@ -55,7 +53,7 @@ describe("sorting each object out as its LIST answers", () => {
     s.listed(listScopeKey(same, "staging"), state.objects);
     s.listed(listScopeKey(namespace("x"), undefined), state.objects);
     expect(rows(s)).toEqual([]);
-    s.sent(sent);
+    s.formsReady(sent);
     expect(rows(s).sort()).toEqual([
       "added ConfigMap/fresh",
       "dry-run ConfigMap/edited",
@@ -69,7 +67,7 @@ describe("sorting each object out as its LIST answers", () => {
   test("GIVEN the applied forms first WHEN each LIST answers THEN only that LIST's objects are sorted out", () => {
     const s = new SortingOut(parent, new Redactor("salt"));
     const state = stateOf(live);
-    s.sent(sent);
+    s.formsReady(sent);
     s.listed(listScopeKey(namespace("x"), undefined), state.objects);
     expect(rows(s)).toEqual(["unchanged Namespace/staging"]);
     s.listed(listScopeKey(same, "staging"), state.objects);
@@ -86,7 +84,7 @@ describe("sorting each object out as its LIST answers", () => {
   test("GIVEN a refused LIST WHEN finished THEN its objects are blocked, and a kept member is no removal", () => {
     const s = new SortingOut(parent, new Redactor("salt"));
     const state = stateOf(live, [listScopeKey(same, "staging")]);
-    s.sent(sent);
+    s.formsReady(sent);
     s.listed(listScopeKey(namespace("x"), undefined), state.objects);
     s.finish(state, [keyOf(gone)]);
     expect(rows(s).sort()).toEqual([
@@ -97,9 +95,23 @@ describe("sorting each object out as its LIST answers", () => {
     ]);
   });
 
+  test("GIVEN the ApplySet parent's GET refused WHEN finished THEN a row says removals may be missing, and the listed objects are diffed", () => {
+    const s = new SortingOut(parent, new Redactor("salt"));
+    const state = stateOf(live, [], true);
+    s.formsReady(sent);
+    s.listed(listScopeKey(same, "staging"), state.objects);
+    s.listed(listScopeKey(namespace("x"), undefined), state.objects);
+    s.finish(state, []);
+    expect(rows(s)).toContain(
+      "blocked ConfigMap/flyby-applyset-staging: cannot read the ApplySet's inventory: forbidden (get, ConfigMap); removals in kinds or namespaces no longer rendered are not shown",
+    );
+    expect(rows(s)).toContain("unchanged ConfigMap/same");
+    expect(rows(s)).toContain("removed ConfigMap/gone");
+  });
+
   test("GIVEN an object no LIST covered WHEN finished THEN it is added", () => {
     const s = new SortingOut(parent, new Redactor("salt"));
-    s.sent([sentOf(configMap("elsewhere", "x"))]);
+    s.formsReady([sent1(configMap("elsewhere", "x"))]);
     s.finish(stateOf([]), []);
     expect(rows(s)).toEqual(["added ConfigMap/x"]);
   });

@@ -1,7 +1,7 @@
-import { isUnchanged } from "../apply/compare.ts";
+import { appliedForm, isUnchanged } from "../apply/compare.ts";
 import { ApplySetKeys, type ApplySetParent, groupKindOf, isMember } from "../apply/inventory.ts";
-import type { LiveState } from "../apply/live-state.ts";
-import type { KubeObject, ObjectRef, RenderedObject } from "../core/kube/object.ts";
+import { type LiveState, listScopeKey, parentRef } from "../apply/live-state.ts";
+import { type KubeObject, type ObjectRef, type RenderedObject, refKey, refOf } from "../core/kube/object.ts";
 import { type BlockedObject, diffObject, type ObjectDiff } from "./object-diff.ts";
 import type { Redactor } from "./redact.ts";
 
@@ -13,6 +13,13 @@ export interface Sent {
   readonly key: string;
   /** The `listScopeKey` of the LIST that holds its live state. */
   readonly scope: string;
+}
+
+/** The rendered object as apply sends it, with its ref, key and LIST scope. */
+export function sentOf(rendered: RenderedObject, parent: ApplySetParent): Sent {
+  const object = appliedForm(rendered.object, parent);
+  const ref = refOf(object);
+  return { rendered, object, ref, key: refKey(ref), scope: listScopeKey(object, ref.namespace) };
 }
 
 /** An object apply would change, with what is live of it: only these need a request. */
@@ -45,7 +52,7 @@ export class SortingOut {
   ) {}
 
   /** The applied forms are in. */
-  sent(all: readonly Sent[]): void {
+  formsReady(all: readonly Sent[]): void {
     const waiting = new Map<string, Sent[]>();
     for (const s of all) {
       this.rendered.add(s.key);
@@ -67,9 +74,18 @@ export class SortingOut {
   /**
    * Every read is done: an object whose LIST was refused is blocked, one no LIST covered is
    * added, and a member of the ApplySet that is neither rendered nor `kept` (by key) is a removal.
+   * An ApplySet parent that could not be read is a row of its own: without its inventory, members
+   * in kinds or namespaces no longer rendered are not found.
    */
   finish(state: LiveState, kept: readonly string[]): void {
     const keep = new Set(kept);
+    if (state.parentRefused) {
+      this.blocked.push({
+        ref: parentRef(this.parent),
+        reason:
+          "cannot read the ApplySet's inventory: forbidden (get, ConfigMap); removals in kinds or namespaces no longer rendered are not shown",
+      });
+    }
     this.live = state.objects;
     for (const [scope, group] of this.waiting ?? []) {
       if (state.forbidden.has(scope)) {
@@ -81,7 +97,7 @@ export class SortingOut {
       if (!this.rendered.has(key) && !keep.has(key) && isMember(o, this.parent))
         this.objects.push(diffObject(o, undefined, this.redactor));
     }
-    // Nothing of the live state is needed any more: the dry runs do not hold it.
+    // The live state is not needed any more: the dry runs hold only the live objects they diff.
     this.live = new Map();
     this.waiting = new Map();
   }

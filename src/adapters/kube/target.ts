@@ -36,7 +36,8 @@ export const defaultWatchIdleMs = 60_000;
 /**
  * client-node's object API, sending each request (discovery included) straight to fetch with
  * the kubeconfig's credentials and TLS settings and a deadline. client-node still reads the
- * kubeconfig, discovers the API and builds the paths; its generated request pipeline and
+ * kubeconfig, builds the paths and discovers the kinds that are not built in (the built-in
+ * ones are known without asking: `builtInResource`); its generated request pipeline and
  * models are skipped, because on a fast server they cost more than the request itself, and
  * the models rename reserved words (`from` is `_from`). Objects go out and come back as the
  * API's plain JSON. An answer other than 2xx is an ApiException, as client-node throws it.

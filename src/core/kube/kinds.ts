@@ -18,9 +18,10 @@ export function isClusterScoped(kind: string): boolean {
 }
 
 /**
- * The REST resource of each built-in kind at its GA version, as every API server since 1.22
- * serves it. Kubernetes fixes these paths, so a client needs no discovery request to find
- * them (kubectl reads the same from its discovery cache); other kinds are discovered.
+ * The REST resource of each built-in kind at its GA version, as every API server since 1.23
+ * serves it (autoscaling/v2 is the newest, GA in 1.23). Kubernetes fixes these paths, so a
+ * client needs no discovery request to find them (kubectl reads the same from its discovery
+ * cache); other kinds are discovered.
  */
 const builtInPlurals: Readonly<Record<string, string>> = {
   "v1/Namespace": "namespaces",
@@ -51,6 +52,14 @@ const builtInPlurals: Readonly<Record<string, string>> = {
   "storage.k8s.io/v1/StorageClass": "storageclasses",
   "scheduling.k8s.io/v1/PriorityClass": "priorityclasses",
 };
+
+/** Every built-in kind the table holds, as `[apiVersion, kind]`. */
+export function builtInKinds(): [apiVersion: string, kind: string][] {
+  return Object.keys(builtInPlurals).map((k) => {
+    const slash = k.lastIndexOf("/");
+    return [k.slice(0, slash), k.slice(slash + 1)];
+  });
+}
 
 /** Where a built-in kind is served (`deployments`, namespaced), or undefined for a kind to discover. */
 export function builtInResource(
