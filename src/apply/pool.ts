@@ -43,18 +43,14 @@ export class LaterWork {
   /** Runs `f` at a later turn; after a failure, no further piece runs. */
   add(f: () => void): void {
     this.pending.push(
-      new Promise<void>((resolve) =>
-        setImmediate(() => {
-          if (!this.failure) {
-            try {
-              f();
-            } catch (error) {
-              this.failure = { error };
-            }
-          }
-          resolve();
-        }),
-      ),
+      aTurn().then(() => {
+        if (this.failure) return;
+        try {
+          f();
+        } catch (error) {
+          this.failure = { error };
+        }
+      }),
     );
   }
 
